@@ -1,0 +1,36 @@
+/**
+ * Errors the user can act on. Each has a stable code, a message that says what is wrong and where
+ * (file:line:column or the option), and maps to exit code 2. Anything else is an internal error (3).
+ */
+export type UserErrorCode =
+  | 'SYNTAX'
+  | 'INCLUDE'
+  | 'UNSAFE_VARIABLE'
+  | 'ARITY'
+  | 'UNSTRATIFIABLE'
+  | 'BAD_OPTION'
+  | 'BAD_FAULT'
+  | 'BAD_TUPLE'
+  | 'BAD_PROGRAM'
+  | 'FILE';
+
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export class UserError extends Error {
+  readonly code: UserErrorCode;
+  readonly pos?: SourcePos;
+  constructor(code: UserErrorCode, message: string, pos?: SourcePos) {
+    super(pos ? `${pos.file}:${pos.line}:${pos.column}: ${message}` : message);
+    this.name = 'UserError';
+    this.code = code;
+    this.pos = pos;
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}

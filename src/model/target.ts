@@ -1,0 +1,55 @@
+import type { Bounds } from './bounds.ts';
+import type { FaultSet } from './faults.ts';
+import type { LineageGraph } from './lineage.ts';
+
+/** One message of a run, as the space-time listing shows it. */
+export interface MessageRecord {
+  readonly from: string;
+  readonly to: string;
+  readonly sendTime: number;
+  readonly deliverTime: number;
+  /** What was sent, e.g. `log(b,hello)`. */
+  readonly content: string;
+  readonly status: 'delivered' | 'omitted' | 'sender-crashed';
+}
+
+/** A broken invariant. `key` identifies it across runs (e.g. the `pre` tuple without its `post`). */
+export interface Violation {
+  readonly key: string;
+  readonly message: string;
+}
+
+/** What one run of a target returns: everything the search needs, nothing about the solver. */
+export interface RunResult {
+  readonly faults: FaultSet;
+  readonly messages: readonly MessageRecord[];
+  readonly violations: readonly Violation[];
+  /** Keys (lineage goal vertices) of the good outcomes this run produced, e.g. `post(b,x)@4`. */
+  readonly outcomes: readonly string[];
+  /**
+   * For an outcome that only matters while something else holds (Dedalus: post(x) and pre(x)), the
+   * goal key of that precondition. The search first looks for faults that break the outcome but
+   * keep its precondition: those are the ones that can violate the invariant.
+   */
+  readonly preconditions?: ReadonlyMap<string, string>;
+  /** Lineage of the outcomes (and preconditions), down to the faultable leaves. */
+  readonly lineage: LineageGraph;
+  /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */
+  readonly error?: string;
+}
+
+export interface RunOptions {
+  /** Build the lineage graph (the search needs it; replay and baselines do not). */
+  readonly lineage: boolean;
+}
+
+/** Something ldfi can run under a fault schedule (Dedalus program, sim protocol, real processes). */
+export interface Target {
+  readonly kind: string;
+  /** The files that make up the target, as the user named them (for the replay line). */
+  readonly files: readonly string[];
+  /** A hash of the target's content, stored with every report so a replay can tell it changed. */
+  readonly contentHash: string;
+  readonly bounds: Bounds;
+  run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;
+}

@@ -1,0 +1,33 @@
+import { formatFaults } from '../injector/text.ts';
+import type { SearchResult } from '../search/result.ts';
+
+/**
+ * Why a run was resilient: for each good outcome, the supports the search came to know, and each
+ * hypothesis that attacked it with the support that survived it.
+ */
+export function formatExplanation(r: SearchResult): string {
+  const lines: string[] = [];
+  lines.push(`Explanation (${r.runs.length} runs, ${r.hypotheses} hypotheses, status ${r.status}):`);
+  for (const outcome of r.outcomes) {
+    lines.push('', `${outcome}`);
+    const supports = r.supports?.get(outcome) ?? [];
+    lines.push(`  known supports (${supports.length}${supports.length >= 8 ? '+, smallest shown' : ''}); faults must cut every one of them:`);
+    for (const s of supports) lines.push(`    • ${s.length ? s.join(', ') : '(no faultable step: holds under any faults)'}`);
+    const attacks = r.runs.filter((run) => run.attacked.includes(outcome));
+    if (attacks.length === 0) {
+      lines.push('  no hypothesis could attack it within the bounds.');
+      continue;
+    }
+    lines.push(`  hypotheses that attacked it (${attacks.length}):`);
+    for (const run of attacks) {
+      const d = run.defeatedBy.find((x) => x.outcome === outcome);
+      const verdict = d
+        ? `survived via ${d.support.length ? d.support.join(', ') : 'a derivation no fault can touch'}`
+        : run.violations.length
+          ? 'BROKEN: counterexample'
+          : 'outcome lost, but its precondition too (no violation)';
+      lines.push(`    run ${run.index}: ${formatFaults(run.faults)} → ${verdict}`);
+    }
+  }
+  return lines.join('\n');
+}

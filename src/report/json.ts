@@ -1,0 +1,60 @@
+import { formatFaults } from '../injector/text.ts';
+import type { SearchResult } from '../search/result.ts';
+
+export const REPORT_FORMAT = 'ldfi-report';
+export const REPORT_VERSION = 1;
+
+export interface JsonReportOptions {
+  /** Leave out wall-clock figures, so that the same seed gives a byte-identical report. */
+  timings: boolean;
+}
+
+/** The versioned machine-readable report; docs/report-format.md documents every field. */
+export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }): object {
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    status: r.status,
+    strategy: r.strategy,
+    seed: r.seed,
+    target: r.target,
+    bounds: r.bounds,
+    faultSpace: r.faultSpace.toString(),
+    outcomes: r.outcomes,
+    hypotheses: r.hypotheses,
+    runs: r.runs.map((run) => ({
+      index: run.index,
+      faults: formatFaults(run.faults),
+      faultList: run.faults,
+      violated: run.violations.length > 0 || run.error !== undefined,
+      violations: run.violations,
+      attacked: run.attacked,
+      defeatedBy: run.defeatedBy,
+      learned: run.learned,
+      ...(run.error ? { error: run.error } : {}),
+      ...(opts.timings ? { durationMs: round(run.durationMs) } : {}),
+    })),
+    counterexamples: r.counterexamples.map((c) => ({
+      faults: formatFaults(c.faults),
+      faultList: c.faults,
+      foundAs: formatFaults(c.foundAs),
+      foundAtRun: c.foundAtRun,
+      violations: c.violations,
+      ...(c.error ? { error: c.error } : {}),
+      replay: c.replay,
+      messages: c.messages,
+    })),
+    ...(r.supports ? { supports: Object.fromEntries(r.supports) } : {}),
+    ...(opts.timings
+      ? { timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, round(v)])) }
+      : {}),
+  };
+}
+
+export function formatJsonReport(r: SearchResult, opts?: JsonReportOptions): string {
+  return JSON.stringify(toJsonReport(r, opts), null, 2) + '\n';
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,42 @@
+import type { FaultSet } from '../model/faults.ts';
+import type { MessageRecord } from '../model/target.ts';
+
+const STATUS: Record<MessageRecord['status'], string> = {
+  delivered: 'delivered',
+  omitted: 'LOST (omitted)',
+  'sender-crashed': 'not sent (sender crashed)',
+};
+
+/**
+ * A compact space-time listing: per send step, each message between distinct nodes with its fate,
+ * and the crashes. Self-messages (local state carried forward) are left out: they cannot fail.
+ */
+export function spaceTimeListing(messages: readonly MessageRecord[], faults: FaultSet, indent = '  '): string[] {
+  const byStep = new Map<number, string[]>();
+  const add = (t: number, line: string) => {
+    const list = byStep.get(t) ?? [];
+    list.push(line);
+    byStep.set(t, list);
+  };
+  for (const f of faults) if (f.kind === 'crash') add(f.time, `crash ${f.node} (sends nothing from now on)`);
+  const sorted = [...messages]
+    .filter((m) => m.from !== m.to)
+    .sort((a, b) => a.sendTime - b.sendTime || cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.content, b.content));
+  const width = Math.max(0, ...sorted.map((m) => `${m.from}→${m.to}`.length));
+  const contentWidth = Math.max(0, ...sorted.map((m) => m.content.length));
+  for (const m of sorted) {
+    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}`);
+  }
+  const steps = [...byStep.keys()].sort((a, b) => a - b);
+  const stepWidth = Math.max(0, ...steps.map((t) => String(t).length));
+  const out: string[] = [];
+  for (const t of steps) {
+    byStep.get(t)!.forEach((line, i) => out.push(`${indent}${i === 0 ? `@${String(t).padEnd(stepWidth)}` : ' '.repeat(stepWidth + 1)}  ${line}`));
+  }
+  if (out.length === 0) out.push(`${indent}(no messages between nodes)`);
+  return out;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

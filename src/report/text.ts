@@ -1,0 +1,61 @@
+import { formatFaults } from '../injector/text.ts';
+import type { Counterexample, SearchResult } from '../search/result.ts';
+import { spaceTimeListing } from './spacetime.ts';
+
+/** The human report, read top-down: verdict; then for each counterexample what broke, how to replay it, the faults, the run. */
+export function formatSearchResult(r: SearchResult, opts: { command: string; verbose?: boolean } = { command: 'npx ldfi' }): string {
+  const lines: string[] = [];
+  const b = r.bounds;
+  const where = `${r.target.files.join(' ')} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;
+  const runs = `${r.runs.length} run${r.runs.length === 1 ? '' : 's'}`;
+  const strategy = r.strategy === 'ldfi' ? `${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}` : `strategy ${r.strategy}${r.strategy === 'random' ? `, seed ${r.seed}` : ''}`;
+  switch (r.status) {
+    case 'counterexample':
+      lines.push(`✗ ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} after ${runs} (${strategy})`);
+      break;
+    case 'resilient':
+      lines.push(
+        r.strategy === 'exhaustive'
+          ? `✓ resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`
+          : `✓ resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`,
+      );
+      break;
+    case 'budget-exhausted':
+      lines.push(`• no counterexample in ${runs} (${strategy}); the run budget stopped the search first, so this is not a proof of resilience`);
+      break;
+    case 'interrupted':
+      lines.push(`• interrupted after ${runs} (${strategy}); ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} found before that`);
+      break;
+  }
+  lines.push(`  ${where}`);
+  lines.push(`  fault space: ${formatBig(r.faultSpace)} schedules; ${r.outcomes.length} good outcome${r.outcomes.length === 1 ? '' : 's'} in the fault-free run`);
+  r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
+  lines.push('');
+  if (r.status === 'counterexample') {
+    if (r.strategy === 'ldfi' && r.counterexamples.length === 1) lines.push('Hint: --find-all keeps searching after the first counterexample.');
+    lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
+  } else if (r.status === 'resilient' && r.strategy === 'ldfi') {
+    lines.push(`Hint: ${opts.command} explain FILES… (same options) shows which supports defeated which hypotheses.`);
+  } else if (r.status === 'budget-exhausted') {
+    lines.push('Hint: raise --max-runs, or use the default ldfi strategy, which can prove resilience.');
+  }
+  return lines.join('\n');
+}
+
+export function formatCounterexample(c: Counterexample, n: number, of: number): string[] {
+  const lines: string[] = [];
+  lines.push(`Counterexample${of > 1 ? ` ${n}/${of}` : ''} (found at run ${c.foundAtRun}${c.foundAs.length !== c.faults.length ? `, shrunk from ${c.foundAs.length} faults to ${c.faults.length}` : ''}):`);
+  lines.push(`  faults:   ${formatFaults(c.faults)}`);
+  for (const v of c.violations) lines.push(`  violated: ${v.message}`);
+  if (c.error) lines.push(`  error:    ${c.error}`);
+  lines.push(`  replay:   ${c.replay}`);
+  lines.push('  run:');
+  lines.push(...spaceTimeListing(c.messages, c.faults, '    '));
+  return lines;
+}
+
+export function formatBig(n: bigint): string {
+  const s = n.toString();
+  if (s.length <= 9) return Number(n).toLocaleString('en-US');
+  return `${s[0]}.${s.slice(1, 3)}e${s.length - 1}`;
+}

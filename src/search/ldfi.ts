@@ -1,0 +1,86 @@
+import { faultKey, faultSetKey, type Fault, type FaultSet } from '../model/faults.ts';
+import { newLineageGraph } from '../model/lineage.ts';
+import { brokenOutcomes } from '../lineage/evaluate.ts';
+import { mergeLineage } from '../lineage/merge.ts';
+import { enumerateSupports, witnessSupport } from '../lineage/supports.ts';
+import { FaultSetSolver } from '../solver/solver.ts';
+import type { SearchRecorder } from './recorder.ts';
+import type { SearchResult } from './result.ts';
+import { violates } from './shrink.ts';
+
+/**
+ * The LDFI loop: fault-free run → the solver proposes minimal fault sets that cut every known
+ * support of a good outcome → inject → a violation is a counterexample; a survivor reveals a new
+ * support, which is learned → no proposal left: resilient within the bounds.
+ */
+export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
+  const known = newLineageGraph();
+  const tried: FaultSet[] = [];
+  const triedKeys = new Set<string>();
+  const counterexamples: FaultSet[] = [];
+
+  const first = await rec.execute([], true);
+  mergeLineage(known, first.result.lineage);
+  rec.outcomes = first.result.outcomes;
+  const preconditions = first.result.preconditions;
+  rec.record(first.result, first.ms);
+  tried.push([]);
+  triedKeys.add('');
+  if (violates(first.result)) {
+    await rec.counterexample(first.result, 1);
+    if (!rec.options.findAll) return rec.finish('counterexample', supportsOf(known, rec.outcomes));
+    counterexamples.push([]);
+  }
+
+  const solver = await FaultSetSolver.start();
+  try {
+    const queue: Fault[][] = [];
+    for (;;) {
+      if (rec.interrupted) return rec.finish('interrupted', supportsOf(known, rec.outcomes));
+      if (!rec.budgetLeft) return rec.finish('budget-exhausted', supportsOf(known, rec.outcomes));
+      if (queue.length === 0) {
+        const t0 = performance.now();
+        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried, counterexamples, limit: rec.options.batch };
+        // First the faults that break an outcome but keep its precondition (they can violate the
+        // invariant); then, for completeness, any that break an outcome.
+        let answer = preconditions?.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
+        if (!answer || answer.hypotheses.length === 0) answer = await solver.next(query);
+        rec.solverMs += performance.now() - t0;
+        if (answer.hypotheses.length === 0) return rec.finish('resilient', supportsOf(known, rec.outcomes));
+        rec.hypotheses += answer.hypotheses.length;
+        queue.push(...answer.hypotheses);
+      }
+      const hypothesis = queue.shift()!;
+      if (triedKeys.has(faultSetKey(hypothesis))) continue;
+      if (counterexamples.some((c) => isSubset(c, hypothesis))) continue;
+      // Supports learned since the batch was proposed may already defeat this hypothesis.
+      const attacked = brokenOutcomes(known, rec.outcomes, hypothesis);
+      if (attacked.length === 0) continue;
+
+      const { result, ms } = await rec.execute(hypothesis, true);
+      tried.push(hypothesis);
+      triedKeys.add(faultSetKey(hypothesis));
+      const learned = mergeLineage(known, result.lineage);
+      const defeatedBy = attacked
+        .map((outcome) => ({ outcome, support: witnessSupport(result.lineage, outcome, hypothesis) }))
+        .filter((d): d is { outcome: string; support: string[] } => d.support !== undefined);
+      const record = rec.record(result, ms, { attacked, defeatedBy, learned });
+      if (violates(result)) {
+        const cex = await rec.counterexample(result, record.index);
+        counterexamples.push(cex.faults);
+        if (!rec.options.findAll) return rec.finish('counterexample', supportsOf(known, rec.outcomes));
+      }
+    }
+  } finally {
+    await solver.close();
+  }
+}
+
+function isSubset(small: FaultSet, big: FaultSet): boolean {
+  const keys = new Set(big.map(faultKey));
+  return small.every((f) => keys.has(faultKey(f)));
+}
+
+function supportsOf(g: ReturnType<typeof newLineageGraph>, outcomes: readonly string[]): Map<string, string[][]> {
+  return new Map(outcomes.filter((o) => g.hasNode(o)).map((o) => [o, enumerateSupports(g, o, 8)]));
+}

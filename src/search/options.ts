@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import type { Strategy } from './result.ts';
+
+/** Options as a user gives them (all optional). */
+export interface RawSearchOptions {
+  strategy?: Strategy;
+  seed?: string;
+  maxRuns?: number;
+  findAll?: boolean;
+  /** How many hypotheses of one size the solver hands over per call. */
+  batch?: number;
+  signal?: AbortSignal;
+  /** Command prefix for replay lines, e.g. `npx ldfi`. */
+  command?: string;
+  /** Extra options for the replay line (e.g. `--no-negative-support`). */
+  replayExtra?: string[];
+}
+
+/** Every default decided once, here; nothing downstream re-reads raw options. */
+export interface SearchOptions {
+  readonly strategy: Strategy;
+  readonly seed: string;
+  readonly maxRuns: number;
+  readonly findAll: boolean;
+  readonly batch: number;
+  readonly signal?: AbortSignal;
+  readonly command: string;
+  readonly replayExtra: readonly string[];
+}
+
+export const DEFAULT_RANDOM_RUNS = 1000;
+
+export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
+  const strategy = raw.strategy ?? 'ldfi';
+  return {
+    strategy,
+    seed: raw.seed ?? randomBytes(4).readUInt32BE(0).toString(),
+    maxRuns: raw.maxRuns ?? (strategy === 'random' ? DEFAULT_RANDOM_RUNS : Infinity),
+    findAll: raw.findAll ?? false,
+    batch: raw.batch ?? 16,
+    signal: raw.signal,
+    command: raw.command ?? 'npx ldfi',
+    replayExtra: raw.replayExtra ?? [],
+  };
+}

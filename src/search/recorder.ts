@@ -1,0 +1,124 @@
+import type { FaultSet } from '../model/faults.ts';
+import type { RunResult, Target } from '../model/target.ts';
+import { formatFaults } from '../injector/text.ts';
+import { faultSpaceSize } from '../injector/space.ts';
+import type { SearchOptions } from './options.ts';
+import type { Counterexample, RunRecord, SearchResult, SearchStatus } from './result.ts';
+import { shrinkFaults } from './shrink.ts';
+
+/** Optional hooks a reporter implements to follow a search as it goes. */
+export interface SearchObserver {
+  onRun?(record: RunRecord): void;
+  onCounterexample?(cex: Counterexample): void;
+}
+
+/**
+ * What every strategy shares: running the target and timing it, shrinking and recording
+ * counterexamples, and assembling the final result.
+ */
+export class SearchRecorder {
+  readonly runs: RunRecord[] = [];
+  readonly counterexamples: Counterexample[] = [];
+  hypotheses = 0;
+  outcomes: readonly string[] = [];
+  solverMs = 0;
+  runMs = 0;
+  shrinkMs = 0;
+  private readonly started = performance.now();
+
+  constructor(
+    readonly target: Target,
+    readonly options: SearchOptions,
+    private readonly observer: SearchObserver = {},
+  ) {}
+
+  get budgetLeft(): boolean {
+    return this.runs.length < this.options.maxRuns;
+  }
+
+  get interrupted(): boolean {
+    return this.options.signal?.aborted ?? false;
+  }
+
+  async execute(faults: FaultSet, lineage: boolean): Promise<{ result: RunResult; ms: number }> {
+    const t0 = performance.now();
+    const result = await this.target.run(faults, { lineage });
+    const ms = performance.now() - t0;
+    this.runMs += ms;
+    return { result, ms };
+  }
+
+  record(result: RunResult, ms: number, extra: Partial<Pick<RunRecord, 'attacked' | 'defeatedBy' | 'learned'>> = {}): RunRecord {
+    const rec: RunRecord = {
+      index: this.runs.length + 1,
+      faults: result.faults,
+      violations: result.violations,
+      attacked: extra.attacked ?? [],
+      defeatedBy: extra.defeatedBy ?? [],
+      learned: extra.learned ?? 0,
+      error: result.error,
+      durationMs: ms,
+    };
+    this.runs.push(rec);
+    this.observer.onRun?.(rec);
+    return rec;
+  }
+
+  /** Shrinks a violating schedule so every fault is necessary, then records it. */
+  async counterexample(found: RunResult, foundAtRun: number): Promise<Counterexample> {
+    const t0 = performance.now();
+    const shrunk = await shrinkFaults(found, async (faults) => (await this.target.run(faults, { lineage: false })));
+    this.shrinkMs += performance.now() - t0;
+    const cex: Counterexample = {
+      faults: shrunk.faults,
+      foundAs: found.faults,
+      violations: shrunk.violations,
+      messages: shrunk.messages,
+      error: shrunk.error,
+      foundAtRun,
+      replay: this.replayLine(shrunk.faults),
+    };
+    this.counterexamples.push(cex);
+    this.observer.onCounterexample?.(cex);
+    return cex;
+  }
+
+  replayLine(faults: FaultSet): string {
+    const b = this.target.bounds;
+    const parts = [
+      this.options.command,
+      'replay',
+      ...this.target.files.map(shellQuote),
+      `--eot ${b.eot}`,
+      `--eff ${b.eff}`,
+      `--crashes ${b.crashes}`,
+      `--nodes ${shellQuote(b.nodes.join(','))}`,
+      ...this.options.replayExtra,
+      `--faults ${shellQuote(formatFaults(faults))}`,
+    ];
+    return parts.join(' ');
+  }
+
+  finish(status: SearchStatus, supports?: SearchResult['supports']): SearchResult {
+    const t = this.target;
+    const finalStatus: SearchStatus = this.counterexamples.length > 0 && status !== 'interrupted' ? 'counterexample' : status;
+    return {
+      status: finalStatus,
+      strategy: this.options.strategy,
+      seed: this.options.seed,
+      bounds: t.bounds,
+      target: { kind: t.kind, files: t.files, contentHash: t.contentHash },
+      runs: this.runs,
+      hypotheses: this.hypotheses,
+      outcomes: this.outcomes,
+      counterexamples: this.counterexamples,
+      faultSpace: faultSpaceSize(t.bounds),
+      timings: { totalMs: performance.now() - this.started, solverMs: this.solverMs, runMs: this.runMs, shrinkMs: this.shrinkMs },
+      supports,
+    };
+  }
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,62 @@
+import type { Bounds } from '../model/bounds.ts';
+import type { FaultSet } from '../model/faults.ts';
+import type { MessageRecord, Violation } from '../model/target.ts';
+
+export type Strategy = 'ldfi' | 'random' | 'exhaustive';
+
+/** One run of the search. */
+export interface RunRecord {
+  readonly index: number;
+  readonly faults: FaultSet;
+  readonly violations: readonly Violation[];
+  /** Outcomes the hypothesis was meant to break (LDFI only). */
+  readonly attacked: readonly string[];
+  /** For each attacked outcome that survived: the support that defeated the hypothesis. */
+  readonly defeatedBy: readonly { outcome: string; support: readonly string[] }[];
+  /** Lineage vertices and edges this run added to what was known (LDFI only). */
+  readonly learned: number;
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+export interface Counterexample {
+  /** The shrunk fault set: removing any one fault makes the invariant hold. */
+  readonly faults: FaultSet;
+  /** The fault set as first found, before shrinking. */
+  readonly foundAs: FaultSet;
+  readonly violations: readonly Violation[];
+  readonly messages: readonly MessageRecord[];
+  readonly error?: string;
+  /** The run (1-based) that found it. */
+  readonly foundAtRun: number;
+  /** One pasteable command that reproduces it. */
+  readonly replay: string;
+}
+
+interface Common {
+  readonly strategy: Strategy;
+  readonly seed: string;
+  readonly bounds: Bounds;
+  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string };
+  readonly runs: readonly RunRecord[];
+  readonly hypotheses: number;
+  readonly outcomes: readonly string[];
+  readonly counterexamples: readonly Counterexample[];
+  /** Exact number of canonical fault schedules within the bounds. */
+  readonly faultSpace: bigint;
+  readonly timings: { readonly totalMs: number; readonly solverMs: number; readonly runMs: number; readonly shrinkMs: number };
+  /** The supports known for each good outcome at the end (LDFI only; for `ldfi explain`). */
+  readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;
+}
+
+/** A search ends in one of four ways; each carries what it explored so far. */
+export type SearchResult =
+  | (Common & { readonly status: 'counterexample' })
+  /** Every hypothesis within the bounds was refuted (LDFI) or every schedule run (exhaustive). */
+  | (Common & { readonly status: 'resilient' })
+  /** --max-runs (or the random strategy's run budget) stopped the search first. */
+  | (Common & { readonly status: 'budget-exhausted' })
+  /** Ctrl-C: what was found before is kept. */
+  | (Common & { readonly status: 'interrupted' });
+
+export type SearchStatus = SearchResult['status'];

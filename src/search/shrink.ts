@@ -1,0 +1,28 @@
+import type { Fault, FaultSet } from '../model/faults.ts';
+import type { RunResult } from '../model/target.ts';
+
+export function violates(r: RunResult): boolean {
+  return r.violations.length > 0 || r.error !== undefined;
+}
+
+/**
+ * Removes faults one at a time while the run still violates, until every remaining fault is
+ * necessary: take any one away and the invariant holds. Returns the last violating run.
+ */
+export async function shrinkFaults(found: RunResult, run: (faults: FaultSet) => Promise<RunResult>): Promise<RunResult> {
+  let best = found;
+  let changed = true;
+  while (changed && best.faults.length > 0) {
+    changed = false;
+    for (let i = 0; i < best.faults.length; i++) {
+      const candidate: Fault[] = best.faults.filter((_, j) => j !== i);
+      const r = await run(candidate);
+      if (violates(r)) {
+        best = r;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,116 @@
+import type { Bounds } from '../model/bounds.ts';
+import { canonicalFaults, faultKey, type Fault, type FaultSet } from '../model/faults.ts';
+import type { LineageGraph } from '../model/lineage.ts';
+import { faultCandidates } from './candidates.ts';
+import { LineageEncoding } from './encode.ts';
+import { startZ3, type Formula, type SatBackend } from './z3-backend.ts';
+
+/** What the solver knows when asked for the next hypotheses. */
+export interface SolverQuery {
+  /** Every derivation seen so far, in all runs (the union graph). */
+  readonly lineage: LineageGraph;
+  /** Goal keys of the good outcomes to attack. */
+  readonly outcomes: readonly string[];
+  readonly bounds: Bounds;
+  /** Fault sets already run: never proposed again. */
+  readonly tried: readonly FaultSet[];
+  /** Counterexamples found: their supersets are not minimal, never proposed. */
+  readonly counterexamples: readonly FaultSet[];
+  /**
+   * outcome → precondition goal key. When given, only fault sets that break an outcome while its
+   * precondition still holds (by the known lineage) are proposed.
+   */
+  readonly keepPreconditions?: ReadonlyMap<string, string>;
+  /** How many hypotheses of the smallest size to return at most. */
+  readonly limit: number;
+}
+
+export interface SolverAnswer {
+  /** Minimal fault sets, all of the same (smallest) size; empty: nothing in the bounds can break an outcome. */
+  readonly hypotheses: Fault[][];
+  /** Number of candidate faults the encoding considered. */
+  readonly candidateCount: number;
+}
+
+/**
+ * The one solver entry point: lineage + bounds + what is known → the next minimal fault sets that
+ * break every known derivation of some good outcome, smallest first.
+ */
+export class FaultSetSolver {
+  private constructor(private readonly backend: SatBackend) {}
+
+  static async start(): Promise<FaultSetSolver> {
+    return new FaultSetSolver(await startZ3());
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+
+  async next(q: SolverQuery): Promise<SolverAnswer> {
+    const candidates = faultCandidates(q.lineage, q.bounds);
+    const s = this.backend.session();
+    const enc = new LineageEncoding(s, q.lineage, q.bounds, candidates);
+    const vars = [...enc.faultVars.values()];
+    const none = { hypotheses: [], candidateCount: candidates.length };
+    const attacked = q.outcomes.filter((o) => q.lineage.hasNode(o));
+    if (attacked.length === 0 || vars.length === 0) return none;
+
+    const keep = q.keepPreconditions;
+    s.add(
+      s.or(
+        attacked.map((o) => {
+          const pre = keep?.get(o);
+          const broken = s.not(enc.holds(o));
+          return pre && q.lineage.hasNode(pre) ? s.and([broken, enc.holds(pre)]) : broken;
+        }),
+      ),
+    );
+    for (const c of enc.cycleConstraints()) s.add(c);
+    for (const c of enc.budget()) s.add(c);
+    for (const t of q.tried) {
+      const clause = exactSetExcluded(t, enc.faultVars, s);
+      if (clause) s.add(clause);
+    }
+    for (const c of q.counterexamples) {
+      const clause = supersetExcluded(c, enc.faultVars, s);
+      if (clause) s.add(clause);
+    }
+    if ((await s.check()) !== 'sat') return none;
+
+    const all = vars.map((x) => x.v);
+    for (let k = 1; k <= vars.length; k++) {
+      s.push();
+      s.add(s.atMost(all, k));
+      const found: Fault[][] = [];
+      while (found.length < q.limit && (await s.check()) === 'sat') {
+        const values = s.valuesOf(all);
+        const set = canonicalFaults(vars.filter((_, i) => values[i]).map((x) => x.fault));
+        found.push(set);
+        // Within this size, a superset of a found set is not minimal.
+        s.add(s.or(set.map((f) => s.not(enc.faultVars.get(faultKey(f))!.v))));
+      }
+      s.pop();
+      if (found.length > 0) return { hypotheses: found, candidateCount: candidates.length };
+    }
+    return none;
+  }
+}
+
+function exactSetExcluded(set: FaultSet, vars: Map<string, { v: Formula }>, s: ReturnType<SatBackend['session']>): Formula | undefined {
+  const inSet = new Set(set.map(faultKey));
+  for (const k of inSet) if (!vars.has(k)) return undefined; // the set is not expressible: nothing to exclude
+  const lits: Formula[] = [];
+  for (const [k, x] of vars) lits.push(inSet.has(k) ? s.not(x.v) : x.v);
+  return s.or(lits);
+}
+
+function supersetExcluded(set: FaultSet, vars: Map<string, { v: Formula }>, s: ReturnType<SatBackend['session']>): Formula | undefined {
+  const lits: Formula[] = [];
+  for (const f of set) {
+    const x = vars.get(faultKey(f));
+    if (!x) return undefined;
+    lits.push(s.not(x.v));
+  }
+  return lits.length ? s.or(lits) : s.constant(false);
+}

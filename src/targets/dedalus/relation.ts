@@ -1,0 +1,110 @@
+import type { Value } from './ast.ts';
+import type { CompiledRule } from './compile.ts';
+import { encodeValues, formatTuple } from './values.ts';
+
+/** One way a tuple was derived. Every rule firing is kept, not only the first. */
+export type Derivation =
+  | { kind: 'edb' }
+  | { kind: 'crash'; node: string; crashTime: number }
+  | {
+      kind: 'rule';
+      rule: CompiledRule;
+      /** The step at which the rule's body was evaluated (the head's step, or one before it). */
+      time: number;
+      body: Tuple[];
+      negated: NegatedAtom[];
+      message?: { from: string; to: string; sendTime: number };
+    };
+
+/** A `notin` subgoal that held: no tuple matching `pattern` (undefined = any) existed at `step`. */
+export interface NegatedAtom {
+  relation: string;
+  pattern: (Value | undefined)[];
+  step: number;
+}
+
+export class Tuple {
+  readonly derivations: Derivation[] = [];
+  private cachedLabel?: string;
+  constructor(
+    readonly relation: string,
+    readonly values: Value[],
+    readonly valuesKey: string,
+    readonly time: number,
+    readonly seq: number,
+  ) {}
+  /** `rel(a,b)`, parseable back. */
+  get label(): string {
+    return (this.cachedLabel ??= formatTuple(this.relation, this.values));
+  }
+  /** `rel(a,b)@t`: the identity of the tuple's goal vertex in lineage graphs. */
+  get goalKey(): string {
+    return `${this.label}@${this.time}`;
+  }
+}
+
+/** The tuples of one relation at one step, in insertion order, with lazily built hash indexes. */
+export class Relation {
+  readonly tuples: Tuple[] = [];
+  private readonly byValues = new Map<string, Tuple>();
+  private readonly indexes = new Map<string, { positions: number[]; map: Map<unknown, Tuple[]> }>();
+
+  constructor(
+    readonly name: string,
+    readonly time: number,
+  ) {}
+
+  get(values: readonly Value[]): Tuple | undefined {
+    return this.byValues.get(encodeValues(values));
+  }
+
+  /** Adds the tuple if new; returns the stored tuple either way. */
+  insert(values: Value[]): { tuple: Tuple; added: boolean } {
+    const key = encodeValues(values);
+    const existing = this.byValues.get(key);
+    if (existing) return { tuple: existing, added: false };
+    const tuple = new Tuple(this.name, values, key, this.time, this.tuples.length);
+    this.tuples.push(tuple);
+    this.byValues.set(key, tuple);
+    for (const ix of this.indexes.values()) addToIndex(ix, tuple);
+    return { tuple, added: true };
+  }
+
+  /** Tuples whose values at `positions` equal `values`, in insertion order. */
+  lookup(positions: readonly number[], values: readonly Value[]): readonly Tuple[] {
+    const sig = positions.join(',');
+    let ix = this.indexes.get(sig);
+    if (!ix) {
+      ix = { positions: [...positions], map: new Map() };
+      for (const t of this.tuples) addToIndex(ix, t);
+      this.indexes.set(sig, ix);
+    }
+    return ix.map.get(positions.length === 1 ? values[0] : encodeValues(values)) ?? EMPTY;
+  }
+}
+
+const EMPTY: readonly Tuple[] = [];
+
+function addToIndex(ix: { positions: number[]; map: Map<unknown, Tuple[]> }, t: Tuple): void {
+  const key = ix.positions.length === 1 ? t.values[ix.positions[0]] : encodeValues(ix.positions.map((p) => t.values[p]));
+  const bucket = ix.map.get(key);
+  if (bucket) bucket.push(t);
+  else ix.map.set(key, [t]);
+}
+
+/** All relations at one step. */
+export class StepState {
+  readonly relations = new Map<string, Relation>();
+  constructor(readonly time: number) {}
+  relation(name: string): Relation {
+    let r = this.relations.get(name);
+    if (!r) {
+      r = new Relation(name, this.time);
+      this.relations.set(name, r);
+    }
+    return r;
+  }
+  peek(name: string): Relation | undefined {
+    return this.relations.get(name);
+  }
+}

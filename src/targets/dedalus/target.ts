@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { Bounds } from '../../model/bounds.ts';
+import { UserError } from '../../model/errors.ts';
+import type { FaultSet } from '../../model/faults.ts';
+import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
+import type { RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
+import { BUILTIN_CRASH, compileProgram, type CompiledProgram } from './compile.ts';
+import { evaluate, type Execution } from './evaluator.ts';
+import { loadProgram } from './loader.ts';
+import { parseDedalus } from './parser.ts';
+import { absentVertexKey, buildLineage } from './provenance.ts';
+import type { Tuple } from './relation.ts';
+
+export interface DedalusTargetOptions {
+  eot: number;
+  eff: number;
+  crashes: number;
+  /** The live locations; default: every location named in the program. */
+  nodes?: readonly string[];
+  negativeSupport: boolean;
+}
+
+const INVARIANT_RELATIONS = new Set(['pre', 'post', BUILTIN_CRASH]);
+
+/** A Molly-style Dedalus program as a target: runs a fault schedule, returns trace and lineage. */
+export class DedalusTarget implements Target {
+  readonly kind = 'dedalus';
+  readonly files: readonly string[];
+  readonly contentHash: string;
+  readonly bounds: Bounds;
+  readonly compiled: CompiledProgram;
+  private readonly negativeSupport: boolean;
+
+  constructor(files: readonly string[], opts: DedalusTargetOptions) {
+    const { program, sources } = loadProgram(files);
+    this.files = files;
+    this.compiled = compileProgram(program);
+    if (!this.compiled.derived.has('pre') && !this.compiled.derived.has('post')) {
+      throw new UserError(
+        'BAD_PROGRAM',
+        `${files.join(', ')}: no invariant: define pre(...) and post(...) rules (at end of time, every pre tuple needs an identical post tuple)`,
+      );
+    }
+    const hash = createHash('sha256');
+    for (const [path, text] of sources) hash.update(path.length + ':' + text.length + ':').update(text);
+    this.contentHash = hash.digest('hex').slice(0, 16);
+    const nodes = opts.nodes ?? inferNodes(this.compiled, opts.eot);
+    this.bounds = { eot: opts.eot, eff: opts.eff, crashes: opts.crashes, nodes };
+    this.negativeSupport = opts.negativeSupport;
+  }
+
+  execute(faults: FaultSet): Execution {
+    return evaluate(this.compiled, { eot: this.bounds.eot, nodes: this.bounds.nodes, faults });
+  }
+
+  /**
+   * "How did I get here": the lineage of one tuple (`log(c,hello)@4`; without @N, at EOT) in the run
+   * of a fault schedule. If the tuple does not hold, the lineage of its absence.
+   */
+  why(tupleText: string, faults: FaultSet): { root: string; holds: boolean; lineage: LineageGraph } {
+    const statements = parseDedalus(`${tupleText.trim().replace(/;$/, '')};`, '--tuple');
+    const st = statements[0];
+    if (statements.length !== 1 || st.kind !== 'fact') {
+      throw new UserError('BAD_TUPLE', `--tuple: expected one ground tuple such as 'log(c,hello)@4', got '${tupleText}'`);
+    }
+    const { relation, values } = st.fact;
+    const step = st.fact.step ?? this.bounds.eot;
+    if (step < 1 || step > this.bounds.eot) throw new UserError('BAD_TUPLE', `--tuple: step ${step} is outside the run (1..${this.bounds.eot})`);
+    const arity = this.compiled.arity.get(relation);
+    if (arity === undefined) throw new UserError('BAD_TUPLE', `--tuple: the program has no relation '${relation}'`);
+    if (arity !== values.length) throw new UserError('BAD_TUPLE', `--tuple: ${relation} has ${arity} columns, not ${values.length}`);
+    const exec = this.execute(faults);
+    const tuple = exec.steps[step].peek(relation)?.get(values);
+    const opts = { negativeSupport: true };
+    if (tuple) return { root: tuple.goalKey, holds: true, lineage: buildLineage(this.compiled, exec, [tuple], opts) };
+    const absent = { relation, pattern: values, step };
+    return { root: absentVertexKey(absent).key, holds: false, lineage: buildLineage(this.compiled, exec, [], opts, [absent]) };
+  }
+
+  run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
+    const exec = this.execute(faults);
+    const end = exec.steps[this.bounds.eot];
+    const post = end.peek('post');
+    const violations: Violation[] = [];
+    for (const p of end.peek('pre')?.tuples ?? []) {
+      if (!post?.get(p.values)) {
+        violations.push({ key: p.label, message: `${p.label} holds at end of time (${this.bounds.eot}) but post${p.label.slice(3)} does not` });
+      }
+    }
+    const outcomes: Tuple[] = post?.tuples ?? [];
+    const preconditions = new Map<string, string>();
+    const pres: Tuple[] = [];
+    for (const o of outcomes) {
+      const p = end.peek('pre')?.get(o.values);
+      if (p) {
+        preconditions.set(o.goalKey, p.goalKey);
+        pres.push(p);
+      }
+    }
+    return {
+      faults,
+      messages: exec.messages,
+      violations,
+      outcomes: outcomes.map((t) => t.goalKey),
+      preconditions,
+      lineage: options.lineage
+        ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport })
+        : newLineageGraph(),
+    };
+  }
+}
+
+/**
+ * Every location named in the program: string constants of the facts that turn up in the location
+ * (first) column of some tuple of the fault-free run (pre/post/crash excluded: their first column
+ * often names a role, e.g. pre("decide", X)).
+ */
+function inferNodes(cp: CompiledProgram, eot: number): string[] {
+  const candidates = new Set<string>();
+  for (const f of cp.program.facts) for (const v of f.values) if (typeof v === 'string') candidates.add(v);
+  const exec = evaluate(cp, { eot, nodes: [...candidates], faults: [] });
+  const nodes = new Set<string>();
+  for (const f of cp.program.facts) if (typeof f.values[0] === 'string') nodes.add(f.values[0]);
+  for (const step of exec.steps) {
+    if (!step) continue;
+    for (const rel of step.relations.values()) {
+      if (INVARIANT_RELATIONS.has(rel.name)) continue;
+      for (const t of rel.tuples) if (typeof t.values[0] === 'string' && candidates.has(t.values[0])) nodes.add(t.values[0]);
+    }
+  }
+  for (const f of cp.program.facts) if (INVARIANT_RELATIONS.has(f.relation) && typeof f.values[0] === 'string') nodes.delete(f.values[0]);
+  return [...nodes].sort();
+}
