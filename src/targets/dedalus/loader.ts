@@ -11,7 +11,7 @@ import { parseDedalus } from './parser.ts';
 export function loadProgram(paths: readonly string[]): { program: Program; sources: Map<string, string> } {
   const program: Program = { rules: [], facts: [], files: [] };
   const sources = new Map<string, string>();
-  const visit = (path: string, includedFrom?: SourcePos) => {
+  const visit = (path: string, includedFrom?: SourcePos, asWritten = path) => {
     const abs = resolve(path);
     if (sources.has(abs)) return;
     let text: string;
@@ -19,13 +19,13 @@ export function loadProgram(paths: readonly string[]): { program: Program; sourc
       text = readFileSync(abs, 'utf8');
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      if (includedFrom) throw new UserError('INCLUDE', `cannot include "${path}": ${reason} (looked for ${abs})`, includedFrom);
+      if (includedFrom) throw new UserError('INCLUDE', `cannot include "${asWritten}": ${reason} (looked for ${abs})`, includedFrom);
       throw new UserError('FILE', `cannot read program file ${path}: ${reason}`);
     }
     sources.set(abs, text);
     program.files.push(path);
     for (const st of parseDedalus(text, path)) {
-      if (st.kind === 'include') visit(relative(process.cwd(), resolve(dirname(abs), st.path)), st.pos);
+      if (st.kind === 'include') visit(displayPath(resolve(dirname(abs), st.path)), st.pos, st.path);
       else if (st.kind === 'fact') program.facts.push(st.fact);
       else program.rules.push({ ...st.rule, index: program.rules.length } as Rule);
     }
@@ -33,4 +33,10 @@ export function loadProgram(paths: readonly string[]): { program: Program; sourc
   if (paths.length === 0) throw new UserError('BAD_OPTION', 'no program file given');
   for (const p of paths) visit(p);
   return { program, sources };
+}
+
+/** A path as the user would type it: relative to the working folder when inside it. */
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') ? rel : abs;
 }

@@ -156,6 +156,9 @@ class Parser {
       return { kind: 'atom', atom: this.atom(false), negated: true };
     }
     if (t.kind === 'ident' && this.isPunct('(', 1)) return { kind: 'atom', atom: this.atom(false), negated: false };
+    if (t.kind === 'ident' && AGGREGATES.has(t.text) && this.isPunct('<', 1)) {
+      this.fail(`aggregates such as ${t.text}<…> are allowed only as head columns`);
+    }
     const left = this.expr();
     const op = this.peek();
     if (op.kind !== 'punct' || !COMPARE_OPS.has(op.text)) {
