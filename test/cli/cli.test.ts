@@ -1,0 +1,119 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ldfi, splitCommand } from '../helpers/cli.ts';
+
+const NAIVE = 'examples/dedalus/broadcast-naive.ded';
+const tmp = mkdtempSync(join(tmpdir(), 'ldfi-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('ldfi run', () => {
+  it('exits 1 with a counterexample, and its replay line reproduces the same violation', () => {
+    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ 1 counterexample after 2 runs/);
+    expect(r.stdout).toMatch(/faults: +omit a→[bc] @1/);
+    const violated = r.stdout.match(/violated: (.*)/)![1];
+    const replayLine = r.stdout.match(/replay: +(.*)/)![1];
+    const args = splitCommand(replayLine);
+    expect(args.slice(0, 3)).toEqual(['node', 'bin/ldfi.js', 'replay']);
+    const replay = ldfi(args.slice(2));
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain(`violated: ${violated}`);
+  });
+
+  it('exits 0 and says resilient when no fault set within the bounds breaks it', () => {
+    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓ resilient within the bounds/);
+  });
+
+  it('says when a budget, not resilience, ended the search', () => {
+    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--strategy', 'random', '--max-runs', '1', '--seed', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no counterexample in 1 run.*not a proof of resilience/);
+  });
+
+  it('writes the JSON report atomically, with the documented fields', () => {
+    const out = join(tmp, 'nested', 'report.json');
+    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all', '--json', out]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report).toMatchObject({ format: 'ldfi-report', version: 1, status: 'counterexample', strategy: 'ldfi', bounds: { eot: 4, eff: 2 } });
+    expect(report.counterexamples.map((c: { faults: string }) => c.faults).sort()).toEqual(['omit a→b @1', 'omit a→c @1']);
+    expect(report.timings.totalMs).toBeGreaterThan(0);
+    expect(existsSync(`${out}.tmp-${process.pid}`)).toBe(false);
+  });
+});
+
+describe('bad input exits 2 with a clear message and no stack trace', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown option', ['run', NAIVE, '--bogus'], /unknown option '--bogus'/],
+    ['bad number', ['run', NAIVE, '--eot', 'four'], /--eot must be a whole number ≥ 1, got 'four'/],
+    ['unknown strategy', ['run', NAIVE, '--strategy', 'magic'], /--strategy.*magic.*ldfi, random, exhaustive|Allowed choices/],
+    ['missing file', ['run', 'nope.ded'], /cannot read program file nope\.ded: no such file/],
+    ['bad fault text', ['replay', NAIVE, '--faults', 'drop a b'], /cannot read fault 'drop a b'/],
+    ['omission after EFF', ['replay', NAIVE, '--eot', '4', '--eff', '2', '--faults', 'omit a→b @2'], /end of finite failures \(EFF 2\)/],
+    ['self omission', ['replay', NAIVE, '--faults', 'omit a→a @1'], /cannot lose a message to itself/],
+    ['unknown node', ['replay', NAIVE, '--faults', 'omit a→z @1'], /z is not a node/],
+    ['crash budget', ['replay', NAIVE, '--faults', 'crash b @1'], /crash budget is 0/],
+    ['bad tuple', ['why', NAIVE, '--tuple', 'log(b,hello'], /--tuple:.*expected/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, () => {
+      const r = ldfi(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('a syntax error names file:line:column', () => {
+    const file = join(tmp, 'broken.ded');
+    writeFileSync(file, 'p(a)@1;\nq(X) :- p(X)\nr(a)@1;\n');
+    const r = ldfi(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:3:1: expected ';' at the end of the rule`);
+  });
+});
+
+describe('ldfi why', () => {
+  it('prints every alternative derivation and writes DOT', () => {
+    const dot = join(tmp, 'why.dot');
+    const r = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(c,hello)@3', '--dot', dot]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('log(c,hello)@3');
+    expect(r.stdout).toMatch(/message a→c sent @1, delivered @2/);
+    expect(readFileSync(dot, 'utf8')).toMatch(/^digraph lineage \{[\s\S]*->[\s\S]*\}\n$/);
+  });
+
+  it('explains a tuple that does not hold', () => {
+    const r = ldfi(['why', NAIVE, '--eot', '4', '--eff', '2', '--tuple', 'log(b,hello)@4', '--faults', 'omit a→b @1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/does not hold in this run/);
+  });
+});
+
+describe('ldfi explain', () => {
+  it('names the supports that defeated each hypothesis', () => {
+    const file = join(tmp, 'retry.ded');
+    writeFileSync(
+      file,
+      `node(a, b)@1; log(a, m)@1;
+       node(N, M)@next :- node(N, M);
+       log(N, M)@next :- log(N, M);
+       log(B, M)@async :- log(A, M), node(A, B), notin ack(A, B, M);
+       ack(A, B, M)@async :- log(B, M), node(A, B);
+       ack(A, B, M)@next :- ack(A, B, M);
+       pre(B, M) :- log(A, M), node(A, B);
+       post(B, M) :- pre(B, M), log(B, M);`,
+    );
+    const r = ldfi(['explain', file, '--eot', '5', '--eff', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/resilient/);
+    expect(r.stdout).toMatch(/post\(b,m\)@5/);
+    // The fault-free run shows two sends before the ack arrives; cutting both reveals a third.
+    expect(r.stdout).toMatch(/run \d+: omit a→b @1; omit a→b @2 → survived via a→b @3/);
+  });
+});
