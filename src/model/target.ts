@@ -32,6 +32,12 @@ export interface RunResult {
    * keep its precondition: those are the ones that can violate the invariant.
    */
   readonly preconditions?: ReadonlyMap<string, string>;
+  /**
+   * Keys of outcomes of the form "this violation stays absent" (a `pre` tuple that faults might make
+   * appear without its `post`) that this run realized: the tuple appeared. The search stops
+   * attacking them and attacks the outcomes the run showed instead.
+   */
+  readonly realized?: readonly string[];
   /** Lineage of the outcomes (and preconditions), down to the faultable leaves. */
   readonly lineage: LineageGraph;
   /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */

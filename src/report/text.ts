@@ -28,7 +28,12 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
       break;
   }
   lines.push(`  ${where}`);
-  lines.push(`  fault space: ${formatBig(r.faultSpace)} schedules; ${r.outcomes.length} good outcome${r.outcomes.length === 1 ? '' : 's'} in the fault-free run`);
+  const good = r.outcomes.filter((o) => !o.startsWith('not:')).length;
+  const watched = r.outcomes.length - good;
+  lines.push(
+    `  fault space: ${formatBig(r.faultSpace)} schedules; ${good} good outcome${good === 1 ? '' : 's'} attacked` +
+      (watched ? `, ${watched} potential violation${watched === 1 ? '' : 's'} watched` : ''),
+  );
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
   lines.push('');
   if (r.status === 'counterexample') {

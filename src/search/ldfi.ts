@@ -4,6 +4,7 @@ import { brokenOutcomes } from '../lineage/evaluate.ts';
 import { mergeLineage } from '../lineage/merge.ts';
 import { enumerateSupports, witnessSupport } from '../lineage/supports.ts';
 import { FaultSetSolver } from '../solver/solver.ts';
+import type { RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 import { violates } from './shrink.ts';
@@ -22,7 +23,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   const first = await rec.execute([], true);
   mergeLineage(known, first.result.lineage);
   rec.outcomes = first.result.outcomes;
-  const preconditions = first.result.preconditions;
+  const preconditions = new Map(first.result.preconditions ?? []);
   rec.record(first.result, first.ms);
   tried.push([]);
   triedKeys.add('');
@@ -43,7 +44,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
         const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried, counterexamples, limit: rec.options.batch };
         // First the faults that break an outcome but keep its precondition (they can violate the
         // invariant); then, for completeness, any that break an outcome.
-        let answer = preconditions?.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
+        let answer = preconditions.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
         if (!answer || answer.hypotheses.length === 0) answer = await solver.next(query);
         rec.solverMs += performance.now() - t0;
         if (answer.hypotheses.length === 0) return rec.finish('resilient', supportsOf(known, rec.outcomes));
@@ -65,6 +66,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
         .map((outcome) => ({ outcome, support: witnessSupport(result.lineage, outcome, hypothesis) }))
         .filter((d): d is { outcome: string; support: string[] } => d.support !== undefined);
       const record = rec.record(result, ms, { attacked, defeatedBy, learned });
+      learnOutcomes(rec, result, preconditions);
       if (violates(result)) {
         const cex = await rec.counterexample(result, record.index);
         counterexamples.push(cex.faults);
@@ -74,6 +76,18 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   } finally {
     await solver.close();
   }
+}
+
+/**
+ * Outcomes grow with what runs show: a violation that faults made possible (a new `pre`) is no
+ * longer attacked as such once realized; the outcomes of that run (its `post` tuples) are.
+ */
+function learnOutcomes(rec: SearchRecorder, result: RunResult, preconditions: Map<string, string>): void {
+  const realized = new Set(result.realized ?? []);
+  const next = rec.outcomes.filter((o) => !realized.has(o));
+  for (const o of result.outcomes) if (!next.includes(o) && !realized.has(o) && !o.startsWith('not:')) next.push(o);
+  for (const [o, p] of result.preconditions ?? []) if (!preconditions.has(o)) preconditions.set(o, p);
+  rec.outcomes = next;
 }
 
 function isSubset(small: FaultSet, big: FaultSet): boolean {

@@ -33,15 +33,16 @@ export interface SatBackend {
 }
 
 type Api = Awaited<ReturnType<typeof init>>;
-type Ctx = ReturnType<Api['Context']>;
+type Ctx = ReturnType<Api['Context']> & { __main?: never };
+type Shared = { api: Api; ctx: Ctx; users: number };
 
-let shared: { api: Api; ctx: Ctx; users: number } | undefined;
-let starting: Promise<{ api: Api; ctx: Ctx; users: number }> | undefined;
+let shared: Shared | undefined;
+let starting: Promise<Shared> | undefined;
 
 /** Starts Z3 (once per process; later callers share it) and returns a backend. */
 export async function startZ3(): Promise<SatBackend> {
   if (!shared) {
-    starting ??= init().then((api) => ({ api, ctx: api.Context('main'), users: 0 }));
+    starting ??= init().then((api): Shared => ({ api, ctx: api.Context('main') as unknown as Ctx, users: 0 }));
     shared = await starting;
   }
   const z3 = shared;

@@ -12,6 +12,10 @@ export interface RandomProtocol {
   relay: 'none' | 'always' | 'once';
   excuseCrashed: boolean;
   members: string[];
+  /** delivery: every member logs the message; accuracy: the origin suspects only crashed members. */
+  invariant: 'delivery' | 'accuracy';
+  /** The step at which the origin suspects members that have not acknowledged. */
+  timeout: number;
 }
 
 const NODES = ['a', 'b', 'c'];
@@ -23,6 +27,8 @@ export const randomProtocol: fc.Arbitrary<RandomProtocol> = fc.record({
   relay: fc.constantFrom('none', 'always', 'once'),
   excuseCrashed: fc.boolean(),
   members: fc.subarray(['b', 'c'], { minLength: 1 }),
+  invariant: fc.constantFrom('delivery', 'delivery', 'accuracy'),
+  timeout: fc.integer({ min: 2, max: 4 }),
 });
 
 export function protocolText(p: RandomProtocol): string {
@@ -58,9 +64,23 @@ export function protocolText(p: RandomProtocol): string {
       lines.push('relayed(X, M)@next :- log(X, M);', 'relayed(X, M)@next :- relayed(X, M);', 'log(Y, M)@async :- log(X, M), link(X, Y), X != a, notin relayed(X, M);');
       break;
   }
-  lines.push(
-    `pre(N, M) :- log(a, M), member(a, N)${p.excuseCrashed ? ', notin crash(N, N, _)' : ''};`,
-    'post(N, M) :- pre(N, M), log(N, M);',
-  );
+  if (p.invariant === 'delivery') {
+    lines.push(
+      `pre(N, M) :- log(a, M), member(a, N)${p.excuseCrashed ? ', notin crash(N, N, _)' : ''};`,
+      'post(N, M) :- pre(N, M), log(N, M);',
+    );
+  } else {
+    // Members acknowledge what they log; the origin suspects a member not heard from by the timeout.
+    lines.push(
+      'heard(a, N)@async :- log(N, _), member(a, N);',
+      'heard(X, N)@next :- heard(X, N);',
+      'clock(a, 1)@1;',
+      'clock(X, T + 1)@next :- clock(X, T);',
+      `suspect(a, N) :- clock(a, ${p.timeout}), member(a, N), notin heard(a, N);`,
+      'suspect(X, N)@next :- suspect(X, N);',
+      'pre(X, N) :- suspect(X, N);',
+      'post(X, N) :- suspect(X, N), crash(X, N, _);',
+    );
+  }
   return lines.join('\n') + '\n';
 }

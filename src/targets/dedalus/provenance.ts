@@ -8,12 +8,14 @@ import {
   noCrashKey,
   type LineageGraph,
 } from '../../model/lineage.ts';
-import type { Value } from './ast.ts';
-import { BUILTIN_CRASH, type CompiledProgram, type CompiledRule } from './compile.ts';
-import { omissionKey, type Execution } from './evaluator.ts';
-import { evalTerm, join, patternValue, type AtomSource } from './join.ts';
-import type { NegatedAtom, StepState, Tuple } from './relation.ts';
+import { BUILTIN_CRASH, type CompiledProgram } from './compile.ts';
+import type { Execution } from './evaluator.ts';
+import { blockedWays } from './absence.ts';
+import type { NegatedAtom, Tuple } from './relation.ts';
 import { formatPattern } from './values.ts';
+
+/** How many absent tuples one lineage explains at most (negative support can reach far back). */
+const MAX_ABSENT = 2000;
 
 export interface LineageOptions {
   /** Account for `notin` subgoals (Molly's negative support). */
@@ -86,8 +88,10 @@ export function buildLineage(
     absentDone.add(key);
     ensureVertex(g, key, { kind: 'absent', label, time: n.step });
     for (const way of blockedWays(cp, exec, n)) {
+      if (absentDone.size > MAX_ABSENT) break; // bounded look-ahead: beyond it, treat the absence as firm
       const children = [
         ...way.blockers.map(goal),
+        ...(way.missing ? [absent(way.missing)] : []),
         ...(way.lostMessage ? [lostLeaf(way.lostMessage)] : []),
       ];
       if (children.length === 0) continue;
@@ -108,57 +112,6 @@ export function buildLineage(
   for (const r of roots) goal(r);
   for (const n of absentRoots) absent(n);
   return g;
-}
-
-interface BlockedWay {
-  rule: CompiledRule;
-  blockers: Tuple[];
-  lostMessage?: { from: string; to: string; sendTime: number };
-}
-
-/**
- * The ways an absent tuple could have been derived but was not: bindings of a rule for its relation
- * whose positive body held while a `notin` subgoal was blocked by a present tuple, or whose message
- * was lost. Only these can be undone by faults (faults remove tuples, they do not add facts).
- */
-function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom): BlockedWay[] {
-  const ways: BlockedWay[] = [];
-  for (const rule of cp.rules) {
-    if (rule.headRelation !== n.relation || rule.aggregate) continue;
-    const evalStep = rule.kind === 'deductive' ? n.step : n.step - 1;
-    const state = exec.steps[evalStep];
-    if (!state) continue;
-    const at = (step: number | undefined): StepState | undefined =>
-      step === undefined || step === evalStep ? state : step < evalStep ? exec.steps[step] : undefined;
-    const sources: AtomSource[] = rule.positives.map((a) => ({ relation: at(a.step)?.peek(a.relation), lo: 0, hi: Infinity }));
-    const negSources = rule.negatives.map((a) => at(a.step)?.peek(a.relation));
-    join(
-      rule,
-      sources,
-      negSources,
-      (slots, _body, blockers) => {
-        const loc = patternValue(rule.location, slots);
-        if (typeof loc !== 'string' || !exec.nodes.has(loc)) return;
-        const values: Value[] = rule.headArgs.map((a) => evalTerm(a, slots));
-        if (!values.every((v, i) => n.pattern[i] === undefined || n.pattern[i] === v)) return;
-        const present = (blockers ?? []).flat();
-        if (present.length > 0) {
-          ways.push({ rule, blockers: present });
-          return;
-        }
-        if (rule.kind === 'async') {
-          const to = values[0];
-          if (typeof to !== 'string' || to === loc || !exec.nodes.has(to)) return;
-          const crashed = exec.crashTimes.get(loc);
-          if ((crashed !== undefined && crashed <= evalStep) || exec.omitted.has(omissionKey(loc, to, evalStep))) {
-            ways.push({ rule, blockers: [], lostMessage: { from: loc, to, sendTime: evalStep } });
-          }
-        }
-      },
-      true,
-    );
-  }
-  return ways;
 }
 
 export function absentVertexKey(n: NegatedAtom): { key: string; label: string } {

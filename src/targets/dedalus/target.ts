@@ -9,6 +9,9 @@ import { evaluate, type Execution } from './evaluator.ts';
 import { loadProgram } from './loader.ts';
 import { parseDedalus } from './parser.ts';
 import { absentVertexKey, buildLineage } from './provenance.ts';
+import { blockedWays } from './absence.ts';
+import type { Value } from './ast.ts';
+import type { NegatedAtom } from './relation.ts';
 import type { Tuple } from './relation.ts';
 
 export interface DedalusTargetOptions {
@@ -30,6 +33,8 @@ export class DedalusTarget implements Target {
   readonly bounds: Bounds;
   readonly compiled: CompiledProgram;
   private readonly negativeSupport: boolean;
+  /** `pre` patterns that faults might make appear, by outcome key, from every run so far. */
+  private readonly potential = new Map<string, NegatedAtom>();
 
   constructor(files: readonly string[], opts: DedalusTargetOptions) {
     const { program, sources } = loadProgram(files);
@@ -88,6 +93,8 @@ export class DedalusTarget implements Target {
       }
     }
     const outcomes: Tuple[] = post?.tuples ?? [];
+    const pre = end.peek('pre');
+    const realized = [...this.potential].filter(([, n]) => pre?.tuples.some((t) => matches(t.values, n.pattern))).map(([k]) => k);
     const preconditions = new Map<string, string>();
     const pres: Tuple[] = [];
     for (const o of outcomes) {
@@ -97,16 +104,38 @@ export class DedalusTarget implements Target {
         pres.push(p);
       }
     }
+    const potential = options.lineage && this.negativeSupport ? this.potentialViolations(exec) : [];
     return {
       faults,
       messages: exec.messages,
       violations,
-      outcomes: outcomes.map((t) => t.goalKey),
+      outcomes: [...outcomes.map((t) => t.goalKey), ...potential.map((n) => absentVertexKey(n).key)],
       preconditions,
+      realized,
       lineage: options.lineage
-        ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport })
+        ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, potential)
         : newLineageGraph(),
     };
+  }
+
+  /**
+   * `pre` tuples absent at end of time that a blocked rule could still derive: faults that unblock
+   * one can create a violation no good outcome shows (a timeout fires, a node decides otherwise).
+   */
+  private potentialViolations(exec: Execution): NegatedAtom[] {
+    const eot = this.bounds.eot;
+    const arity = this.compiled.arity.get('pre');
+    if (arity === undefined) return [];
+    const present = exec.steps[eot].peek('pre')?.tuples ?? [];
+    const seen = new Map<string, NegatedAtom>();
+    for (const way of blockedWays(this.compiled, exec, { relation: 'pre', pattern: new Array(arity).fill(undefined), step: eot })) {
+      if (present.some((t) => matches(t.values, way.head))) continue;
+      const n: NegatedAtom = { relation: 'pre', pattern: way.head, step: eot };
+      const key = absentVertexKey(n).key;
+      seen.set(key, n);
+      this.potential.set(key, n);
+    }
+    return [...seen.values()];
   }
 }
 
@@ -130,4 +159,8 @@ function inferNodes(cp: CompiledProgram, eot: number): string[] {
   }
   for (const f of cp.program.facts) if (INVARIANT_RELATIONS.has(f.relation) && typeof f.values[0] === 'string') nodes.delete(f.values[0]);
   return [...nodes].sort();
+}
+
+function matches(values: readonly Value[], pattern: readonly (Value | undefined)[]): boolean {
+  return pattern.every((p, i) => p === undefined || values[i] === p);
 }
