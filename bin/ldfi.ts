@@ -15,7 +15,11 @@ import { formatJUnit } from '../src/report/junit.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
+import { randomBytes } from 'node:crypto';
 import { openTarget } from '../src/targets/index.ts';
+import { DedalusTarget } from '../src/targets/dedalus/target.ts';
+import { SimTarget } from '../src/targets/sim/target.ts';
+import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
 
 const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3 } as const;
 const COMMAND = process.env.LDFI_COMMAND ?? 'npx ldfi';
@@ -34,27 +38,36 @@ function nodeList(value: string): string[] {
 }
 
 interface BoundsFlags {
-  eot: number;
-  eff: number;
-  crashes: number;
+  eot?: number;
+  eff?: number;
+  crashes?: number;
+  seed?: string;
   nodes?: string[];
   negativeSupport: boolean;
 }
 
+
 function withBounds(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--eot <n>', 'end of time: run steps 1..n').default(3).argParser(integer('--eot', 1)))
-    .addOption(new Option('--eff <n>', 'end of finite failures: omissions only at send steps < n').default(2).argParser(integer('--eff', 1)))
-    .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash').default(0).argParser(integer('--crashes', 0)))
+    .addOption(new Option('--eot <n>', 'end of time: run steps 1..n (Dedalus default 3; sim: virtual ms, default from the protocol or 100)').argParser(integer('--eot', 1)))
+    .addOption(new Option('--eff <n>', 'end of finite failures: message loss only at send times < n (Dedalus default 2; sim default 50)').argParser(integer('--eff', 1)))
+    .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash (default 0)').argParser(integer('--crashes', 0)))
     .addOption(new Option('--nodes <a,b,c>', 'the node set (default: every location named in the program)').argParser(nodeList))
     .option('--no-negative-support', 'ignore notin subgoals in lineage (faster, may miss counterexamples)');
 }
 
-async function target(files: string[], f: BoundsFlags) {
-  if (f.eff > f.eot + 1) throw new UserError('BAD_OPTION', `--eff ${f.eff} is beyond --eot ${f.eot}; use at most ${f.eot + 1}`);
-  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport });
-  if (f.crashes > t.bounds.nodes.length) {
-    throw new UserError('BAD_OPTION', `--crashes ${f.crashes} is more than the ${t.bounds.nodes.length} nodes (${t.bounds.nodes.join(', ')})`);
+/** The seed is decided once, here: given, or drawn and then printed with every result. */
+function qualifySeed(f: { seed?: string }): string {
+  return f.seed ?? String(randomBytes(4).readUInt32BE(0));
+}
+
+async function target(files: string[], f: BoundsFlags, seed: string) {
+  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport, seed });
+  if (t.bounds.eff > t.bounds.eot + 1) {
+    throw new UserError('BAD_OPTION', `--eff ${t.bounds.eff} is beyond --eot ${t.bounds.eot}; use at most ${t.bounds.eot + 1}`);
+  }
+  if (t.bounds.crashes > t.bounds.nodes.length) {
+    throw new UserError('BAD_OPTION', `--crashes ${t.bounds.crashes} is more than the ${t.bounds.nodes.length} nodes (${t.bounds.nodes.join(', ')})`);
   }
   return t;
 }
@@ -74,14 +87,15 @@ function searchCommand(cmd: Command): Command {
     .addOption(new Option('--strategy <name>', 'ldfi (lineage-driven), random (seeded) or exhaustive').choices(['ldfi', 'random', 'exhaustive']).default('ldfi'))
     .option('--find-all', 'keep searching after the first counterexample')
     .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
-    .option('--seed <seed>', 'seed of the random strategy (default: drawn and printed)')
+    .option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)')
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')
     .option('--no-timings', 'leave wall-clock figures out of the JSON report (byte-identical reports)');
 }
 
 async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult> {
-  const t = await target(files, flags);
+  const seed = qualifySeed(flags);
+  const t = await target(files, flags, seed);
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -92,7 +106,7 @@ async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult
   try {
     const result = await search(t, {
       strategy: flags.strategy,
-      seed: flags.seed,
+      seed,
       maxRuns: flags.maxRuns,
       findAll: flags.findAll,
       signal: controller.signal,
@@ -109,6 +123,24 @@ async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult
 
 function exitFor(r: SearchResult): number {
   return r.counterexamples.length > 0 ? EXIT.counterexample : EXIT.ok;
+}
+
+/** Re-runs the run a trace file describes (files, bounds, seed, faults) and compares the traces. */
+async function replayFromTrace(path: string): Promise<number> {
+  const stored = readTraceFile(path);
+  const t = await target([...stored.target.files], { ...stored.bounds, nodes: [...stored.bounds.nodes], negativeSupport: true }, stored.seed);
+  if (!(t instanceof SimTarget)) throw new UserError('BAD_OPTION', `${path}: not a sim trace`);
+  if (t.contentHash !== stored.target.contentHash) {
+    process.stderr.write(`ldfi: warning: ${stored.target.files.join(' ')} changed since the trace was written\n`);
+  }
+  const again = traceFile(t, validateSchedule(stored.faults, t.bounds, t.supportedFaults));
+  const same = again.hash === stored.hash;
+  process.stdout.write(
+    same
+      ? `✓ replayed identically: trace ${again.hash} (${again.events.length} events, ${again.audit.length} audit entries)\n`
+      : `✗ the replay differs from the trace: ${stored.hash} then, ${again.hash} now\n`,
+  );
+  return same ? EXIT.ok : EXIT.counterexample;
 }
 
 export function buildProgram(): Command {
@@ -132,21 +164,36 @@ export function buildProgram(): Command {
       process.exitCode = exitFor(r);
     });
 
-  withBounds(program.command('replay').description('run one fault schedule and check the invariant (exit 1 if violated)').argument('<files...>'))
-    .requiredOption('--faults <schedule>', "the faults, e.g. 'omit a→b @1; crash c @3' (or 'none')")
-    .action(async (files: string[], flags: BoundsFlags & { faults: string }) => {
-      const t = await target(files, flags);
-      const faults = validateSchedule(parseFaults(flags.faults), t.bounds);
+  withBounds(program.command('replay').description('run one fault schedule and check the invariant (exit 1 if violated)').argument('[files...]'))
+    .option('--faults <schedule>', "the faults, e.g. 'omit a→b @1; crash c @3' (default: none)", 'none')
+    .option('--seed <seed>', 'seed of a simulated network (sim protocols)', '1')
+    .option('--trace <file>', 'write the run\'s trace and audit log (sim protocols) to file')
+    .option('--from-trace <file>', 'replay the run a trace file describes and check it is identical')
+    .action(async (files: string[], flags: BoundsFlags & { faults: string; seed: string; trace?: string; fromTrace?: string }) => {
+      if (flags.fromTrace) {
+        process.exitCode = await replayFromTrace(flags.fromTrace);
+        return;
+      }
+      if (files.length === 0) throw new UserError('BAD_OPTION', 'replay needs program files (or --from-trace FILE)');
+      const t = await target(files, flags, flags.seed);
+      const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
       const r = await t.run(faults, { lineage: false });
+      if (flags.trace) {
+        if (!(t instanceof SimTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols (a Dedalus run is its schedule)');
+        const trace = traceFile(t, faults);
+        writeFileAtomic(flags.trace, JSON.stringify(trace, null, 1) + '\n');
+        process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
+      }
       const lines = [
         r.violations.length ? `✗ invariant violated under: ${formatFaults(faults)}` : `✓ invariant holds under: ${formatFaults(faults)}`,
         `  ${files.join(' ')} — EOT ${t.bounds.eot}, EFF ${t.bounds.eff}, crashes ${t.bounds.crashes}, nodes ${t.bounds.nodes.join(',')}`,
         ...r.violations.map((v) => `  violated: ${v.message}`),
+        ...(r.error ? [`  error:    ${r.error}`] : []),
         '  run:',
         ...spaceTimeListing(r.messages, faults, '    '),
       ];
       process.stdout.write(lines.join('\n') + '\n');
-      process.exitCode = r.violations.length ? EXIT.counterexample : EXIT.ok;
+      process.exitCode = r.violations.length || r.error ? EXIT.counterexample : EXIT.ok;
     });
 
   withBounds(program.command('why').description('how did I get here: the derivation tree of a tuple, with every alternative').argument('<files...>'))
@@ -155,8 +202,9 @@ export function buildProgram(): Command {
     .option('--dot <file>', 'also write the lineage as Graphviz DOT to file')
     .addOption(new Option('--depth <n>', 'expand the tree to this depth').default(64).argParser(integer('--depth', 1)))
     .action(async (files: string[], flags: BoundsFlags & { tuple: string; faults: string; dot?: string; depth: number }) => {
-      const t = await target(files, flags);
-      const faults = validateSchedule(parseFaults(flags.faults), t.bounds);
+      const t = await target(files, flags, '1');
+      if (!(t instanceof DedalusTarget)) throw new UserError('BAD_OPTION', 'why explains Dedalus tuples; for a sim protocol, use replay --trace to see what each message and output depended on');
+      const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
       const w = t.why(flags.tuple, faults);
       const head = w.holds ? '' : `${flags.tuple} does not hold in this run (faults: ${formatFaults(faults)}).\n`;
       process.stdout.write(head + formatWhyTree(w.lineage, w.root, { maxDepth: flags.depth }) + '\n');

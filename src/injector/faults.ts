@@ -1,6 +1,6 @@
 import type { Bounds } from '../model/bounds.ts';
 import { UserError } from '../model/errors.ts';
-import { canonicalFaults, type Fault, type FaultSet } from '../model/faults.ts';
+import { canonicalFaults, type Fault, type FaultKind, type FaultSet } from '../model/faults.ts';
 
 /**
  * Validated fault constructors: each refuses an impossible fault in a plain sentence, so a schedule
@@ -9,51 +9,183 @@ import { canonicalFaults, type Fault, type FaultSet } from '../model/faults.ts';
 
 export function omit(from: string, to: string, time: number): Fault {
   if (from === to) throw new UserError('BAD_FAULT', `omit ${from}→${to} @${time}: a node cannot lose a message to itself`);
-  requireStep(time, `omit ${from}→${to}`);
+  requireTime(time, `omit ${from}→${to}`);
   return { kind: 'omit', from, to, time };
 }
 
 export function crash(node: string, time: number): Fault {
-  requireStep(time, `crash ${node}`);
+  requireTime(time, `crash ${node}`);
   return { kind: 'crash', node, time };
 }
 
-function requireStep(time: number, what: string): void {
+export function disconnect(from: string, to: string, start: number, end: number, both = false): Fault {
+  const what = `disconnect ${from}${both ? '↔' : '→'}${to}`;
+  if (from === to) throw new UserError('BAD_FAULT', `${what}: a node has no connection to itself`);
+  requireWindow(start, end, what);
+  return { kind: 'disconnect', from, to, both, start, end };
+}
+
+export function delay(from: string, to: string, time: number, by: number): Fault {
+  const what = `delay ${from}→${to} @${time}`;
+  if (from === to) throw new UserError('BAD_FAULT', `${what}: a node's messages to itself are not on the network`);
+  requireTime(time, what);
+  if (!Number.isInteger(by) || by < 1) throw new UserError('BAD_FAULT', `${what} by ${by}: a delay is a whole number of steps, 1 or more`);
+  return { kind: 'delay', from, to, time, by };
+}
+
+export function restart(node: string, start: number, end: number): Fault {
+  requireWindow(start, end, `restart ${node}`);
+  return { kind: 'restart', node, start, end };
+}
+
+export function partition(left: readonly string[], right: readonly string[], start: number, end: number): Fault {
+  const what = `partition {${left.join(',')}}|{${right.join(',')}}`;
+  if (left.length === 0 || right.length === 0) throw new UserError('BAD_FAULT', `${what}: both sides of a partition need a node`);
+  const shared = left.filter((n) => right.includes(n));
+  if (shared.length) throw new UserError('BAD_FAULT', `${what}: ${shared.join(', ')} cannot be on both sides`);
+  requireWindow(start, end, what);
+  return { kind: 'partition', groups: [[...left].sort(), [...right].sort()], start, end };
+}
+
+function requireTime(time: number, what: string): void {
   if (!Number.isInteger(time) || time < 1) throw new UserError('BAD_FAULT', `${what} @${time}: a time is a whole step, 1 or later`);
 }
 
-/** Checks a schedule against the bounds of a run; returns it in canonical order. */
-export function validateSchedule(faults: FaultSet, bounds: Bounds): Fault[] {
+function requireWindow(start: number, end: number, what: string): void {
+  requireTime(start, what);
+  requireTime(end, what);
+  if (end < start) throw new UserError('BAD_FAULT', `${what} @${start}..${end}: the window ends before it starts`);
+}
+
+/** Rebuilds a fault through its constructor (validating data that came from JSON or a test). */
+export function checkedFault(f: Fault): Fault {
+  switch (f.kind) {
+    case 'omit':
+      return omit(f.from, f.to, f.time);
+    case 'crash':
+      return crash(f.node, f.time);
+    case 'disconnect':
+      return disconnect(f.from, f.to, f.start, f.end, f.both);
+    case 'delay':
+      return delay(f.from, f.to, f.time, f.by);
+    case 'restart':
+      return restart(f.node, f.start, f.end);
+    case 'partition':
+      return partition(f.groups[0], f.groups[1], f.start, f.end);
+  }
+}
+
+const KIND_NAMES: Record<FaultKind, string> = {
+  omit: 'omissions',
+  crash: 'crashes',
+  disconnect: 'dropped connections',
+  delay: 'delays',
+  restart: 'crash-restarts',
+  partition: 'partitions',
+};
+
+/**
+ * Checks a schedule against the bounds of a run and the fault kinds the target supports; returns it
+ * in canonical order. Message loss (omit, disconnect, partition) must end before EFF; crashes and
+ * restarts count against the crash budget.
+ */
+export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: readonly FaultKind[]): Fault[] {
   const nodes = new Set(bounds.nodes);
-  const crashed = new Map<string, number>();
+  const down = new Map<string, string>();
   const known = (n: string, f: string) => {
     if (!nodes.has(n)) throw new UserError('BAD_FAULT', `${f}: ${n} is not a node (nodes: ${bounds.nodes.join(', ')})`);
   };
-  for (const f of faults) {
+  const beforeEff = (t: number, text: string) => {
+    if (t >= bounds.eff) {
+      throw new UserError('BAD_FAULT', `${text}: message loss is only allowed before the end of finite failures (EFF ${bounds.eff}), i.e. at steps 1..${bounds.eff - 1}`);
+    }
+  };
+  const withinRun = (t: number, text: string) => {
+    if (t > bounds.eot) throw new UserError('BAD_FAULT', `${text}: the run ends at EOT ${bounds.eot}`);
+  };
+  for (const raw of faults) {
+    const f = checkedFault(raw);
+    const text = describeFault(f);
+    if (supported && !supported.includes(f.kind)) {
+      throw new UserError('BAD_FAULT', `${text}: this target does not support ${KIND_NAMES[f.kind]} (it supports ${supported.map((k) => KIND_NAMES[k]).join(', ')})`);
+    }
     switch (f.kind) {
-      case 'omit': {
-        const text = `omit ${f.from}→${f.to} @${f.time}`;
-        omit(f.from, f.to, f.time);
+      case 'omit':
         known(f.from, text);
         known(f.to, text);
-        if (f.time >= bounds.eff) {
-          throw new UserError('BAD_FAULT', `${text}: omissions are only allowed before the end of finite failures (EFF ${bounds.eff}), i.e. at steps 1..${bounds.eff - 1}`);
-        }
+        beforeEff(f.time, text);
         break;
-      }
-      case 'crash': {
-        const text = `crash ${f.node} @${f.time}`;
-        crash(f.node, f.time);
+      case 'disconnect':
+        known(f.from, text);
+        known(f.to, text);
+        beforeEff(f.end, text);
+        break;
+      case 'partition':
+        f.groups.flat().forEach((n) => known(n, text));
+        beforeEff(f.end, text);
+        break;
+      case 'delay':
+        known(f.from, text);
+        known(f.to, text);
+        beforeEff(f.time, text);
+        break;
+      case 'crash':
+      case 'restart': {
         known(f.node, text);
-        if (f.time > bounds.eot) throw new UserError('BAD_FAULT', `${text}: the run ends at EOT ${bounds.eot}`);
-        if (crashed.has(f.node)) throw new UserError('BAD_FAULT', `${text}: ${f.node} already crashes at step ${crashed.get(f.node)}; a node crashes once`);
-        crashed.set(f.node, f.time);
+        withinRun(faultTimeOf(f), text);
+        const prior = down.get(f.node);
+        if (prior) throw new UserError('BAD_FAULT', `${text}: ${f.node} already has '${prior}'; a node crashes once`);
+        down.set(f.node, text);
         break;
       }
     }
   }
-  if (crashed.size > bounds.crashes) {
-    throw new UserError('BAD_FAULT', `${crashed.size} crashes but the crash budget is ${bounds.crashes} (raise it with --crashes)`);
+  if (down.size > bounds.crashes) {
+    throw new UserError('BAD_FAULT', `${down.size} crashes but the crash budget is ${bounds.crashes} (raise it with --crashes)`);
   }
-  return canonicalFaults(faults);
+  return canonicalFaults(faults.map(checkedFault));
+}
+
+function faultTimeOf(f: Fault): number {
+  return 'time' in f ? f.time : f.start;
+}
+
+function describeFault(f: Fault): string {
+  switch (f.kind) {
+    case 'omit':
+      return `omit ${f.from}→${f.to} @${f.time}`;
+    case 'crash':
+      return `crash ${f.node} @${f.time}`;
+    case 'disconnect':
+      return `disconnect ${f.from}${f.both ? '↔' : '→'}${f.to} @${f.start}..${f.end}`;
+    case 'delay':
+      return `delay ${f.from}→${f.to} @${f.time} by ${f.by}`;
+    case 'restart':
+      return `restart ${f.node} @${f.start}..${f.end}`;
+    case 'partition':
+      return `partition {${f.groups[0].join(',')}}|{${f.groups[1].join(',')}} @${f.start}..${f.end}`;
+  }
+}
+
+/**
+ * The message losses of a schedule as plain omissions on the send steps they cover (for targets in
+ * the synchronous model, where a dropped connection or a partition is exactly that).
+ */
+export function expandToOmissions(faults: FaultSet, nodes: readonly string[]): Fault[] {
+  const out: Fault[] = [];
+  for (const f of faults) {
+    if (f.kind === 'disconnect') {
+      for (let t = f.start; t <= f.end; t++) {
+        out.push({ kind: 'omit', from: f.from, to: f.to, time: t });
+        if (f.both) out.push({ kind: 'omit', from: f.to, to: f.from, time: t });
+      }
+    } else if (f.kind === 'partition') {
+      const [left, right] = f.groups;
+      for (let t = f.start; t <= f.end; t++) {
+        for (const x of left) for (const y of right) out.push({ kind: 'omit', from: x, to: y, time: t }, { kind: 'omit', from: y, to: x, time: t });
+      }
+    } else out.push(f);
+  }
+  void nodes;
+  return canonicalFaults(out);
 }

@@ -1,17 +1,22 @@
 import { UserError } from '../model/errors.ts';
 import { canonicalFaults, type Fault, type FaultSet } from '../model/faults.ts';
-import { crash, omit } from './faults.ts';
+import { crash, delay, disconnect, omit, partition, restart } from './faults.ts';
+
+/**
+ * The compact text form of a schedule, which parses back to the same schedule:
+ *   omit a→b @3; crash c @5; disconnect a↔b @2..4; delay a→b @3 by 5; restart c @5..9;
+ *   partition {a,b}|{c} @2..6
+ * `->` and `<->` are accepted for `→` and `↔`; the empty schedule is `none`.
+ */
+export function formatFaults(faults: FaultSet): string {
+  if (faults.length === 0) return 'none';
+  return canonicalFaults(faults).map(formatFault).join('; ');
+}
 
 const NAME = /^[A-Za-z0-9_.:-]+$/;
 
 function formatName(n: string): string {
   return NAME.test(n) && !n.includes('->') ? n : JSON.stringify(n);
-}
-
-/** `omit a→b @1; crash c @3` — the compact text form, in canonical order. Empty set: `none`. */
-export function formatFaults(faults: FaultSet): string {
-  if (faults.length === 0) return 'none';
-  return canonicalFaults(faults).map(formatFault).join('; ');
 }
 
 export function formatFault(f: Fault): string {
@@ -20,34 +25,63 @@ export function formatFault(f: Fault): string {
       return `omit ${formatName(f.from)}→${formatName(f.to)} @${f.time}`;
     case 'crash':
       return `crash ${formatName(f.node)} @${f.time}`;
+    case 'disconnect':
+      return `disconnect ${formatName(f.from)}${f.both ? '↔' : '→'}${formatName(f.to)} @${f.start}..${f.end}`;
+    case 'delay':
+      return `delay ${formatName(f.from)}→${formatName(f.to)} @${f.time} by ${f.by}`;
+    case 'restart':
+      return `restart ${formatName(f.node)} @${f.start}..${f.end}`;
+    case 'partition':
+      return `partition {${f.groups[0].map(formatName).join(',')}}|{${f.groups[1].map(formatName).join(',')}} @${f.start}..${f.end}`;
   }
 }
 
-/** Parses the text form back (`->` is accepted for `→`). Errors name the fault and what was expected. */
 export function parseFaults(text: string, origin = '--faults'): Fault[] {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'none') return [];
   const out: Fault[] = [];
   for (const part of trimmed.split(';')) {
     const item = part.trim();
-    if (!item) continue;
-    out.push(parseOne(item, origin));
+    if (item) out.push(parseOne(item, origin));
   }
   return canonicalFaults(out);
 }
 
-const NAME_RE = String.raw`("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.:-]+?)`;
-const OMIT_RE = new RegExp(String.raw`^omit\s+${NAME_RE}\s*(?:→|->)\s*${NAME_RE}\s*@\s*(\d+)$`);
-const CRASH_RE = new RegExp(String.raw`^crash\s+${NAME_RE}\s*@\s*(\d+)$`);
+const N = String.raw`("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.:-]+?)`;
+const ARROW = String.raw`\s*(→|->|↔|<->)\s*`;
+const AT = String.raw`\s*@\s*(\d+)`;
+const WINDOW = String.raw`\s*@\s*(\d+)\s*\.\.\s*(\d+)`;
+const LIST = String.raw`\{\s*([^{}]*)\}`;
+const FORMS: [RegExp, (m: string[]) => Fault][] = [
+  [new RegExp(`^omit\\s+${N}${ARROW}${N}${AT}$`), (m) => oneWay(m[2], 'omit', () => omit(unquote(m[1]), unquote(m[3]), Number(m[4])))],
+  [new RegExp(`^crash\\s+${N}${AT}$`), (m) => crash(unquote(m[1]), Number(m[2]))],
+  [new RegExp(`^disconnect\\s+${N}${ARROW}${N}${WINDOW}$`), (m) => disconnect(unquote(m[1]), unquote(m[3]), Number(m[4]), Number(m[5]), m[2] === '↔' || m[2] === '<->')],
+  [new RegExp(`^delay\\s+${N}${ARROW}${N}${AT}\\s+by\\s+(\\d+)$`), (m) => oneWay(m[2], 'delay', () => delay(unquote(m[1]), unquote(m[3]), Number(m[4]), Number(m[5])))],
+  [new RegExp(`^restart\\s+${N}${WINDOW}$`), (m) => restart(unquote(m[1]), Number(m[2]), Number(m[3]))],
+  [new RegExp(`^partition\\s+${LIST}\\s*\\|\\s*${LIST}${WINDOW}$`), (m) => partition(names(m[1]), names(m[2]), Number(m[3]), Number(m[4]))],
+];
+
+function oneWay(arrow: string, what: string, make: () => Fault): Fault {
+  if (arrow === '↔' || arrow === '<->') throw new UserError('BAD_FAULT', `${what} takes one direction (a→b); only disconnect takes a↔b`);
+  return make();
+}
+
+function names(list: string): string[] {
+  return list.split(',').map((s) => unquote(s.trim())).filter(Boolean);
+}
 
 function unquote(s: string): string {
   return s.startsWith('"') ? (JSON.parse(s) as string) : s;
 }
 
 function parseOne(item: string, origin: string): Fault {
-  let m = OMIT_RE.exec(item);
-  if (m) return omit(unquote(m[1]), unquote(m[2]), Number(m[3]));
-  m = CRASH_RE.exec(item);
-  if (m) return crash(unquote(m[1]), Number(m[2]));
-  throw new UserError('BAD_FAULT', `${origin}: cannot read fault '${item}'; expected e.g. 'omit a→b @1' or 'crash c @3'`);
+  for (const [re, make] of FORMS) {
+    const m = re.exec(item);
+    if (m) return make(m);
+  }
+  throw new UserError(
+    'BAD_FAULT',
+    `${origin}: cannot read fault '${item}'; expected e.g. 'omit a→b @1', 'crash c @3', 'disconnect a↔b @2..4', ` +
+      `'delay a→b @3 by 5', 'restart c @5..9' or 'partition {a,b}|{c} @2..6'`,
+  );
 }

@@ -18,8 +18,10 @@ export class FaultView {
   crashed(node: string, time: number): boolean {
     return this.crashTime.get(node) === time;
   }
-  noCrash(node?: string, time?: number): boolean {
-    for (const [n, t] of this.crashTime) if ((node === undefined || n === node) && (time === undefined || t === time)) return false;
+  noCrash(node?: string, time?: number, until?: number): boolean {
+    for (const [n, t] of this.crashTime) {
+      if ((node === undefined || n === node) && (time === undefined || t === time) && (until === undefined || t <= until)) return false;
+    }
     return true;
   }
   leaf(v: LineageVertex): boolean | undefined {
@@ -31,7 +33,7 @@ export class FaultView {
       case 'crash':
         return this.crashed(v.node, v.time);
       case 'no-crash':
-        return this.noCrash(v.node, v.time);
+        return this.noCrash(v.node, v.time, v.until);
       default:
         return undefined;
     }

@@ -1,24 +1,43 @@
 /**
- * The fault vocabulary shared by every target. A fault is plain data; `src/injector/` validates and
- * prints it, targets apply it. Times are logical steps (Dedalus) or virtual milliseconds (sim).
+ * The fault vocabulary shared by every target. A fault is plain data; `src/injector/` validates,
+ * prints and applies it. Times are logical steps (Dedalus) or virtual milliseconds (sim, tcp).
+ * Windows `start..end` include both ends.
  */
 export type Fault =
   /** Every message on the channel from→to sent at `time` is lost. */
   | { kind: 'omit'; from: string; to: string; time: number }
-  /** From `time` on, the node sends nothing (it still receives and computes locally, as in Molly). */
-  | { kind: 'crash'; node: string; time: number };
+  /** From `time` on, the node sends nothing (Dedalus: it still computes, as in Molly; sim: it stops). */
+  | { kind: 'crash'; node: string; time: number }
+  /** The link from→to (both ways if `both`) is down: messages sent in the window are lost, and
+   *  connection-oriented targets see the connection drop at `start` and come back after `end`. */
+  | { kind: 'disconnect'; from: string; to: string; both: boolean; start: number; end: number }
+  /** Messages from→to sent at `time` arrive `by` later (and so after messages sent later). */
+  | { kind: 'delay'; from: string; to: string; time: number; by: number }
+  /** The node is down from `start` to `end`, then restarts with only what it persisted. */
+  | { kind: 'restart'; node: string; start: number; end: number }
+  /** Messages between the two groups sent in the window are lost; healed after `end`. */
+  | { kind: 'partition'; groups: [readonly string[], readonly string[]]; start: number; end: number };
 
 export type FaultKind = Fault['kind'];
 
 /** A fault schedule: the faults of one run, in canonical order. */
 export type FaultSet = readonly Fault[];
 
-const kindOrder: Record<FaultKind, number> = { crash: 0, omit: 1 };
+const kindOrder: Record<FaultKind, number> = { crash: 0, restart: 1, partition: 2, disconnect: 3, delay: 4, omit: 5 };
+
+/** When a fault starts acting. */
+export function faultStart(f: Fault): number {
+  return 'time' in f ? f.time : f.start;
+}
 
 export function compareFaults(a: Fault, b: Fault): number {
   if (a.kind !== b.kind) return kindOrder[a.kind] - kindOrder[b.kind];
-  if (a.time !== b.time) return a.time - b.time;
-  return faultKey(a) < faultKey(b) ? -1 : faultKey(a) > faultKey(b) ? 1 : 0;
+  const ta = faultStart(a);
+  const tb = faultStart(b);
+  if (ta !== tb) return ta - tb;
+  const ka = faultKey(a);
+  const kb = faultKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** A stable identity for a fault, used as a solver variable name and as a map key. */
@@ -28,6 +47,14 @@ export function faultKey(f: Fault): string {
       return `omit:${f.from}:${f.to}:${f.time}`;
     case 'crash':
       return `crash:${f.node}:${f.time}`;
+    case 'disconnect':
+      return `disconnect:${f.from}:${f.to}:${f.both ? 2 : 1}:${f.start}:${f.end}`;
+    case 'delay':
+      return `delay:${f.from}:${f.to}:${f.time}:${f.by}`;
+    case 'restart':
+      return `restart:${f.node}:${f.start}:${f.end}`;
+    case 'partition':
+      return `partition:${[...f.groups[0]].sort().join(',')}|${[...f.groups[1]].sort().join(',')}:${f.start}:${f.end}`;
   }
 }
 

@@ -14,7 +14,8 @@ import type { DirectedGraph as DirectedGraphType } from 'graphology';
  *   while every blocked way of deriving it stays blocked (AND over its `blocked` children).
  * - blocked: one way the absent tuple could have been derived, blocked by tuples that were present.
  *   Holds while any of its blockers holds (OR).
- * - no-crash: holds while no crash matches (node and time; undefined matches any).
+ * - no-crash: holds while no crash matches (node and time; undefined matches any; with `until`, only
+ *   crashes at or before that time count: the node is still up then).
  * - crash: a crash fact; holds only if the run has that crash.
  * - lost: holds while the message from→to sent at `sendTime` is NOT delivered (a blocker that a fault
  *   put there: healing it makes an absent tuple appear).
@@ -25,7 +26,7 @@ export type LineageVertex =
   | { kind: 'message'; label: string; from: string; to: string; sendTime: number }
   | { kind: 'absent'; label: string; time: number }
   | { kind: 'blocked'; label: string }
-  | { kind: 'no-crash'; label: string; node?: string; time?: number }
+  | { kind: 'no-crash'; label: string; node?: string; time?: number; until?: number }
   | { kind: 'crash'; label: string; node: string; time: number }
   | { kind: 'lost'; label: string; from: string; to: string; sendTime: number };
 
@@ -41,8 +42,8 @@ export function messageKey(from: string, to: string, sendTime: number): string {
   return `msg:${from}→${to}@${sendTime}`;
 }
 
-export function noCrashKey(node?: string, time?: number): string {
-  return `nocrash:${node ?? '*'}@${time ?? '*'}`;
+export function noCrashKey(node?: string, time?: number, until?: number): string {
+  return `nocrash:${node ?? '*'}@${time ?? '*'}${until === undefined ? '' : `..${until}`}`;
 }
 
 export function lostKey(from: string, to: string, sendTime: number): string {

@@ -1,5 +1,5 @@
 import type { Bounds } from './bounds.ts';
-import type { FaultSet } from './faults.ts';
+import type { FaultKind, FaultSet } from './faults.ts';
 import type { LineageGraph } from './lineage.ts';
 
 /** One message of a run, as the space-time listing shows it. */
@@ -10,7 +10,9 @@ export interface MessageRecord {
   readonly deliverTime: number;
   /** What was sent, e.g. `log(b,hello)`. */
   readonly content: string;
-  readonly status: 'delivered' | 'omitted' | 'sender-crashed';
+  readonly status: 'delivered' | 'omitted' | 'sender-crashed' | 'receiver-down';
+  /** The fault that decided a non-delivery, when there is one. */
+  readonly reason?: string;
 }
 
 /** A broken invariant. `key` identifies it across runs (e.g. the `pre` tuple without its `post`). */
@@ -57,5 +59,9 @@ export interface Target {
   /** A hash of the target's content, stored with every report so a replay can tell it changed. */
   readonly contentHash: string;
   readonly bounds: Bounds;
+  /** The fault kinds this target can apply (a schedule with others is refused up front). */
+  readonly supportedFaults: readonly FaultKind[];
+  /** Options a replay line needs besides the bounds and faults (e.g. the seed of a simulation). */
+  readonly replayOptions?: readonly string[];
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;
 }

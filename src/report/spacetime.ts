@@ -5,6 +5,7 @@ const STATUS: Record<MessageRecord['status'], string> = {
   delivered: 'delivered',
   omitted: 'LOST (omitted)',
   'sender-crashed': 'not sent (sender crashed)',
+  'receiver-down': 'LOST (receiver down)',
 };
 
 /**
@@ -25,7 +26,7 @@ export function spaceTimeListing(messages: readonly MessageRecord[], faults: Fau
   const width = Math.max(0, ...sorted.map((m) => `${m.from}→${m.to}`.length));
   const contentWidth = Math.max(0, ...sorted.map((m) => m.content.length));
   for (const m of sorted) {
-    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}`);
+    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}`);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   const stepWidth = Math.max(0, ...steps.map((t) => String(t).length));

@@ -38,7 +38,9 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
   lines.push('');
   if (r.status === 'counterexample') {
     if (r.strategy === 'ldfi' && r.counterexamples.length === 1) lines.push('Hint: --find-all keeps searching after the first counterexample.');
-    lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
+    if (r.target.kind === 'dedalus') {
+      lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
+    } else lines.push(`Hint: add --trace FILE to the replay line to keep the run's trace and audit log.`);
   } else if (r.status === 'resilient' && r.strategy === 'ldfi') {
     lines.push(`Hint: ${opts.command} explain FILES… (same options) shows which supports defeated which hypotheses.`);
   } else if (r.status === 'budget-exhausted') {

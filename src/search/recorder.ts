@@ -93,6 +93,7 @@ export class SearchRecorder {
       `--eff ${b.eff}`,
       `--crashes ${b.crashes}`,
       `--nodes ${shellQuote(b.nodes.join(','))}`,
+      ...(this.target.replayOptions ?? []),
       ...this.options.replayExtra,
       `--faults ${shellQuote(formatFaults(faults))}`,
     ];

@@ -31,7 +31,7 @@ export function faultCandidates(g: LineageGraph, b: Bounds): Fault[] {
         addCrash(v.node, v.time);
         break;
       case 'no-crash':
-        for (const n of v.node === undefined ? b.nodes : [v.node]) addCrash(n, v.time ?? b.eot);
+        for (const n of v.node === undefined ? b.nodes : [v.node]) addCrash(n, v.time ?? v.until ?? b.eot);
         break;
     }
   });

@@ -109,7 +109,7 @@ export class LineageEncoding {
         const matching: Formula[] = [];
         for (const [node, list] of this.crashVarsByNode) {
           if (v.node !== undefined && node !== v.node) continue;
-          for (const c of list) if (v.time === undefined || c.time === v.time) matching.push(c.v);
+          for (const c of list) if ((v.time === undefined || c.time === v.time) && (v.until === undefined || c.time <= v.until)) matching.push(c.v);
         }
         return this.s.not(this.s.or(matching));
       }

@@ -42,7 +42,11 @@ let starting: Promise<Shared> | undefined;
 /** Starts Z3 (once per process; later callers share it) and returns a backend. */
 export async function startZ3(): Promise<SatBackend> {
   if (!shared) {
-    starting ??= init().then((api): Shared => ({ api, ctx: api.Context('main') as unknown as Ctx, users: 0 }));
+    // Emscripten reports late messages from workers it has just terminated; they are harmless.
+    const printErr = (text: string) => {
+      if (!/from terminated worker/.test(text)) process.stderr.write(`${text}\n`);
+    };
+    starting ??= init({ printErr } as Parameters<typeof init>[0]).then((api): Shared => ({ api, ctx: api.Context('main') as unknown as Ctx, users: 0 }));
     shared = await starting;
   }
   const z3 = shared;

@@ -1,17 +1,40 @@
 import { extname } from 'node:path';
 import { UserError } from '../model/errors.ts';
-import { DedalusTarget, type DedalusTargetOptions } from './dedalus/target.ts';
+import type { Target } from '../model/target.ts';
+import { DedalusTarget } from './dedalus/target.ts';
+import { SimTarget } from './sim/target.ts';
 
-export type TargetOptions = DedalusTargetOptions;
+export interface TargetOptions {
+  eot?: number;
+  eff?: number;
+  crashes?: number;
+  nodes?: readonly string[];
+  negativeSupport: boolean;
+  seed: string;
+}
 
-/** Picks the target kind from the files: Dedalus programs (.ded) for now. */
-export async function openTarget(files: readonly string[], opts: TargetOptions): Promise<DedalusTarget> {
+const DEDALUS = new Set(['.ded', '.dedalus']);
+const SIM = new Set(['.ts', '.js', '.mjs', '.mts']);
+export const DEDALUS_DEFAULTS = { eot: 3, eff: 2, crashes: 0 };
+
+/** Picks the target kind from the files: Dedalus programs (.ded) or one TypeScript protocol (.ts). */
+export async function openTarget(files: readonly string[], opts: TargetOptions): Promise<Target & { why?: DedalusTarget['why'] }> {
   if (files.length === 0) throw new UserError('BAD_OPTION', 'no program file given');
-  const kinds = new Set(files.map((f) => extname(f)));
-  for (const k of kinds) {
-    if (k !== '.ded' && k !== '.dedalus') {
-      throw new UserError('BAD_OPTION', `cannot tell what kind of target ${files.find((f) => extname(f) === k)} is: expected Dedalus files (.ded)`);
-    }
+  if (files.every((f) => DEDALUS.has(extname(f)))) {
+    return new DedalusTarget(files, {
+      eot: opts.eot ?? DEDALUS_DEFAULTS.eot,
+      eff: opts.eff ?? DEDALUS_DEFAULTS.eff,
+      crashes: opts.crashes ?? DEDALUS_DEFAULTS.crashes,
+      nodes: opts.nodes,
+      negativeSupport: opts.negativeSupport,
+    });
   }
-  return new DedalusTarget(files, opts);
+  if (files.length === 1 && SIM.has(extname(files[0]))) return SimTarget.open(files[0], opts);
+  const odd = files.find((f) => !DEDALUS.has(extname(f)));
+  throw new UserError(
+    'BAD_OPTION',
+    files.length > 1 && SIM.has(extname(odd ?? ''))
+      ? `a TypeScript protocol is one file; got ${files.join(', ')}`
+      : `cannot tell what kind of target ${odd} is: expected Dedalus files (.ded) or one TypeScript protocol (.ts)`,
+  );
 }

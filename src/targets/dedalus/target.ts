@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
+import { expandToOmissions } from '../../injector/faults.ts';
 import type { FaultSet } from '../../model/faults.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
 import type { RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
@@ -31,6 +32,8 @@ export class DedalusTarget implements Target {
   readonly files: readonly string[];
   readonly contentHash: string;
   readonly bounds: Bounds;
+  /** Dropped connections and partitions are omissions in the synchronous model; it has no delays. */
+  readonly supportedFaults = ['omit', 'crash', 'disconnect', 'partition'] as const;
   readonly compiled: CompiledProgram;
   private readonly negativeSupport: boolean;
   /** `pre` patterns that faults might make appear, by outcome key, from every run so far. */
@@ -55,7 +58,7 @@ export class DedalusTarget implements Target {
   }
 
   execute(faults: FaultSet): Execution {
-    return evaluate(this.compiled, { eot: this.bounds.eot, nodes: this.bounds.nodes, faults });
+    return evaluate(this.compiled, { eot: this.bounds.eot, nodes: this.bounds.nodes, faults: expandToOmissions(faults, this.bounds.nodes) });
   }
 
   /**

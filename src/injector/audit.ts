@@ -1,0 +1,26 @@
+/**
+ * The audit log of a run: every decision that does not follow from the program — a fault applied, a
+ * random draw, a clock read, a delivery-order choice — in the order it was made. Together with the
+ * schedule and seed in its header it is all a replay needs; two runs are the same run exactly when
+ * their audit logs are byte-identical.
+ */
+export type AuditKind = 'fault' | 'random' | 'clock' | 'order';
+
+export interface AuditEntry {
+  /** Virtual time of the decision. */
+  readonly t: number;
+  readonly kind: AuditKind;
+  /** Who asked (a node) or what decided (`network`, `spike`). */
+  readonly by: string;
+  /** What was decided, e.g. `drop a→b #3 (omit a→b @4)` or `latency a→b #3 = 2`. */
+  readonly what: string;
+  readonly value?: number | string;
+}
+
+export class AuditLog {
+  readonly entries: AuditEntry[] = [];
+  constructor(private readonly enabled = true) {}
+  add(t: number, kind: AuditKind, by: string, what: string, value?: number | string): void {
+    if (this.enabled) this.entries.push(value === undefined ? { t, kind, by, what } : { t, kind, by, what, value });
+  }
+}

@@ -1,0 +1,99 @@
+import type { Fault, FaultSet } from '../model/faults.ts';
+import type { AuditLog } from './audit.ts';
+import { formatFault } from './text.ts';
+
+/** What happens to one message on the network. */
+export type MessageFate = { kind: 'deliver'; extraDelay: number } | { kind: 'drop'; reason: string };
+
+/** A node-level event the schedule imposes. */
+export interface NodeEvent {
+  time: number;
+  node: string;
+  kind: 'crash' | 'down' | 'up';
+  fault: string;
+}
+
+/** A connection-level event (connection-oriented targets reset the link). */
+export interface LinkEvent {
+  time: number;
+  from: string;
+  to: string;
+  kind: 'disconnect' | 'reconnect';
+  fault: string;
+}
+
+/**
+ * Spike applies a fault schedule deterministically: the same schedule and the same sequence of
+ * questions give the same answers, and every fault it applies is written to the audit log.
+ */
+export class Spike {
+  private readonly faults: readonly Fault[];
+  constructor(
+    faults: FaultSet,
+    private readonly audit: AuditLog,
+  ) {
+    this.faults = faults;
+  }
+
+  /** The fate of a message from→to sent at `time` (`id` names it in the audit log). */
+  messageFate(from: string, to: string, time: number, id: string): MessageFate {
+    if (from === to) return { kind: 'deliver', extraDelay: 0 };
+    let extra = 0;
+    for (const f of this.faults) {
+      const dropped = dropReason(f, from, to, time);
+      if (dropped) {
+        this.audit.add(time, 'fault', 'spike', `drop ${id} ${from}→${to}`, formatFault(f));
+        return { kind: 'drop', reason: formatFault(f) };
+      }
+      if (f.kind === 'delay' && f.from === from && f.to === to && f.time === time) extra += f.by;
+    }
+    if (extra > 0) this.audit.add(time, 'fault', 'spike', `delay ${id} ${from}→${to} by ${extra}`);
+    return { kind: 'deliver', extraDelay: extra };
+  }
+
+  /** Crashes and restart windows, in time order. */
+  nodeEvents(): NodeEvent[] {
+    const out: NodeEvent[] = [];
+    for (const f of this.faults) {
+      if (f.kind === 'crash') out.push({ time: f.time, node: f.node, kind: 'crash', fault: formatFault(f) });
+      if (f.kind === 'restart') {
+        out.push({ time: f.start, node: f.node, kind: 'down', fault: formatFault(f) });
+        out.push({ time: f.end + 1, node: f.node, kind: 'up', fault: formatFault(f) });
+      }
+    }
+    return out.sort((a, b) => a.time - b.time || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  }
+
+  /** Dropped connections and partitions as link events, in time order. */
+  linkEvents(): LinkEvent[] {
+    const out: LinkEvent[] = [];
+    const link = (from: string, to: string, f: Fault & { start: number; end: number }) => {
+      out.push({ time: f.start, from, to, kind: 'disconnect', fault: formatFault(f) });
+      out.push({ time: f.end + 1, from, to, kind: 'reconnect', fault: formatFault(f) });
+    };
+    for (const f of this.faults) {
+      if (f.kind === 'disconnect') {
+        link(f.from, f.to, f);
+        if (f.both) link(f.to, f.from, f);
+      }
+      if (f.kind === 'partition') for (const x of f.groups[0]) for (const y of f.groups[1]) link(x, y, f), link(y, x, f);
+    }
+    return out.sort((a, b) => a.time - b.time);
+  }
+}
+
+function dropReason(f: Fault, from: string, to: string, time: number): boolean {
+  switch (f.kind) {
+    case 'omit':
+      return f.from === from && f.to === to && f.time === time;
+    case 'disconnect':
+      return time >= f.start && time <= f.end && ((f.from === from && f.to === to) || (f.both && f.from === to && f.to === from));
+    case 'partition': {
+      if (time < f.start || time > f.end) return false;
+      const [l, r] = f.groups;
+      return (l.includes(from) && r.includes(to)) || (r.includes(from) && l.includes(to));
+    }
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,307 @@
+import seedrandom from 'seedrandom';
+import { AuditLog } from '../../injector/audit.ts';
+import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
+import type { FaultSet } from '../../model/faults.ts';
+import type { Cause, InputRef, MessageRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
+import { EventQueue } from './queue.ts';
+
+/** What an action depends on: explicit causes, or a prefix of the node's causal past. */
+export type Deps = { explicit: readonly number[] } | { past: readonly number[]; upto: number };
+
+export interface MessageRecordSim {
+  ref: MessageRef;
+  deps: Deps;
+  deliverAt: number;
+  status: 'pending' | 'delivered' | 'dropped' | 'receiver-down';
+  reason?: string;
+}
+
+export interface OutputRecordSim {
+  node: string;
+  at: number;
+  value: Payload;
+  deps: Deps;
+}
+
+export type TraceEvent =
+  | { t: number; e: 'init' | 'crash' | 'down' | 'up'; node: string }
+  | { t: number; e: 'input'; node: string; id: number; value: Payload }
+  | { t: number; e: 'send'; id: number; from: string; to: string; payload: Payload; at: number }
+  | { t: number; e: 'deliver' | 'lost'; id: number; to: string }
+  | { t: number; e: 'drop'; id: number; by: string }
+  | { t: number; e: 'timer'; node: string; name: string }
+  | { t: number; e: 'output'; node: string; value: Payload }
+  | { t: number; e: 'disconnect' | 'reconnect'; from: string; to: string }
+  | { t: number; e: 'error'; node: string; message: string };
+
+export interface SimExecution {
+  readonly events: TraceEvent[];
+  readonly audit: AuditLog;
+  readonly messages: MessageRecordSim[];
+  readonly inputs: InputRef[];
+  readonly outputs: OutputRecordSim[];
+  /** Cause id → what it depends on (messages) or nothing (inputs). */
+  readonly causes: Map<number, { kind: 'message'; record: MessageRecordSim } | { kind: 'input'; ref: InputRef }>;
+  readonly crashed: string[];
+  readonly down: string[];
+  readonly stoppedAtTimeBound: boolean;
+  readonly endTime: number;
+  readonly error?: string;
+  readonly eventCount: number;
+}
+
+export interface SimOptions {
+  eot: number;
+  seed: string;
+  faults: FaultSet;
+  /** Record the trace events (the search does not need them; replays and hashes do). */
+  trace: boolean;
+}
+
+type SimEvent =
+  | { kind: 'init'; node: string }
+  | { kind: 'input'; ref: InputRef }
+  | { kind: 'deliver'; msg: MessageRecordSim }
+  | { kind: 'timer'; node: string; epoch: number; name: string }
+  | { kind: 'node'; ev: NodeEvent }
+  | { kind: 'link'; ev: LinkEvent };
+
+interface NodeState {
+  id: string;
+  handlers: NodeHandlers;
+  ctx: NodeContext;
+  up: boolean;
+  crashed: boolean;
+  epoch: number;
+  past: number[];
+  persisted: Map<string, { json: string; deps: number[] }>;
+  rng: () => number;
+}
+
+class ProtocolError extends Error {}
+
+/**
+ * Discrete-event simulation in virtual time: a run of many simulated seconds takes milliseconds, and
+ * every choice (latency, randomness, clock, faults) comes from the seed and the schedule.
+ */
+export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
+  const audit = new AuditLog(true);
+  const spike = new Spike(opts.faults, audit);
+  const events: TraceEvent[] = [];
+  const record = opts.trace ? (e: TraceEvent) => void events.push(e) : () => undefined;
+  const queue = new EventQueue<SimEvent>();
+  const net = seedrandom(`${opts.seed}:network`);
+  const [minLatency, maxLatency] = protocol.latency ?? [1, 3];
+  const messages: MessageRecordSim[] = [];
+  const outputs: OutputRecordSim[] = [];
+  const inputs: InputRef[] = [];
+  const causes: SimExecution['causes'] = new Map();
+  const nodeSet = new Set(protocol.nodes);
+  const nodes = new Map<string, NodeState>();
+  let now = 1;
+  let nextId = 1;
+  let error: string | undefined;
+  let eventCount = 0;
+
+  const depsOf = (n: NodeState, because?: readonly Cause[]): Deps =>
+    because ? { explicit: because.map((c) => c.id) } : { past: n.past, upto: n.past.length };
+
+  const makeContext = (n: NodeState): NodeContext => ({
+    id: n.id,
+    nodes: protocol.nodes,
+    now: () => {
+      audit.add(now, 'clock', n.id, 'now', now);
+      return now;
+    },
+    random: () => {
+      const v = n.rng();
+      audit.add(now, 'random', n.id, 'random', v);
+      return v;
+    },
+    send: (to, payload, options) => {
+      if (!nodeSet.has(to)) throw new ProtocolError(`${n.id} sent to '${to}', which is not a node (nodes: ${protocol.nodes.join(', ')})`);
+      const id = nextId++;
+      const ref: MessageRef = { kind: 'message', id, from: n.id, to, sentAt: now, payload: freeze(payload) };
+      const msg: MessageRecordSim = { ref, deps: depsOf(n, options?.because), deliverAt: 0, status: 'pending' };
+      messages.push(msg);
+      causes.set(id, { kind: 'message', record: msg });
+      record({ t: now, e: 'send', id, from: n.id, to, payload: ref.payload, at: now });
+      const fate = spike.messageFate(n.id, to, now, `#${id}`);
+      if (fate.kind === 'drop') {
+        msg.status = 'dropped';
+        msg.reason = fate.reason;
+        record({ t: now, e: 'drop', id, by: fate.reason });
+        return;
+      }
+      let latency = minLatency;
+      if (to !== n.id && maxLatency > minLatency) {
+        latency = minLatency + Math.floor(net() * (maxLatency - minLatency + 1));
+        audit.add(now, 'order', 'network', `latency #${id} ${n.id}→${to}`, latency);
+      }
+      msg.deliverAt = now + latency + fate.extraDelay;
+      queue.push(msg.deliverAt, { kind: 'deliver', msg });
+    },
+    setTimer: (after, name = 'timer') => {
+      if (!Number.isInteger(after) || after < 1) throw new ProtocolError(`${n.id} set a timer after ${after} ms; use a whole number ≥ 1`);
+      queue.push(now + after, { kind: 'timer', node: n.id, epoch: n.epoch, name });
+    },
+    output: (value, options) => {
+      const out = { node: n.id, at: now, value: freeze(value), deps: depsOf(n, options?.because) };
+      outputs.push(out);
+      record({ t: now, e: 'output', node: n.id, value: out.value });
+    },
+    persist: (key, value) => {
+      n.persisted.set(key, { json: JSON.stringify(value) ?? 'null', deps: [...n.past] });
+    },
+    recover: <T>(key: string) => {
+      const p = n.persisted.get(key);
+      if (!p) return undefined;
+      n.past.push(...p.deps);
+      return JSON.parse(p.json) as T;
+    },
+  });
+
+  const call = (n: NodeState, what: string, fn: () => void) => {
+    if (error) return;
+    try {
+      fn();
+    } catch (e) {
+      const message = e instanceof ProtocolError ? e.message : `${(e as Error)?.message ?? String(e)}`;
+      error = `node ${n.id} threw in ${what} at t=${now}: ${message}`;
+      record({ t: now, e: 'error', node: n.id, message });
+    }
+  };
+
+  const start = (id: string, epoch: number, persisted: NodeState['persisted']): NodeState => {
+    const n = {
+      id,
+      up: true,
+      crashed: false,
+      epoch,
+      past: [],
+      persisted,
+      rng: seedrandom(`${opts.seed}:node:${id}:${epoch}`),
+    } as unknown as NodeState;
+    n.ctx = makeContext(n);
+    n.handlers = protocol.node(id);
+    nodes.set(id, n);
+    return n;
+  };
+
+  for (const id of protocol.nodes) {
+    start(id, 0, new Map());
+    queue.push(1, { kind: 'init', node: id });
+  }
+  for (const w of protocol.workload) {
+    const ref: InputRef = { kind: 'input', id: nextId++, node: w.node, at: w.at, value: freeze(w.value) };
+    inputs.push(ref);
+    causes.set(ref.id, { kind: 'input', ref });
+    queue.push(w.at, { kind: 'input', ref });
+  }
+  for (const ev of spike.nodeEvents()) queue.push(ev.time, { kind: 'node', ev });
+  for (const ev of spike.linkEvents()) queue.push(ev.time, { kind: 'link', ev });
+
+  let stoppedAtTimeBound = false;
+  while (queue.size > 0 && !error) {
+    if (queue.peekTime() > opts.eot) {
+      stoppedAtTimeBound = true;
+      break;
+    }
+    const { time, item } = queue.pop();
+    now = time;
+    eventCount++;
+    switch (item.kind) {
+      case 'init': {
+        const n = nodes.get(item.node)!;
+        if (!n.up) break;
+        record({ t: now, e: 'init', node: n.id });
+        call(n, 'init', () => n.handlers.init?.(n.ctx));
+        break;
+      }
+      case 'input': {
+        const n = nodes.get(item.ref.node);
+        if (!n) {
+          error = `the workload gives input to '${item.ref.node}', which is not a node`;
+          break;
+        }
+        if (!n.up) break;
+        record({ t: now, e: 'input', node: n.id, id: item.ref.id, value: item.ref.value });
+        n.past.push(item.ref.id);
+        call(n, 'onInput', () => n.handlers.onInput?.(n.ctx, item.ref.value, item.ref));
+        break;
+      }
+      case 'deliver': {
+        const msg = item.msg;
+        const n = nodes.get(msg.ref.to)!;
+        if (!n.up) {
+          msg.status = 'receiver-down';
+          record({ t: now, e: 'lost', id: msg.ref.id, to: n.id });
+          break;
+        }
+        msg.status = 'delivered';
+        record({ t: now, e: 'deliver', id: msg.ref.id, to: n.id });
+        n.past.push(msg.ref.id);
+        call(n, 'onMessage', () => n.handlers.onMessage?.(n.ctx, msg.ref.from, msg.ref.payload, msg.ref));
+        break;
+      }
+      case 'timer': {
+        const n = nodes.get(item.node)!;
+        if (!n.up || n.epoch !== item.epoch) break;
+        record({ t: now, e: 'timer', node: n.id, name: item.name });
+        call(n, 'onTimer', () => n.handlers.onTimer?.(n.ctx, item.name));
+        break;
+      }
+      case 'node': {
+        const { ev } = item;
+        const n = nodes.get(ev.node)!;
+        audit.add(now, 'fault', 'spike', `${ev.kind} ${ev.node}`, ev.fault);
+        record({ t: now, e: ev.kind, node: ev.node });
+        if (ev.kind === 'crash') {
+          n.up = false;
+          n.crashed = true;
+        } else if (ev.kind === 'down') n.up = false;
+        else if (!n.crashed) {
+          const fresh = start(n.id, n.epoch + 1, n.persisted);
+          call(fresh, 'init', () => fresh.handlers.init?.(fresh.ctx));
+        }
+        break;
+      }
+      case 'link': {
+        const { ev } = item;
+        audit.add(now, 'fault', 'spike', `${ev.kind} ${ev.from}→${ev.to}`, ev.fault);
+        record({ t: now, e: ev.kind, from: ev.from, to: ev.to });
+        for (const [self, peer] of [[ev.from, ev.to], [ev.to, ev.from]]) {
+          const n = nodes.get(self)!;
+          if (!n.up) continue;
+          if (ev.kind === 'disconnect') call(n, 'onConnectionLost', () => n.handlers.onConnectionLost?.(n.ctx, peer));
+          else call(n, 'onConnectionRestored', () => n.handlers.onConnectionRestored?.(n.ctx, peer));
+        }
+        break;
+      }
+    }
+  }
+  const all = [...nodes.values()];
+  return {
+    events,
+    audit,
+    messages,
+    inputs,
+    outputs,
+    causes,
+    crashed: all.filter((n) => n.crashed).map((n) => n.id),
+    down: all.filter((n) => !n.up).map((n) => n.id),
+    stoppedAtTimeBound,
+    endTime: now,
+    error,
+    eventCount,
+  };
+}
+
+/** Payloads are copied through JSON: a node cannot change a message after sending it. */
+function freeze(v: Payload): Payload {
+  return v === undefined ? null : JSON.parse(JSON.stringify(v));
+}
+
+export function expandDeps(d: Deps): readonly number[] {
+  return 'explicit' in d ? d.explicit : d.past.slice(0, d.upto);
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Bounds } from '../../model/bounds.ts';
+import { UserError } from '../../model/errors.ts';
+import type { FaultKind, FaultSet } from '../../model/faults.ts';
+import { newLineageGraph } from '../../model/lineage.ts';
+import type { MessageRecord, RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
+import type { Protocol } from './api.ts';
+import { buildSimLineage, outputKeys } from './lineage.ts';
+import { simulate, type SimExecution } from './simulator.ts';
+import { runView } from './view.ts';
+
+export interface SimTargetOptions {
+  eot?: number;
+  eff?: number;
+  crashes?: number;
+  nodes?: readonly string[];
+  seed: string;
+}
+
+export const SIM_DEFAULTS = { eot: 100, eff: 50, crashes: 0 };
+
+/** A TypeScript protocol on the simulated network, under Spike's faults. */
+export class SimTarget implements Target {
+  readonly kind = 'sim';
+  readonly supportedFaults: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
+  readonly replayOptions: readonly string[];
+
+  private constructor(
+    readonly protocol: Protocol,
+    readonly files: readonly string[],
+    readonly contentHash: string,
+    readonly bounds: Bounds,
+    readonly seed: string,
+  ) {
+    this.replayOptions = ['--seed', seed];
+  }
+
+  static async open(file: string, opts: SimTargetOptions): Promise<SimTarget> {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new UserError('FILE', `cannot read protocol file ${file}: no such file`);
+    }
+    let mod: { default?: unknown; protocol?: unknown };
+    try {
+      mod = await import(pathToFileURL(resolve(file)).href);
+    } catch (e) {
+      throw new UserError('BAD_PROGRAM', `${file}: cannot load the protocol: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const protocol = checkProtocol(mod.default ?? mod.protocol, file);
+    const d = { ...SIM_DEFAULTS, ...protocol.defaults };
+    const nodes = opts.nodes ?? protocol.nodes;
+    for (const n of nodes) {
+      if (!protocol.nodes.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${protocol.name} (${protocol.nodes.join(', ')})`);
+    }
+    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes };
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    return new SimTarget(protocol, [file], hash, bounds, opts.seed);
+  }
+
+  simulate(faults: FaultSet, trace = true): SimExecution {
+    return simulate(this.protocol, { eot: this.bounds.eot, seed: this.seed, faults, trace });
+  }
+
+  run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
+    const exec = this.simulate(faults, false);
+    const violations: Violation[] = [];
+    if (!exec.error) {
+      const view = runView(exec);
+      this.protocol.invariants.forEach((inv, i) => {
+        try {
+          for (const message of inv(view)) violations.push({ key: message, message });
+        } catch (e) {
+          const message = `invariant ${inv.name || `#${i + 1}`} threw: ${(e as Error)?.message ?? String(e)}`;
+          violations.push({ key: message, message });
+        }
+      });
+    }
+    return {
+      faults,
+      messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
+      violations,
+      outcomes: outputKeys(exec),
+      lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
+      error: exec.error,
+    };
+  }
+}
+
+function toMessageRecord(m: SimExecution['messages'][number]): MessageRecord {
+  const status = m.status === 'delivered' || m.status === 'pending' ? 'delivered' : m.status === 'receiver-down' ? 'receiver-down' : 'omitted';
+  return {
+    from: m.ref.from,
+    to: m.ref.to,
+    sendTime: m.ref.sentAt,
+    deliverTime: m.deliverAt,
+    content: JSON.stringify(m.ref.payload),
+    status,
+    ...(m.reason ? { reason: m.reason } : {}),
+  };
+}
+
+function checkProtocol(p: unknown, file: string): Protocol {
+  const bad = (what: string): never => {
+    throw new UserError('BAD_PROGRAM', `${file}: ${what} (export default defineProtocol({ name, nodes, node, workload, invariants }))`);
+  };
+  if (!p || typeof p !== 'object') return bad('no protocol exported');
+  const q = p as Partial<Protocol>;
+  if (typeof q.name !== 'string') bad('the protocol needs a name');
+  if (!Array.isArray(q.nodes) || q.nodes.length === 0 || !q.nodes.every((n) => typeof n === 'string')) bad('nodes must be a non-empty list of names');
+  if (typeof q.node !== 'function') bad('node must be a function from a node id to its handlers');
+  if (!Array.isArray(q.workload)) bad('workload must be a list of { at, node, value }');
+  if (!Array.isArray(q.invariants) || !q.invariants.every((i) => typeof i === 'function')) bad('invariants must be a list of functions');
+  for (const w of q.workload!) {
+    if (!q.nodes!.includes(w.node)) bad(`the workload gives input to '${w.node}', which is not a node`);
+    if (!Number.isInteger(w.at) || w.at < 1) bad(`a workload item is at ${w.at}; times are whole ms from 1`);
+  }
+  return q as Protocol;
+}
+
+/** A hash of a run's trace and audit log: equal hashes mean the same run, byte for byte. */
+export function traceHash(exec: SimExecution): string {
+  return createHash('sha256').update(JSON.stringify(exec.events)).update('\u0000').update(JSON.stringify(exec.audit.entries)).digest('hex');
+}
