@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import type { Bounds } from '../model/bounds.ts';
-import { canonicalFaults, type Fault } from '../model/faults.ts';
+import { canonicalFaults, type Fault, type FaultKind } from '../model/faults.ts';
 import { omissionUniverse } from './space.ts';
 
 /** Run i's randomness comes from (seed, i) alone, so one run rebuilds without replaying the others. */
@@ -8,26 +8,57 @@ export function runRng(seed: string, run: number): () => number {
   return seedrandom(`${seed}:${run}`);
 }
 
+/** Molly's fault model: what the random baseline draws unless told otherwise. */
+export const DEFAULT_RANDOM_KINDS: readonly FaultKind[] = ['omit', 'crash'];
+
 /**
- * A random schedule within the bounds: a loss rate drawn per run, each omittable channel-step lost
- * at that rate, and up to the crash budget of crashes at random steps.
+ * A random schedule within the bounds. Omissions: a loss rate drawn per run, each omittable
+ * channel-step lost at that rate. Crashes and restarts: up to the crash budget. Partitions,
+ * dropped connections and delays (when asked for): up to two of each, with windows before EFF.
  */
-export function randomSchedule(b: Bounds, seed: string, run: number): Fault[] {
+export function randomSchedule(b: Bounds, seed: string, run: number, kinds: readonly FaultKind[] = DEFAULT_RANDOM_KINDS): Fault[] {
   const rng = runRng(seed, run);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+  const between = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+  const lastLoss = Math.max(1, Math.min(b.eff - 1, b.eot - 1));
   const faults: Fault[] = [];
-  const crashCount = Math.floor(rng() * (b.crashes + 1));
+  const down = new Map<string, number>();
+
+  const nodeFaultKinds = kinds.filter((k) => k === 'crash' || k === 'restart');
+  const nodeFaults = nodeFaultKinds.length ? Math.floor(rng() * (b.crashes + 1)) : 0;
   const pool = [...b.nodes];
-  const crashTime = new Map<string, number>();
-  for (let i = 0; i < crashCount && pool.length > 0; i++) {
+  for (let i = 0; i < nodeFaults && pool.length > 0; i++) {
     const node = pool.splice(Math.floor(rng() * pool.length), 1)[0];
-    const time = 1 + Math.floor(rng() * b.eot);
-    crashTime.set(node, time);
-    faults.push({ kind: 'crash', node, time });
+    const start = between(1, b.eot);
+    if (pick(nodeFaultKinds) === 'crash') {
+      faults.push({ kind: 'crash', node, time: start });
+      down.set(node, start);
+    } else faults.push({ kind: 'restart', node, start, end: between(start, b.eot) });
   }
-  const lossRate = rng() * 0.5;
-  for (const f of omissionUniverse(b)) {
-    if (f.kind === 'omit' && (crashTime.get(f.from) ?? Infinity) <= f.time) continue;
-    if (rng() < lossRate) faults.push(f);
+  if (b.eff > 1 && b.nodes.length > 1) {
+    if (kinds.includes('omit')) {
+      const lossRate = rng() * 0.5;
+      for (const f of omissionUniverse(b)) {
+        if (f.kind === 'omit' && (down.get(f.from) ?? Infinity) <= f.time) continue;
+        if (rng() < lossRate) faults.push(f);
+      }
+    }
+    for (let i = 0, n = kinds.includes('partition') ? Math.floor(rng() * 3) : 0; i < n; i++) {
+      const shuffled = [...b.nodes].sort(() => rng() - 0.5);
+      const cut = between(1, shuffled.length - 1);
+      const start = between(1, lastLoss);
+      faults.push({ kind: 'partition', groups: [shuffled.slice(0, cut).sort(), shuffled.slice(cut).sort()], start, end: between(start, lastLoss) });
+    }
+    for (let i = 0, n = kinds.includes('disconnect') ? Math.floor(rng() * 3) : 0; i < n; i++) {
+      const from = pick(b.nodes);
+      const to = pick(b.nodes.filter((x) => x !== from));
+      const start = between(1, lastLoss);
+      faults.push({ kind: 'disconnect', from, to, both: rng() < 0.5, start, end: between(start, lastLoss) });
+    }
+    for (let i = 0, n = kinds.includes('delay') ? Math.floor(rng() * 3) : 0; i < n; i++) {
+      const from = pick(b.nodes);
+      faults.push({ kind: 'delay', from, to: pick(b.nodes.filter((x) => x !== from)), time: between(1, lastLoss), by: between(1, Math.max(1, Math.floor(b.eot / 4))) });
+    }
   }
   return canonicalFaults(faults);
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_RANDOM_KINDS } from '../injector/random.ts';
+import type { FaultKind } from '../model/faults.ts';
 import type { Strategy } from './result.ts';
 
 /** Options as a user gives them (all optional). */
@@ -14,6 +16,8 @@ export interface RawSearchOptions {
   command?: string;
   /** Extra options for the replay line (e.g. `--no-negative-support`). */
   replayExtra?: string[];
+  /** Fault kinds the random strategy draws (default: omissions and crashes, Molly's model). */
+  randomKinds?: readonly FaultKind[];
 }
 
 /** Every default decided once, here; nothing downstream re-reads raw options. */
@@ -26,6 +30,7 @@ export interface SearchOptions {
   readonly signal?: AbortSignal;
   readonly command: string;
   readonly replayExtra: readonly string[];
+  readonly randomKinds: readonly FaultKind[];
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
@@ -41,5 +46,6 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     signal: raw.signal,
     command: raw.command ?? 'npx ldfi',
     replayExtra: raw.replayExtra ?? [],
+    randomKinds: raw.randomKinds ?? DEFAULT_RANDOM_KINDS,
   };
 }

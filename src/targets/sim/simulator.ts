@@ -202,6 +202,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   for (const ev of spike.linkEvents()) queue.push(ev.time, { kind: 'link', ev });
 
   let stoppedAtTimeBound = false;
+  const notified = new Set<string>();
   while (queue.size > 0 && !error) {
     if (queue.peekTime() > opts.eot) {
       stoppedAtTimeBound = true;
@@ -272,7 +273,10 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
         record({ t: now, e: ev.kind, from: ev.from, to: ev.to });
         for (const [self, peer] of [[ev.from, ev.to], [ev.to, ev.from]]) {
           const n = nodes.get(self)!;
-          if (!n.up) continue;
+          // A link down both ways is one dropped connection: tell each end once.
+          const once = `${now}|${ev.kind}|${self}|${peer}`;
+          if (!n.up || notified.has(once)) continue;
+          notified.add(once);
           if (ev.kind === 'disconnect') call(n, 'onConnectionLost', () => n.handlers.onConnectionLost?.(n.ctx, peer));
           else call(n, 'onConnectionRestored', () => n.handlers.onConnectionRestored?.(n.ctx, peer));
         }

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { parseFaults } from '../../../src/injector/text.ts';
+import { defineProtocol, expectOutputs, type NodeHandlers, type Protocol } from '../../../src/targets/sim/api.ts';
+import { buildSimLineage, outputKeys } from '../../../src/targets/sim/lineage.ts';
+import { simulate } from '../../../src/targets/sim/simulator.ts';
+import { runView } from '../../../src/targets/sim/view.ts';
+
+const run = (p: Protocol, faults = '', seed = '1', eot = 50) => simulate(p, { eot, seed, faults: parseFaults(faults), trace: true });
+
+/** a forwards each input to b and c; b and c output what they get; b also pings c. */
+const fanout = (narrow: boolean) =>
+  defineProtocol({
+    name: 'fanout',
+    nodes: ['a', 'b', 'c'],
+    node: (id): NodeHandlers => ({
+      onInput(ctx, v, input) {
+        ctx.send('b', v, narrow ? { because: [input] } : undefined);
+        ctx.send('c', v, narrow ? { because: [input] } : undefined);
+      },
+      onMessage(ctx, from, payload, msg) {
+        if (id === 'b' && from === 'a') ctx.send('c', 'ping', narrow ? { because: [] } : undefined);
+        if (from === 'a') ctx.output(payload, narrow ? { because: [msg] } : undefined);
+      },
+    }),
+    workload: [{ at: 1, node: 'a', value: 7 }],
+    invariants: [],
+    latency: [1, 5],
+  });
+
+describe('the simulator', () => {
+  it('is deterministic for a seed and a schedule, and the seed decides delivery order', () => {
+    const p = fanout(false);
+    const one = run(p, 'omit a→c @1', '3');
+    const two = run(p, 'omit a→c @1', '3');
+    expect(JSON.stringify(two.events)).toBe(JSON.stringify(one.events));
+    expect(JSON.stringify(two.audit.entries)).toBe(JSON.stringify(one.audit.entries));
+    const latencies = (seed: string) => run(p, '', seed).audit.entries.filter((e) => e.kind === 'order').map((e) => e.value).join();
+    const distinct = new Set(['1', '2', '3', '4', '5', '6'].map(latencies));
+    expect(distinct.size).toBeGreaterThan(1);
+  });
+
+  it('records clock reads and random draws in the audit log', () => {
+    const p = defineProtocol({
+      name: 'clock',
+      nodes: ['a'],
+      node: () => ({ init: (ctx) => ctx.output([ctx.now(), ctx.random() < 2]) }),
+      workload: [],
+      invariants: [],
+    });
+    const exec = run(p);
+    expect(exec.audit.entries.map((e) => `${e.kind} ${e.by}`)).toEqual(['clock a', 'random a']);
+  });
+
+  it('lineage: by default an action depends on the causal past; `because` narrows it', () => {
+    const coarse = buildSimLineage(run(fanout(false)));
+    const sharp = buildSimLineage(run(fanout(true)));
+    const leavesOf = (g: typeof coarse, root: string) => {
+      const out = new Set<string>();
+      const stack = [root];
+      while (stack.length) {
+        const k = stack.pop()!;
+        const v = g.getNodeAttributes(k);
+        if (v.kind === 'message') out.add(v.label);
+        stack.push(...g.outNeighbors(k));
+      }
+      return [...out].sort();
+    };
+    // c's output: the narrow lineage needs only a→c; the default one also b→c (the ping came first or not)
+    const key = 'out:c:7#1';
+    expect(leavesOf(sharp, key)).toEqual(['a→c @1']);
+    expect(leavesOf(coarse, key)).toContain('a→c @1');
+  });
+
+  it('a crashed node stops; messages to it are lost', () => {
+    const exec = run(fanout(true), 'crash c @1');
+    expect(exec.outputs.map((o) => o.node)).toEqual(['b']);
+    expect(exec.messages.filter((m) => m.ref.to === 'c').every((m) => m.status === 'receiver-down')).toBe(true);
+    expect(exec.crashed).toEqual(['c']);
+  });
+
+  it('a restart loses state but keeps what was persisted', () => {
+    const p = defineProtocol({
+      name: 'counter',
+      nodes: ['a'],
+      node: (): NodeHandlers => {
+        let volatile = 0;
+        return {
+          init(ctx) {
+            const saved = ctx.recover<number>('count') ?? 0;
+            ctx.output({ saved, volatile });
+            ctx.setTimer(2, 'tick');
+          },
+          onTimer(ctx) {
+            volatile++;
+            ctx.persist('count', volatile);
+            if (ctx.now() < 8) ctx.setTimer(2, 'tick');
+          },
+        };
+      },
+      workload: [],
+      invariants: [],
+    });
+    const exec = run(p, 'restart a @6..7');
+    expect(exec.outputs.map((o) => o.value)).toEqual([{ saved: 0, volatile: 0 }, { saved: 2, volatile: 0 }]);
+    expect(exec.events.filter((e) => e.e === 'down' || e.e === 'up').map((e) => `${e.e}@${e.t}`)).toEqual(['down@6', 'up@8']);
+  });
+
+  it('tells both ends when a connection drops and comes back', () => {
+    const seen: string[] = [];
+    const p = defineProtocol({
+      name: 'conn',
+      nodes: ['a', 'b'],
+      node: (id) => ({
+        onConnectionLost: (ctx, peer) => void seen.push(`${id} lost ${peer} @${ctx.now()}`),
+        onConnectionRestored: (ctx, peer) => void seen.push(`${id} regained ${peer} @${ctx.now()}`),
+      }),
+      workload: [],
+      invariants: [],
+    });
+    run(p, 'disconnect a↔b @3..5');
+    expect(seen).toEqual(['a lost b @3', 'b lost a @3', 'a regained b @6', 'b regained a @6']);
+  });
+
+  it('reports a protocol that throws as a finding, with its trace', () => {
+    const p = defineProtocol({
+      name: 'thrower',
+      nodes: ['a', 'b'],
+      node: (id) => ({
+        init: (ctx) => (id === 'a' ? ctx.send('b', 'x') : undefined),
+        onMessage: () => {
+          throw new TypeError('boom');
+        },
+      }),
+      workload: [],
+      invariants: [],
+    });
+    const exec = run(p);
+    expect(exec.error).toMatch(/^node b threw in onMessage at t=\d: boom$/);
+    expect(exec.events.at(-1)).toMatchObject({ e: 'error', node: 'b', message: 'boom' });
+  });
+
+  it('stops a protocol that never quiesces at the time bound', () => {
+    const p = defineProtocol({
+      name: 'chatty',
+      nodes: ['a'],
+      node: () => ({ init: (ctx) => ctx.setTimer(1), onTimer: (ctx) => ctx.setTimer(1) }),
+      workload: [],
+      invariants: [],
+    });
+    const exec = run(p, '', '1', 1000);
+    expect(exec.stoppedAtTimeBound).toBe(true);
+    expect(exec.endTime).toBe(1000);
+  });
+});
+
+describe('black-box output checks', () => {
+  const pipeline = (bug: 'none' | 'drop-2' | 'dup-3' | 'wrong-1') =>
+    defineProtocol({
+      name: 'doubler',
+      nodes: ['source', 'sink'],
+      node: (id) => ({
+        onInput: (ctx, v, input) => ctx.send('sink', v, { because: [input] }),
+        onMessage: (ctx, _from, v, msg) => {
+          if (id !== 'sink') return;
+          const x = v as number;
+          if (bug === 'drop-2' && x === 2) return;
+          ctx.output(bug === 'wrong-1' && x === 1 ? 3 : x * 2, { because: [msg] });
+          if (bug === 'dup-3' && x === 3) ctx.output(6, { because: [msg] });
+        },
+      }),
+      workload: [1, 2, 3].map((value, i) => ({ at: i + 1, node: 'source', value })),
+      invariants: [expectOutputs({ from: 'source', to: 'sink', expected: (x) => (x as number) * 2 })],
+    });
+  const check = (bug: Parameters<typeof pipeline>[0]) => {
+    const p = pipeline(bug);
+    return p.invariants[0](runView(run(p)));
+  };
+  it('accepts 1,2,3 → 2,4,6', () => expect(check('none')).toEqual([]));
+  it('names the input of a missing output', () => expect(check('drop-2')).toEqual(['input 2 (at source @2) never came out at sink (expected 4)']));
+  it('names the input of a duplicated output', () => expect(check('dup-3')[0]).toMatch(/^input 3 \(at source @3\) came out 2 times at sink: 6 @\d+, 6 @\d+$/));
+  it('names the input of a wrong output', () => expect(check('wrong-1')[0]).toMatch(/^input 1 \(at source @1\) came out at sink @\d+ as 3, expected 2$/));
+  it('keys outputs stably by node, value and occurrence', () => expect(outputKeys(run(pipeline('dup-3'))).sort()).toEqual(['out:sink:2#1', 'out:sink:4#1', 'out:sink:6#1', 'out:sink:6#2']));
+});
