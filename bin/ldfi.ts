@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isUserError, UserError } from '../src/model/errors.ts';
+import type { FaultKind } from '../src/model/faults.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
 import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { formatWhyTree } from '../src/lineage/why.ts';
@@ -15,6 +16,7 @@ import { formatJUnit } from '../src/report/junit.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
+import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { openTarget } from '../src/targets/index.ts';
 import { DedalusTarget } from '../src/targets/dedalus/target.ts';
@@ -29,6 +31,15 @@ function integer(name: string, min: number) {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}, got '${value}'`);
     return Number(value);
   };
+}
+
+const FAULT_KINDS: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
+
+function faultKinds(value: string): FaultKind[] {
+  const kinds = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = kinds.find((k) => !FAULT_KINDS.includes(k as FaultKind));
+  if (bad || kinds.length === 0) throw new InvalidArgumentError(`unknown fault kind '${bad ?? ''}'; choose from ${FAULT_KINDS.join(', ')}`);
+  return kinds as FaultKind[];
 }
 
 function nodeList(value: string): string[] {
@@ -80,6 +91,7 @@ interface RunFlags extends BoundsFlags {
   json?: string;
   junit?: string;
   timings: boolean;
+  faultKinds: FaultKind[];
 }
 
 function searchCommand(cmd: Command): Command {
@@ -88,6 +100,7 @@ function searchCommand(cmd: Command): Command {
     .option('--find-all', 'keep searching after the first counterexample')
     .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
     .option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)')
+    .addOption(new Option('--fault-kinds <kinds>', 'fault kinds the random strategy draws: omit,crash,disconnect,delay,restart,partition').default(['omit', 'crash']).argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')
     .option('--no-timings', 'leave wall-clock figures out of the JSON report (byte-identical reports)');
@@ -103,20 +116,24 @@ async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const progress = terminalProgress();
   try {
     const result = await search(t, {
       strategy: flags.strategy,
       seed,
       maxRuns: flags.maxRuns,
       findAll: flags.findAll,
+      randomKinds: flags.faultKinds,
       signal: controller.signal,
       command: COMMAND,
       replayExtra: flags.negativeSupport ? [] : ['--no-negative-support'],
-    });
+    }, progress.observer);
+    progress.stop();
     if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
     if (flags.junit) writeFileAtomic(flags.junit, formatJUnit(result));
     return result;
   } finally {
+    progress.stop();
     process.off('SIGINT', onSigint);
   }
 }

@@ -25,6 +25,7 @@ export class SearchRecorder {
   runMs = 0;
   shrinkMs = 0;
   private readonly started = performance.now();
+  private lastYield = performance.now();
 
   constructor(
     readonly target: Target,
@@ -41,6 +42,11 @@ export class SearchRecorder {
   }
 
   async execute(faults: FaultSet, lineage: boolean): Promise<{ result: RunResult; ms: number }> {
+    // Let signals (Ctrl-C) and progress redraws in: runs that complete synchronously never yield.
+    if (performance.now() - this.lastYield > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
+    }
     const t0 = performance.now();
     const result = await this.target.run(faults, { lineage });
     const ms = performance.now() - t0;

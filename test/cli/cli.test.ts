@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ldfi, splitCommand } from '../helpers/cli.ts';
+import { ldfi, REPO as REPO_ROOT, splitCommand } from '../helpers/cli.ts';
 
 const NAIVE = 'examples/dedalus/broadcast-naive.ded';
 const tmp = mkdtempSync(join(tmpdir(), 'ldfi-cli-'));
@@ -115,5 +115,30 @@ describe('ldfi explain', () => {
     expect(r.stdout).toMatch(/post\(b,m\)@5/);
     // The fault-free run shows two sends before the ack arrives; cutting both reveals a third.
     expect(r.stdout).toMatch(/run \d+: omit a→b @1; omit a→b @2 → survived via a→b @3/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops the search, keeps what was found and writes the report', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(tmp, 'interrupted.json');
+    const child = spawn('node', ['bin/ldfi.js', 'run', NAIVE, '--eot', '4', '--eff', '1', '--strategy', 'random', '--max-runs', '100000000', '--json', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/• interrupted after \d+ runs/);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report.status).toBe('interrupted');
+      expect(report.runs.length).toBeGreaterThan(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -53,8 +53,14 @@ export class EventQueue<T> {
   }
 
   private swap(a: number, b: number): void {
-    [this.times[a], this.times[b]] = [this.times[b], this.times[a]];
-    [this.seqs[a], this.seqs[b]] = [this.seqs[b], this.seqs[a]];
-    [this.items[a], this.items[b]] = [this.items[b], this.items[a]];
+    const t = this.times[a];
+    this.times[a] = this.times[b];
+    this.times[b] = t;
+    const s = this.seqs[a];
+    this.seqs[a] = this.seqs[b];
+    this.seqs[b] = s;
+    const i = this.items[a];
+    this.items[a] = this.items[b];
+    this.items[b] = i;
   }
 }

@@ -303,7 +303,9 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
 
 /** Payloads are copied through JSON: a node cannot change a message after sending it. */
 function freeze(v: Payload): Payload {
-  return v === undefined ? null : JSON.parse(JSON.stringify(v));
+  if (v === undefined) return null;
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return JSON.parse(JSON.stringify(v));
 }
 
 export function expandDeps(d: Deps): readonly number[] {
