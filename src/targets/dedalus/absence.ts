@@ -35,8 +35,10 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
     if (!state) continue;
     const at = (step: number | undefined): StepState | undefined =>
       step === undefined || step === evalStep ? state : step < evalStep ? exec.steps[step] : undefined;
+    const seeded = seedFromHead(rule, n.pattern);
+    if (!seeded) continue;
     for (let skip = -1; skip < rule.positives.length; skip++) {
-      relaxedJoin(rule, at, skip, (slots, blockers) => {
+      relaxedJoin(rule, at, skip, seeded, (slots, blockers) => {
         const loc = valueOf(rule.location.kind === 'slot' ? slots[rule.location.slot] : rule.location.kind === 'const' ? rule.location.value : undefined);
         if (loc !== undefined && (typeof loc !== 'string' || !exec.nodes.has(loc))) return;
         const head = rule.headArgs.map((a) => relaxedEval(a, slots));
@@ -72,6 +74,29 @@ function valueOf(v: Value | undefined): Value | undefined {
   return v;
 }
 
+/**
+ * Binds what the absent pattern fixes through the head: `p(X, Y)` against `p(a, _)` binds X; a head
+ * `T - 1` against 1 binds T to 2. Undefined when the pattern contradicts a constant head column.
+ */
+function seedFromHead(rule: CompiledRule, pattern: readonly (Value | undefined)[]): Partial | undefined {
+  const slots: Partial = new Array(rule.slotCount).fill(undefined);
+  for (let i = 0; i < rule.headArgs.length; i++) {
+    const want = pattern[i];
+    const a = rule.headArgs[i];
+    if (want === undefined) continue;
+    if (a.kind === 'const') {
+      if (a.value !== want) return undefined;
+    } else if (a.kind === 'slot') {
+      if (slots[a.slot] !== undefined && slots[a.slot] !== want) return undefined;
+      slots[a.slot] = want;
+    } else if (typeof want === 'number' && a.left.kind === 'slot' && a.right.kind === 'const' && typeof a.right.value === 'number') {
+      if (a.op === '+') slots[a.left.slot] = want - a.right.value;
+      else if (a.op === '-') slots[a.left.slot] = want + a.right.value;
+    }
+  }
+  return slots;
+}
+
 function anyMatch(tuples: readonly Tuple[], pattern: Partial): boolean {
   return tuples.some((t) => pattern.every((p, i) => p === undefined || t.values[i] === p));
 }
@@ -84,9 +109,10 @@ function relaxedJoin(
   rule: CompiledRule,
   at: (step: number | undefined) => StepState | undefined,
   skip: number,
+  seeded: Partial,
   onMatch: (slots: Partial, blockers: Tuple[][]) => void,
 ): void {
-  const slots: Partial = new Array(rule.slotCount).fill(undefined);
+  const slots: Partial = [...seeded];
   const blockers: Tuple[][] = rule.negatives.map(() => []);
   const step = (i: number): void => {
     if (i === rule.plan.length) {
@@ -128,7 +154,9 @@ function relaxedJoin(
       }
       case 'assign': {
         const before = slots[op.slot];
-        slots[op.slot] = relaxedEval(op.expr, slots);
+        const value = relaxedEval(op.expr, slots);
+        if (before !== undefined && value !== undefined && before !== value) return; // seeded by the head
+        if (before === undefined) slots[op.slot] = value;
         step(i + 1);
         slots[op.slot] = before;
         return;

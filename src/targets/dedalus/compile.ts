@@ -312,6 +312,9 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     return compileTerm(a);
   });
   const kind = rule.head.time?.kind === 'next' ? 'next' : rule.head.time?.kind === 'async' ? 'async' : 'deductive';
+  if (kind === 'async' && (positives[0].args[0] === undefined || positives[0].args[0].kind === 'wild')) {
+    throw new UserError('BAD_PROGRAM', `an @async rule sends from the location of its first body atom; ${positives[0].relation} has none here`, positives[0].pos);
+  }
   return {
     index: rule.index,
     label: ruleLabel(rule),

@@ -157,7 +157,8 @@ function fire(
   }
   join(rule, sources, negSources, (slots, body) => {
     const loc = ruleLocation(rule, slots);
-    if (typeof loc !== 'string' || !nodes.has(loc)) return;
+    // A rule runs where its first body atom is; `_` there means anywhere (Molly's invariants do this).
+    if (loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
     const values = rule.headArgs.map((a) => evalTerm(a, slots));
     emit(values, {
       kind: 'rule',
@@ -165,7 +166,7 @@ function fire(
       time: t,
       body: body.slice(),
       negated: rule.negatives.length ? negatedAtoms(rule, slots, t) : [],
-      message: rule.kind === 'async' ? { from: loc, to: '', sendTime: t } : undefined,
+      message: rule.kind === 'async' ? { from: loc as string, to: '', sendTime: t } : undefined,
     });
   });
 }
@@ -180,10 +181,11 @@ function fireAggregate(
   emit: Emit,
 ): void {
   const agg = rule.aggregate!;
-  const groups = new Map<string, { values: Value[]; loc: string; seen: Map<string, Value>; body: Set<Tuple>; negated: NegatedAtom[] }>();
+  const groups = new Map<string, { values: Value[]; loc: string | undefined; seen: Map<string, Value>; body: Set<Tuple>; negated: NegatedAtom[] }>();
   join(rule, sources, negSources, (slots, body) => {
     const loc = ruleLocation(rule, slots);
-    if (typeof loc !== 'string' || !nodes.has(loc)) return;
+    // A rule runs where its first body atom is; `_` there means anywhere (Molly's invariants do this).
+    if (loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
     const values = rule.headArgs.map((a, i) => (i === agg.position ? 0 : evalTerm(a, slots)));
     const key = values.map((v) => (typeof v === 'number' ? 'n' : 's') + v).join('\u0000');
     let g = groups.get(key);
@@ -220,7 +222,7 @@ function fireAggregate(
       time: t,
       body: [...g.body],
       negated: g.negated,
-      message: rule.kind === 'async' ? { from: g.loc, to: '', sendTime: t } : undefined,
+      message: rule.kind === 'async' ? { from: g.loc as string, to: '', sendTime: t } : undefined,
     });
   }
 }
