@@ -2,7 +2,7 @@ import type { Value } from './ast.ts';
 import type { CTerm, CompiledProgram, CompiledRule } from './compile.ts';
 import { omissionKey, type Execution } from './evaluator.ts';
 import type { NegatedAtom, StepState, Tuple } from './relation.ts';
-import { compareValues } from './values.ts';
+import { arithmetic, compareWith } from './values.ts';
 
 /**
  * Why a tuple (pattern) was absent: the ways a rule could have derived it that something blocked.
@@ -149,7 +149,7 @@ function relaxedJoin(
       case 'filter': {
         const l = relaxedEval(op.left, slots);
         const r = relaxedEval(op.right, slots);
-        if (l === undefined || r === undefined || holdsCompare(op.cmp, l, r)) step(i + 1);
+        if (l === undefined || r === undefined || compareWith(op.cmp, l, r)) step(i + 1);
         return;
       }
       case 'assign': {
@@ -184,35 +184,7 @@ function relaxedEval(t: CTerm, slots: Partial): Value | undefined {
     case 'binop': {
       const a = relaxedEval(t.left, slots);
       const b = relaxedEval(t.right, slots);
-      if (typeof a !== 'number' || typeof b !== 'number') return undefined;
-      switch (t.op) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          return a * b;
-        case '/':
-          return b === 0 ? undefined : Math.trunc(a / b);
-      }
+      return typeof a === 'number' && typeof b === 'number' ? arithmetic(t.op, a, b) : undefined;
     }
-  }
-}
-
-function holdsCompare(op: string, a: Value, b: Value): boolean {
-  const c = compareValues(a, b);
-  switch (op) {
-    case '==':
-      return a === b;
-    case '!=':
-      return a !== b;
-    case '<':
-      return c < 0;
-    case '>':
-      return c > 0;
-    case '<=':
-      return c <= 0;
-    default:
-      return c >= 0;
   }
 }

@@ -2,7 +2,7 @@ import { UserError } from '../../model/errors.ts';
 import type { Value } from './ast.ts';
 import type { ArgPattern, CTerm, CompiledRule } from './compile.ts';
 import type { Relation, Tuple } from './relation.ts';
-import { compareValues, formatValue } from './values.ts';
+import { arithmetic, compareWith, formatValue } from './values.ts';
 
 /** Where a positive atom reads from: a relation and the window of insertion sequence numbers. */
 export interface AtomSource {
@@ -29,17 +29,9 @@ export function evalTerm(t: CTerm, slots: readonly Value[]): Value {
       if (typeof a !== 'number' || typeof b !== 'number') {
         throw new UserError('BAD_PROGRAM', `arithmetic '${t.op}' needs numbers, got ${formatValue(a)} and ${formatValue(b)}`, t.pos);
       }
-      switch (t.op) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          return a * b;
-        case '/':
-          if (b === 0) throw new UserError('BAD_PROGRAM', 'division by zero', t.pos);
-          return Math.trunc(a / b);
-      }
+      const r = arithmetic(t.op, a, b);
+      if (r === undefined) throw new UserError('BAD_PROGRAM', 'division by zero', t.pos);
+      return r;
     }
   }
 }
@@ -105,7 +97,7 @@ export function join(
         return;
       }
       case 'filter': {
-        if (compare(op.cmp, evalTerm(op.left, slots), evalTerm(op.right, slots))) step(i + 1);
+        if (compareWith(op.cmp, evalTerm(op.left, slots), evalTerm(op.right, slots))) step(i + 1);
         return;
       }
       case 'assign': {
@@ -142,21 +134,4 @@ export function negMatches(rule: CompiledRule, atomIndex: number, rel: Relation 
   });
   if (positions.length === 0) return rel.tuples;
   return rel.lookup(positions, values);
-}
-
-function compare(op: string, a: Value, b: Value): boolean {
-  switch (op) {
-    case '==':
-      return a === b;
-    case '!=':
-      return a !== b;
-    case '<':
-      return compareValues(a, b) < 0;
-    case '>':
-      return compareValues(a, b) > 0;
-    case '<=':
-      return compareValues(a, b) <= 0;
-    default:
-      return compareValues(a, b) >= 0;
-  }
 }

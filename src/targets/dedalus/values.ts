@@ -32,3 +32,35 @@ export function encodeValues(vals: readonly Value[]): string {
   for (const v of vals) s += (typeof v === 'number' ? 'n' : 's') + v + '\u0000';
   return s;
 }
+
+/** A comparison of the dialect (`==` and `!=` are exact; orderings as in compareValues). */
+export function compareWith(op: string, a: Value, b: Value): boolean {
+  switch (op) {
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return compareValues(a, b) < 0;
+    case '>':
+      return compareValues(a, b) > 0;
+    case '<=':
+      return compareValues(a, b) <= 0;
+    default:
+      return compareValues(a, b) >= 0;
+  }
+}
+
+/** Integer arithmetic of the dialect; undefined for division by zero. */
+export function arithmetic(op: '+' | '-' | '*' | '/', a: number, b: number): number | undefined {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b === 0 ? undefined : Math.trunc(a / b);
+  }
+}
