@@ -13,6 +13,7 @@ import { search, type SearchResult } from '../src/search/index.ts';
 import { formatExplanation } from '../src/report/explain.ts';
 import { formatJsonReport } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
+import { formatHtmlReport } from '../src/report/html.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
@@ -90,6 +91,7 @@ interface RunFlags extends BoundsFlags {
   seed?: string;
   json?: string;
   junit?: string;
+  html?: string;
   timings: boolean;
   faultKinds: FaultKind[];
 }
@@ -103,6 +105,7 @@ function searchCommand(cmd: Command): Command {
     .addOption(new Option('--fault-kinds <kinds>', 'fault kinds the random strategy draws: omit,crash,disconnect,delay,restart,partition').default(['omit', 'crash']).argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')
+    .option('--html <file>', 'write a self-contained HTML report (space-time diagrams; opens from disk, no server)')
     .option('--no-timings', 'leave wall-clock figures out of the JSON report (byte-identical reports)');
 }
 
@@ -131,6 +134,7 @@ async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult
     progress.stop();
     if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
     if (flags.junit) writeFileAtomic(flags.junit, formatJUnit(result));
+    if (flags.html) writeFileAtomic(flags.html, formatHtmlReport(result));
     return result;
   } finally {
     progress.stop();

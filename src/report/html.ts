@@ -122,9 +122,10 @@ function plural(n: number, word: string): string {
 const LEGEND = [
   '<p class="legend">',
   '<span><i class="solid"></i>delivered</span>',
-  '<span><i class="dashed"></i>✕ lost (omitted)</span>',
+  '<span><i class="dashed"></i>✕ lost (omitted midway, or at a receiver that is down)</span>',
   '<span><i class="grey"></i>not sent (sender crashed)</span>',
   '<span><i class="crashbar"></i>crash (sends nothing from then on)</span>',
+  '<span><i class="band"></i>restart, disconnect or partition window</span>',
   '<span>hover an arrow for the full message</span>',
   '</p>',
 ].join('');
@@ -146,7 +147,7 @@ figure.diagram { margin: .5rem 0; overflow-x: auto; }
 .legend { color: var(--muted); font-size: 13px; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; margin: .2rem 0; }
 .legend i { display: inline-block; width: 28px; height: 0; vertical-align: middle; margin-right: .4rem; }
 .legend .solid { border-top: 2px solid #1f4e8c; } .legend .dashed { border-top: 2px dashed var(--bad); }
-.legend .grey { border-top: 2px solid #9e9e9e; } .legend .crashbar { height: 8px; width: 20px; background: var(--bad); border-radius: 2px; }
+.legend .grey { border-top: 2px solid #9e9e9e; } .legend .band { height: 10px; width: 20px; background: #c6282814; border: 1px solid #c628285a; border-radius: 3px; } .legend .crashbar { height: 8px; width: 20px; background: var(--bad); border-radius: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: .25rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.num { text-align: right; color: var(--muted); }

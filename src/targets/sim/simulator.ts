@@ -128,6 +128,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       record({ t: now, e: 'send', id, from: n.id, to, payload: ref.payload, at: now });
       const fate = spike.messageFate(n.id, to, now, `#${id}`);
       if (fate.kind === 'drop') {
+        msg.deliverAt = now + minLatency; // when it would have arrived at the earliest
         msg.status = 'dropped';
         msg.reason = fate.reason;
         record({ t: now, e: 'drop', id, by: fate.reason });
