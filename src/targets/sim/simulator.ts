@@ -90,7 +90,16 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   const events: TraceEvent[] = [];
   const record = opts.trace ? (e: TraceEvent) => void events.push(e) : () => undefined;
   const queue = new EventQueue<SimEvent>();
-  const net = seedrandom(`${opts.seed}:network`);
+  // A message's latency depends on the seed and on the message (channel, send time, rank on that
+  // channel at that time) alone, not on how many draws came before: a fault elsewhere in the run
+  // does not reshuffle it, so lineage stays comparable across runs.
+  const channelRank = new Map<string, number>();
+  const latencyDraw = (from: string, to: string, t: number): number => {
+    const key = `${from}\u0000${to}\u0000${t}`;
+    const rank = (channelRank.get(key) ?? 0) + 1;
+    channelRank.set(key, rank);
+    return hashUnit(`${opts.seed}\u0000${key}\u0000${rank}`);
+  };
   const [minLatency, maxLatency] = protocol.latency ?? [1, 3];
   const messages: MessageRecordSim[] = [];
   const outputs: OutputRecordSim[] = [];
@@ -136,7 +145,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       }
       let latency = minLatency;
       if (to !== n.id && maxLatency > minLatency) {
-        latency = minLatency + Math.floor(net() * (maxLatency - minLatency + 1));
+        latency = minLatency + Math.floor(latencyDraw(n.id, to, now) * (maxLatency - minLatency + 1));
         audit.add(now, 'order', 'network', `latency #${id} ${n.id}→${to}`, latency);
       }
       msg.deliverAt = now + latency + fate.extraDelay;
@@ -307,6 +316,21 @@ function freeze(v: Payload): Payload {
   if (v === undefined) return null;
   if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   return JSON.parse(JSON.stringify(v));
+}
+
+/** A deterministic number in [0, 1) from a string (FNV-1a, then a murmur-style finalizer). */
+function hashUnit(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
 }
 
 export function expandDeps(d: Deps): readonly number[] {
