@@ -37,8 +37,9 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
       step === undefined || step === evalStep ? state : step < evalStep ? exec.steps[step] : undefined;
     const seeded = seedFromHead(rule, n.pattern);
     if (!seeded) continue;
+    const domain = (relation: string, position: number) => columnDomain(cp, exec, relation, position);
     for (let skip = -1; skip < rule.positives.length; skip++) {
-      relaxedJoin(rule, at, skip, seeded, (slots, blockers) => {
+      relaxedJoin(rule, at, skip, seeded, domain, (slots, blockers) => {
         const loc = valueOf(rule.location.kind === 'slot' ? slots[rule.location.slot] : rule.location.kind === 'const' ? rule.location.value : undefined);
         if (loc !== undefined && (typeof loc !== 'string' || !exec.nodes.has(loc))) return;
         const head = rule.headArgs.map((a) => relaxedEval(a, slots));
@@ -72,6 +73,31 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
 
 function valueOf(v: Value | undefined): Value | undefined {
   return v;
+}
+
+/** Bounds the values tried for the free variables of one absent atom. */
+const MAX_COMBINATIONS = 64;
+
+const domains = new WeakMap<Execution, Map<string, Value[]>>();
+
+/** Every value a relation's column holds at some step, or that a fact or rule head puts there. */
+function columnDomain(cp: CompiledProgram, exec: Execution, relation: string, position: number): Value[] {
+  let memo = domains.get(exec);
+  if (!memo) domains.set(exec, (memo = new Map()));
+  const key = `${relation}/${position}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const seen = new Map<string, Value>();
+  const add = (v: Value) => seen.set((typeof v === 'number' ? 'n' : 's') + v, v);
+  for (const step of exec.steps) for (const t of step?.peek(relation)?.tuples ?? []) add(t.values[position]);
+  for (const f of cp.program.facts) if (f.relation === relation) add(f.values[position]);
+  for (const r of cp.rules) {
+    const a = r.headRelation === relation ? r.headArgs[position] : undefined;
+    if (a?.kind === 'const') add(a.value);
+  }
+  const values = [...seen.values()];
+  memo.set(key, values);
+  return values;
 }
 
 /**
@@ -110,8 +136,38 @@ function relaxedJoin(
   at: (step: number | undefined) => StepState | undefined,
   skip: number,
   seeded: Partial,
+  domain: (relation: string, position: number) => readonly Value[],
   onMatch: (slots: Partial, blockers: Tuple[][]) => void,
 ): void {
+  // Variables of the absent atom that no other positive atom binds take each value their column
+  // has ever held (or a rule head puts there), so comparisons on them stay exact.
+  const boundElsewhere = new Set<number>();
+  rule.positives.forEach((a, i) => {
+    if (i !== skip) for (const arg of a.args) if (arg.kind === 'slot') boundElsewhere.add(arg.slot);
+  });
+  const free: { slot: number; values: readonly Value[] }[] = [];
+  if (skip >= 0) {
+    const atom = rule.positives[skip];
+    atom.args.forEach((arg, p) => {
+      if (arg.kind === 'slot' && seeded[arg.slot] === undefined && !boundElsewhere.has(arg.slot) && !free.some((f) => f.slot === arg.slot)) {
+        free.push({ slot: arg.slot, values: domain(atom.relation, p) });
+      }
+    });
+  }
+  let combinations = 0;
+  const enumerate = (k: number, next: () => void): void => {
+    if (k === free.length) {
+      if (combinations++ < MAX_COMBINATIONS) next();
+      return;
+    }
+    const { slot, values } = free[k];
+    if (values.length === 0) return enumerate(k + 1, next);
+    for (const v of values) {
+      slots[slot] = v;
+      enumerate(k + 1, next);
+    }
+    slots[slot] = undefined;
+  };
   const slots: Partial = [...seeded];
   const blockers: Tuple[][] = rule.negatives.map(() => []);
   const step = (i: number): void => {
@@ -123,7 +179,7 @@ function relaxedJoin(
     switch (op.op) {
       case 'scan': {
         if (op.atom === skip) {
-          step(i + 1);
+          enumerate(0, () => step(i + 1));
           return;
         }
         const atom = rule.positives[op.atom];
