@@ -13,6 +13,7 @@ import type { Execution } from './evaluator.ts';
 import { blockedWays } from './absence.ts';
 import type { NegatedAtom, Tuple } from './relation.ts';
 import { formatPattern } from './values.ts';
+import { createHash } from 'node:crypto';
 
 /** How many absent tuples one lineage explains at most (negative support can reach far back). */
 const MAX_ABSENT = 2000;
@@ -33,9 +34,10 @@ export function buildLineage(
   roots: readonly Tuple[],
   opts: LineageOptions,
   absentRoots: readonly NegatedAtom[] = [],
-): LineageGraph {
+): { lineage: LineageGraph; absentKeys: string[] } {
   const g = newLineageGraph();
-  const absentDone = new Set<string>();
+  const absentDone = new Map<string, string>();
+  const absentInProgress = new Set<string>();
 
   const goal = (t: Tuple): string => {
     const key = t.goalKey;
@@ -83,22 +85,36 @@ export function buildLineage(
       ensureVertex(g, key, { kind: 'no-crash', label: `no crash of ${node ?? 'any node'}${time ? ` @${time}` : ''}`, node, time });
       return key;
     }
-    const { key, label } = absentVertexKey(n);
-    if (absentDone.has(key)) return key;
-    absentDone.add(key);
-    ensureVertex(g, key, { kind: 'absent', label, time: n.step });
+    // An absence is only as firm as the ways to derive it that this run saw blocked. Its vertex is
+    // keyed by those ways, so the union of several runs never mixes one run's blocked ways into
+    // another run's derivation (which would make absences look breakable when they are not).
+    const { key: base, label } = absentVertexKey(n);
+    const known = absentDone.get(base);
+    if (known) return known;
+    if (absentInProgress.has(base) || absentDone.size > MAX_ABSENT) {
+      // A cycle of absences within a step, or the look-ahead bound: treat the absence as firm.
+      ensureVertex(g, `${base}#firm`, { kind: 'absent', label, time: n.step });
+      return `${base}#firm`;
+    }
+    absentInProgress.add(base);
+    const blocked: { bkey: string; label: string; children: string[] }[] = [];
     for (const way of blockedWays(cp, exec, n)) {
-      if (absentDone.size > MAX_ABSENT) break; // bounded look-ahead: beyond it, treat the absence as firm
       const children = [
         ...way.blockers.map(goal),
         ...(way.missing ? [absent(way.missing)] : []),
         ...(way.lostMessage ? [lostLeaf(way.lostMessage)] : []),
       ];
       if (children.length === 0) continue;
-      const bkey = `blk:${key}<-${children.join('|')}`;
-      ensureVertex(g, bkey, { kind: 'blocked', label: `blocked: ${way.rule.label}` });
-      for (const c of children) ensureEdge(g, bkey, c);
-      ensureEdge(g, key, bkey);
+      blocked.push({ bkey: `blk:${base}<-${children.join('|')}`, label: `blocked: ${way.rule.label}`, children });
+    }
+    absentInProgress.delete(base);
+    const key = blocked.length ? `${base}#${shortHash(blocked.map((b) => b.bkey).sort().join('\n'))}` : base;
+    absentDone.set(base, key);
+    ensureVertex(g, key, { kind: 'absent', label, time: n.step });
+    for (const b of blocked) {
+      ensureVertex(g, b.bkey, { kind: 'blocked', label: b.label });
+      for (const c of b.children) ensureEdge(g, b.bkey, c);
+      ensureEdge(g, key, b.bkey);
     }
     return key;
   };
@@ -110,11 +126,15 @@ export function buildLineage(
   };
 
   for (const r of roots) goal(r);
-  for (const n of absentRoots) absent(n);
-  return g;
+  const absentKeys = absentRoots.map(absent);
+  return { lineage: g, absentKeys };
 }
 
 export function absentVertexKey(n: NegatedAtom): { key: string; label: string } {
   const text = `${formatPattern(n.relation, n.pattern)}@${n.step}`;
   return { key: `not:${text}`, label: `not ${text}` };
+}
+
+function shortHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex').slice(0, 10);
 }

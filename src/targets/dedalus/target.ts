@@ -80,9 +80,9 @@ export class DedalusTarget implements Target {
     const exec = this.execute(faults);
     const tuple = exec.steps[step].peek(relation)?.get(values);
     const opts = { negativeSupport: true };
-    if (tuple) return { root: tuple.goalKey, holds: true, lineage: buildLineage(this.compiled, exec, [tuple], opts) };
-    const absent = { relation, pattern: values, step };
-    return { root: absentVertexKey(absent).key, holds: false, lineage: buildLineage(this.compiled, exec, [], opts, [absent]) };
+    if (tuple) return { root: tuple.goalKey, holds: true, lineage: buildLineage(this.compiled, exec, [tuple], opts).lineage };
+    const built = buildLineage(this.compiled, exec, [], opts, [{ relation, pattern: values, step }]);
+    return { root: built.absentKeys[0], holds: false, lineage: built.lineage };
   }
 
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
@@ -108,16 +108,18 @@ export class DedalusTarget implements Target {
       }
     }
     const potential = options.lineage && this.negativeSupport ? this.potentialViolations(exec) : [];
+    const built = options.lineage
+      ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, potential)
+      : { lineage: newLineageGraph(), absentKeys: [] };
+    built.absentKeys.forEach((k, i) => this.potential.set(k, potential[i]));
     return {
       faults,
       messages: exec.messages,
       violations,
-      outcomes: [...outcomes.map((t) => t.goalKey), ...potential.map((n) => absentVertexKey(n).key)],
+      outcomes: [...outcomes.map((t) => t.goalKey), ...built.absentKeys],
       preconditions,
       realized,
-      lineage: options.lineage
-        ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, potential)
-        : newLineageGraph(),
+      lineage: built.lineage,
     };
   }
 
@@ -134,9 +136,7 @@ export class DedalusTarget implements Target {
     for (const way of blockedWays(this.compiled, exec, { relation: 'pre', pattern: new Array(arity).fill(undefined), step: eot })) {
       if (present.some((t) => matches(t.values, way.head))) continue;
       const n: NegatedAtom = { relation: 'pre', pattern: way.head, step: eot };
-      const key = absentVertexKey(n).key;
-      seen.set(key, n);
-      this.potential.set(key, n);
+      seen.set(absentVertexKey(n).key, n);
     }
     return [...seen.values()];
   }
