@@ -15,12 +15,18 @@ export interface AuditEntry {
   /** What was decided, e.g. `drop a→b #3 (omit a→b @4)` or `latency a→b #3 = 2`. */
   readonly what: string;
   readonly value?: number | string;
+  /** The message the decision is about (its id), when there is one. */
+  readonly message?: number;
 }
 
 export class AuditLog {
   readonly entries: AuditEntry[] = [];
   constructor(private readonly enabled = true) {}
-  add(t: number, kind: AuditKind, by: string, what: string, value?: number | string): void {
-    if (this.enabled) this.entries.push(value === undefined ? { t, kind, by, what } : { t, kind, by, what, value });
+  add(t: number, kind: AuditKind, by: string, what: string, value?: number | string, message?: number): void {
+    if (!this.enabled) return;
+    const e: { t: number; kind: AuditKind; by: string; what: string; value?: number | string; message?: number } = { t, kind, by, what };
+    if (value !== undefined) e.value = value;
+    if (message !== undefined) e.message = message;
+    this.entries.push(e);
   }
 }

@@ -93,12 +93,15 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   // A message's latency depends on the seed and on the message (channel, send time, rank on that
   // channel at that time) alone, not on how many draws came before: a fault elsewhere in the run
   // does not reshuffle it, so lineage stays comparable across runs.
-  const channelRank = new Map<string, number>();
+  const channelRank = new Map<number, number>();
+  const nodeIndex = new Map(protocol.nodes.map((n, i) => [n, i]));
+  const seedHash = hashString(opts.seed);
   const latencyDraw = (from: string, to: string, t: number): number => {
-    const key = `${from}\u0000${to}\u0000${t}`;
+    const channel = nodeIndex.get(from)! * protocol.nodes.length + nodeIndex.get(to)!;
+    const key = t * 65536 + channel;
     const rank = (channelRank.get(key) ?? 0) + 1;
     channelRank.set(key, rank);
-    return hashUnit(`${opts.seed}\u0000${key}\u0000${rank}`);
+    return mixUnit(seedHash, channel, t, rank);
   };
   const [minLatency, maxLatency] = protocol.latency ?? [1, 3];
   const messages: MessageRecordSim[] = [];
@@ -146,7 +149,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       let latency = minLatency;
       if (to !== n.id && maxLatency > minLatency) {
         latency = minLatency + Math.floor(latencyDraw(n.id, to, now) * (maxLatency - minLatency + 1));
-        audit.add(now, 'order', 'network', `latency #${id} ${n.id}→${to}`, latency);
+        audit.add(now, 'order', 'network', 'latency', latency, id);
       }
       msg.deliverAt = now + latency + fate.extraDelay;
       queue.push(msg.deliverAt, { kind: 'deliver', msg });
@@ -318,13 +321,18 @@ function freeze(v: Payload): Payload {
   return JSON.parse(JSON.stringify(v));
 }
 
-/** A deterministic number in [0, 1) from a string (FNV-1a, then a murmur-style finalizer). */
-function hashUnit(s: string): number {
+function hashString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h >>> 0;
+}
+
+/** A deterministic number in [0, 1) from a few integers (murmur-style mixing). */
+function mixUnit(seed: number, a: number, b: number, c: number): number {
+  let h = seed ^ Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b) ^ Math.imul(c + 1, 0xc2b2ae35);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

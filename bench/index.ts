@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: the figures the issues ask for, measured, not asserted. Set BENCH_QUICK=1 for a
+ * short run (fewer seeds and repetitions).
+ */
+import { readdirSync } from 'node:fs';
+import { faultSpaceSize } from '../src/injector/space.ts';
+import { formatBig } from '../src/report/text.ts';
+import { search } from '../src/search/index.ts';
+import { startZ3 } from '../src/solver/z3-backend.ts';
+import { compileProgram } from '../src/targets/dedalus/compile.ts';
+import { evaluate } from '../src/targets/dedalus/evaluator.ts';
+import { loadProgram } from '../src/targets/dedalus/loader.ts';
+import { DedalusTarget } from '../src/targets/dedalus/target.ts';
+import { SimTarget } from '../src/targets/sim/target.ts';
+import type { Target } from '../src/model/target.ts';
+import { dedalusExamples } from '../examples/dedalus/catalog.ts';
+import { fmtMs, median, table } from './stats.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const SEEDS = QUICK ? 5 : 20;
+const RANDOM_CAP = 5000;
+
+async function randomRunsToCounterexample(open: (seed: string) => Promise<Target>): Promise<{ median: number; capped: number }> {
+  const runs: number[] = [];
+  let capped = 0;
+  for (let s = 1; s <= SEEDS; s++) {
+    const r = await search(await open(String(s)), { strategy: 'random', seed: String(s), maxRuns: RANDOM_CAP });
+    if (r.counterexamples.length === 0) capped++;
+    runs.push(r.counterexamples.length ? r.counterexamples[0].foundAtRun : RANDOM_CAP);
+  }
+  return { median: median(runs), capped };
+}
+
+function randomCell(r: { median: number; capped: number }): string {
+  return r.capped > SEEDS / 2 ? `>${RANDOM_CAP}` : `${r.median}${r.capped ? ` (${r.capped} capped)` : ''}`;
+}
+
+async function dedalusTable(): Promise<void> {
+  const rows: string[][] = [];
+  for (const ex of dedalusExamples) {
+    const open = async () => new DedalusTarget(ex.files, { eot: ex.eot, eff: ex.eff, crashes: ex.crashes, nodes: ex.nodes, negativeSupport: true });
+    const t0 = performance.now();
+    const ldfi = await search(await open(), { strategy: 'ldfi' });
+    const ms = performance.now() - t0;
+    const buggy = ldfi.status === 'counterexample';
+    const found = buggy ? ldfi.counterexamples[0].foundAtRun : ldfi.runs.length;
+    const random = buggy ? await randomRunsToCounterexample(open) : undefined;
+    rows.push([
+      `${ex.name}`,
+      `${ex.eot}/${ex.eff}/${ex.crashes}`,
+      ldfi.status,
+      String(found),
+      fmtMs(ms),
+      random ? randomCell(random) : '—',
+      random ? `${(random.median / found).toFixed(1)}×` : '—',
+      formatBig(faultSpaceSize((await open()).bounds)),
+    ]);
+  }
+  console.log(`\nDedalus examples: LDFI vs random (median of ${SEEDS} seeds, capped at ${RANDOM_CAP} runs)\n`);
+  console.log(table(['example', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'random runs', 'ratio', 'fault space'], rows));
+}
+
+async function retryBroadcastAt25(): Promise<void> {
+  const row = dedalusExamples.find((e) => e.eot === 25 && e.eff === 23);
+  if (!row) return;
+  const t0 = performance.now();
+  const r = await search(new DedalusTarget(row.files, { eot: 25, eff: 23, crashes: row.crashes, nodes: row.nodes, negativeSupport: true }), { strategy: 'ldfi' });
+  const ms = performance.now() - t0;
+  console.log(`\n${row.name} at EOT 25, EFF 23: ${r.status} after ${r.runs.length} run(s), ${r.hypotheses} hypotheses, ${fmtMs(ms)} (solver ${fmtMs(r.timings.solverMs)}); fault space ${formatBig(r.faultSpace)}`);
+}
+
+function singleExecution(): void {
+  const cp = compileProgram(loadProgram(['examples/dedalus/broadcast-naive.ded']).program);
+  const opts = { eot: 6, nodes: ['a', 'b', 'c'], faults: [] };
+  const target = new DedalusTarget(['examples/dedalus/broadcast-naive.ded'], { eot: 6, eff: 5, crashes: 0, negativeSupport: true });
+  const measure = (f: () => void) => {
+    for (let i = 0; i < 200; i++) f();
+    const n = QUICK ? 2000 : 20000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f();
+    return (performance.now() - t0) / n;
+  };
+  const evalMs = measure(() => evaluate(cp, opts));
+  const lineageMs = measure(() => target.run([], { lineage: true }));
+  console.log(`\nOne execution of the 3-node broadcast at EOT 6: ${fmtMs(evalMs)} (evaluation recording every derivation); ${fmtMs(lineageMs)} with the lineage graph built and the invariant checked`);
+}
+
+async function simTable(): Promise<void> {
+  const files = readdirSync('examples/sim').filter((f) => f.endsWith('.ts')).sort();
+  const rows: string[][] = [];
+  for (const f of files) {
+    const file = `examples/sim/${f}`;
+    const open = (seed: string) => SimTarget.open(file, { seed });
+    const probe = await open('1');
+    for (const crashes of [...new Set([probe.bounds.crashes, 1])]) {
+      const openC = (seed: string) => SimTarget.open(file, { seed, crashes });
+      const t0 = performance.now();
+      const ldfi = await search(await openC('1'), { strategy: 'ldfi', maxRuns: 2000 });
+      const ms = performance.now() - t0;
+      const buggy = ldfi.status === 'counterexample';
+      const found = buggy ? ldfi.counterexamples[0].foundAtRun : ldfi.runs.length;
+      const random = buggy ? await randomRunsToCounterexample(openC) : undefined;
+      const b = (await openC('1')).bounds;
+      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), random ? randomCell(random) : '—', random ? `${(random.median / found).toFixed(1)}×` : '—']);
+    }
+  }
+  console.log(`\nSim examples (seed 1): LDFI vs random (median of ${SEEDS} seeds, capped at ${RANDOM_CAP} runs)\n`);
+  console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'random runs', 'ratio'], rows));
+}
+
+async function simulatorSpeed(): Promise<void> {
+  const t = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: QUICK ? 2000 : 20000 });
+  t.simulate([], false); // warm up
+  let events = 0;
+  const t0 = performance.now();
+  const reps = QUICK ? 3 : 10;
+  for (let i = 0; i < reps; i++) events += t.simulate([], false).eventCount;
+  const s = (performance.now() - t0) / 1000;
+  console.log(`\nSimulator: ${Math.round(events / s).toLocaleString('en-US')} events/s on one core (${events.toLocaleString('en-US')} events, 4 nodes answering every message, lineage recorded)`);
+}
+
+const z3 = await startZ3();
+try {
+  singleExecution();
+  await simulatorSpeed();
+  await retryBroadcastAt25();
+  await dedalusTable();
+  await simTable();
+} finally {
+  await z3.close();
+}
