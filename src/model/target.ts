@@ -61,6 +61,12 @@ export interface Target {
   readonly bounds: Bounds;
   /** The fault kinds this target can apply (a schedule with others is refused up front). */
   readonly supportedFaults: readonly FaultKind[];
+  /**
+   * Whether the lineage also shows what faults could make appear (negative support), so that LDFI
+   * reaches violations that faults create (a timeout that fires because messages are missing), not
+   * only those where a good outcome is lost. When false, a resilient verdict says so.
+   */
+  readonly tracksAbsence: boolean;
   /** Options a replay line needs besides the bounds and faults (e.g. the seed of a simulation). */
   readonly replayOptions?: readonly string[];
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;

@@ -42,6 +42,13 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
       lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
     } else lines.push(`Hint: add --trace FILE to the replay line to keep the run's trace and audit log.`);
   } else if (r.status === 'resilient' && r.strategy === 'ldfi') {
+    if (!r.target.tracksAbsence) {
+      lines.push(
+        r.target.kind === 'dedalus'
+          ? 'Note: without negative support, violations that faults create (a timeout firing because a message is missing) are not searched for.'
+          : 'Note: a protocol\'s lineage shows what its outputs used, not what they waited for in vain, so violations that faults create (a timeout firing because messages are missing) are not searched for: try --strategy random as well.',
+      );
+    }
     lines.push(`Hint: ${opts.command} explain FILES… (same options) shows which supports defeated which hypotheses.`);
   } else if (r.status === 'budget-exhausted') {
     lines.push('Hint: raise --max-runs, or use the default ldfi strategy, which can prove resilience.');

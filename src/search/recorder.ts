@@ -114,7 +114,7 @@ export class SearchRecorder {
       strategy: this.options.strategy,
       seed: this.options.seed,
       bounds: t.bounds,
-      target: { kind: t.kind, files: t.files, contentHash: t.contentHash },
+      target: { kind: t.kind, files: t.files, contentHash: t.contentHash, tracksAbsence: t.tracksAbsence },
       runs: this.runs,
       hypotheses: this.hypotheses,
       outcomes: this.outcomes,

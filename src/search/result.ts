@@ -37,7 +37,7 @@ interface Common {
   readonly strategy: Strategy;
   readonly seed: string;
   readonly bounds: Bounds;
-  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string };
+  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean };
   readonly runs: readonly RunRecord[];
   readonly hypotheses: number;
   readonly outcomes: readonly string[];

@@ -36,6 +36,9 @@ export class DedalusTarget implements Target {
   readonly supportedFaults = ['omit', 'crash', 'disconnect', 'partition'] as const;
   readonly compiled: CompiledProgram;
   private readonly negativeSupport: boolean;
+  get tracksAbsence(): boolean {
+    return this.negativeSupport;
+  }
   /** `pre` patterns that faults might make appear, by outcome key, from every run so far. */
   private readonly potential = new Map<string, NegatedAtom>();
 

@@ -201,6 +201,10 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     return n;
   };
 
+  // Faults first: at equal times the queue keeps insertion order, and a node that crashes at t must
+  // not run (or send) anything at t.
+  for (const ev of spike.nodeEvents()) queue.push(ev.time, { kind: 'node', ev });
+  for (const ev of spike.linkEvents()) queue.push(ev.time, { kind: 'link', ev });
   for (const id of protocol.nodes) {
     start(id, 0, new Map());
     queue.push(1, { kind: 'init', node: id });
@@ -211,8 +215,6 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     causes.set(ref.id, { kind: 'input', ref });
     queue.push(w.at, { kind: 'input', ref });
   }
-  for (const ev of spike.nodeEvents()) queue.push(ev.time, { kind: 'node', ev });
-  for (const ev of spike.linkEvents()) queue.push(ev.time, { kind: 'link', ev });
 
   let stoppedAtTimeBound = false;
   const notified = new Set<string>();

@@ -27,6 +27,8 @@ export class SimTarget implements Target {
   readonly kind = 'sim';
   readonly supportedFaults: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
   readonly replayOptions: readonly string[];
+  /** A protocol's lineage records what its actions used, not what they waited for in vain. */
+  readonly tracksAbsence = false;
 
   private constructor(
     readonly protocol: Protocol,

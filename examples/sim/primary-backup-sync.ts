@@ -1,0 +1,119 @@
+/**
+ * Lesson: synchronous primary-backup replication. The primary acknowledges a write only after the
+ * backup has acknowledged its copy, so an acknowledged write is always held by two nodes: one
+ * crash cannot lose it. Retries (client → primary, primary → backup) get past lost messages.
+ *
+ * Outputs: `{ stored }` when a node (primary or backup) holds the value, `{ acked }` when the
+ * client got its acknowledgement.
+ * Invariants: an acknowledged write is stored by a node that did not crash (durability); and if
+ * nobody crashed, the client got its acknowledgement (the retries are enough).
+ *
+ * Expected (defaults: { eot: 30, eff: 6, crashes: 1 }):
+ *   resilient  --eot 30 --eff 6 --crashes 1   (~40-100 LDFI runs depending on the seed; every step
+ *                                              of EFF lets more retries be lost and multiplies the
+ *                                              crash × omission hypotheses: EFF 8 takes 200 to 1000+)
+ *   resilient  --eot 30 --eff 6 --crashes 0
+ * A crash makes the write unavailable (no ack) but never loses an acknowledged one.
+ */
+import { defineProtocol, type MessageRef, type NodeContext, type NodeHandlers, type Payload } from 'ldfi/sim';
+
+const RETRY_EVERY = 5;
+
+type Msg =
+  | { kind: 'write'; value: Payload }
+  | { kind: 'replicate'; value: Payload }
+  | { kind: 'replicated'; value: Payload }
+  | { kind: 'ack'; value: Payload };
+
+function client(): NodeHandlers {
+  let pending: Payload;
+  let acked = false;
+  return {
+    onInput(ctx, value, input) {
+      pending = value;
+      ctx.send('primary', { kind: 'write', value }, { because: [input] });
+      ctx.setTimer(RETRY_EVERY, 'retry');
+    },
+    onTimer(ctx) {
+      if (acked) return;
+      ctx.send('primary', { kind: 'write', value: pending });
+      ctx.setTimer(RETRY_EVERY, 'retry');
+    },
+    onMessage(ctx, _from, payload, msg) {
+      const m = payload as Msg;
+      if (m.kind !== 'ack' || acked) return;
+      acked = true;
+      ctx.output({ acked: m.value }, { because: [msg] });
+    },
+  };
+}
+
+function primary(): NodeHandlers {
+  let value: Payload;
+  let writeMsg: MessageRef | undefined; // the write that brought the value
+  let backupHas = false;
+  let replicatedMsg: MessageRef | undefined; // the backup's acknowledgement
+  const replicate = (ctx: NodeContext) =>
+    ctx.send('backup', { kind: 'replicate', value }, { because: [writeMsg!] });
+  return {
+    onMessage(ctx, _from, payload, msg) {
+      const m = payload as Msg;
+      if (m.kind === 'write') {
+        if (writeMsg === undefined) {
+          value = m.value;
+          writeMsg = msg;
+          ctx.output({ stored: value }, { because: [msg] });
+          replicate(ctx);
+          ctx.setTimer(RETRY_EVERY, 'replicate');
+        } else if (backupHas) {
+          // A retried write: the client missed our ack; acknowledge again.
+          ctx.send('client', { kind: 'ack', value }, { because: [replicatedMsg!] });
+        }
+      } else if (m.kind === 'replicated' && !backupHas) {
+        backupHas = true;
+        replicatedMsg = msg;
+        // Only now, with two copies, is the write acknowledged.
+        ctx.send('client', { kind: 'ack', value }, { because: [msg] });
+      }
+    },
+    onTimer(ctx) {
+      if (backupHas) return;
+      replicate(ctx);
+      ctx.setTimer(RETRY_EVERY, 'replicate');
+    },
+  };
+}
+
+function backup(): NodeHandlers {
+  let value: Payload;
+  return {
+    onMessage(ctx, from, payload, msg) {
+      const m = payload as Msg;
+      if (m.kind !== 'replicate') return;
+      if (value === undefined) {
+        value = m.value;
+        ctx.output({ stored: value }, { because: [msg] });
+      }
+      ctx.send(from, { kind: 'replicated', value }, { because: [msg] });
+    },
+  };
+}
+
+export default defineProtocol({
+  name: 'primary-backup-sync',
+  nodes: ['client', 'primary', 'backup'],
+  node: (id) => (id === 'client' ? client() : id === 'primary' ? primary() : backup()),
+  workload: [{ at: 1, node: 'client', value: 'x=1' }],
+  invariants: [
+    // Durability: every acknowledged write is held by a node that is still up.
+    (run) => {
+      const acked = run.outputs.filter((o) => o.node === 'client').map((o) => (o.value as { acked: Payload }).acked);
+      return acked
+        .filter((v) => !run.outputs.some((o) => o.node !== 'client' && !run.crashed.includes(o.node) && JSON.stringify((o.value as { stored?: Payload }).stored) === JSON.stringify(v)))
+        .map((v) => `write ${JSON.stringify(v)} was acknowledged, but every node that stored it crashed`);
+    },
+    // Liveness without crashes: the retries get every write acknowledged.
+    (run) => (run.crashed.length === 0 && !run.outputs.some((o) => o.node === 'client') ? ['nobody crashed, yet the client never got its acknowledgement'] : []),
+  ],
+  defaults: { eot: 30, eff: 6, crashes: 1 },
+});
