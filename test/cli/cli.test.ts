@@ -142,3 +142,49 @@ describe('Ctrl-C', () => {
     }
   });
 });
+
+describe('sim protocols from the command line', () => {
+  it('a printed counterexample replays from its one line, and a trace file replays identically', () => {
+    const r = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--crashes', '1']);
+    expect(r.code).toBe(1);
+    const violated = r.stdout.match(/violated: (.*)/)![1];
+    const args = splitCommand(r.stdout.match(/replay: +(.*)/)![1]).slice(2);
+    expect(args).toContain('--seed');
+    const trace = join(tmp, 'sim-trace.json');
+    const replay = ldfi([...args, '--trace', trace]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain(`violated: ${violated}`);
+    const again = ldfi(['replay', '--from-trace', trace]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/✓ replayed identically: trace [0-9a-f]{64}/);
+  });
+
+  it('reports a protocol that throws as a finding, not a crash of ldfi', () => {
+    const file = join(tmp, 'thrower.ts');
+    writeFileSync(
+      file,
+      `import { defineProtocol } from '${REPO_ROOT}/src/targets/sim/api.ts';
+       export default defineProtocol({
+         name: 'thrower', nodes: ['a', 'b'],
+         node: (id) => ({
+           onInput: (ctx, v) => ctx.send('b', v),
+           onMessage: (_ctx, _from, v) => { if (v === 2) throw new RangeError('two is not allowed'); },
+         }),
+         workload: [{ at: 1, node: 'a', value: 1 }, { at: 2, node: 'a', value: 2 }],
+         invariants: [],
+       });`,
+    );
+    const r = ldfi(['run', file, '--seed', '1', '--eot', '20', '--eff', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/error: +node b threw in onMessage at t=\d+: two is not allowed/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('refuses a file that is not a protocol, naming it', () => {
+    const file = join(tmp, 'not-a-protocol.ts');
+    writeFileSync(file, 'export const x = 1;\n');
+    const r = ldfi(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: no protocol exported`);
+  });
+});

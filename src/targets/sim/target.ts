@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
@@ -47,13 +48,14 @@ export class SimTarget implements Target {
     } catch {
       throw new UserError('FILE', `cannot read protocol file ${file}: no such file`);
     }
-    let mod: { default?: unknown; protocol?: unknown };
+    let mod: Record<string, unknown>;
     try {
-      mod = await import(pathToFileURL(resolve(file)).href);
+      // tsx compiles the protocol on import, as ESM or CommonJS depending on its package.
+      mod = await tsImport(pathToFileURL(resolve(file)).href, import.meta.url);
     } catch (e) {
       throw new UserError('BAD_PROGRAM', `${file}: cannot load the protocol: ${(e as Error).message.split('\n')[0]}`);
     }
-    const protocol = checkProtocol(mod.default ?? mod.protocol, file);
+    const protocol = checkProtocol(exportedProtocol(mod), file);
     const d = { ...SIM_DEFAULTS, ...protocol.defaults };
     const nodes = opts.nodes ?? protocol.nodes;
     for (const n of nodes) {
@@ -104,6 +106,14 @@ function toMessageRecord(m: SimExecution['messages'][number]): MessageRecord {
     status,
     ...(m.reason ? { reason: m.reason } : {}),
   };
+}
+
+/** The default export (through CommonJS interop if need be), or a named `protocol` export. */
+function exportedProtocol(mod: Record<string, unknown>): unknown {
+  const d = mod.default as Record<string, unknown> | undefined;
+  if (d && typeof d === 'object' && 'nodes' in d) return d;
+  if (d && typeof d === 'object' && d.default && typeof d.default === 'object') return d.default;
+  return mod.protocol ?? (d && typeof d === 'object' ? d.protocol : undefined);
 }
 
 function checkProtocol(p: unknown, file: string): Protocol {
