@@ -8,7 +8,9 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
   const b = r.bounds;
   const where = `${r.target.files.join(' ')} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;
   const runs = `${r.runs.length} run${r.runs.length === 1 ? '' : 's'}`;
-  const strategy = r.strategy === 'ldfi' ? `${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}` : `strategy ${r.strategy}${r.strategy === 'random' ? `, seed ${r.seed}` : ''}`;
+  // The seed matters to the random strategy and to every run of a simulated network.
+  const seeded = r.strategy === 'random' || r.target.kind !== 'dedalus' ? `, seed ${r.seed}` : '';
+  const strategy = (r.strategy === 'ldfi' ? `${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}` : `strategy ${r.strategy}`) + seeded;
   switch (r.status) {
     case 'counterexample':
       lines.push(`✗ ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} after ${runs} (${strategy})`);
