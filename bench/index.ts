@@ -20,19 +20,19 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const SEEDS = QUICK ? 5 : 20;
 const RANDOM_CAP = 5000;
 
-async function randomRunsToCounterexample(open: (seed: string) => Promise<Target>): Promise<{ median: number; capped: number }> {
+async function randomRunsToCounterexample(open: (seed: string) => Promise<Target>, seeds = SEEDS): Promise<{ median: number; capped: number; seeds: number }> {
   const runs: number[] = [];
   let capped = 0;
-  for (let s = 1; s <= SEEDS; s++) {
+  for (let s = 1; s <= seeds; s++) {
     const r = await search(await open(String(s)), { strategy: 'random', seed: String(s), maxRuns: RANDOM_CAP });
     if (r.counterexamples.length === 0) capped++;
     runs.push(r.counterexamples.length ? r.counterexamples[0].foundAtRun : RANDOM_CAP);
   }
-  return { median: median(runs), capped };
+  return { median: median(runs), capped, seeds };
 }
 
-function randomCell(r: { median: number; capped: number }): string {
-  return r.capped > SEEDS / 2 ? `>${RANDOM_CAP}` : `${r.median}${r.capped ? ` (${r.capped} capped)` : ''}`;
+function randomCell(r: { median: number; capped: number; seeds: number }): string {
+  return r.capped > r.seeds / 2 ? `>${RANDOM_CAP}` : `${r.median}${r.capped ? ` (${r.capped} capped)` : ''}`;
 }
 
 async function dedalusTable(): Promise<void> {
@@ -99,12 +99,24 @@ async function simTable(): Promise<void> {
       const ms = performance.now() - t0;
       const buggy = ldfi.status === 'counterexample';
       const found = buggy ? ldfi.counterexamples[0].foundAtRun : ldfi.runs.length;
-      const random = buggy ? await randomRunsToCounterexample(openC) : undefined;
+      // Sim lineage cannot show absences, so LDFI may call resilient what random search breaks
+      // (violations that faults create): run random on those rows too, and show it.
+      const random = await randomRunsToCounterexample(openC, buggy ? SEEDS : Math.min(SEEDS, 5));
       const b = (await openC('1')).bounds;
-      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), random ? randomCell(random) : '—', random ? `${(random.median / found).toFixed(1)}×` : '—']);
+      const randomText = buggy || random.capped < random.seeds ? randomCell(random) : `none in ${random.seeds}×${RANDOM_CAP}`;
+      rows.push([
+        f.replace(/\.ts$/, ''),
+        `${b.eot}/${b.eff}/${b.crashes}`,
+        ldfi.status + (!buggy && random.capped < random.seeds ? ' (!)' : ''),
+        String(found),
+        fmtMs(ms),
+        randomText,
+        buggy ? `${(random.median / found).toFixed(1)}×` : '—',
+      ]);
     }
   }
-  console.log(`\nSim examples (seed 1): LDFI vs random (median of ${SEEDS} seeds, capped at ${RANDOM_CAP} runs)\n`);
+  console.log(`\nSim examples (seed 1): LDFI vs random (median of ${SEEDS} seeds, capped at ${RANDOM_CAP} runs; ` +
+    `random also on LDFI-resilient rows, 5 seeds: (!) marks a violation LDFI cannot see — one that faults create)\n`);
   console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'random runs', 'ratio'], rows));
 }
 
