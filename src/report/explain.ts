@@ -8,8 +8,9 @@ import type { SearchResult } from '../search/result.ts';
 export function formatExplanation(r: SearchResult): string {
   const lines: string[] = [];
   lines.push(`Explanation (${r.runs.length} runs, ${r.hypotheses} hypotheses, status ${r.status}):`);
+  if (r.outcomes.length === 0) lines.push('', 'No outcome is left to attack: every violation faults could create was reached (see the counterexamples).');
   for (const outcome of r.outcomes) {
-    lines.push('', `${outcome}`);
+    lines.push('', outcomeLabel(outcome));
     const supports = r.supports?.get(outcome) ?? [];
     lines.push(`  known supports (${supports.length}${supports.length >= 8 ? '+, smallest shown' : ''}); faults must cut every one of them:`);
     for (const s of supports) lines.push(`    • ${s.length ? s.join(', ') : '(no faultable step: holds under any faults)'}`);
@@ -30,4 +31,13 @@ export function formatExplanation(r: SearchResult): string {
     }
   }
   return lines.join('\n');
+}
+
+/** Outcome keys read as sentences: `not:pre(a,b)@4#…` is the potential violation pre(a,b) staying absent. */
+export function outcomeLabel(key: string): string {
+  const m = /^not:(.*?)(#.*)?$/.exec(key);
+  if (m) return `${m[1]} stays absent (a violation faults could create)`;
+  const out = /^out:([^:]+):(.*)#(\d+)$/.exec(key);
+  if (out) return `output ${out[2]} at ${out[1]}${out[3] === '1' ? '' : ` (occurrence ${out[3]})`}`;
+  return key;
 }

@@ -17,6 +17,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     status: r.status,
     strategy: r.strategy,
     seed: r.seed,
+    findAll: r.findAll,
     target: r.target,
     bounds: r.bounds,
     faultSpace: r.faultSpace.toString(),

@@ -39,7 +39,7 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
   lines.push('');
   if (r.status === 'counterexample') {
-    if (r.strategy === 'ldfi' && r.counterexamples.length === 1) lines.push('Hint: --find-all keeps searching after the first counterexample.');
+    if (r.strategy === 'ldfi' && !r.findAll) lines.push('Hint: --find-all keeps searching after the first counterexample.');
     if (r.target.kind === 'dedalus') {
       lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
     } else lines.push(`Hint: add --trace FILE to the replay line to keep the run's trace and audit log.`);

@@ -113,6 +113,7 @@ export class SearchRecorder {
       status: finalStatus,
       strategy: this.options.strategy,
       seed: this.options.seed,
+      findAll: this.options.findAll,
       bounds: t.bounds,
       target: { kind: t.kind, files: t.files, contentHash: t.contentHash, tracksAbsence: t.tracksAbsence },
       runs: this.runs,

@@ -36,6 +36,8 @@ export interface Counterexample {
 interface Common {
   readonly strategy: Strategy;
   readonly seed: string;
+  /** Whether the search went on after the first counterexample (--find-all). */
+  readonly findAll: boolean;
   readonly bounds: Bounds;
   readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean };
   readonly runs: readonly RunRecord[];
