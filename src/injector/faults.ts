@@ -171,7 +171,7 @@ function describeFault(f: Fault): string {
  * The message losses of a schedule as plain omissions on the send steps they cover (for targets in
  * the synchronous model, where a dropped connection or a partition is exactly that).
  */
-export function expandToOmissions(faults: FaultSet, nodes: readonly string[]): Fault[] {
+export function expandToOmissions(faults: FaultSet): Fault[] {
   const out: Fault[] = [];
   for (const f of faults) {
     if (f.kind === 'disconnect') {
@@ -186,6 +186,5 @@ export function expandToOmissions(faults: FaultSet, nodes: readonly string[]): F
       }
     } else out.push(f);
   }
-  void nodes;
   return canonicalFaults(out);
 }

@@ -18,7 +18,7 @@ const SIM = new Set(['.ts', '.js', '.mjs', '.mts']);
 export const DEDALUS_DEFAULTS = { eot: 3, eff: 2, crashes: 0 };
 
 /** Picks the target kind from the files: Dedalus programs (.ded) or one TypeScript protocol (.ts). */
-export async function openTarget(files: readonly string[], opts: TargetOptions): Promise<Target & { why?: DedalusTarget['why'] }> {
+export async function openTarget(files: readonly string[], opts: TargetOptions): Promise<Target> {
   if (files.length === 0) throw new UserError('BAD_OPTION', 'no program file given');
   if (files.every((f) => DEDALUS.has(extname(f)))) {
     return new DedalusTarget(files, {

@@ -61,7 +61,7 @@ export class DedalusTarget implements Target {
   }
 
   execute(faults: FaultSet): Execution {
-    return evaluate(this.compiled, { eot: this.bounds.eot, nodes: this.bounds.nodes, faults: expandToOmissions(faults, this.bounds.nodes) });
+    return evaluate(this.compiled, { eot: this.bounds.eot, nodes: this.bounds.nodes, faults: expandToOmissions(faults) });
   }
 
   /**
