@@ -65,6 +65,11 @@ export const BUILTIN_CRASH = 'crash';
 
 export function compileProgram(program: Program): CompiledProgram {
   const arity = checkArity(program);
+  for (const f of program.facts) {
+    if (f.relation === BUILTIN_CRASH) {
+      throw new UserError('BAD_PROGRAM', 'crash(Observer, Crashed, Time) is provided by the run and cannot be a fact; inject crashes with --faults or --crashes', f.pos);
+    }
+  }
   for (const r of program.rules) {
     if (r.head.relation === BUILTIN_CRASH) {
       throw new UserError('BAD_PROGRAM', 'crash(Observer, Crashed, Time) is provided by the run and cannot be derived', r.head.pos);

@@ -116,7 +116,10 @@ class Parser {
       const t = this.next();
       if (t.kind === 'ident' && t.text === 'next') time = { kind: 'next' };
       else if (t.kind === 'ident' && t.text === 'async') time = { kind: 'async' };
-      else if (t.kind === 'number') time = { kind: 'at', step: Number(t.text) };
+      else if (t.kind === 'number') {
+        if (Number(t.text) < 1) this.fail(`steps start at 1; @${t.text} never happens`, t);
+        time = { kind: 'at', step: Number(t.text) };
+      }
       else this.fail(`expected next, async or a step number after '@', found ${this.describe(t)}`, t);
       if (!isHead && time.kind !== 'at') this.fail(`a body atom can only carry a step (@N), not @${time.kind}`, t);
     }

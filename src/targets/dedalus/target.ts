@@ -11,6 +11,7 @@ import { loadProgram } from './loader.ts';
 import { parseDedalus } from './parser.ts';
 import { absentVertexKey, buildLineage } from './provenance.ts';
 import { blockedWays } from './absence.ts';
+import { inferNodes } from './locations.ts';
 import type { Value } from './ast.ts';
 import type { NegatedAtom } from './relation.ts';
 import type { Tuple } from './relation.ts';
@@ -23,8 +24,6 @@ export interface DedalusTargetOptions {
   nodes?: readonly string[];
   negativeSupport: boolean;
 }
-
-const INVARIANT_RELATIONS = new Set(['pre', 'post', BUILTIN_CRASH]);
 
 /** A Molly-style Dedalus program as a target: runs a fault schedule, returns trace and lineage. */
 export class DedalusTarget implements Target {
@@ -55,7 +54,10 @@ export class DedalusTarget implements Target {
     const hash = createHash('sha256');
     for (const [path, text] of sources) hash.update(path.length + ':' + text.length + ':').update(text);
     this.contentHash = hash.digest('hex').slice(0, 16);
-    const nodes = opts.nodes ?? inferNodes(this.compiled, opts.eot);
+    const nodes = opts.nodes ? [...new Set(opts.nodes)] : inferNodes(this.compiled);
+    if (nodes.length === 0) {
+      throw new UserError('BAD_PROGRAM', `${files.join(', ')}: the program names no location (no fact has a first column); give the nodes with --nodes a,b,c`);
+    }
     this.bounds = { eot: opts.eot, eff: opts.eff, crashes: opts.crashes, nodes };
     this.negativeSupport = opts.negativeSupport;
   }
@@ -143,28 +145,6 @@ export class DedalusTarget implements Target {
     }
     return [...seen.values()];
   }
-}
-
-/**
- * Every location named in the program: string constants of the facts that turn up in the location
- * (first) column of some tuple of the fault-free run (pre/post/crash excluded: their first column
- * often names a role, e.g. pre("decide", X)).
- */
-function inferNodes(cp: CompiledProgram, eot: number): string[] {
-  const candidates = new Set<string>();
-  for (const f of cp.program.facts) for (const v of f.values) if (typeof v === 'string') candidates.add(v);
-  const exec = evaluate(cp, { eot, nodes: [...candidates], faults: [] });
-  const nodes = new Set<string>();
-  for (const f of cp.program.facts) if (typeof f.values[0] === 'string') nodes.add(f.values[0]);
-  for (const step of exec.steps) {
-    if (!step) continue;
-    for (const rel of step.relations.values()) {
-      if (INVARIANT_RELATIONS.has(rel.name)) continue;
-      for (const t of rel.tuples) if (typeof t.values[0] === 'string' && candidates.has(t.values[0])) nodes.add(t.values[0]);
-    }
-  }
-  for (const f of cp.program.facts) if (INVARIANT_RELATIONS.has(f.relation) && typeof f.values[0] === 'string') nodes.delete(f.values[0]);
-  return [...nodes].sort();
 }
 
 function matches(values: readonly Value[], pattern: readonly (Value | undefined)[]): boolean {
