@@ -16,7 +16,8 @@ import { formatJUnit } from '../src/report/junit.ts';
 import { formatHtmlReport } from '../src/report/html.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
-import { writeFileAtomic } from '../src/report/write.ts';
+import { checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
+import type { Target } from '../src/model/target.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { openTarget } from '../src/targets/index.ts';
@@ -43,6 +44,11 @@ function faultKinds(value: string): FaultKind[] {
   return kinds as FaultKind[];
 }
 
+function seedText(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('a seed cannot be empty');
+  return value;
+}
+
 function nodeList(value: string): string[] {
   const nodes = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (nodes.length === 0) throw new InvalidArgumentError('expected node names separated by commas, e.g. a,b,c');
@@ -55,7 +61,7 @@ interface BoundsFlags {
   crashes?: number;
   seed?: string;
   nodes?: string[];
-  negativeSupport: boolean;
+  negativeSupport?: boolean;
 }
 
 
@@ -64,8 +70,7 @@ function withBounds(cmd: Command): Command {
     .addOption(new Option('--eot <n>', 'end of time: run steps 1..n (Dedalus default 3; sim: virtual ms, default from the protocol or 100)').argParser(integer('--eot', 1)))
     .addOption(new Option('--eff <n>', 'end of finite failures: message loss only at send times < n (Dedalus default 2; sim default 50)').argParser(integer('--eff', 1)))
     .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash (default 0)').argParser(integer('--crashes', 0)))
-    .addOption(new Option('--nodes <a,b,c>', 'the node set (default: every location named in the program)').argParser(nodeList))
-    .option('--no-negative-support', 'ignore notin subgoals in lineage (faster, may miss counterexamples)');
+    .addOption(new Option('--nodes <a,b,c>', 'the node set (default: every location named in the program)').argParser(nodeList));
 }
 
 /** The seed is decided once, here: given, or drawn and then printed with every result. */
@@ -74,7 +79,7 @@ function qualifySeed(f: { seed?: string }): string {
 }
 
 async function target(files: string[], f: BoundsFlags, seed: string) {
-  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport, seed });
+  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed });
   if (t.bounds.eff > t.bounds.eot + 1) {
     throw new UserError('BAD_OPTION', `--eff ${t.bounds.eff} is beyond --eot ${t.bounds.eot}; use at most ${t.bounds.eot + 1}`);
   }
@@ -98,20 +103,25 @@ interface RunFlags extends BoundsFlags {
 
 function searchCommand(cmd: Command): Command {
   return withBounds(cmd)
+    .option('--no-negative-support', 'ignore notin subgoals in lineage (faster, but misses violations that faults create)')
     .addOption(new Option('--strategy <name>', 'ldfi (lineage-driven), random (seeded) or exhaustive').choices(['ldfi', 'random', 'exhaustive']).default('ldfi'))
     .option('--find-all', 'keep searching after the first counterexample')
     .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
-    .option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)')
-    .addOption(new Option('--fault-kinds <kinds>', 'fault kinds the random strategy draws: omit,crash,disconnect,delay,restart,partition').default(['omit', 'crash']).argParser(faultKinds))
+    .addOption(new Option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)').argParser(seedText))
+    .addOption(new Option('--fault-kinds <kinds>', 'fault kinds the random strategy draws: omit,crash,disconnect,delay,restart,partition').default(['omit', 'crash'], 'omit,crash').argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')
     .option('--html <file>', 'write a self-contained HTML report (space-time diagrams; opens from disk, no server)')
     .option('--no-timings', 'leave wall-clock figures out of the JSON report (byte-identical reports)');
 }
 
-async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult> {
+async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promise<SearchResult> {
+  for (const [option, path] of [['--json', flags.json], ['--junit', flags.junit], ['--html', flags.html]] as const) {
+    if (path) checkOutputPath(option, path);
+  }
   const seed = qualifySeed(flags);
   const t = await target(files, flags, seed);
+  checkFaultKinds(flags, t, cmd);
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -129,7 +139,6 @@ async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult
       randomKinds: flags.faultKinds,
       signal: controller.signal,
       command: COMMAND,
-      replayExtra: flags.negativeSupport ? [] : ['--no-negative-support'],
     }, progress.observer);
     progress.stop();
     if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
@@ -142,26 +151,45 @@ async function runSearch(files: string[], flags: RunFlags): Promise<SearchResult
   }
 }
 
+/** --fault-kinds steers the random strategy, and only towards faults the target can apply. */
+function checkFaultKinds(flags: RunFlags, t: Target, cmd: Command): void {
+  if (cmd.getOptionValueSource('faultKinds') !== 'cli') return;
+  if (flags.strategy !== 'random') throw new UserError('BAD_OPTION', '--fault-kinds chooses what --strategy random draws; LDFI searches omissions and crashes');
+  const unsupported = flags.faultKinds.filter((k) => !t.supportedFaults.includes(k));
+  if (unsupported.length) {
+    throw new UserError('BAD_OPTION', `--fault-kinds: a ${t.kind} target cannot apply ${unsupported.join(', ')} (it supports ${t.supportedFaults.join(', ')})`);
+  }
+}
+
 function exitFor(r: SearchResult): number {
   return r.counterexamples.length > 0 ? EXIT.counterexample : EXIT.ok;
 }
 
-/** Re-runs the run a trace file describes (files, bounds, seed, faults) and compares the traces. */
+/**
+ * Re-runs the run a trace file describes (files, bounds, seed, faults), checks that it is the same
+ * run byte for byte, and checks the invariant like any replay. Exit 1 if the run differs or violates.
+ */
 async function replayFromTrace(path: string): Promise<number> {
   const stored = readTraceFile(path);
-  const t = await target([...stored.target.files], { ...stored.bounds, nodes: [...stored.bounds.nodes], negativeSupport: true }, stored.seed);
+  const t = await target([...stored.target.files], { ...stored.bounds, nodes: [...stored.bounds.nodes] }, stored.seed);
   if (!(t instanceof SimTarget)) throw new UserError('BAD_OPTION', `${path}: not a sim trace`);
   if (t.contentHash !== stored.target.contentHash) {
     process.stderr.write(`ldfi: warning: ${stored.target.files.join(' ')} changed since the trace was written\n`);
   }
-  const again = traceFile(t, validateSchedule(stored.faults, t.bounds, t.supportedFaults));
+  const faults = validateSchedule(stored.faults, t.bounds, t.supportedFaults);
+  const again = traceFile(t, faults);
+  const r = t.run(faults, { lineage: false });
   const same = again.hash === stored.hash;
-  process.stdout.write(
+  const lines = [
     same
-      ? `✓ replayed identically: trace ${again.hash} (${again.events.length} events, ${again.audit.length} audit entries)\n`
-      : `✗ the replay differs from the trace: ${stored.hash} then, ${again.hash} now\n`,
-  );
-  return same ? EXIT.ok : EXIT.counterexample;
+      ? `✓ replayed identically: trace ${again.hash} (${again.events.length} events, ${again.audit.length} audit entries)`
+      : `✗ the replay differs from the trace: ${stored.hash} then, ${again.hash} now`,
+    r.violations.length || r.error ? `✗ invariant violated under: ${formatFaults(faults)}` : `✓ invariant holds under: ${formatFaults(faults)}`,
+    ...r.violations.map((v) => `  violated: ${v.message}`),
+    ...(r.error ? [`  error:    ${r.error}`] : []),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return same && !r.violations.length && !r.error ? EXIT.ok : EXIT.counterexample;
 }
 
 export function buildProgram(): Command {
@@ -172,30 +200,31 @@ export function buildProgram(): Command {
     .exitOverride();
 
   searchCommand(program.command('run').description('search for a counterexample (exit 1 if found)').argument('<files...>', 'program files, read as one program'))
-    .action(async (files: string[], flags: RunFlags) => {
-      const r = await runSearch(files, flags);
+    .action(async (files: string[], flags: RunFlags, cmd: Command) => {
+      const r = await runSearch(files, flags, cmd);
       process.stdout.write(formatSearchResult(r, { command: COMMAND }) + '\n');
       process.exitCode = exitFor(r);
     });
 
   searchCommand(program.command('explain').description('search, then explain each outcome: its supports and the hypotheses they defeated').argument('<files...>'))
-    .action(async (files: string[], flags: RunFlags) => {
-      const r = await runSearch(files, flags);
-      process.stdout.write(formatSearchResult(r, { command: COMMAND }) + '\n\n' + formatExplanation(r) + '\n');
+    .action(async (files: string[], flags: RunFlags, cmd: Command) => {
+      const r = await runSearch(files, flags, cmd);
+      process.stdout.write(formatSearchResult(r, { command: COMMAND, explaining: true }) + '\n\n' + formatExplanation(r) + '\n');
       process.exitCode = exitFor(r);
     });
 
   withBounds(program.command('replay').description('run one fault schedule and check the invariant (exit 1 if violated)').argument('[files...]'))
-    .option('--faults <schedule>', "the faults, e.g. 'omit a→b @1; crash c @3' (default: none)", 'none')
-    .option('--seed <seed>', 'seed of a simulated network (sim protocols)', '1')
+    .option('--faults <schedule>', "the faults, e.g. 'omit a→b @1; crash c @3'", 'none')
+    .addOption(new Option('--seed <seed>', 'seed of a simulated network (sim protocols)').default('1').argParser(seedText))
     .option('--trace <file>', 'write the run\'s trace and audit log (sim protocols) to file')
-    .option('--from-trace <file>', 'replay the run a trace file describes and check it is identical')
+    .option('--from-trace <file>', 'replay the run a trace file describes: exit 1 if it differs or violates the invariant')
     .action(async (files: string[], flags: BoundsFlags & { faults: string; seed: string; trace?: string; fromTrace?: string }) => {
       if (flags.fromTrace) {
         process.exitCode = await replayFromTrace(flags.fromTrace);
         return;
       }
       if (files.length === 0) throw new UserError('BAD_OPTION', 'replay needs program files (or --from-trace FILE)');
+      if (flags.trace) checkOutputPath('--trace', flags.trace);
       const t = await target(files, flags, flags.seed);
       const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
       const r = await t.run(faults, { lineage: false });
@@ -219,11 +248,12 @@ export function buildProgram(): Command {
 
   withBounds(program.command('why').description('how did I get here: the derivation tree of a tuple, with every alternative').argument('<files...>'))
     .requiredOption('--tuple <tuple>', "the tuple, e.g. 'log(c,hello)@4' (default step: EOT)")
-    .option('--faults <schedule>', 'in the run of this fault schedule (default: fault-free)', 'none')
+    .option('--faults <schedule>', 'in the run of this fault schedule', 'none')
     .option('--dot <file>', 'also write the lineage as Graphviz DOT to file')
     .addOption(new Option('--depth <n>', 'expand the tree to this depth').default(64).argParser(integer('--depth', 1)))
     .action(async (files: string[], flags: BoundsFlags & { tuple: string; faults: string; dot?: string; depth: number }) => {
-      const t = await target(files, flags, '1');
+      if (flags.dot) checkOutputPath('--dot', flags.dot);
+      const t = await target(files, { ...flags, negativeSupport: true }, '1');
       if (!(t instanceof DedalusTarget)) throw new UserError('BAD_OPTION', 'why explains Dedalus tuples; for a sim protocol, use replay --trace to see what each message and output depended on');
       const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
       const w = t.why(flags.tuple, faults);

@@ -26,7 +26,7 @@ export function spaceTimeListing(messages: readonly MessageRecord[], faults: Fau
   const width = Math.max(0, ...sorted.map((m) => `${m.from}→${m.to}`.length));
   const contentWidth = Math.max(0, ...sorted.map((m) => m.content.length));
   for (const m of sorted) {
-    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}`);
+    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}${m.status === 'receiver-down' ? ` on arrival @${m.deliverTime}` : ''}`);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   const stepWidth = Math.max(0, ...steps.map((t) => String(t).length));

@@ -3,7 +3,7 @@ import type { Counterexample, SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
 
 /** The human report, read top-down: verdict; then for each counterexample what broke, how to replay it, the faults, the run. */
-export function formatSearchResult(r: SearchResult, opts: { command: string; verbose?: boolean } = { command: 'npx ldfi' }): string {
+export function formatSearchResult(r: SearchResult, opts: { command: string; explaining?: boolean } = { command: 'npx ldfi' }): string {
   const lines: string[] = [];
   const b = r.bounds;
   const where = `${r.target.files.join(' ')} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;
@@ -16,11 +16,10 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
       lines.push(`✗ ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} after ${runs} (${strategy})`);
       break;
     case 'resilient':
-      lines.push(
-        r.strategy === 'exhaustive'
-          ? `✓ resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`
-          : `✓ resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`,
-      );
+      if (r.strategy === 'exhaustive') lines.push(`✓ resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`);
+      else if (r.target.tracksAbsence) lines.push(`✓ resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`);
+      // Without absences in the lineage, only lost outcomes were searched for: say so up front.
+      else lines.push(`✓ no fault set within the bounds breaks a good outcome (${runs}, ${strategy}); not a proof: violations that faults create are not searched for`);
       break;
     case 'budget-exhausted':
       lines.push(`• no counterexample in ${runs} (${strategy}); the run budget stopped the search first, so this is not a proof of resilience`);
@@ -33,7 +32,7 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
   const good = r.outcomes.filter((o) => !o.startsWith('not:')).length;
   const watched = r.outcomes.length - good;
   lines.push(
-    `  fault space: ${formatBig(r.faultSpace)} schedules; ${good} good outcome${good === 1 ? '' : 's'} attacked` +
+    `  fault space: ${formatBig(r.faultSpace)} schedule${r.faultSpace === 1n ? '' : 's'}; ${good} good outcome${good === 1 ? '' : 's'} attacked` +
       (watched ? `, ${watched} potential violation${watched === 1 ? '' : 's'} watched` : ''),
   );
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
@@ -51,6 +50,8 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; ver
           : 'Note: a protocol\'s lineage shows what its outputs used, not what they waited for in vain, so violations that faults create (a timeout firing because messages are missing) are not searched for: try --strategy random as well.',
       );
     }
+  }
+  if (r.status === 'resilient' && r.strategy === 'ldfi' && !opts.explaining) {
     lines.push(`Hint: ${opts.command} explain FILES… (same options) shows which supports defeated which hypotheses.`);
   } else if (r.status === 'budget-exhausted') {
     lines.push('Hint: raise --max-runs, or use the default ldfi strategy, which can prove resilience.');

@@ -14,8 +14,6 @@ export interface RawSearchOptions {
   signal?: AbortSignal;
   /** Command prefix for replay lines, e.g. `npx ldfi`. */
   command?: string;
-  /** Extra options for the replay line (e.g. `--no-negative-support`). */
-  replayExtra?: string[];
   /** Fault kinds the random strategy draws (default: omissions and crashes, Molly's model). */
   randomKinds?: readonly FaultKind[];
 }
@@ -29,7 +27,6 @@ export interface SearchOptions {
   readonly batch: number;
   readonly signal?: AbortSignal;
   readonly command: string;
-  readonly replayExtra: readonly string[];
   readonly randomKinds: readonly FaultKind[];
 }
 
@@ -45,7 +42,6 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     batch: raw.batch ?? 16,
     signal: raw.signal,
     command: raw.command ?? 'npx ldfi',
-    replayExtra: raw.replayExtra ?? [],
     randomKinds: raw.randomKinds ?? DEFAULT_RANDOM_KINDS,
   };
 }

@@ -100,7 +100,6 @@ export class SearchRecorder {
       `--crashes ${b.crashes}`,
       `--nodes ${shellQuote(b.nodes.join(','))}`,
       ...(this.target.replayOptions ?? []),
-      ...this.options.replayExtra,
       `--faults ${shellQuote(formatFaults(faults))}`,
     ];
     return parts.join(' ');

@@ -36,7 +36,7 @@ describe('ldfi run', () => {
   });
 
   it('writes the JSON report atomically, with the documented fields', () => {
-    const out = join(tmp, 'nested', 'report.json');
+    const out = join(tmp, 'report.json');
     const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all', '--json', out]);
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -59,6 +59,11 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
     ['unknown node', ['replay', NAIVE, '--faults', 'omit a→z @1'], /z is not a node/],
     ['crash budget', ['replay', NAIVE, '--faults', 'crash b @1'], /crash budget is 0/],
     ['bad tuple', ['why', NAIVE, '--tuple', 'log(b,hello'], /--tuple:.*expected/],
+    ['report onto a folder', ['run', NAIVE, '--json', tmp], /--json .* is a folder; give a file name/],
+    ['report into a missing folder', ['run', NAIVE, '--junit', join(tmp, 'missing', 'r.xml')], /--junit .*: the folder .*missing does not exist/],
+    ['fault kinds a target cannot apply', ['run', NAIVE, '--strategy', 'random', '--fault-kinds', 'delay'], /a dedalus target cannot apply delay/],
+    ['fault kinds without the random strategy', ['run', NAIVE, '--fault-kinds', 'omit'], /--fault-kinds chooses what --strategy random draws/],
+    ['empty seed', ['run', NAIVE, '--seed', ''], /a seed cannot be empty/],
   ];
   for (const [name, args, message] of cases) {
     it(name, () => {
@@ -155,8 +160,9 @@ describe('sim protocols from the command line', () => {
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain(`violated: ${violated}`);
     const again = ldfi(['replay', '--from-trace', trace]);
-    expect(again.code).toBe(0);
+    expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/✓ replayed identically: trace [0-9a-f]{64}/);
+    expect(again.stdout).toContain(`violated: ${violated}`);
   });
 
   it('reports a protocol that throws as a finding, not a crash of ldfi', () => {
@@ -178,6 +184,14 @@ describe('sim protocols from the command line', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/error: +node b threw in onMessage at t=\d+: two is not allowed/);
     expect(r.stderr).toBe('');
+  });
+
+  it('names file:line:column for a TypeScript syntax error in a protocol', () => {
+    const file = join(tmp, 'broken-protocol.ts');
+    writeFileSync(file, 'export default {;\n');
+    const r = ldfi(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:1:16: Expected identifier`);
   });
 
   it('refuses a file that is not a protocol, naming it', () => {

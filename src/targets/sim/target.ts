@@ -53,7 +53,11 @@ export class SimTarget implements Target {
       // tsx compiles the protocol on import, as ESM or CommonJS depending on its package.
       mod = await tsImport(pathToFileURL(resolve(file)).href, import.meta.url);
     } catch (e) {
-      throw new UserError('BAD_PROGRAM', `${file}: cannot load the protocol: ${(e as Error).message.split('\n')[0]}`);
+      // A TypeScript syntax error reads `Transform failed with 1 error:\n<file>:<line>:<col>: ERROR: …`.
+      const message = String((e as Error)?.message ?? e);
+      const located = /^(.*?:\d+:\d+): ERROR: (.*)$/m.exec(message);
+      if (located) throw new UserError('SYNTAX', `${located[1]}: ${located[2]}`);
+      throw new UserError('BAD_PROGRAM', `${file}: cannot load the protocol: ${message.split('\n')[0]}`);
     }
     const protocol = checkProtocol(exportedProtocol(mod), file);
     const d = { ...SIM_DEFAULTS, ...protocol.defaults };
