@@ -50,7 +50,7 @@ function seedText(value: string): string {
 }
 
 function nodeList(value: string): string[] {
-  const nodes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const nodes = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
   if (nodes.length === 0) throw new InvalidArgumentError('expected node names separated by commas, e.g. a,b,c');
   return nodes;
 }
@@ -80,6 +80,7 @@ function qualifySeed(f: { seed?: string }): string {
 
 async function target(files: string[], f: BoundsFlags, seed: string) {
   const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed });
+  for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
   if (t.bounds.eff > t.bounds.eot + 1) {
     throw new UserError('BAD_OPTION', `--eff ${t.bounds.eff} is beyond --eot ${t.bounds.eot}; use at most ${t.bounds.eot + 1}`);
   }

@@ -67,6 +67,8 @@ export interface Target {
    * only those where a good outcome is lost. When false, a resilient verdict says so.
    */
   readonly tracksAbsence: boolean;
+  /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */
+  readonly warnings?: readonly string[];
   /** Options a replay line needs besides the bounds and faults (e.g. the seed of a simulation). */
   readonly replayOptions?: readonly string[];
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;

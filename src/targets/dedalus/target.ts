@@ -35,6 +35,8 @@ export class DedalusTarget implements Target {
   readonly supportedFaults = ['omit', 'crash', 'disconnect', 'partition'] as const;
   readonly compiled: CompiledProgram;
   private readonly negativeSupport: boolean;
+  /** Things worth telling the user that do not stop the run. */
+  readonly warnings: string[] = [];
   get tracksAbsence(): boolean {
     return this.negativeSupport;
   }
@@ -54,7 +56,13 @@ export class DedalusTarget implements Target {
     const hash = createHash('sha256');
     for (const [path, text] of sources) hash.update(path.length + ':' + text.length + ':').update(text);
     this.contentHash = hash.digest('hex').slice(0, 16);
-    const nodes = opts.nodes ? [...new Set(opts.nodes)] : inferNodes(this.compiled);
+    const named = inferNodes(this.compiled);
+    const nodes = opts.nodes ? [...new Set(opts.nodes)] : named;
+    const unnamed = nodes.filter((n) => !named.includes(n));
+    if (opts.nodes && unnamed.length) {
+      // Allowed (a node may only ever receive), but usually a typo.
+      this.warnings.push(`--nodes ${unnamed.join(', ')}: not named as a location anywhere in the program`);
+    }
     if (nodes.length === 0) {
       throw new UserError('BAD_PROGRAM', `${files.join(', ')}: the program names no location (no fact has a first column); give the nodes with --nodes a,b,c`);
     }
