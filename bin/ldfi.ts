@@ -247,17 +247,18 @@ export function buildProgram(): Command {
       process.exitCode = r.violations.length || r.error ? EXIT.counterexample : EXIT.ok;
     });
 
-  withBounds(program.command('why').description('how did I get here: the derivation tree of a tuple, with every alternative').argument('<files...>'))
-    .requiredOption('--tuple <tuple>', "the tuple, e.g. 'log(c,hello)@4' (default step: EOT)")
+  withBounds(program.command('why').description('how did I get here: the derivation tree of a tuple or output, with every alternative').argument('<files...>'))
+    .requiredOption('--tuple <tuple>', "Dedalus: a tuple, e.g. 'log(c,hello)@4' (default step: EOT); sim: an output, e.g. 'b:\"v1\"'")
     .option('--faults <schedule>', 'in the run of this fault schedule', 'none')
+    .addOption(new Option('--seed <seed>', 'seed of a simulated network (sim protocols)').default('1').argParser(seedText))
     .option('--dot <file>', 'also write the lineage as Graphviz DOT to file')
     .addOption(new Option('--depth <n>', 'expand the tree to this depth').default(64).argParser(integer('--depth', 1)))
-    .action(async (files: string[], flags: BoundsFlags & { tuple: string; faults: string; dot?: string; depth: number }) => {
+    .action(async (files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; depth: number }) => {
       if (flags.dot) checkOutputPath('--dot', flags.dot);
-      const t = await target(files, { ...flags, negativeSupport: true }, '1');
-      if (!(t instanceof DedalusTarget)) throw new UserError('BAD_OPTION', 'why explains Dedalus tuples; for a sim protocol, use replay --trace to see what each message and output depended on');
+      const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
       const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
-      const w = t.why(flags.tuple, faults);
+      const w = t instanceof DedalusTarget ? t.why(flags.tuple, faults) : t instanceof SimTarget ? t.why(flags.tuple, faults) : undefined;
+      if (!w) throw new UserError('BAD_OPTION', `why is not available for ${t.kind} targets`);
       const head = w.holds ? '' : `${flags.tuple} does not hold in this run (faults: ${formatFaults(faults)}).\n`;
       process.stdout.write(head + formatWhyTree(w.lineage, w.root, { maxDepth: flags.depth }) + '\n');
       if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));

@@ -46,7 +46,7 @@ function describe(v: LineageVertex, childCount: number): string {
     case 'firing':
       return `by rule ${v.rule}${childCount > 1 ? ', needing all of:' : ''}`;
     case 'message':
-      return `message ${v.from}→${v.to} sent @${v.sendTime}, delivered @${v.sendTime + 1}`;
+      return `message ${v.from}→${v.to} sent @${v.sendTime}, ${v.deliverTime === undefined ? 'not lost' : `delivered @${v.deliverTime}`}`;
     case 'lost':
       return `message ${v.from}→${v.to} sent @${v.sendTime} stays lost`;
     case 'absent':

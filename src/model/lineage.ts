@@ -23,7 +23,7 @@ import type { DirectedGraph as DirectedGraphType } from 'graphology';
 export type LineageVertex =
   | { kind: 'goal'; label: string; relation: string; time: number; edb: boolean }
   | { kind: 'firing'; label: string; rule: string; time: number }
-  | { kind: 'message'; label: string; from: string; to: string; sendTime: number }
+  | { kind: 'message'; label: string; from: string; to: string; sendTime: number; deliverTime?: number }
   | { kind: 'absent'; label: string; time: number }
   | { kind: 'blocked'; label: string }
   | { kind: 'no-crash'; label: string; node?: string; time?: number; until?: number }

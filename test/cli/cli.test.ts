@@ -202,3 +202,19 @@ describe('sim protocols from the command line', () => {
     expect(r.stderr).toContain(`${file}: no protocol exported`);
   });
 });
+
+describe('ldfi why on a sim protocol', () => {
+  it('shows how an output came about, down to its messages', () => {
+    const r = ldfi(['why', 'examples/sim/double-halve-recovery.ts', '--tuple', 'sink:2', '--seed', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('output sink: 2');
+    expect(r.stdout).toMatch(/deliver halver→sink @\d+/);
+    expect(r.stdout).toMatch(/message source→doubler sent @\d+, not lost/);
+  });
+
+  it('says when the output does not happen under the faults', () => {
+    const r = ldfi(['why', 'examples/sim/double-halve.ts', '--tuple', 'sink:2', '--seed', '1', '--faults', 'disconnect doubler↔halver @1..14']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sink:2 does not hold in this run/);
+  });
+});

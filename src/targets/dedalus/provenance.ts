@@ -64,6 +64,7 @@ export function buildLineage(
           from: d.message.from,
           to: d.message.to,
           sendTime: d.message.sendTime,
+          deliverTime: d.message.sendTime + 1,
         });
       }
       const children = [...bodyKeys, ...negKeys, ...(msg ? [msg] : [])];

@@ -6,7 +6,7 @@ import { tsImport } from 'tsx/esm/api';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
-import { newLineageGraph } from '../../model/lineage.ts';
+import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
 import type { MessageRecord, RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
 import type { Protocol } from './api.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
@@ -72,6 +72,30 @@ export class SimTarget implements Target {
 
   simulate(faults: FaultSet, trace = true): SimExecution {
     return simulate(this.protocol, { eot: this.bounds.eot, seed: this.seed, faults, trace });
+  }
+
+  /**
+   * "How did I get here" for an output: `node:value` (value as JSON, e.g. `b:"v1"`), optionally
+   * `#k` for its k-th occurrence. Its lineage, down to the messages and liveness it needed.
+   */
+  why(outputText: string, faults: FaultSet): { root: string; holds: boolean; lineage: LineageGraph } {
+    const m = /^([^:]+):(.*?)(?:#(\d+))?$/.exec(outputText.trim());
+    let value: unknown;
+    try {
+      value = m ? JSON.parse(m[2]) : undefined;
+    } catch {
+      value = undefined;
+    }
+    if (!m || value === undefined) {
+      throw new UserError('BAD_TUPLE', `--tuple: expected an output as node:value with the value in JSON, e.g. 'b:"v1"' or 'sink:4#2', got '${outputText}'`);
+    }
+    const root = `out:${m[1]}:${JSON.stringify(value)}#${m[3] ?? 1}`;
+    const exec = this.simulate(faults, false);
+    const lineage = buildSimLineage(exec);
+    if (lineage.hasNode(root)) return { root, holds: true, lineage };
+    const g = newLineageGraph();
+    g.addNode(root, { kind: 'goal', label: `output ${m[1]}: ${JSON.stringify(value)} (not produced)`, relation: 'output', time: 0, edb: false });
+    return { root, holds: false, lineage: g };
   }
 
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
