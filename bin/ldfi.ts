@@ -64,7 +64,6 @@ interface BoundsFlags {
   negativeSupport?: boolean;
 }
 
-
 function withBounds(cmd: Command): Command {
   return cmd
     .addOption(new Option('--eot <n>', 'end of time: run steps 1..n (Dedalus default 3; sim: virtual ms, default from the protocol or 100)').argParser(integer('--eot', 1)))

@@ -1,3 +1,4 @@
+import { UserError } from '../../model/errors.ts';
 import type { Fault, FaultSet } from '../../model/faults.ts';
 import type { MessageRecord } from '../../model/target.ts';
 import type { Value } from './ast.ts';
@@ -22,6 +23,9 @@ export interface EvalOptions {
   nodes: readonly string[];
   faults: FaultSet;
 }
+
+/** New tuples one stratum may derive within one step before the program is judged divergent. */
+const MAX_TUPLES_PER_STRATUM = 100_000;
 
 export function omissionKey(from: string, to: string, time: number): string {
   return `${from}\u0000${to}\u0000${time}`;
@@ -234,8 +238,19 @@ function runStratum(rules: CompiledRule[], state: StepState, steps: readonly Ste
   const prevEnd = new Map<string, number>();
   const curEnd = new Map<string, number>();
   for (const rel of inStratum) prevEnd.set(rel, 0);
+  let inserted = 0;
   const emit: Emit = (values, derivation) => {
-    state.relation(derivation.rule.headRelation).insert(values).tuple.derivations.push(derivation);
+    const { tuple, added } = state.relation(derivation.rule.headRelation).insert(values);
+    tuple.derivations.push(derivation);
+    // A recursive rule with arithmetic (p(X + 1) :- p(X)) has no fixpoint: stop it instead of hanging.
+    if (added && ++inserted > MAX_TUPLES_PER_STRATUM) {
+      throw new UserError(
+        'BAD_PROGRAM',
+        `${derivation.rule.headRelation} keeps growing within step ${t} (over ${MAX_TUPLES_PER_STRATUM.toLocaleString('en-US')} new tuples): ` +
+          'a recursive rule that computes new values never reaches a fixpoint; carry the value to the next step with @next instead',
+        derivation.rule.source.pos,
+      );
+    }
   };
   let first = true;
   for (;;) {

@@ -78,9 +78,9 @@ export function join(
           candidates = rel.lookup(op.boundPositions, keyBuf);
         }
         const { lo, hi } = src;
-        for (let k = 0; k < candidates.length; k++) {
+        // Candidates are in insertion order: start at the first one inside the window.
+        for (let k = op.boundPositions.length === 0 ? lo : firstAtOrAfter(candidates, lo); k < candidates.length; k++) {
           const t = candidates[k];
-          if (t.seq < lo) continue;
           if (t.seq >= hi) break;
           for (const p of op.bindPositions) slots[(atom.args[p] as { slot: number }).slot] = t.values[p];
           let ok = true;
@@ -134,4 +134,17 @@ export function negMatches(rule: CompiledRule, atomIndex: number, rel: Relation 
   });
   if (positions.length === 0) return rel.tuples;
   return rel.lookup(positions, values);
+}
+
+/** Index of the first tuple with seq ≥ lo in a list sorted by seq (binary search). */
+function firstAtOrAfter(tuples: readonly Tuple[], lo: number): number {
+  if (lo <= 0) return 0;
+  let a = 0;
+  let b = tuples.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (tuples[m].seq < lo) a = m + 1;
+    else b = m;
+  }
+  return a;
 }

@@ -149,6 +149,10 @@ describe('evaluation in the synchronous model', () => {
     expect(labels(exec, 1, 'q')).toEqual(['q("node a")']);
   });
 
+  it('stops a recursive rule that never reaches a fixpoint, naming it, instead of hanging', () => {
+    expect(() => run(`n(a, 1)@1;\nn(N, X + 1) :- n(N, X);`, 1, ['a'])).toThrow(/p\.ded:2:1: n keeps growing within step 1 .*never reaches a fixpoint/);
+  });
+
   it('is deterministic: the same program and faults give the same messages', () => {
     const prog = `ping(a, b)@1; ping(a, c)@1; got(To, From)@async :- ping(From, To); ping(N, M)@next :- ping(N, M);`;
     const faults: Fault[] = [{ kind: 'omit', from: 'a', to: 'c', time: 2 }];
