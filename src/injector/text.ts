@@ -1,6 +1,6 @@
 import { UserError } from '../model/errors.ts';
 import { canonicalFaults, type Fault, type FaultSet } from '../model/faults.ts';
-import { crash, delay, disconnect, omit, partition, restart } from './faults.ts';
+import { checkedFault, crash, delay, disconnect, omit, partition, restart } from './faults.ts';
 
 /**
  * The compact text form of a schedule, which parses back to the same schedule:
@@ -39,6 +39,7 @@ export function formatFault(f: Fault): string {
 export function parseFaults(text: string, origin = '--faults'): Fault[] {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'none') return [];
+  if (trimmed.startsWith('[')) return parseFaultsJson(trimmed, origin);
   const out: Fault[] = [];
   for (const part of trimmed.split(';')) {
     const item = part.trim();
@@ -60,6 +61,33 @@ const FORMS: [RegExp, (m: string[]) => Fault][] = [
   [new RegExp(`^restart\\s+${N}${WINDOW}$`), (m) => restart(unquote(m[1]), Number(m[2]), Number(m[3]))],
   [new RegExp(`^partition\\s+${LIST}\\s*\\|\\s*${LIST}${WINDOW}$`), (m) => partition(names(m[1]), names(m[2]), Number(m[3]), Number(m[4]))],
 ];
+
+/** The JSON form: a list of faults as the JSON report's `faultList` holds them. */
+export function parseFaultsJson(text: string, origin = '--faults'): Fault[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UserError('BAD_FAULT', `${origin}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(data)) throw new UserError('BAD_FAULT', `${origin}: expected a JSON list of faults`);
+  return canonicalFaults(
+    data.map((f, i) => {
+      const kind = (f as { kind?: unknown })?.kind;
+      if (typeof kind !== 'string' || !KINDS.has(kind)) {
+        throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} has no known kind (omit, crash, disconnect, delay, restart, partition)`);
+      }
+      try {
+        return checkedFault(f as Fault);
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} (${kind}) is missing a field`);
+      }
+    }),
+  );
+}
+
+const KINDS = new Set(['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition']);
 
 function oneWay(arrow: string, what: string, make: () => Fault): Fault {
   if (arrow === '↔' || arrow === '<->') throw new UserError('BAD_FAULT', `${what} takes one direction (a→b); only disconnect takes a↔b`);

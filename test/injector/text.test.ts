@@ -35,6 +35,18 @@ describe('fault schedule text form', () => {
     );
   });
 
+  it('reads the JSON form (the faultList of a JSON report) as well', () => {
+    fc.assert(
+      fc.property(fc.array(faultArb, { maxLength: 6 }), (faults) => {
+        expect(parseFaults(JSON.stringify(faults))).toEqual(canonicalFaults(faults));
+      }),
+      { numRuns: 100 },
+    );
+    expect(() => parseFaults('[{"kind":"omit","from":"a","to":"a","time":1}]')).toThrow('a node cannot lose a message to itself');
+    expect(() => parseFaults('[{"kind":"teleport"}]')).toThrow('fault 1 has no known kind');
+    expect(() => parseFaults('[{"kind":"omit"')).toThrow(/not valid JSON/);
+  });
+
   it('reads the forms users type, with ASCII arrows too', () => {
     expect(parseFaults('omit a->b @3; crash c @5; disconnect a<->b @2..4; delay a→b @3 by 5; restart c @5..9; partition {a,b}|{c} @2..6')).toEqual(
       canonicalFaults([
