@@ -56,7 +56,12 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       if (counterexamples.some((c) => isSubset(c, hypothesis))) continue;
       // Supports learned since the batch was proposed may already defeat this hypothesis.
       const attacked = brokenOutcomes(known, rec.outcomes, hypothesis);
-      if (attacked.length === 0) continue;
+      if (attacked.length === 0) {
+        // Excluded like a tried set, so the solver cannot hand it back forever.
+        tried.push(hypothesis);
+        triedKeys.add(faultSetKey(hypothesis));
+        continue;
+      }
 
       const { result, ms } = await rec.execute(hypothesis, true);
       tried.push(hypothesis);
