@@ -19,6 +19,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   const tried: FaultSet[] = [];
   const triedKeys = new Set<string>();
   const counterexamples: FaultSet[] = [];
+  let defeated: FaultSet[] = [];
 
   const first = await rec.execute([], true);
   mergeLineage(known, first.result.lineage);
@@ -41,7 +42,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       if (!rec.budgetLeft) return rec.finish('budget-exhausted', supportsOf(known, rec.outcomes));
       if (queue.length === 0) {
         const t0 = performance.now();
-        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried, counterexamples, limit: rec.options.batch };
+        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, limit: rec.options.batch };
         // First the faults that break an outcome but keep its precondition (they can violate the
         // invariant); then, for completeness, any that break an outcome.
         let answer = preconditions.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
@@ -57,9 +58,9 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       // Supports learned since the batch was proposed may already defeat this hypothesis.
       const attacked = brokenOutcomes(known, rec.outcomes, hypothesis);
       if (attacked.length === 0) {
-        // Excluded like a tried set, so the solver cannot hand it back forever.
-        tried.push(hypothesis);
-        triedKeys.add(faultSetKey(hypothesis));
+        // Excluded like a tried set while the outcomes stay the same, so the solver cannot hand it
+        // back forever; new outcomes may make it worth proposing again.
+        defeated.push(hypothesis);
         continue;
       }
 
@@ -71,7 +72,9 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
         .map((outcome) => ({ outcome, support: witnessSupport(result.lineage, outcome, hypothesis) }))
         .filter((d): d is { outcome: string; support: string[] } => d.support !== undefined);
       const record = rec.record(result, ms, { attacked, defeatedBy, learned });
+      const before = rec.outcomes;
       learnOutcomes(rec, result, preconditions);
+      if (rec.outcomes.length !== before.length || rec.outcomes.some((o, i) => o !== before[i])) defeated = [];
       if (violates(result)) {
         const cex = await rec.counterexample(result, record.index);
         counterexamples.push(cex.faults);
