@@ -38,6 +38,9 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
   lines.push('');
   if (r.status === 'counterexample') {
+    if (r.counterexamples.some((c) => c.faults.length === 0)) {
+      lines.push(`Note: the run without faults already violates the invariant: the protocol may need more time (raise --eot) or the invariant may be wrong.`);
+    }
     if (r.strategy === 'ldfi' && !r.findAll) lines.push('Hint: --find-all keeps searching after the first counterexample.');
     if (r.target.kind === 'dedalus') {
       lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
