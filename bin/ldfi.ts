@@ -81,7 +81,8 @@ async function target(files: string[], f: BoundsFlags, seed: string) {
   const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed });
   for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
   if (t.bounds.eff > t.bounds.eot + 1) {
-    throw new UserError('BAD_OPTION', `--eff ${t.bounds.eff} is beyond --eot ${t.bounds.eot}; use at most ${t.bounds.eot + 1}`);
+    const eff = f.eff === undefined ? `the default EFF ${t.bounds.eff}` : `--eff ${t.bounds.eff}`;
+    throw new UserError('BAD_OPTION', `${eff} is beyond --eot ${t.bounds.eot}; give --eff ${t.bounds.eot + 1} or less`);
   }
   if (t.bounds.crashes > t.bounds.nodes.length) {
     throw new UserError('BAD_OPTION', `--crashes ${t.bounds.crashes} is more than the ${t.bounds.nodes.length} nodes (${t.bounds.nodes.join(', ')})`);
@@ -192,7 +193,7 @@ async function replayFromTrace(path: string): Promise<number> {
   return same && !r.violations.length && !r.error ? EXIT.ok : EXIT.counterexample;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('ldfi')
     .description('Lineage-driven fault injection: finds the faults that break a protocol, or shows why none can within the bounds.')
     .version('0.1.0')
@@ -235,7 +236,7 @@ export function buildProgram(): Command {
         process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
       }
       const lines = [
-        r.violations.length ? `✗ invariant violated under: ${formatFaults(faults)}` : `✓ invariant holds under: ${formatFaults(faults)}`,
+        r.violations.length || r.error ? `✗ invariant violated under: ${formatFaults(faults)}` : `✓ invariant holds under: ${formatFaults(faults)}`,
         `  ${files.join(' ')} — EOT ${t.bounds.eot}, EFF ${t.bounds.eff}, crashes ${t.bounds.crashes}, nodes ${t.bounds.nodes.join(',')}`,
         ...r.violations.map((v) => `  violated: ${v.message}`),
         ...(r.error ? [`  error:    ${r.error}`] : []),
@@ -266,7 +267,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {

@@ -1,6 +1,7 @@
 import type { Bounds } from '../model/bounds.ts';
 import { UserError } from '../model/errors.ts';
-import { canonicalFaults, type Fault, type FaultKind, type FaultSet } from '../model/faults.ts';
+import { formatFault } from './text.ts';
+import { canonicalFaults, faultStart, type Fault, type FaultKind, type FaultSet } from '../model/faults.ts';
 
 /**
  * Validated fault constructors: each refuses an impossible fault in a plain sentence, so a schedule
@@ -105,7 +106,7 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
   };
   for (const raw of faults) {
     const f = checkedFault(raw);
-    const text = describeFault(f);
+    const text = formatFault(f);
     if (supported && !supported.includes(f.kind)) {
       throw new UserError('BAD_FAULT', `${text}: this target does not support ${KIND_NAMES[f.kind]} (it supports ${supported.map((k) => KIND_NAMES[k]).join(', ')})`);
     }
@@ -132,7 +133,7 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
       case 'crash':
       case 'restart': {
         known(f.node, text);
-        withinRun(faultTimeOf(f), text);
+        withinRun(faultStart(f), text);
         const prior = down.get(f.node);
         if (prior) throw new UserError('BAD_FAULT', `${text}: ${f.node} already has '${prior}'; a node crashes once`);
         down.set(f.node, text);
@@ -144,27 +145,6 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
     throw new UserError('BAD_FAULT', `${down.size} crashes but the crash budget is ${bounds.crashes} (raise it with --crashes)`);
   }
   return canonicalFaults(faults.map(checkedFault));
-}
-
-function faultTimeOf(f: Fault): number {
-  return 'time' in f ? f.time : f.start;
-}
-
-function describeFault(f: Fault): string {
-  switch (f.kind) {
-    case 'omit':
-      return `omit ${f.from}→${f.to} @${f.time}`;
-    case 'crash':
-      return `crash ${f.node} @${f.time}`;
-    case 'disconnect':
-      return `disconnect ${f.from}${f.both ? '↔' : '→'}${f.to} @${f.start}..${f.end}`;
-    case 'delay':
-      return `delay ${f.from}→${f.to} @${f.time} by ${f.by}`;
-    case 'restart':
-      return `restart ${f.node} @${f.start}..${f.end}`;
-    case 'partition':
-      return `partition {${f.groups[0].join(',')}}|{${f.groups[1].join(',')}} @${f.start}..${f.end}`;
-  }
 }
 
 /**

@@ -77,17 +77,22 @@ export function parseFaultsJson(text: string, origin = '--faults'): Fault[] {
       if (typeof kind !== 'string' || !KINDS.has(kind)) {
         throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} has no known kind (omit, crash, disconnect, delay, restart, partition)`);
       }
-      try {
-        return checkedFault(f as Fault);
-      } catch (e) {
-        if (e instanceof UserError) throw e;
-        throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} (${kind}) is missing a field`);
-      }
+      const absent = FIELDS[kind].filter((field) => (f as Record<string, unknown>)[field] === undefined);
+      if (absent.length) throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} (${kind}) lacks ${absent.join(', ')}`);
+      return checkedFault(f as Fault);
     }),
   );
 }
 
-const KINDS = new Set(['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition']);
+const FIELDS: Record<string, string[]> = {
+  omit: ['from', 'to', 'time'],
+  crash: ['node', 'time'],
+  disconnect: ['from', 'to', 'start', 'end'],
+  delay: ['from', 'to', 'time', 'by'],
+  restart: ['node', 'start', 'end'],
+  partition: ['groups', 'start', 'end'],
+};
+const KINDS = new Set(Object.keys(FIELDS));
 
 function oneWay(arrow: string, what: string, make: () => Fault): Fault {
   if (arrow === '↔' || arrow === '<->') throw new UserError('BAD_FAULT', `${what} takes one direction (a→b); only disconnect takes a↔b`);

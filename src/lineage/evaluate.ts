@@ -1,5 +1,5 @@
 import type { Fault, FaultSet } from '../model/faults.ts';
-import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
+import { postOrder, type LineageGraph, type LineageVertex } from '../model/lineage.ts';
 
 /** How fault sets act on the leaves of a lineage graph (the same semantics the solver encodes). */
 export class FaultView {
@@ -77,32 +77,6 @@ export function evaluateLineage(g: LineageGraph, faults: FaultSet): { holds: Map
     }
   }
   return { holds, rank };
-}
-
-/** Vertices with children before parents (iterative DFS; cycles are cut where they close). */
-export function postOrder(g: LineageGraph): string[] {
-  const out: string[] = [];
-  const state = new Map<string, 1 | 2>();
-  g.forEachNode((start) => {
-    if (state.has(start)) return;
-    const stack: [string, string[], number][] = [[start, g.outNeighbors(start), 0]];
-    state.set(start, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top[2] < top[1].length) {
-        const c = top[1][top[2]++];
-        if (!state.has(c)) {
-          state.set(c, 1);
-          stack.push([c, g.outNeighbors(c), 0]);
-        }
-      } else {
-        state.set(top[0], 2);
-        out.push(top[0]);
-        stack.pop();
-      }
-    }
-  });
-  return out;
 }
 
 /** The outcomes (goal keys) that the known lineage says a fault set breaks. */

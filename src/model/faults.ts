@@ -67,3 +67,9 @@ export function canonicalFaults(faults: Iterable<Fault>): Fault[] {
 export function faultSetKey(faults: FaultSet): string {
   return canonicalFaults(faults).map(faultKey).join('|');
 }
+
+/** Whether every fault of `small` is in `big`. */
+export function isSubsetOf(small: FaultSet, big: FaultSet): boolean {
+  const keys = new Set(big.map(faultKey));
+  return small.every((f) => keys.has(faultKey(f)));
+}

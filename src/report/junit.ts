@@ -1,25 +1,38 @@
 import { formatFaults } from '../injector/text.ts';
-import type { SearchResult } from '../search/result.ts';
+import type { Counterexample, SearchResult } from '../search/result.ts';
+import { outcomeLabel } from './explain.ts';
 
 /**
- * JUnit XML for CI: one test case per good outcome of the fault-free run, failed when a
- * counterexample violates it, plus one case for violations no good outcome covers.
+ * JUnit XML for CI: one test case per good outcome (failed when a counterexample violates it), one
+ * per other violation found, and one for the invariant as a whole — skipped when a budget or Ctrl-C
+ * stopped the search, since nothing was proven then.
  */
 export function formatJUnit(r: SearchResult): string {
   const suite = `ldfi ${r.target.files.join(' ')}`;
   const cases: string[] = [];
-  const failuresFor = (key: string) => r.counterexamples.filter((c) => c.violations.some((v) => v.key === key));
   const covered = new Set<string>();
   for (const outcome of r.outcomes) {
-    const preKey = outcome.replace(/^post\(/, 'pre(').replace(/@\d+$/, '');
-    covered.add(preKey);
-    cases.push(testCase(outcome, failuresFor(preKey), r));
+    // Dedalus: post(x)@EOT is the good outcome of the invariant tuple pre(x).
+    const key = /^post\((.*)\)@\d+$/.exec(outcome)?.[1];
+    const pre = key === undefined ? undefined : `pre(${key})`;
+    if (pre) covered.add(pre);
+    cases.push(testCase(outcomeLabel(outcome), pre ? r.counterexamples.filter((c) => c.violations.some((v) => v.key === pre)) : [], r));
   }
-  const other = r.counterexamples.filter((c) => c.violations.length === 0 || c.violations.some((v) => !covered.has(v.key)));
-  cases.push(testCase('invariant', other, r));
+  const others = new Map<string, Counterexample[]>();
+  for (const c of r.counterexamples) {
+    for (const v of c.violations.filter((x) => !covered.has(x.key))) others.set(v.key, [...(others.get(v.key) ?? []), c]);
+    if (c.error) others.set('protocol error', [...(others.get('protocol error') ?? []), c]);
+  }
+  for (const [key, found] of others) cases.push(testCase(key, found, r));
+  const inconclusive = r.counterexamples.length === 0 && (r.status === 'budget-exhausted' || r.status === 'interrupted');
+  cases.push(
+    inconclusive
+      ? `    <testcase classname="${esc(r.target.files.join(' '))}" name="invariant within the bounds">\n      <skipped message="${esc(`${r.status} after ${r.runs.length} runs: not a proof`)}"/>\n    </testcase>`
+      : testCase('invariant within the bounds', r.counterexamples, r),
+  );
   const failures = cases.filter((c) => c.includes('<failure')).length;
+  const skipped = inconclusive ? 1 : 0;
   const time = (r.timings.totalMs / 1000).toFixed(3);
-  const skipped = r.status === 'budget-exhausted' || r.status === 'interrupted' ? 0 : 0;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="ldfi" tests="${cases.length}" failures="${failures}" time="${time}">`,
@@ -38,11 +51,11 @@ export function formatJUnit(r: SearchResult): string {
   ].join('\n');
 }
 
-function testCase(name: string, failures: SearchResult['counterexamples'], r: SearchResult): string {
+function testCase(name: string, failures: readonly Counterexample[], r: SearchResult): string {
   const head = `    <testcase classname="${esc(r.target.files.join(' '))}" name="${esc(name)}">`;
   if (failures.length === 0) return `${head}</testcase>`;
   const c = failures[0];
-  const body = [...c.violations.map((v) => v.message), `faults: ${formatFaults(c.faults)}`, `replay: ${c.replay}`].join('\n');
+  const body = [...c.violations.map((v) => v.message), ...(c.error ? [c.error] : []), `faults: ${formatFaults(c.faults)}`, `replay: ${c.replay}`].join('\n');
   return `${head}\n      <failure message="${esc(`broken by ${formatFaults(c.faults)}`)}" type="counterexample">${esc(body)}</failure>\n    </testcase>`;
 }
 

@@ -1,4 +1,4 @@
-import { faultKey, type FaultSet } from '../model/faults.ts';
+import { isSubsetOf, type FaultSet } from '../model/faults.ts';
 import { enumerateSchedules } from '../injector/space.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
@@ -13,7 +13,7 @@ export async function exhaustiveSearch(rec: SearchRecorder): Promise<SearchResul
   for (const schedule of enumerateSchedules(rec.target.bounds)) {
     if (rec.interrupted) return rec.finish('interrupted');
     if (!rec.budgetLeft) return rec.finish('budget-exhausted');
-    if (found.some((c) => c.every((f) => schedule.some((g) => faultKey(g) === faultKey(f))))) continue;
+    if (found.some((c) => isSubsetOf(c, schedule))) continue;
     const { result, ms } = await rec.execute(schedule, false);
     if (rec.runs.length === 0) rec.outcomes = result.outcomes;
     const record = rec.record(result, ms);

@@ -1,4 +1,4 @@
-import { faultKey, faultSetKey, type Fault, type FaultSet } from '../model/faults.ts';
+import { faultSetKey, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
 import { newLineageGraph } from '../model/lineage.ts';
 import { brokenOutcomes } from '../lineage/evaluate.ts';
 import { mergeLineage } from '../lineage/merge.ts';
@@ -54,7 +54,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       }
       const hypothesis = queue.shift()!;
       if (triedKeys.has(faultSetKey(hypothesis))) continue;
-      if (counterexamples.some((c) => isSubset(c, hypothesis))) continue;
+      if (counterexamples.some((c) => isSubsetOf(c, hypothesis))) continue;
       // Supports learned since the batch was proposed may already defeat this hypothesis.
       const attacked = brokenOutcomes(known, rec.outcomes, hypothesis);
       if (attacked.length === 0) {
@@ -96,11 +96,6 @@ function learnOutcomes(rec: SearchRecorder, result: RunResult, preconditions: Ma
   for (const o of result.outcomes) if (!next.includes(o) && !realized.has(o) && !o.startsWith('not:')) next.push(o);
   for (const [o, p] of result.preconditions ?? []) if (!preconditions.has(o)) preconditions.set(o, p);
   rec.outcomes = next;
-}
-
-function isSubset(small: FaultSet, big: FaultSet): boolean {
-  const keys = new Set(big.map(faultKey));
-  return small.every((f) => keys.has(faultKey(f)));
 }
 
 function supportsOf(g: ReturnType<typeof newLineageGraph>, outcomes: readonly string[]): Map<string, string[][]> {

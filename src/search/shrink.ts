@@ -7,7 +7,8 @@ export function violates(r: RunResult): boolean {
 
 /**
  * Removes faults one at a time while the run still violates, until every remaining fault is
- * necessary: take any one away and the invariant holds. Returns the last violating run.
+ * necessary: take any one away and the invariant holds. The violations reported are those of the
+ * shrunk run (possibly fewer than first found), so the replay line shows exactly them.
  */
 export async function shrinkFaults(found: RunResult, run: (faults: FaultSet) => Promise<RunResult>): Promise<RunResult> {
   let best = found;

@@ -1,7 +1,6 @@
 import type { Bounds } from '../model/bounds.ts';
 import { faultKey, type Fault } from '../model/faults.ts';
-import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
-import { postOrder } from '../lineage/evaluate.ts';
+import { postOrder, type LineageGraph, type LineageVertex } from '../model/lineage.ts';
 import type { Formula, SatSession } from './z3-backend.ts';
 
 /**

@@ -28,8 +28,6 @@ export interface SolverQuery {
 export interface SolverAnswer {
   /** Minimal fault sets, all of the same (smallest) size; empty: nothing in the bounds can break an outcome. */
   readonly hypotheses: Fault[][];
-  /** Number of candidate faults the encoding considered. */
-  readonly candidateCount: number;
 }
 
 /**
@@ -52,7 +50,7 @@ export class FaultSetSolver {
     const s = this.backend.session();
     const enc = new LineageEncoding(s, q.lineage, q.bounds, candidates);
     const vars = [...enc.faultVars.values()];
-    const none = { hypotheses: [], candidateCount: candidates.length };
+    const none = { hypotheses: [] };
     const attacked = q.outcomes.filter((o) => q.lineage.hasNode(o));
     if (attacked.length === 0 || vars.length === 0) return none;
 
@@ -91,7 +89,7 @@ export class FaultSetSolver {
         s.add(s.or(set.map((f) => s.not(enc.faultVars.get(faultKey(f))!.v))));
       }
       s.pop();
-      if (found.length > 0) return { hypotheses: found, candidateCount: candidates.length };
+      if (found.length > 0) return { hypotheses: found };
     }
     return none;
   }

@@ -14,7 +14,6 @@ export interface SatSession {
   or(parts: Formula[]): Formula;
   not(f: Formula): Formula;
   implies(a: Formula, b: Formula): Formula;
-  iff(a: Formula, b: Formula): Formula;
   atMost(parts: Formula[], k: number): Formula;
   int(name: string): IntTerm;
   less(a: IntTerm, b: IntTerm): Formula;
@@ -99,9 +98,6 @@ class Z3Session implements SatSession {
   }
   implies(a: Formula, b: Formula) {
     return this.f(this.ctx.Implies(this.b(a), this.b(b)));
-  }
-  iff(a: Formula, b: Formula) {
-    return this.f(this.ctx.Iff(this.b(a), this.b(b)));
   }
   atMost(parts: Formula[], k: number) {
     if (parts.length <= k) return this.constant(true);

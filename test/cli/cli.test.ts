@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('ldfi run', () => {
     expect(report).toMatchObject({ format: 'ldfi-report', version: 1, status: 'counterexample', strategy: 'ldfi', bounds: { eot: 4, eff: 2 } });
     expect(report.counterexamples.map((c: { faults: string }) => c.faults).sort()).toEqual(['omit a→b @1', 'omit a→c @1']);
     expect(report.timings.totalMs).toBeGreaterThan(0);
-    expect(existsSync(`${out}.tmp-${process.pid}`)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('report.json.tmp-'))).toEqual([]);
   });
 });
 
@@ -192,6 +192,27 @@ describe('sim protocols from the command line', () => {
     const r = ldfi(['run', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:1:16: Expected identifier`);
+  });
+
+  it('reports a protocol whose node() factory throws as a finding too, and replay says violated', () => {
+    const file = join(tmp, 'factory.ts');
+    writeFileSync(
+      file,
+      `import { defineProtocol } from '${REPO_ROOT}/src/targets/sim/api.ts';
+       export default defineProtocol({ name: 'factory', nodes: ['a'], node: () => { throw new Error('no handlers today'); }, workload: [], invariants: [] });`,
+    );
+    const r = ldfi(['replay', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ invariant violated under: none/);
+    expect(r.stdout).toMatch(/error: +node a threw in node\(\) at t=1: no handlers today/);
+  });
+
+  it('refuses a trace file that was cut short, naming what is missing', () => {
+    const file = join(tmp, 'short-trace.json');
+    writeFileSync(file, '{"format":"ldfi-trace","version":1}');
+    const r = ldfi(['replay', '--from-trace', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the trace lacks target\.files, bounds, seed, faults, hash/);
   });
 
   it('refuses a file that is not a protocol, naming it', () => {

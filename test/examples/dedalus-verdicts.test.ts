@@ -28,7 +28,11 @@ async function checkVerdict(row: ExampleCase, strategy: 'ldfi' | 'exhaustive'): 
   expect(result.status, `${row.name} (${strategy})`).toBe(row.expected);
   if (row.expected === 'counterexample') expect(result.counterexamples.length).toBeGreaterThan(0);
   for (const cex of result.counterexamples) {
-    expect(target.run(cex.faults, { lineage: false }).violations.length, `replay of ${JSON.stringify(cex.faults)}`).toBeGreaterThan(0);
+    const replay = target.run(cex.faults, { lineage: false });
+    expect(replay.violations.map((v) => v.key), `replay of ${JSON.stringify(cex.faults)}`).toEqual(cex.violations.map((v) => v.key));
+    for (let i = 0; i < cex.faults.length; i++) {
+      expect(target.run(cex.faults.filter((_, j) => j !== i), { lineage: false }).violations, 'every fault is necessary').toEqual([]);
+    }
   }
 }
 

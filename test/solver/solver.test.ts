@@ -86,6 +86,7 @@ describe('minimal fault sets', () => {
     const t = target(3, 1);
     const { r } = await ask(t);
     const answer = await solver.next({ lineage: r.lineage, outcomes: r.outcomes, bounds: t.bounds, tried: [], counterexamples: [], limit: 50 });
+    expect(answer.hypotheses.length).toBeGreaterThan(0);
     for (const h of answer.hypotheses) {
       expect(brokenOutcomes(r.lineage, r.outcomes, h).length).toBeGreaterThan(0);
       for (let i = 0; i < h.length; i++) expect(brokenOutcomes(r.lineage, r.outcomes, h.filter((_, j) => j !== i))).toEqual([]);

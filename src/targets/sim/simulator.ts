@@ -196,8 +196,11 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       rng: seedrandom(`${opts.seed}:node:${id}:${epoch}`),
     } as unknown as NodeState;
     n.ctx = makeContext(n);
-    n.handlers = protocol.node(id);
+    n.handlers = {};
     nodes.set(id, n);
+    call(n, 'node()', () => {
+      n.handlers = protocol.node(id) ?? {};
+    });
     return n;
   };
 

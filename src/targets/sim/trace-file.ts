@@ -45,5 +45,13 @@ export function readTraceFile(path: string): TraceFile {
     throw new UserError('FILE', `--from-trace ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not a JSON trace file'}`);
   }
   if (data?.format !== 'ldfi-trace' || data.version !== 1) throw new UserError('FILE', `--from-trace ${path}: not an ldfi trace (format ldfi-trace, version 1)`);
+  const missing = [
+    Array.isArray(data.target?.files) && data.target.files.length ? '' : 'target.files',
+    typeof data.bounds?.eot === 'number' && typeof data.bounds?.eff === 'number' && typeof data.bounds?.crashes === 'number' && Array.isArray(data.bounds?.nodes) ? '' : 'bounds',
+    typeof data.seed === 'string' ? '' : 'seed',
+    Array.isArray(data.faults) ? '' : 'faults',
+    typeof data.hash === 'string' ? '' : 'hash',
+  ].filter(Boolean);
+  if (missing.length) throw new UserError('FILE', `--from-trace ${path}: the trace lacks ${missing.join(', ')} (was it cut short or edited?)`);
   return data;
 }
