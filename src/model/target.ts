@@ -35,10 +35,12 @@ export interface RunResult {
    */
   readonly preconditions?: ReadonlyMap<string, string>;
   /**
-   * Keys of outcomes of the form "this violation stays absent" (a `pre` tuple that faults might make
-   * appear without its `post`) that this run realized: the tuple appeared. The search stops
-   * attacking them and attacks the outcomes the run showed instead.
+   * Outcomes of the form "this violation stays absent" (a `pre` tuple that faults might make appear
+   * without its `post`), each with what the target needs to recognise it later. The search hands
+   * them back in `RunOptions.watch`; the target itself keeps no state between runs.
    */
+  readonly watch?: ReadonlyMap<string, unknown>;
+  /** Keys of watched outcomes (from `RunOptions.watch`) that this run realized: the tuple appeared. */
   readonly realized?: readonly string[];
   /** Lineage of the outcomes (and preconditions), down to the faultable leaves. */
   readonly lineage: LineageGraph;
@@ -49,6 +51,8 @@ export interface RunResult {
 export interface RunOptions {
   /** Build the lineage graph (the search needs it; replay and baselines do not). */
   readonly lineage: boolean;
+  /** Watched outcomes from earlier runs' `RunResult.watch`, to report which this run realized. */
+  readonly watch?: ReadonlyMap<string, unknown>;
 }
 
 /** Something ldfi can run under a fault schedule (Dedalus program, sim protocol, real processes). */

@@ -22,6 +22,8 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   let defeated: FaultSet[] = [];
 
   const first = await rec.execute([], true);
+  // What each run asked to be watched (potential violations), handed back to later runs.
+  const watch = new Map(first.result.watch ?? []);
   mergeLineage(known, first.result.lineage);
   rec.outcomes = first.result.outcomes;
   const preconditions = new Map(first.result.preconditions ?? []);
@@ -64,7 +66,8 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
         continue;
       }
 
-      const { result, ms } = await rec.execute(hypothesis, true);
+      const { result, ms } = await rec.execute(hypothesis, true, watch);
+      for (const [k, v] of result.watch ?? []) watch.set(k, v);
       tried.push(hypothesis);
       triedKeys.add(faultSetKey(hypothesis));
       const learned = mergeLineage(known, result.lineage);

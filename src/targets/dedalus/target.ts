@@ -40,8 +40,6 @@ export class DedalusTarget implements Target {
   get tracksAbsence(): boolean {
     return this.negativeSupport;
   }
-  /** `pre` patterns that faults might make appear, by outcome key, from every run so far. */
-  private readonly potential = new Map<string, NegatedAtom>();
 
   constructor(files: readonly string[], opts: DedalusTargetOptions) {
     const { program, sources } = loadProgram(files);
@@ -110,7 +108,9 @@ export class DedalusTarget implements Target {
     }
     const outcomes: Tuple[] = post?.tuples ?? [];
     const pre = end.peek('pre');
-    const realized = [...this.potential].filter(([, n]) => pre?.tuples.some((t) => matches(t.values, n.pattern))).map(([k]) => k);
+    const realized = [...(options.watch ?? [])]
+      .filter(([, n]) => pre?.tuples.some((t) => matches(t.values, (n as NegatedAtom).pattern)))
+      .map(([k]) => k);
     const preconditions = new Map<string, string>();
     const pres: Tuple[] = [];
     for (const o of outcomes) {
@@ -124,7 +124,7 @@ export class DedalusTarget implements Target {
     const built = options.lineage
       ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, potential)
       : { lineage: newLineageGraph(), absentKeys: [] };
-    built.absentKeys.forEach((k, i) => this.potential.set(k, potential[i]));
+    const watch = new Map(built.absentKeys.map((k, i) => [k, potential[i] as unknown]));
     return {
       faults,
       messages: exec.messages,
@@ -132,6 +132,7 @@ export class DedalusTarget implements Target {
       outcomes: [...outcomes.map((t) => t.goalKey), ...built.absentKeys],
       preconditions,
       realized,
+      watch,
       lineage: built.lineage,
     };
   }
