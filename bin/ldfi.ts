@@ -236,10 +236,15 @@ function buildProgram(): Command {
         process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
       }
       const lines = [
-        r.violations.length || r.error ? `✗ invariant violated under: ${formatFaults(faults)}` : `✓ invariant holds under: ${formatFaults(faults)}`,
+        r.violations.length || r.error
+          ? `✗ invariant violated under: ${formatFaults(faults)}`
+          : r.unknown?.length
+            ? `? invariant could not be fully checked under: ${formatFaults(faults)}`
+            : `✓ invariant holds under: ${formatFaults(faults)}`,
         `  ${files.join(' ')} — EOT ${t.bounds.eot}, EFF ${t.bounds.eff}, crashes ${t.bounds.crashes}, nodes ${t.bounds.nodes.join(',')}`,
         ...r.violations.map((v) => `  violated: ${v.message}`),
         ...(r.error ? [`  error:    ${r.error}`] : []),
+        ...(r.unknown ?? []).map((u) => `  unknown:  ${u}`),
         '  run:',
         ...spaceTimeListing(r.messages, faults, '    '),
       ];

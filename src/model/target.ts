@@ -26,6 +26,8 @@ export interface RunResult {
   readonly faults: FaultSet;
   readonly messages: readonly MessageRecord[];
   readonly violations: readonly Violation[];
+  /** Checks that could not be made (an invariant threw): neither violated nor holding. */
+  readonly unknown?: readonly string[];
   /** Keys (lineage goal vertices) of the good outcomes this run produced, e.g. `post(b,x)@4`. */
   readonly outcomes: readonly string[];
   /**

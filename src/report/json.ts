@@ -29,6 +29,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       faultList: run.faults,
       violated: run.violations.length > 0 || run.error !== undefined,
       violations: run.violations,
+      ...(run.unknown.length ? { unknown: run.unknown } : {}),
       attacked: run.attacked,
       defeatedBy: run.defeatedBy,
       learned: run.learned,

@@ -35,6 +35,10 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
     `  fault space: ${formatBig(r.faultSpace)} schedule${r.faultSpace === 1n ? '' : 's'}; ${good} good outcome${good === 1 ? '' : 's'} attacked` +
       (watched ? `, ${watched} potential violation${watched === 1 ? '' : 's'} watched` : ''),
   );
+  const unchecked = r.runs.filter((run) => run.unknown.length > 0);
+  if (unchecked.length) {
+    lines.push(`  ? ${unchecked.length} run${unchecked.length === 1 ? '' : 's'} could not be fully checked, e.g. run ${unchecked[0].index}: ${unchecked[0].unknown[0]}`);
+  }
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
   lines.push('');
   if (r.status === 'counterexample') {

@@ -59,6 +59,7 @@ export class SearchRecorder {
       index: this.runs.length + 1,
       faults: result.faults,
       violations: result.violations,
+      unknown: result.unknown ?? [],
       attacked: extra.attacked ?? [],
       defeatedBy: extra.defeatedBy ?? [],
       learned: extra.learned ?? 0,

@@ -9,6 +9,8 @@ export interface RunRecord {
   readonly index: number;
   readonly faults: FaultSet;
   readonly violations: readonly Violation[];
+  /** Invariants that could not be checked in this run (they threw). */
+  readonly unknown: readonly string[];
   /** Outcomes the hypothesis was meant to break (LDFI only). */
   readonly attacked: readonly string[];
   /** For each attacked outcome that survived: the support that defeated the hypothesis. */

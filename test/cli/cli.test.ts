@@ -239,3 +239,22 @@ describe('ldfi why on a sim protocol', () => {
     expect(r.stdout).toMatch(/^sink:2 does not hold in this run/);
   });
 });
+
+describe('an invariant that throws', () => {
+  it('is reported as unknown, not as a violation or a crash of ldfi', () => {
+    const file = join(tmp, 'throwing-invariant.ts');
+    writeFileSync(
+      file,
+      `import { defineProtocol } from '${REPO_ROOT}/src/targets/sim/api.ts';
+       export default defineProtocol({ name: 'inv', nodes: ['a'], node: () => ({ init: (ctx) => ctx.output(1) }), workload: [],
+         invariants: [function durable() { throw new Error('not implemented'); }] });`,
+    );
+    const replay = ldfi(['replay', file]);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/^\? invariant could not be fully checked under: none/);
+    expect(replay.stdout).toContain('unknown:  invariant durable threw: not implemented');
+    const run = ldfi(['run', file, '--seed', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\? 1 run could not be fully checked, e.g. run 1: invariant durable threw: not implemented/);
+  });
+});

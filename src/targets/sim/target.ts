@@ -101,14 +101,15 @@ export class SimTarget implements Target {
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
     const exec = this.simulate(faults, false);
     const violations: Violation[] = [];
+    const unknown: string[] = [];
     if (!exec.error) {
       const view = runView(exec);
       this.protocol.invariants.forEach((inv, i) => {
         try {
           for (const message of inv(view)) violations.push({ key: message, message });
         } catch (e) {
-          const message = `invariant ${inv.name || `#${i + 1}`} threw: ${(e as Error)?.message ?? String(e)}`;
-          violations.push({ key: message, message });
+          // A check that cannot run proves nothing either way: unknown, ranked below a violation.
+          unknown.push(`invariant ${inv.name || `#${i + 1}`} threw: ${(e as Error)?.message ?? String(e)}`);
         }
       });
     }
@@ -116,6 +117,7 @@ export class SimTarget implements Target {
       faults,
       messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
       violations,
+      unknown,
       outcomes: outputKeys(exec),
       lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
       error: exec.error,
