@@ -21,7 +21,6 @@ import type { Target } from '../src/model/target.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { openTarget } from '../src/targets/index.ts';
-import { DedalusTarget } from '../src/targets/dedalus/target.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
 
@@ -262,8 +261,8 @@ function buildProgram(): Command {
       if (flags.dot) checkOutputPath('--dot', flags.dot);
       const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
       const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
-      const w = t instanceof DedalusTarget ? t.why(flags.tuple, faults) : t instanceof SimTarget ? t.why(flags.tuple, faults) : undefined;
-      if (!w) throw new UserError('BAD_OPTION', `why is not available for ${t.kind} targets`);
+      if (!t.why) throw new UserError('BAD_OPTION', `why is not available for ${t.kind} targets`);
+      const w = t.why(flags.tuple, faults);
       const head = w.holds ? '' : `${flags.tuple} does not hold in this run (faults: ${formatFaults(faults)}).\n`;
       process.stdout.write(head + formatWhyTree(w.lineage, w.root, { maxDepth: flags.depth }) + '\n');
       if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));

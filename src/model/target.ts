@@ -78,4 +78,9 @@ export interface Target {
   /** Options a replay line needs besides the bounds and faults (e.g. the seed of a simulation). */
   readonly replayOptions?: readonly string[];
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;
+  /**
+   * "How did I get here": the lineage of one tuple or output (in the target's own notation) in the
+   * run of a fault schedule, or of its absence if it does not hold.
+   */
+  why?(text: string, faults: FaultSet): { root: string; holds: boolean; lineage: LineageGraph };
 }
