@@ -10,6 +10,7 @@ import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { formatWhyTree } from '../src/lineage/why.ts';
 import { toDot } from '../src/lineage/dot.ts';
 import { search, type SearchResult } from '../src/search/index.ts';
+import { DEFAULT_COMMAND } from '../src/search/options.ts';
 import { formatExplanation } from '../src/report/explain.ts';
 import { formatJsonReport } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
@@ -25,7 +26,8 @@ import { SimTarget } from '../src/targets/sim/target.ts';
 import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
 
 const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3 } as const;
-const COMMAND = process.env.LDFI_COMMAND ?? 'npx ldfi';
+// LDFI_COMMAND lets tests print replay lines they can run directly (`node bin/ldfi.js`).
+const COMMAND = process.env.LDFI_COMMAND ?? DEFAULT_COMMAND;
 
 function integer(name: string, min: number) {
   return (value: string): number => {

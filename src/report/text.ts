@@ -1,9 +1,10 @@
 import { formatFaults } from '../injector/text.ts';
+import { DEFAULT_COMMAND } from '../search/options.ts';
 import type { Counterexample, SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
 
 /** The human report, read top-down: verdict; then for each counterexample what broke, how to replay it, the faults, the run. */
-export function formatSearchResult(r: SearchResult, opts: { command: string; explaining?: boolean } = { command: 'npx ldfi' }): string {
+export function formatSearchResult(r: SearchResult, opts: { command: string; explaining?: boolean } = { command: DEFAULT_COMMAND }): string {
   const lines: string[] = [];
   const b = r.bounds;
   const where = `${r.target.files.join(' ')} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;

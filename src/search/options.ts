@@ -31,6 +31,8 @@ export interface SearchOptions {
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
+/** How replay lines start unless told otherwise. */
+export const DEFAULT_COMMAND = 'npx ldfi';
 
 export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
   const strategy = raw.strategy ?? 'ldfi';
@@ -41,7 +43,7 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     findAll: raw.findAll ?? false,
     batch: raw.batch ?? 16,
     signal: raw.signal,
-    command: raw.command ?? 'npx ldfi',
+    command: raw.command ?? DEFAULT_COMMAND,
     randomKinds: raw.randomKinds ?? DEFAULT_RANDOM_KINDS,
   };
 }
