@@ -95,6 +95,9 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
  */
 function learnOutcomes(rec: SearchRecorder, result: RunResult, preconditions: Map<string, string>): void {
   const realized = new Set(result.realized ?? []);
+  // Only a realized potential violation makes a faulty run's outcomes worth attacking: elsewhere
+  // they exist only under faults that other hypotheses do not have.
+  if (realized.size === 0) return;
   const next = rec.outcomes.filter((o) => !realized.has(o));
   for (const o of result.outcomes) if (!next.includes(o) && !realized.has(o) && !o.startsWith('not:')) next.push(o);
   for (const [o, p] of result.preconditions ?? []) if (!preconditions.has(o)) preconditions.set(o, p);
