@@ -57,6 +57,11 @@ export class DedalusTarget implements Target {
     const named = inferNodes(this.compiled);
     const nodes = opts.nodes ? [...new Set(opts.nodes)] : named;
     const unnamed = nodes.filter((n) => !named.includes(n));
+    const late = this.compiled.program.facts.filter((f) => f.step !== undefined && f.step > opts.eot);
+    if (late.length) {
+      const f = late[0];
+      this.warnings.push(`${f.pos.file}:${f.pos.line}:${f.pos.column}: ${late.length} fact${late.length === 1 ? '' : 's'} after EOT ${opts.eot} (e.g. @${f.step}) never hold in this run`);
+    }
     if (opts.nodes && unnamed.length) {
       // Allowed (a node may only ever receive), but usually a typo.
       this.warnings.push(`--nodes ${unnamed.join(', ')}: not named as a location anywhere in the program`);
