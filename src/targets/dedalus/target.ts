@@ -60,7 +60,7 @@ export class DedalusTarget implements Target {
     const late = this.compiled.program.facts.filter((f) => f.step !== undefined && f.step > opts.eot);
     if (late.length) {
       const f = late[0];
-      this.warnings.push(`${f.pos.file}:${f.pos.line}:${f.pos.column}: ${late.length} fact${late.length === 1 ? '' : 's'} after EOT ${opts.eot} (e.g. @${f.step}) never hold in this run`);
+      this.warnings.push(`${f.pos.file}:${f.pos.line}:${f.pos.column}: ${late.length} fact${late.length === 1 ? '' : 's'} after EOT ${opts.eot} (e.g. @${f.step}) never hold${late.length === 1 ? 's' : ''} in this run`);
     }
     if (opts.nodes && unnamed.length) {
       // Allowed (a node may only ever receive), but usually a typo.
