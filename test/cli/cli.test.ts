@@ -83,6 +83,17 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
   });
 });
 
+describe('warnings', () => {
+  it('names facts placed after EOT and nodes the program never names, and still runs', () => {
+    const file = join(tmp, 'late.ded');
+    writeFileSync(file, 'p(a, 1)@1;\np(a, 2)@9;\npre(X, Y) :- p(X, Y);\npost(X, Y) :- p(X, Y);\n');
+    const r = ldfi(['replay', file, '--nodes', 'a,zz']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`ldfi: warning: ${file}:2:1: 1 fact after EOT 3 (e.g. @9) never holds in this run`);
+    expect(r.stderr).toContain('ldfi: warning: --nodes zz: not named as a location anywhere in the program');
+  });
+});
+
 describe('ldfi why', () => {
   it('prints every alternative derivation and writes DOT', () => {
     const dot = join(tmp, 'why.dot');
