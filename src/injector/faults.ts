@@ -112,6 +112,7 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
     }
     switch (f.kind) {
       case 'omit':
+      case 'delay':
         known(f.from, text);
         known(f.to, text);
         beforeEff(f.time, text);
@@ -124,11 +125,6 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
       case 'partition':
         f.groups.flat().forEach((n) => known(n, text));
         beforeEff(f.end, text);
-        break;
-      case 'delay':
-        known(f.from, text);
-        known(f.to, text);
-        beforeEff(f.time, text);
         break;
       case 'crash':
       case 'restart': {
