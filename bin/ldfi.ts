@@ -9,7 +9,7 @@ import { validateSchedule } from '../src/injector/faults.ts';
 import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { formatWhyTree } from '../src/lineage/why.ts';
 import { toDot } from '../src/lineage/dot.ts';
-import { search, type SearchResult } from '../src/search/index.ts';
+import { errorText, search, type SearchResult } from '../src/search/index.ts';
 import { DEFAULT_COMMAND } from '../src/search/options.ts';
 import { formatExplanation } from '../src/report/explain.ts';
 import { formatJsonReport } from '../src/report/json.ts';
@@ -132,6 +132,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   };
   process.on('SIGINT', onSigint);
   const progress = terminalProgress();
+  const observer = { ...progress.observer, onStart: (partial: (error: string) => SearchResult) => (inFlight = { partial, flags }) };
   try {
     const result = await search(t, {
       strategy: flags.strategy,
@@ -141,13 +142,14 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       randomKinds: flags.faultKinds,
       signal: controller.signal,
       command: COMMAND,
-    }, progress.observer);
+    }, observer);
+    inFlight = undefined;
     progress.stop();
-    if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
-    if (flags.junit) writeFileAtomic(flags.junit, formatJUnit(result));
-    if (flags.html) writeFileAtomic(flags.html, formatHtmlReport(result));
+    writeReports(result, flags);
+    if (result.status === 'internal-error') process.stderr.write(`ldfi: internal error: ${result.error}\n`);
     return result;
   } finally {
+    inFlight = undefined;
     progress.stop();
     process.off('SIGINT', onSigint);
   }
@@ -164,8 +166,49 @@ function checkFaultKinds(flags: RunFlags, t: Target, cmd: Command): void {
 }
 
 function exitFor(r: SearchResult): number {
+  if (r.status === 'internal-error') return EXIT.internal;
   return r.counterexamples.length > 0 ? EXIT.counterexample : EXIT.ok;
 }
+
+/** Reports the user asked for, written atomically; the same three files whatever ended the search. */
+function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>): void {
+  if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
+  if (flags.junit) writeFileAtomic(flags.junit, formatJUnit(result));
+  if (flags.html) writeFileAtomic(flags.html, formatHtmlReport(result));
+}
+
+/**
+ * The search under way, for the last-resort handler: something that fails outside the search's own
+ * promise chain (a Z3 worker, a timer, a WASM trap) still ends with exit 3 and the partial reports.
+ */
+let inFlight: { partial: (error: string) => SearchResult; flags: RunFlags } | undefined;
+/** Exit 1 means a counterexample and nothing else: set only where one was found. */
+let counterexampleExit = false;
+
+function lastResort(e: unknown): void {
+  const message = errorText(e);
+  process.stderr.write(`ldfi: internal error: ${message}\n`);
+  if (process.env.LDFI_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  const search = inFlight;
+  inFlight = undefined;
+  if (search) {
+    try {
+      const partial = search.partial(message);
+      writeReports(partial, search.flags);
+      process.stdout.write(formatSearchResult(partial, { command: COMMAND }) + '\n');
+    } catch (again) {
+      process.stderr.write(`ldfi: the partial report could not be written either: ${errorText(again)}\n`);
+    }
+  }
+  process.exit(EXIT.internal);
+}
+
+process.on('uncaughtException', lastResort);
+process.on('unhandledRejection', lastResort);
+// Node (and Emscripten's abort) exit with 1 on their own; 1 is the code of a counterexample.
+process.on('exit', (code) => {
+  if (code === EXIT.counterexample && !counterexampleExit) process.exitCode = EXIT.internal;
+});
 
 /**
  * Re-runs the run a trace file describes (files, bounds, seed, faults), checks that it is the same
@@ -194,6 +237,11 @@ async function replayFromTrace(path: string): Promise<number> {
   return same && !r.violations.length && !r.error ? EXIT.ok : EXIT.counterexample;
 }
 
+function setExit(code: number): void {
+  counterexampleExit = code === EXIT.counterexample;
+  process.exitCode = code;
+}
+
 function buildProgram(): Command {
   const program = new Command('ldfi')
     .description('Lineage-driven fault injection: finds the faults that break a protocol, or shows why none can within the bounds.')
@@ -205,14 +253,14 @@ function buildProgram(): Command {
     .action(async (files: string[], flags: RunFlags, cmd: Command) => {
       const r = await runSearch(files, flags, cmd);
       process.stdout.write(formatSearchResult(r, { command: COMMAND }) + '\n');
-      process.exitCode = exitFor(r);
+      setExit(exitFor(r));
     });
 
   searchCommand(program.command('explain').description('search, then explain each outcome: its supports and the hypotheses they defeated').argument('<files...>'))
     .action(async (files: string[], flags: RunFlags, cmd: Command) => {
       const r = await runSearch(files, flags, cmd);
       process.stdout.write(formatSearchResult(r, { command: COMMAND, explaining: true }) + '\n\n' + formatExplanation(r) + '\n');
-      process.exitCode = exitFor(r);
+      setExit(exitFor(r));
     });
 
   withBounds(program.command('replay').description('run one fault schedule and check the invariant (exit 1 if violated)').argument('[files...]'))
@@ -222,7 +270,7 @@ function buildProgram(): Command {
     .option('--from-trace <file>', 'replay the run a trace file describes: exit 1 if it differs or violates the invariant')
     .action(async (files: string[], flags: BoundsFlags & { faults: string; seed: string; trace?: string; fromTrace?: string }) => {
       if (flags.fromTrace) {
-        process.exitCode = await replayFromTrace(flags.fromTrace);
+        setExit(await replayFromTrace(flags.fromTrace));
         return;
       }
       if (files.length === 0) throw new UserError('BAD_OPTION', 'replay needs program files (or --from-trace FILE)');
@@ -250,7 +298,7 @@ function buildProgram(): Command {
         ...spaceTimeListing(r.messages, faults, '    '),
       ];
       process.stdout.write(lines.join('\n') + '\n');
-      process.exitCode = r.violations.length || r.error ? EXIT.counterexample : EXIT.ok;
+      setExit(r.violations.length || r.error ? EXIT.counterexample : EXIT.ok);
     });
 
   withBounds(program.command('why').description('how did I get here: the derivation tree of a tuple or output, with every alternative').argument('<files...>'))
@@ -288,7 +336,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ldfi: error: ${e.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`ldfi: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    process.stderr.write(`ldfi: internal error: ${errorText(e)}\n`);
     if (process.env.LDFI_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     else process.stderr.write('(set LDFI_DEBUG=1 for the stack trace, and please report it)\n');
     return EXIT.internal;

@@ -47,6 +47,8 @@ function verdict(r: SearchResult): string {
       return `• no counterexample in ${runs} (${strategy}); the run budget stopped the search first, so this is not a proof of resilience`;
     case 'interrupted':
       return `• interrupted after ${runs} (${strategy}); ${cexes} found before that`;
+    case 'internal-error':
+      return `✗ no verdict: ldfi failed after ${runs} (${r.error}); ${cexes} found before that`;
   }
 }
 
@@ -136,7 +138,7 @@ const CSS = `
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 1.5rem; }
 code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
-h1.counterexample { color: var(--bad); } h1.resilient { color: var(--good); } h1.budget-exhausted, h1.interrupted { color: var(--warn); }
+h1.counterexample, h1.internal-error { color: var(--bad); } h1.resilient { color: var(--good); } h1.budget-exhausted, h1.interrupted { color: var(--warn); }
 h2 { font-size: 1.15rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; margin-top: 2rem; }
 h2 small { font-weight: normal; color: var(--muted); font-size: .85rem; margin-left: .5rem; }
 h3 { font-size: 1rem; margin: 1rem 0 .4rem; }

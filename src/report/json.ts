@@ -15,6 +15,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
     status: r.status,
+    ...(r.status === 'internal-error' ? { error: r.error } : {}),
     strategy: r.strategy,
     seed: r.seed,
     findAll: r.findAll,

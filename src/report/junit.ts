@@ -25,18 +25,23 @@ export function formatJUnit(r: SearchResult): string {
   }
   for (const [key, found] of others) cases.push(testCase(key, found, r));
   const inconclusive = r.counterexamples.length === 0 && (r.status === 'budget-exhausted' || r.status === 'interrupted');
+  const classname = esc(r.target.files.join(' '));
   cases.push(
-    inconclusive
-      ? `    <testcase classname="${esc(r.target.files.join(' '))}" name="invariant within the bounds">\n      <skipped message="${esc(`${r.status} after ${r.runs.length} runs: not a proof`)}"/>\n    </testcase>`
-      : testCase('invariant within the bounds', r.counterexamples, r),
+    r.status === 'internal-error'
+      ? // ldfi failed: an error, never a pass, whatever was found before.
+        `    <testcase classname="${classname}" name="invariant within the bounds">\n      <error message="${esc(`ldfi failed after ${r.runs.length} runs: ${r.error}`)}" type="internal-error"/>\n    </testcase>`
+      : inconclusive
+        ? `    <testcase classname="${classname}" name="invariant within the bounds">\n      <skipped message="${esc(`${r.status} after ${r.runs.length} runs: not a proof`)}"/>\n    </testcase>`
+        : testCase('invariant within the bounds', r.counterexamples, r),
   );
   const failures = cases.filter((c) => c.includes('<failure')).length;
+  const errors = cases.filter((c) => c.includes('<error')).length;
   const skipped = inconclusive ? 1 : 0;
   const time = (r.timings.totalMs / 1000).toFixed(3);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ldfi" tests="${cases.length}" failures="${failures}" time="${time}">`,
-    `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${time}">`,
+    `<testsuites name="ldfi" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time}">`,
+    `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}">`,
     '    <properties>',
     `      <property name="status" value="${r.status}"/>`,
     `      <property name="strategy" value="${r.strategy}"/>`,

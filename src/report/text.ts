@@ -28,6 +28,10 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
     case 'interrupted':
       lines.push(`• interrupted after ${runs} (${strategy}); ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} found before that`);
       break;
+    case 'internal-error':
+      lines.push(`✗ no verdict: ldfi failed after ${runs} (${strategy}); ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} found before that`);
+      lines.push(`  internal error: ${r.error}`);
+      break;
   }
   lines.push(`  ${where}`);
   const good = r.outcomes.filter((o) => !o.startsWith('not:')).length;

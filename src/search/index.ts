@@ -1,3 +1,4 @@
+import { isUserError } from '../model/errors.ts';
 import type { Target } from '../model/target.ts';
 import { exhaustiveSearch } from './exhaustive.ts';
 import { ldfiSearch } from './ldfi.ts';
@@ -9,16 +10,32 @@ import type { SearchResult } from './result.ts';
 export type { SearchResult, RunRecord, Counterexample, Strategy } from './result.ts';
 export type { SearchObserver } from './recorder.ts';
 
-/** Searches a target for counterexamples with the chosen strategy (LDFI by default). */
+/**
+ * Searches a target for counterexamples with the chosen strategy (LDFI by default).
+ * Throws `UserError` for bad input; any other failure ends the search with status `internal-error`,
+ * keeping what was found before it.
+ */
 export async function search(target: Target, raw: RawSearchOptions = {}, observer?: SearchObserver): Promise<SearchResult> {
   const options = qualifySearchOptions(raw);
   const rec = new SearchRecorder(target, options, observer);
-  switch (options.strategy) {
-    case 'ldfi':
-      return ldfiSearch(rec);
-    case 'random':
-      return randomSearch(rec);
-    case 'exhaustive':
-      return exhaustiveSearch(rec);
+  try {
+    switch (options.strategy) {
+      case 'ldfi':
+        return await ldfiSearch(rec);
+      case 'random':
+        return await randomSearch(rec);
+      case 'exhaustive':
+        return await exhaustiveSearch(rec);
+    }
+  } catch (e) {
+    // Bad input found mid-search (a program that diverges only under faults) is still the user's.
+    if (isUserError(e)) throw e;
+    return rec.failed(errorText(e));
   }
+}
+
+/** One line for an unexpected error: its name and message, never a stack. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
+  return String(e);
 }

@@ -8,6 +8,12 @@ import { shrinkFaults } from './shrink.ts';
 
 /** Optional hooks a reporter implements to follow a search as it goes. */
 export interface SearchObserver {
+  /**
+   * Called once before the first run with a way to read the search so far as a result marked
+   * `internal-error`: the CLI's last-resort handler uses it when something fails outside the
+   * search's own promise chain (a worker, a timer, a WASM trap).
+   */
+  onStart?(partial: (error: string) => SearchResult): void;
   onRun?(record: RunRecord): void;
   onCounterexample?(cex: Counterexample): void;
 }
@@ -31,7 +37,9 @@ export class SearchRecorder {
     readonly target: Target,
     readonly options: SearchOptions,
     private readonly observer: SearchObserver = {},
-  ) {}
+  ) {
+    observer.onStart?.((error) => this.failed(error));
+  }
 
   get budgetLeft(): boolean {
     return this.runs.length < this.options.maxRuns;
@@ -106,11 +114,22 @@ export class SearchRecorder {
     return parts.join(' ');
   }
 
-  finish(status: SearchStatus, supports?: SearchResult['supports']): SearchResult {
+  finish(status: Exclude<SearchStatus, 'internal-error'>, supports?: SearchResult['supports']): SearchResult {
+    const finalStatus = this.counterexamples.length > 0 && status !== 'interrupted' ? 'counterexample' : status;
+    return { ...this.common(supports), status: finalStatus };
+  }
+
+  /**
+   * The result of a search that ldfi itself could not finish (a solver trap, a bug): no verdict, but
+   * every run and counterexample found before is kept, so reports can still be written.
+   */
+  failed(error: string): SearchResult {
+    return { ...this.common(), status: 'internal-error', error };
+  }
+
+  private common(supports?: SearchResult['supports']) {
     const t = this.target;
-    const finalStatus: SearchStatus = this.counterexamples.length > 0 && status !== 'interrupted' ? 'counterexample' : status;
     return {
-      status: finalStatus,
       strategy: this.options.strategy,
       seed: this.options.seed,
       findAll: this.options.findAll,

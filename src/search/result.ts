@@ -53,7 +53,7 @@ interface Common {
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;
 }
 
-/** A search ends in one of four ways; each carries what it explored so far. */
+/** A search ends in one of five ways; each carries what it explored so far. */
 export type SearchResult =
   | (Common & { readonly status: 'counterexample' })
   /** Every hypothesis within the bounds was refuted (LDFI) or every schedule run (exhaustive). */
@@ -61,6 +61,8 @@ export type SearchResult =
   /** --max-runs (or the random strategy's run budget) stopped the search first. */
   | (Common & { readonly status: 'budget-exhausted' })
   /** Ctrl-C: what was found before is kept. */
-  | (Common & { readonly status: 'interrupted' });
+  | (Common & { readonly status: 'interrupted' })
+  /** ldfi itself failed (a solver trap, a bug): no verdict; what was found before is kept. */
+  | (Common & { readonly status: 'internal-error'; readonly error: string });
 
 export type SearchStatus = SearchResult['status'];

@@ -66,6 +66,28 @@ export async function startZ3(): Promise<SatBackend> {
   };
 }
 
+/**
+ * Test hook for ldfi's own failure handling: `LDFI_TEST_SOLVER_FAULT=<how>:<n>` makes the n-th solver
+ * check (counted per process, from 1) fail as Z3 has been seen to fail on long searches.
+ * - `throw`: the check rejects with a WASM RuntimeError (inside the search's promise chain);
+ * - `trap`: the check never settles and the error is thrown from a timer (outside any chain, like a
+ *   worker's error);
+ * - `reject`: the check never settles and a promise nobody awaits rejects.
+ */
+const injectedFault = /^(throw|trap|reject):(\d+)$/.exec(process.env.LDFI_TEST_SOLVER_FAULT ?? '');
+let checks = 0;
+
+function injectFailure(how: string): Promise<never> {
+  const trap = new WebAssembly.RuntimeError('null function or function signature mismatch (injected by LDFI_TEST_SOLVER_FAULT)');
+  if (how === 'throw') return Promise.reject(trap);
+  if (how === 'trap') {
+    setImmediate(() => {
+      throw trap;
+    });
+  } else void Promise.reject(trap);
+  return new Promise<never>(() => undefined);
+}
+
 class Z3Session implements SatSession {
   private readonly solver;
   constructor(private readonly ctx: Ctx) {
@@ -121,6 +143,7 @@ class Z3Session implements SatSession {
     this.solver.pop();
   }
   check() {
+    if (injectedFault && ++checks === Number(injectedFault[2])) return injectFailure(injectedFault[1]);
     return this.solver.check();
   }
   valuesOf(bools: Formula[]) {

@@ -11,12 +11,12 @@ export interface CliResult {
 }
 
 /** Runs the real command in the repository folder; replay lines it prints start with `node bin/ldfi.js`. */
-export function ldfi(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): CliResult {
+export function ldfi(args: string[], opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(LDFI[0], [LDFI[1], ...args], {
     cwd: opts.cwd ?? REPO,
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 60_000,
-    env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js', LDFI_DEBUG: '' },
+    env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js', LDFI_DEBUG: '', ...opts.env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
