@@ -289,4 +289,39 @@ export const dedalusExamples: ExampleCase[] = [
     lesson: 'acks=1 loses an acked write to a leader crash (crash l @1)',
     exhaustiveFeasible: true, // 13 schedules
   },
+  // counter-retry: an aggregate reads what a lost acknowledgement adds (issue 7, part 1).
+  {
+    name: 'counter-retry eot5 eff3',
+    files: [d('counter-retry.ded')],
+    eot: 5, eff: 3, crashes: 0,
+    expected: 'counterexample',
+    lesson: 'a lost ack makes the retry count twice: negative support must reach through count<…> (omit server→client @2)',
+    exhaustiveFeasible: true, // 16 schedules
+  },
+  {
+    name: 'counter-retry eot5 eff2',
+    files: [d('counter-retry.ded')],
+    eot: 5, eff: 2, crashes: 0,
+    expected: 'resilient',
+    lesson: 'when the ack cannot be lost, a lost request is only retried, and counted once',
+    exhaustiveFeasible: true, // 4 schedules
+  },
+
+  // heartbeat-timeout: a timeout decides on a count of what arrived.
+  {
+    name: 'heartbeat-timeout eot6 eff2 crashes1',
+    files: [d('heartbeat-timeout.ded')],
+    eot: 6, eff: 2, crashes: 1,
+    expected: 'resilient',
+    lesson: 'one lost heartbeat leaves two; a crashed worker may be suspected',
+    exhaustiveFeasible: true, // 48 schedules
+  },
+  {
+    name: 'heartbeat-timeout eot6 eff3',
+    files: [d('heartbeat-timeout.ded')],
+    eot: 6, eff: 3, crashes: 0,
+    expected: 'counterexample',
+    lesson: 'two lost heartbeats make the timeout suspect a live worker, a violation faults create (omit worker→monitor @1, @2)',
+    exhaustiveFeasible: true, // 16 schedules
+  },
 ];

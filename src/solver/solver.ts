@@ -3,7 +3,7 @@ import { canonicalFaults, faultKey, type Fault, type FaultSet } from '../model/f
 import type { LineageGraph } from '../model/lineage.ts';
 import { faultCandidates } from './candidates.ts';
 import { LineageEncoding } from './encode.ts';
-import { startZ3, type Formula, type SatBackend } from './z3-backend.ts';
+import { startZ3, type Formula, type SatBackend, type SatSession } from './z3-backend.ts';
 
 /** What the solver knows when asked for the next hypotheses. */
 export interface SolverQuery {
@@ -46,8 +46,16 @@ export class FaultSetSolver {
   }
 
   async next(q: SolverQuery): Promise<SolverAnswer> {
-    const candidates = faultCandidates(q.lineage, q.bounds);
     const s = this.backend.session();
+    try {
+      return await this.solve(s, q);
+    } finally {
+      s.dispose();
+    }
+  }
+
+  private async solve(s: SatSession, q: SolverQuery): Promise<SolverAnswer> {
+    const candidates = faultCandidates(q.lineage, q.bounds);
     const enc = new LineageEncoding(s, q.lineage, q.bounds, candidates);
     const vars = [...enc.faultVars.values()];
     const none = { hypotheses: [] };

@@ -23,39 +23,61 @@ export interface SatSession {
   check(): Promise<'sat' | 'unsat' | 'unknown'>;
   /** After a `sat` check: the value of each named boolean. */
   valuesOf(bools: Formula[]): boolean[];
+  /** Releases every Z3 object the session made; the session is unusable afterwards. */
+  dispose(): void;
 }
 
 export interface SatBackend {
   session(): SatSession;
-  /** Ends Z3's worker threads; without this the process never exits. */
+  /** Releases the backend's Z3 context (every object made in it); the last one also ends Z3's
+   *  worker threads, without which the process never exits. */
   close(): Promise<void>;
 }
 
 type Api = Awaited<ReturnType<typeof init>>;
-type Ctx = ReturnType<Api['Context']> & { __main?: never };
-type Shared = { api: Api; ctx: Ctx; users: number };
+type Shared = { api: Api; users: number };
 
 let shared: Shared | undefined;
 let starting: Promise<Shared> | undefined;
 
-/** Starts Z3 (once per process; later callers share it) and returns a backend. */
+/**
+ * Starts Z3 (the WASM module once per process; later callers share it) and returns a backend with a
+ * context of its own, so one search's objects never outlive it.
+ *
+ * ldfi uses Z3's low-level API with explicit reference counts and a *synchronous* check on the main
+ * thread: the high-level API releases objects from JavaScript finalizers, which can run while an
+ * asynchronous check is in flight on a worker thread, and long searches then corrupted Z3's heap
+ * ("memory access out of bounds", "null function or function signature mismatch").
+ */
 export async function startZ3(): Promise<SatBackend> {
   if (!shared) {
     // Emscripten reports late messages from workers it has just terminated; they are harmless.
     const printErr = (text: string) => {
       if (!/from terminated worker/.test(text)) process.stderr.write(`${text}\n`);
     };
-    starting ??= init({ printErr } as Parameters<typeof init>[0]).then((api): Shared => ({ api, ctx: api.Context('main') as unknown as Ctx, users: 0 }));
+    starting ??= init({ printErr } as Parameters<typeof init>[0]).then((api): Shared => ({ api, users: 0 }));
     shared = await starting;
   }
   const z3 = shared;
   z3.users++;
+  const { Z3 } = z3.api;
+  const cfg = Z3.mk_config();
+  const ctx = Z3.mk_context_rc(cfg);
+  Z3.del_config(cfg);
+  const sessions = new Set<Z3Session>();
   let closed = false;
   return {
-    session: () => new Z3Session(z3.ctx),
+    session: () => {
+      if (closed) throw new Error('the Z3 backend is closed');
+      const s = new Z3Session(z3.api, ctx as unknown as Ptr, () => sessions.delete(s));
+      sessions.add(s);
+      return s;
+    },
     close: async () => {
       if (closed) return;
       closed = true;
+      for (const s of [...sessions]) s.dispose();
+      Z3.del_context(ctx);
       z3.users--;
       if (z3.users === 0 && shared === z3) {
         shared = undefined;
@@ -88,66 +110,126 @@ function injectFailure(how: string): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
+type Ptr = number;
+const L_TRUE = 1;
+const L_FALSE = -1;
+
+/**
+ * One incremental solver (Z3's simple solver: no tactic preprocessing, which costs more than it saves
+ * on these small propositional problems). Every term it makes is reference-counted and released by
+ * `dispose`.
+ */
 class Z3Session implements SatSession {
-  private readonly solver;
-  constructor(private readonly ctx: Ctx) {
-    this.solver = new ctx.Solver();
+  private readonly Z3: Api['Z3'];
+  private readonly em: Api['em'];
+  private readonly solver: Ptr;
+  private readonly owned: Ptr[] = [];
+  private readonly boolSort: Ptr;
+  private readonly intSort: Ptr;
+  private disposed = false;
+
+  constructor(
+    api: Api,
+    private readonly ctx: Ptr,
+    private readonly onDispose: () => void,
+  ) {
+    this.Z3 = api.Z3;
+    this.em = api.em;
+    this.solver = this.Z3.mk_simple_solver(ctx as never) as unknown as Ptr;
+    this.Z3.solver_inc_ref(ctx as never, this.solver as never);
+    this.boolSort = this.keep(this.Z3.mk_bool_sort(ctx as never));
+    this.intSort = this.keep(this.Z3.mk_int_sort(ctx as never));
   }
-  private b(f: Formula) {
-    return f as unknown as ReturnType<Ctx['Bool']['const']>;
+
+  /** Takes a reference on a new term so Z3 keeps it until `dispose`. */
+  private keep(ast: unknown): Ptr {
+    this.check_error();
+    const p = ast as Ptr;
+    this.Z3.inc_ref(this.ctx as never, p as never);
+    this.owned.push(p);
+    return p;
   }
-  private f(x: unknown): Formula {
-    return x as Formula;
+  private check_error(): void {
+    const code = this.Z3.get_error_code(this.ctx as never);
+    if (code !== 0) throw new Error(`Z3 error ${code}: ${this.Z3.get_error_msg(this.ctx as never, code)}`);
+  }
+  private f(p: Ptr): Formula {
+    return p as unknown as Formula;
+  }
+  private p(f: Formula | IntTerm): never {
+    return f as unknown as never;
+  }
+  private symbol(name: string) {
+    return this.Z3.mk_string_symbol(this.ctx as never, name);
   }
   bool(name: string) {
-    return this.f(this.ctx.Bool.const(name));
+    return this.f(this.keep(this.Z3.mk_const(this.ctx as never, this.symbol(name), this.boolSort as never)));
   }
   constant(value: boolean) {
-    return this.f(this.ctx.Bool.val(value));
+    return this.f(this.keep(value ? this.Z3.mk_true(this.ctx as never) : this.Z3.mk_false(this.ctx as never)));
   }
   and(parts: Formula[]) {
     if (parts.length === 0) return this.constant(true);
     if (parts.length === 1) return parts[0];
-    return this.f(this.ctx.And(...parts.map((p) => this.b(p))));
+    return this.f(this.keep(this.Z3.mk_and(this.ctx as never, parts as never)));
   }
   or(parts: Formula[]) {
     if (parts.length === 0) return this.constant(false);
     if (parts.length === 1) return parts[0];
-    return this.f(this.ctx.Or(...parts.map((p) => this.b(p))));
+    return this.f(this.keep(this.Z3.mk_or(this.ctx as never, parts as never)));
   }
   not(f: Formula) {
-    return this.f(this.ctx.Not(this.b(f)));
+    return this.f(this.keep(this.Z3.mk_not(this.ctx as never, this.p(f))));
   }
   implies(a: Formula, b: Formula) {
-    return this.f(this.ctx.Implies(this.b(a), this.b(b)));
+    return this.f(this.keep(this.Z3.mk_implies(this.ctx as never, this.p(a), this.p(b))));
   }
   atMost(parts: Formula[], k: number) {
     if (parts.length <= k) return this.constant(true);
-    const bs = parts.map((p) => this.b(p));
-    return this.f(this.ctx.AtMost(bs as [typeof bs[0], ...typeof bs], k));
+    return this.f(this.keep(this.Z3.mk_atmost(this.ctx as never, parts as never, k)));
   }
   int(name: string) {
-    return this.ctx.Int.const(name) as unknown as IntTerm;
+    return this.keep(this.Z3.mk_const(this.ctx as never, this.symbol(name), this.intSort as never)) as unknown as IntTerm;
   }
   less(a: IntTerm, b: IntTerm) {
-    type I = ReturnType<Ctx['Int']['const']>;
-    return this.f((a as unknown as I).lt(b as unknown as I));
+    return this.f(this.keep(this.Z3.mk_lt(this.ctx as never, this.p(a), this.p(b))));
   }
   add(f: Formula) {
-    this.solver.add(this.b(f));
+    this.Z3.solver_assert(this.ctx as never, this.solver as never, this.p(f));
+    this.check_error();
   }
   push() {
-    this.solver.push();
+    this.Z3.solver_push(this.ctx as never, this.solver as never);
   }
   pop() {
-    this.solver.pop();
+    this.Z3.solver_pop(this.ctx as never, this.solver as never, 1);
   }
-  check() {
+  check(): Promise<'sat' | 'unsat' | 'unknown'> {
     if (injectedFault && ++checks === Number(injectedFault[2])) return injectFailure(injectedFault[1]);
-    return this.solver.check();
+    // The synchronous entry point: no worker round trip, and no finalizer can run meanwhile.
+    const r = (this.em as unknown as { _Z3_solver_check(c: Ptr, s: Ptr): number })._Z3_solver_check(this.ctx, this.solver);
+    this.check_error();
+    return Promise.resolve(r === L_TRUE ? 'sat' : r === L_FALSE ? 'unsat' : 'unknown');
   }
   valuesOf(bools: Formula[]) {
-    const model = this.solver.model();
-    return bools.map((x) => this.ctx.isTrue(model.eval(this.b(x), true)));
+    const model = this.Z3.solver_get_model(this.ctx as never, this.solver as never);
+    this.check_error();
+    this.Z3.model_inc_ref(this.ctx as never, model);
+    try {
+      return bools.map((x) => {
+        const v = this.Z3.model_eval(this.ctx as never, model, this.p(x), true);
+        return v !== null && this.Z3.get_bool_value(this.ctx as never, v) === L_TRUE;
+      });
+    } finally {
+      this.Z3.model_dec_ref(this.ctx as never, model);
+    }
+  }
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const p of this.owned) this.Z3.dec_ref(this.ctx as never, p as never);
+    this.owned.length = 0;
+    this.Z3.solver_dec_ref(this.ctx as never, this.solver as never);
+    this.onDispose();
   }
 }

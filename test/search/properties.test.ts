@@ -6,7 +6,7 @@ import { search } from '../../src/search/index.ts';
 import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
 import { DedalusTarget } from '../../src/targets/dedalus/target.ts';
 import { writePrograms } from '../helpers/programs.ts';
-import { protocolText, randomProtocol } from '../helpers/random-programs.ts';
+import { aggregateProtocolText, protocolText, randomAggregateProtocol, randomProtocol } from '../helpers/random-programs.ts';
 
 // Keep one Z3 alive for the whole file: each search would otherwise start and stop its own.
 let z3: SatBackend;
@@ -75,6 +75,29 @@ describe('reports are deterministic', () => {
         }
       }),
       { numRuns: 15, seed: 7 },
+    );
+  });
+});
+
+describe('LDFI agrees with exhaustive search on protocols whose invariants read aggregates', () => {
+  it('same verdict on counts, notin over aggregated relations and timeout decisions', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomAggregateProtocol, boundsArb, async (p, b) => {
+        const { target, cleanup } = targetFor(aggregateProtocolText(p), b);
+        try {
+          fc.pre(faultSpaceSize(target.bounds) <= 20000n);
+          const ldfi = await search(target, { strategy: 'ldfi', seed: '1' });
+          const exhaustive = await search(target, { strategy: 'exhaustive', seed: '1' });
+          expect(ldfi.status, aggregateProtocolText(p)).toBe(exhaustive.status);
+          for (const cex of ldfi.counterexamples) {
+            const replay = target.run(cex.faults, { lineage: false });
+            expect(replay.violations.map((v) => v.key)).toEqual(cex.violations.map((v) => v.key));
+          }
+        } finally {
+          cleanup();
+        }
+      }),
+      { numRuns: 80, seed: 20261130 },
     );
   });
 });

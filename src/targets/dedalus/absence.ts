@@ -5,99 +5,138 @@ import type { NegatedAtom, StepState, Tuple } from './relation.ts';
 import { arithmetic, compareWith } from './values.ts';
 
 /**
- * Why a tuple (pattern) was absent: the ways a rule could have derived it that something blocked.
- * Faults only remove messages and silence nodes, so an absent tuple can appear only if one of these
+ * Negative support: why a tuple (pattern) was absent, as the ways it could still appear.
+ *
+ * An absence is read as "no tuple matching the pattern *other than those present in this run*": a
+ * `notin` pattern has no match at all, and a subgoal that must appear anew may share its pattern with
+ * tuples that are there. Faults only remove messages and silence nodes, but a different fault set can
+ * also heal a loss, and a removal can unblock a `notin`; so a tuple can appear only if one of these
  * ways gets unblocked:
- * - a `notin` subgoal was blocked by present tuples (cut their support and the rule fires),
- * - the way's message was lost (a fault that is not there lets it through),
- * - one positive subgoal was itself absent (make it appear, recursively).
- * Ways needing two absent subgoals at once are not followed (a bounded look-ahead).
+ * - a `notin` subgoal was blocked by present tuples (cut their support and the rule fires);
+ * - the way's message was lost (a fault that is not there lets it through);
+ * - one positive subgoal was absent (make it appear, recursively), or two or more were: then any pair
+ *   of them must both appear, which is one way per pair (a conservative cover of every larger set);
+ * - for an aggregated relation: the group gains a member (a new body binding of the aggregate rule)
+ *   or loses one (a counted body tuple disappears), either of which can change the value.
+ *
+ * Every approximation here errs towards *more* ways (an unknown value matches anything, a blocker
+ * over an unknown value does not count), so an absence may look easier to break than it is (more
+ * hypotheses, each checked by a run) but never firmer (a false proof of resilience).
+ * Molly's negative support (Alvaro et al., SIGMOD 2015, §4) is the model.
  */
 export interface BlockedWay {
   rule: CompiledRule;
-  /** Present tuples blocking a `notin` subgoal; any one of them keeps the way blocked. */
+  /** Present tuples keeping the way blocked: a blocked `notin`, or a counted aggregate member. */
   blockers: Tuple[];
-  /** A positive subgoal that was absent (undefined values: any). */
-  missing?: NegatedAtom;
+  /** Subgoals that must appear for the way to fire; the way stays blocked while any one is absent. */
+  missing: NegatedAtom[];
   lostMessage?: { from: string; to: string; sendTime: number };
-  /** The head the way would derive (undefined values: not known without the absent subgoal). */
+  /** The head the way would derive (undefined values: not known without the absent subgoals). */
   head: (Value | undefined)[];
 }
 
 type Partial = (Value | undefined)[];
 
+/** The step whose state a rule's body reads to derive a head at `step`. */
+function bodyStep(rule: CompiledRule, n: NegatedAtom): number {
+  if (n.member !== undefined) return n.step; // a member atom names the body's step itself
+  return rule.kind === 'deductive' ? n.step : n.step - 1;
+}
+
 export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom): BlockedWay[] {
   const ways: BlockedWay[] = [];
-  for (const rule of cp.rules) {
-    if (rule.headRelation !== n.relation || rule.aggregate) continue;
-    const evalStep = rule.kind === 'deductive' ? n.step : n.step - 1;
+  const rules = n.member !== undefined ? [cp.rules[n.member]] : cp.rules.filter((r) => r.headRelation === n.relation);
+  const present = exec.steps[n.step]?.peek(n.relation)?.tuples ?? [];
+  for (const rule of rules) {
+    const evalStep = bodyStep(rule, n);
     const state = exec.steps[evalStep];
     if (!state) continue;
     const at = (step: number | undefined): StepState | undefined =>
       step === undefined || step === evalStep ? state : step < evalStep ? exec.steps[step] : undefined;
+    if (rule.aggregates.length && n.member === undefined) {
+      aggregateWays(rule, n, evalStep, present, ways);
+      continue;
+    }
     const seeded = seedFromHead(rule, n.pattern);
     if (!seeded) continue;
-    const domain = (relation: string, position: number) => columnDomain(cp, exec, relation, position);
+    const isNode = (loc: Value | undefined) => loc === undefined || (typeof loc === 'string' && exec.nodes.has(loc));
+    const headFits = (head: Partial) => head.every((v, i) => v === undefined || n.pattern[i] === undefined || n.pattern[i] === v);
+    // A way that would only derive a tuple already present makes nothing appear.
+    const derivesPresent = (head: Partial) =>
+      n.member === undefined && head.every((v) => v !== undefined) && present.some((t) => t.values.every((v, i) => v === head[i]));
     for (let skip = -1; skip < rule.positives.length; skip++) {
-      relaxedJoin(rule, at, skip, seeded, domain, (slots, blockers) => {
-        const loc = valueOf(rule.location.kind === 'slot' ? slots[rule.location.slot] : rule.location.kind === 'const' ? rule.location.value : undefined);
-        if (loc !== undefined && (typeof loc !== 'string' || !exec.nodes.has(loc))) return;
+      relaxedJoin(rule, at, skip, seeded, (slots, blockers) => {
+        const loc = locationOf(rule, slots);
+        if (!isNode(loc)) return;
         const head = rule.headArgs.map((a) => relaxedEval(a, slots));
-        if (!head.every((v, i) => v === undefined || n.pattern[i] === undefined || n.pattern[i] === v)) return;
-        const present = blockers.flat();
+        if (!headFits(head) || derivesPresent(head)) return;
+        const lost = lostMessage(rule, exec, loc, head, evalStep);
         if (skip >= 0) {
           const atom = rule.positives[skip];
           const pattern = atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
-          const missing: NegatedAtom = { relation: atom.relation, pattern, step: atom.step ?? evalStep };
-          if (anyMatch(at(atom.step)?.peek(atom.relation)?.tuples ?? [], pattern)) return; // not absent: covered by skip = -1
-          ways.push({ rule, blockers: present, missing, head });
+          const ground = pattern.every((v) => v !== undefined);
+          // A present ground subgoal is no way of its own: the join without skipping covers it.
+          if (ground && anyMatch(at(atom.step)?.peek(atom.relation)?.tuples ?? [], pattern)) return;
+          ways.push({ rule, blockers, missing: [{ relation: atom.relation, pattern, step: atom.step ?? evalStep }], lostMessage: lost, head });
           return;
         }
-        if (present.length > 0) {
-          ways.push({ rule, blockers: present, head });
-          return;
-        }
-        if (rule.kind === 'async' && typeof loc === 'string') {
-          const to = head[0];
-          if (typeof to !== 'string' || to === loc || !exec.nodes.has(to)) return;
-          const crashed = exec.crashTimes.get(loc);
-          if ((crashed !== undefined && crashed <= evalStep) || exec.omitted.has(omissionKey(loc, to, evalStep))) {
-            ways.push({ rule, blockers: [], lostMessage: { from: loc, to, sendTime: evalStep }, head });
-          }
-        }
+        // Every subgoal present: the way is blocked by `notin`s or a lost message, or it fired.
+        if (blockers.length > 0 || lost) ways.push({ rule, blockers, missing: [], lostMessage: lost, head });
       });
     }
+    pairWays(rule, seeded, evalStep, ways);
   }
   return ways;
 }
 
-function valueOf(v: Value | undefined): Value | undefined {
-  return v;
+/** Where a rule would run for a (partial) binding; undefined: not known. */
+function locationOf(rule: CompiledRule, slots: Partial): Value | undefined {
+  return rule.location.kind === 'slot' ? slots[rule.location.slot] : rule.location.kind === 'const' ? rule.location.value : undefined;
 }
 
-/** Bounds the values tried for the free variables of one absent atom. */
-const MAX_COMBINATIONS = 64;
+/** The message an @async way would send, when this run lost it (omitted, or the sender had crashed). */
+function lostMessage(rule: CompiledRule, exec: Execution, loc: Value | undefined, head: Partial, step: number): BlockedWay['lostMessage'] {
+  if (rule.kind !== 'async' || typeof loc !== 'string') return undefined;
+  const to = head[0];
+  if (typeof to !== 'string' || to === loc || !exec.nodes.has(to)) return undefined;
+  const crashed = exec.crashTimes.get(loc);
+  if ((crashed !== undefined && crashed <= step) || exec.omitted.has(omissionKey(loc, to, step))) return { from: loc, to, sendTime: step };
+  return undefined;
+}
 
-const domains = new WeakMap<Execution, Map<string, Value[]>>();
-
-/** Every value a relation's column holds at some step, or that a fact or rule head puts there. */
-function columnDomain(cp: CompiledProgram, exec: Execution, relation: string, position: number): Value[] {
-  let memo = domains.get(exec);
-  if (!memo) domains.set(exec, (memo = new Map()));
-  const key = `${relation}/${position}`;
-  const known = memo.get(key);
-  if (known) return known;
-  const seen = new Map<string, Value>();
-  const add = (v: Value) => seen.set((typeof v === 'number' ? 'n' : 's') + v, v);
-  for (const step of exec.steps) for (const t of step?.peek(relation)?.tuples ?? []) add(t.values[position]);
-  for (const f of cp.program.facts) if (f.relation === relation) add(f.values[position]);
-  for (const r of cp.rules) {
-    const a = r.headRelation === relation ? r.headArgs[position] : undefined;
-    if (a?.kind === 'const') add(a.value);
+/**
+ * Two or more subgoals absent at once: for every pair, a way that needs both to appear (with only
+ * what the head binds). Any larger set of new subgoals contains a pair, so these cover them all.
+ */
+function pairWays(rule: CompiledRule, seeded: Partial, evalStep: number, ways: BlockedWay[]): void {
+  const atoms = rule.positives;
+  if (atoms.length < 2) return;
+  const pattern = (i: number) => atoms[i].args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? seeded[a.slot] : undefined));
+  const head = rule.headArgs.map((a) => relaxedEval(a, seeded));
+  for (let i = 0; i < atoms.length; i++) {
+    for (let j = i + 1; j < atoms.length; j++) {
+      const missing = [i, j].map((k) => ({ relation: atoms[k].relation, pattern: pattern(k), step: atoms[k].step ?? evalStep }));
+      ways.push({ rule, blockers: [], missing, head });
+    }
   }
-  const values = [...seen.values()];
-  memo.set(key, values);
-  return values;
+}
+
+/**
+ * An absent tuple of an aggregated relation appears when a group's value changes: the group gains a
+ * member (a new binding of the rule's body) or loses a counted one. The first is a member atom, whose
+ * own ways are the rule body's; each counted body tuple is a way that stays blocked while it holds.
+ */
+function aggregateWays(rule: CompiledRule, n: NegatedAtom, evalStep: number, present: readonly Tuple[], ways: BlockedWay[]): void {
+  const aggregated = new Set(rule.aggregates.map((a) => a.position));
+  const group = n.pattern.map((v, i) => (aggregated.has(i) ? undefined : v));
+  ways.push({ rule, blockers: [], missing: [{ relation: rule.headRelation, pattern: group, step: evalStep, member: rule.index }], head: group });
+  for (const t of present) {
+    if (!group.every((v, i) => v === undefined || t.values[i] === v)) continue;
+    for (const d of t.derivations) {
+      if (d.kind !== 'rule' || d.rule !== rule) continue;
+      for (const b of d.body) ways.push({ rule, blockers: [b], missing: [], head: group });
+    }
+  }
 }
 
 /**
@@ -106,10 +145,11 @@ function columnDomain(cp: CompiledProgram, exec: Execution, relation: string, po
  */
 function seedFromHead(rule: CompiledRule, pattern: readonly (Value | undefined)[]): Partial | undefined {
   const slots: Partial = new Array(rule.slotCount).fill(undefined);
+  const aggregated = new Set(rule.aggregates.map((a) => a.position));
   for (let i = 0; i < rule.headArgs.length; i++) {
     const want = pattern[i];
     const a = rule.headArgs[i];
-    if (want === undefined) continue;
+    if (want === undefined || aggregated.has(i)) continue;
     if (a.kind === 'const') {
       if (a.value !== want) return undefined;
     } else if (a.kind === 'slot') {
@@ -128,107 +168,101 @@ function anyMatch(tuples: readonly Tuple[], pattern: Partial): boolean {
 }
 
 /**
- * A join where atom `skip` binds nothing (it is assumed absent) and unbound variables are unknowns:
- * comparisons on unknowns pass, negated atoms with unknowns match any value.
+ * A join where atom `skip` binds nothing (it is assumed to appear anew) and unbound variables are
+ * unknowns: comparisons on unknowns pass, and a `notin` over an unknown value is not counted as
+ * blocked (the value that would appear may well have no blocker).
  */
 function relaxedJoin(
   rule: CompiledRule,
   at: (step: number | undefined) => StepState | undefined,
   skip: number,
   seeded: Partial,
-  domain: (relation: string, position: number) => readonly Value[],
-  onMatch: (slots: Partial, blockers: Tuple[][]) => void,
+  onMatch: (slots: Partial, blockers: Tuple[]) => void,
 ): void {
-  // Variables of the absent atom that no other positive atom binds take each value their column
-  // has ever held (or a rule head puts there), so comparisons on them stay exact.
-  const boundElsewhere = new Set<number>();
-  rule.positives.forEach((a, i) => {
-    if (i !== skip) for (const arg of a.args) if (arg.kind === 'slot') boundElsewhere.add(arg.slot);
-  });
-  const free: { slot: number; values: readonly Value[] }[] = [];
-  if (skip >= 0) {
-    const atom = rule.positives[skip];
-    atom.args.forEach((arg, p) => {
-      if (arg.kind === 'slot' && seeded[arg.slot] === undefined && !boundElsewhere.has(arg.slot) && !free.some((f) => f.slot === arg.slot)) {
-        free.push({ slot: arg.slot, values: domain(atom.relation, p) });
-      }
-    });
-  }
-  let combinations = 0;
-  const enumerate = (k: number, next: () => void): void => {
-    if (k === free.length) {
-      if (combinations++ < MAX_COMBINATIONS) next();
-      return;
-    }
-    const { slot, values } = free[k];
-    if (values.length === 0) return enumerate(k + 1, next);
-    for (const v of values) {
-      slots[slot] = v;
-      enumerate(k + 1, next);
-    }
-    slots[slot] = undefined;
-  };
   const slots: Partial = [...seeded];
   const blockers: Tuple[][] = rule.negatives.map(() => []);
-  const step = (i: number): void => {
-    if (i === rule.plan.length) {
-      onMatch(slots, blockers);
-      return;
+  // Iterative over the plan: an explicit stack of (plan index, candidate tuples, next candidate).
+  type Frame = { i: number; tuples?: readonly Tuple[]; next: number; bound: number[]; saved?: Value | undefined; op?: 'assign' | 'neg' };
+  const stack: Frame[] = [{ i: 0, next: 0, bound: [] }];
+  const unbind = (f: Frame) => {
+    for (const s of f.bound) slots[s] = undefined;
+    f.bound = [];
+  };
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    if (f.i === rule.plan.length) {
+      if (f.next++ === 0) onMatch(slots, blockers.flat());
+      stack.pop();
+      continue;
     }
-    const op = rule.plan[i];
-    switch (op.op) {
-      case 'scan': {
-        if (op.atom === skip) {
-          enumerate(0, () => step(i + 1));
-          return;
-        }
-        const atom = rule.positives[op.atom];
-        const tuples = at(atom.step)?.peek(atom.relation)?.tuples ?? [];
-        for (const t of tuples) {
-          const bound: number[] = [];
-          let ok = true;
-          for (let p = 0; p < atom.args.length && ok; p++) {
-            const a = atom.args[p];
-            if (a.kind === 'const') ok = a.value === t.values[p];
-            else if (a.kind === 'slot') {
-              if (slots[a.slot] === undefined) {
-                slots[a.slot] = t.values[p];
-                bound.push(a.slot);
-              } else ok = slots[a.slot] === t.values[p];
-            }
+    const op = rule.plan[f.i];
+    if (op.op === 'scan' && op.atom !== skip) {
+      const atom = rule.positives[op.atom];
+      f.tuples ??= at(atom.step)?.peek(atom.relation)?.tuples ?? [];
+      unbind(f);
+      let pushed = false;
+      while (f.next < f.tuples.length && !pushed) {
+        const t = f.tuples[f.next++];
+        let ok = true;
+        for (let p = 0; p < atom.args.length && ok; p++) {
+          const a = atom.args[p];
+          if (a.kind === 'const') ok = a.value === t.values[p];
+          else if (a.kind === 'slot') {
+            if (slots[a.slot] === undefined) {
+              slots[a.slot] = t.values[p];
+              f.bound.push(a.slot);
+            } else ok = slots[a.slot] === t.values[p];
           }
-          if (ok) step(i + 1);
-          for (const s of bound) slots[s] = undefined;
         }
-        return;
+        if (ok) {
+          stack.push({ i: f.i + 1, next: 0, bound: [] });
+          pushed = true;
+        } else unbind(f);
       }
+      if (!pushed) stack.pop();
+      continue;
+    }
+    if (f.next++ > 0) {
+      // Returning to a filter, assign or neg frame: undo what it set, then go back.
+      if (f.op === 'assign' && op.op === 'assign') slots[op.slot] = f.saved;
+      if (f.op === 'neg' && op.op === 'neg') blockers[op.atom] = [];
+      stack.pop();
+      continue;
+    }
+    switch (op.op) {
+      case 'scan': // the skipped atom: its variables stay unknown unless bound elsewhere
+        stack.push({ i: f.i + 1, next: 0, bound: [] });
+        break;
       case 'filter': {
         const l = relaxedEval(op.left, slots);
         const r = relaxedEval(op.right, slots);
-        if (l === undefined || r === undefined || compareWith(op.cmp, l, r)) step(i + 1);
-        return;
+        if (l === undefined || r === undefined || compareWith(op.cmp, l, r)) stack.push({ i: f.i + 1, next: 0, bound: [] });
+        break;
       }
       case 'assign': {
         const before = slots[op.slot];
         const value = relaxedEval(op.expr, slots);
-        if (before !== undefined && value !== undefined && before !== value) return; // seeded by the head
+        if (before !== undefined && value !== undefined && before !== value) break; // seeded by the head
+        f.op = 'assign';
+        f.saved = before;
         if (before === undefined) slots[op.slot] = value;
-        step(i + 1);
-        slots[op.slot] = before;
-        return;
+        stack.push({ i: f.i + 1, next: 0, bound: [] });
+        break;
       }
       case 'neg': {
         const atom = rule.negatives[op.atom];
-        const pattern = atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
-        const tuples = at(atom.step)?.peek(atom.relation)?.tuples ?? [];
-        blockers[op.atom] = tuples.filter((t) => pattern.every((p, k) => p === undefined || t.values[k] === p));
-        step(i + 1);
-        blockers[op.atom] = [];
-        return;
+        const unknown = atom.args.some((a) => a.kind === 'slot' && slots[a.slot] === undefined);
+        if (!unknown) {
+          const pattern = atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
+          const tuples = at(atom.step)?.peek(atom.relation)?.tuples ?? [];
+          blockers[op.atom] = tuples.filter((t) => pattern.every((p, k) => p === undefined || t.values[k] === p));
+        }
+        f.op = 'neg';
+        stack.push({ i: f.i + 1, next: 0, bound: [] });
+        break;
       }
     }
-  };
-  step(0);
+  }
 }
 
 function relaxedEval(t: CTerm, slots: Partial): Value | undefined {

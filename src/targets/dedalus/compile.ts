@@ -36,7 +36,8 @@ export interface CompiledRule {
   kind: 'deductive' | 'next' | 'async';
   headRelation: string;
   headArgs: CTerm[];
-  aggregate?: { position: number; fn: AggregateFn; slot: number };
+  /** Head aggregates (`count<V>`, …), all over the group the other head columns form; empty: none. */
+  aggregates: { position: number; fn: AggregateFn; slot: number }[];
   positives: CAtom[];
   negatives: CAtom[];
   plan: PlanOp[];
@@ -301,7 +302,7 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     const idx = negatives.push(atomPattern(lit.atom, true)) - 1;
     plan.push({ op: 'neg', atom: idx });
   }
-  let aggregate: CompiledRule['aggregate'];
+  const aggregates: CompiledRule['aggregates'] = [];
   const headArgs: CTerm[] = rule.head.args.map((a, i) => {
     for (const v of termVars(a)) {
       if (v.kind === 'var' && !bound.has(slotOf(v.name))) {
@@ -310,8 +311,7 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     }
     if (a.kind === 'wild') throw new UserError('UNSAFE_VARIABLE', `'_' cannot appear in the head of ${rule.head.relation}`, a.pos);
     if (a.kind === 'agg') {
-      if (aggregate) throw new UserError('SYNTAX', 'only one aggregate per head', a.pos);
-      aggregate = { position: i, fn: a.fn, slot: slotOf((a.arg as { name: string }).name) };
+      aggregates.push({ position: i, fn: a.fn, slot: slotOf((a.arg as { name: string }).name) });
       return { kind: 'const', value: 0 };
     }
     return compileTerm(a);
@@ -327,7 +327,7 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     kind,
     headRelation: rule.head.relation,
     headArgs,
-    aggregate,
+    aggregates,
     positives,
     negatives,
     plan,

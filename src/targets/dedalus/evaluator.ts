@@ -1,7 +1,7 @@
 import { UserError } from '../../model/errors.ts';
 import type { Fault, FaultSet } from '../../model/faults.ts';
 import type { MessageRecord } from '../../model/target.ts';
-import type { Value } from './ast.ts';
+import type { AggregateFn, Value } from './ast.ts';
 import { BUILTIN_CRASH, type CompiledProgram, type CompiledRule } from './compile.ts';
 import { evalTerm, join, patternValue, type AtomSource } from './join.ts';
 import { StepState, type Derivation, type NegatedAtom, type Tuple } from './relation.ts';
@@ -155,7 +155,7 @@ function fire(
   nodes: ReadonlySet<string>,
   emit: Emit,
 ): void {
-  if (rule.aggregate) {
+  if (rule.aggregates.length) {
     fireAggregate(rule, sources, negSources, t, nodes, emit);
     return;
   }
@@ -175,7 +175,11 @@ function fire(
   });
 }
 
-/** Head aggregates group by the other head columns; the aggregated values are the distinct ones. */
+/**
+ * Head aggregates group by the other head columns; each aggregates the distinct values of its
+ * variable. A group's derivation relies on its counted body tuples and on the absence of any other
+ * member (a `member` negated atom): one more member can change the value.
+ */
 function fireAggregate(
   rule: CompiledRule,
   sources: AtomSource[],
@@ -184,50 +188,53 @@ function fireAggregate(
   nodes: ReadonlySet<string>,
   emit: Emit,
 ): void {
-  const agg = rule.aggregate!;
-  const groups = new Map<string, { values: Value[]; loc: string | undefined; seen: Map<string, Value>; body: Set<Tuple>; negated: NegatedAtom[] }>();
+  const aggregated = new Set(rule.aggregates.map((a) => a.position));
+  type Group = { values: Value[]; loc: string | undefined; seen: Map<string, Value>[]; body: Set<Tuple>; negated: NegatedAtom[] };
+  const groups = new Map<string, Group>();
   join(rule, sources, negSources, (slots, body) => {
     const loc = ruleLocation(rule, slots);
     // A rule runs where its first body atom is; `_` there means anywhere (Molly's invariants do this).
     if (loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
-    const values = rule.headArgs.map((a, i) => (i === agg.position ? 0 : evalTerm(a, slots)));
+    const values = rule.headArgs.map((a, i) => (aggregated.has(i) ? 0 : evalTerm(a, slots)));
     const key = values.map((v) => (typeof v === 'number' ? 'n' : 's') + v).join('\u0000');
     let g = groups.get(key);
     if (!g) {
-      g = { values, loc, seen: new Map(), body: new Set(), negated: [] };
+      g = { values, loc, seen: rule.aggregates.map(() => new Map()), body: new Set(), negated: [] };
       groups.set(key, g);
     }
-    const v = slots[agg.slot];
-    g.seen.set((typeof v === 'number' ? 'n' : 's') + v, v);
+    rule.aggregates.forEach((agg, i) => {
+      const v = slots[agg.slot];
+      g.seen[i].set((typeof v === 'number' ? 'n' : 's') + v, v);
+    });
     for (const b of body) g.body.add(b);
     if (rule.negatives.length) g.negated.push(...negatedAtoms(rule, slots, t));
   });
   for (const g of groups.values()) {
-    const vals = [...g.seen.values()];
-    let result: Value;
-    switch (agg.fn) {
-      case 'count':
-        result = vals.length;
-        break;
-      case 'sum':
-        result = vals.reduce<number>((s, v) => s + (typeof v === 'number' ? v : Number(v)), 0);
-        break;
-      case 'min':
-        result = vals.reduce((m, v) => (compareValues(v, m) < 0 ? v : m));
-        break;
-      case 'max':
-        result = vals.reduce((m, v) => (compareValues(v, m) > 0 ? v : m));
-        break;
-    }
-    g.values[agg.position] = result;
+    rule.aggregates.forEach((agg, i) => {
+      g.values[agg.position] = aggregateValue(agg.fn, [...g.seen[i].values()]);
+    });
+    const group = g.values.map((v, i) => (aggregated.has(i) ? undefined : v));
     emit(g.values, {
       kind: 'rule',
       rule,
       time: t,
       body: [...g.body],
-      negated: g.negated,
+      negated: [...g.negated, { relation: rule.headRelation, pattern: group, step: t, member: rule.index }],
       message: rule.kind === 'async' ? { from: g.loc as string, to: '', sendTime: t } : undefined,
     });
+  }
+}
+
+function aggregateValue(fn: AggregateFn, vals: Value[]): Value {
+  switch (fn) {
+    case 'count':
+      return vals.length;
+    case 'sum':
+      return vals.reduce<number>((s, v) => s + (typeof v === 'number' ? v : Number(v)), 0);
+    case 'min':
+      return vals.reduce((m, v) => (compareValues(v, m) < 0 ? v : m));
+    case 'max':
+      return vals.reduce((m, v) => (compareValues(v, m) > 0 ? v : m));
   }
 }
 

@@ -37,7 +37,8 @@ export function buildLineage(
 ): { lineage: LineageGraph; absentKeys: string[] } {
   const g = newLineageGraph();
   const absentDone = new Map<string, string>();
-  const absentInProgress = new Set<string>();
+  /** Absences being explained, with their depth on the stack of explanations. */
+  const absentInProgress = new Map<string, number>();
 
   const goal = (t: Tuple): string => {
     const key = t.goalKey;
@@ -78,8 +79,13 @@ export function buildLineage(
     return key;
   };
 
+  // Absences reached again while being explained (a cycle within a step) stand for themselves, as
+  // holding: by least-fixpoint semantics a cycle of absences cannot make its own members appear, so
+  // the one being explained still depends on every way out of the cycle. An absence explained under
+  // such an assumption is not reused elsewhere (it would lack the ways through the cycle).
+  let computations = 0;
   const absent = (n: NegatedAtom): string => {
-    if (n.relation === BUILTIN_CRASH) {
+    if (n.relation === BUILTIN_CRASH && n.member === undefined) {
       const node = typeof n.pattern[1] === 'string' ? n.pattern[1] : undefined;
       const time = typeof n.pattern[2] === 'number' ? n.pattern[2] : undefined;
       const key = noCrashKey(node, time);
@@ -92,30 +98,79 @@ export function buildLineage(
     const { key: base, label } = absentVertexKey(n);
     const known = absentDone.get(base);
     if (known) return known;
-    if (absentInProgress.has(base) || absentDone.size > MAX_ABSENT) {
-      // A cycle of absences within a step, or the look-ahead bound: treat the absence as firm.
-      ensureVertex(g, `${base}#firm`, { kind: 'absent', label, time: n.step });
-      return `${base}#firm`;
+    const openAt = absentInProgress.get(base);
+    if (openAt !== undefined) {
+      lowest = Math.min(lowest, openAt);
+      ensureVertex(g, `${base}#cycle`, { kind: 'absent', label: `${label} (within a cycle)`, time: n.step });
+      return `${base}#cycle`;
     }
-    absentInProgress.add(base);
+    // Past the look-ahead bound, an absence is taken to depend on everything the run did.
+    if (++computations > MAX_ABSENT) return fragile(n, base, label);
+    const depth = absentInProgress.size;
+    absentInProgress.set(base, depth);
+    const outerLowest = lowest;
+    lowest = Infinity;
     const blocked: { bkey: string; label: string; children: string[] }[] = [];
     for (const way of blockedWays(cp, exec, n)) {
       const children = [
         ...way.blockers.map(goal),
-        ...(way.missing ? [absent(way.missing)] : []),
+        ...way.missing.map(absent),
         ...(way.lostMessage ? [lostLeaf(way.lostMessage)] : []),
       ];
       if (children.length === 0) continue;
-      blocked.push({ bkey: `blk:${base}<-${children.join('|')}`, label: `blocked: ${way.rule.label}`, children });
+      // A subgoal that can never appear keeps the way blocked for good: it is no way at all.
+      if (way.missing.length && children.some((c) => isFirmAbsence(g, c))) continue;
+      blocked.push({ bkey: `blk:${base}<-${[...new Set(children)].sort().join('|')}`, label: `blocked: ${way.rule.label}`, children });
     }
     absentInProgress.delete(base);
     const key = blocked.length ? `${base}#${shortHash(blocked.map((b) => b.bkey).sort().join('\n'))}` : base;
-    absentDone.set(base, key);
+    // Reused only if no absence still open above this one was assumed while explaining it.
+    if (lowest >= depth) absentDone.set(base, key);
+    lowest = Math.min(outerLowest, lowest >= depth ? Infinity : lowest);
     ensureVertex(g, key, { kind: 'absent', label, time: n.step });
     for (const b of blocked) {
       ensureVertex(g, b.bkey, { kind: 'blocked', label: b.label });
       for (const c of b.children) ensureEdge(g, b.bkey, c);
       ensureEdge(g, key, b.bkey);
+    }
+    return key;
+  };
+  let lowest = Infinity;
+
+  /**
+   * An absence not explained in detail: it holds only while every message sent before its step keeps
+   * its fate and no node crashes that had not: conservative, so no false proof comes from the bound.
+   */
+  const fragile = (n: NegatedAtom, base: string, label: string): string => {
+    const key = `${base}#fragile`;
+    if (g.hasNode(key)) return key;
+    ensureVertex(g, key, { kind: 'absent', label: `${label} (not explained: look-ahead bound)`, time: n.step });
+    const fates: string[] = [];
+    for (const m of exec.messages) {
+      if (m.sendTime >= n.step || m.from === m.to) continue;
+      if (m.status === 'delivered') {
+        const mk = messageKey(m.from, m.to, m.sendTime);
+        ensureVertex(g, mk, { kind: 'message', label: `${m.from}→${m.to} @${m.sendTime}`, from: m.from, to: m.to, sendTime: m.sendTime, deliverTime: m.sendTime + 1 });
+        fates.push(mk);
+      } else fates.push(lostLeaf(m));
+    }
+    for (const node of exec.nodes) {
+      const crashed = exec.crashTimes.get(node);
+      if (crashed === undefined) {
+        const nk = noCrashKey(node, undefined, n.step);
+        ensureVertex(g, nk, { kind: 'no-crash', label: `no crash of ${node} by @${n.step}`, node, until: n.step });
+        fates.push(nk);
+      } else {
+        const ck = crashFactKey(node, crashed);
+        ensureVertex(g, ck, { kind: 'crash', label: `crash ${node} @${crashed}`, node, time: crashed });
+        fates.push(ck);
+      }
+    }
+    for (const f of new Set(fates)) {
+      const bkey = `blk:${key}<-${f}`;
+      ensureVertex(g, bkey, { kind: 'blocked', label: 'blocked while this fate holds' });
+      ensureEdge(g, bkey, f);
+      ensureEdge(g, key, bkey);
     }
     return key;
   };
@@ -131,8 +186,15 @@ export function buildLineage(
   return { lineage: g, absentKeys };
 }
 
+/** An absence with no way to appear (or a cycle's stand-in, held by least-fixpoint semantics). */
+function isFirmAbsence(g: LineageGraph, key: string): boolean {
+  const v = g.getNodeAttributes(key);
+  return v.kind === 'absent' && g.outDegree(key) === 0;
+}
+
 export function absentVertexKey(n: NegatedAtom): { key: string; label: string } {
   const text = `${formatPattern(n.relation, n.pattern)}@${n.step}`;
+  if (n.member !== undefined) return { key: `not:member#${n.member}:${text}`, label: `no other member of ${text}` };
   return { key: `not:${text}`, label: `not ${text}` };
 }
 

@@ -16,11 +16,18 @@ export type Derivation =
       message?: { from: string; to: string; sendTime: number };
     };
 
-/** A `notin` subgoal that held: no tuple matching `pattern` (undefined = any) existed at `step`. */
+/**
+ * An absence a derivation relied on: no tuple matching `pattern` (undefined = any) existed at `step`
+ * beyond those present in the run (a `notin` subgoal, or a subgoal that would have to appear anew).
+ * With `member`, the absence of a new body binding of aggregate rule number `member` for the group
+ * `pattern` (the head's values; aggregated columns undefined), its body read at `step`: an
+ * aggregate's value relies on what it did not count.
+ */
 export interface NegatedAtom {
   relation: string;
   pattern: (Value | undefined)[];
   step: number;
+  member?: number;
 }
 
 export class Tuple {

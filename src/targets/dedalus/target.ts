@@ -114,7 +114,7 @@ export class DedalusTarget implements Target {
     const outcomes: Tuple[] = post?.tuples ?? [];
     const pre = end.peek('pre');
     const realized = [...(options.watch ?? [])]
-      .filter(([, n]) => pre?.tuples.some((t) => matches(t.values, (n as NegatedAtom).pattern)))
+      .filter(([, w]) => pre?.tuples.some((t) => matches(t.values, (w as Watched).atom.pattern) && !(w as Watched).except.includes(t.label)))
       .map(([k]) => k);
     const preconditions = new Map<string, string>();
     const pres: Tuple[] = [];
@@ -127,14 +127,16 @@ export class DedalusTarget implements Target {
     }
     const potential = options.lineage && this.negativeSupport ? this.potentialViolations(exec) : [];
     const built = options.lineage
-      ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, potential)
+      ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, potential.map((w) => w.atom))
       : { lineage: newLineageGraph(), absentKeys: [] };
-    const watch = new Map(built.absentKeys.map((k, i) => [k, potential[i] as unknown]));
+    // A potential violation with no way to appear (nothing blocks it: nothing derives it) is no outcome.
+    const breakable = built.absentKeys.map((k, i) => ({ k, w: potential[i] })).filter(({ k }) => built.lineage.outDegree(k) > 0);
+    const watch = new Map(breakable.map(({ k, w }): [string, unknown] => [k, w]));
     return {
       faults,
       messages: exec.messages,
       violations,
-      outcomes: [...outcomes.map((t) => t.goalKey), ...built.absentKeys],
+      outcomes: [...outcomes.map((t) => t.goalKey), ...breakable.map(({ k }) => k)],
       preconditions,
       realized,
       watch,
@@ -146,19 +148,26 @@ export class DedalusTarget implements Target {
    * `pre` tuples absent at end of time that a blocked rule could still derive: faults that unblock
    * one can create a violation no good outcome shows (a timeout fires, a node decides otherwise).
    */
-  private potentialViolations(exec: Execution): NegatedAtom[] {
+  private potentialViolations(exec: Execution): Watched[] {
     const eot = this.bounds.eot;
     const arity = this.compiled.arity.get('pre');
     if (arity === undefined) return [];
     const present = exec.steps[eot].peek('pre')?.tuples ?? [];
-    const seen = new Map<string, NegatedAtom>();
+    const seen = new Map<string, Watched>();
     for (const way of blockedWays(this.compiled, exec, { relation: 'pre', pattern: new Array(arity).fill(undefined), step: eot })) {
-      if (present.some((t) => matches(t.values, way.head))) continue;
-      const n: NegatedAtom = { relation: 'pre', pattern: way.head, step: eot };
-      seen.set(absentVertexKey(n).key, n);
+      const atom: NegatedAtom = { relation: 'pre', pattern: way.head, step: eot };
+      // A pattern may cover pre tuples that are already there: only a new one is a new violation.
+      const except = present.filter((t) => matches(t.values, way.head)).map((t) => t.label);
+      seen.set(absentVertexKey(atom).key, { atom, except });
     }
     return [...seen.values()];
   }
+}
+
+/** A potential violation: `pre` tuples matching `atom` other than those listed (labels) in `except`. */
+interface Watched {
+  atom: NegatedAtom;
+  except: string[];
 }
 
 function matches(values: readonly Value[], pattern: readonly (Value | undefined)[]): boolean {
