@@ -21,11 +21,15 @@ import { checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
 import type { Target } from '../src/model/target.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { openTarget } from '../src/targets/index.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
 
 const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3 } as const;
+/** The largest end of time accepted: Dedalus in steps, sim in virtual ms (docs/bounds in README). */
+const MAX_DEDALUS_EOT = 1000;
+const MAX_SIM_EOT = 10_000_000;
 // LDFI_COMMAND lets tests print replay lines they can run directly (`node bin/ldfi.js`).
 const COMMAND = process.env.LDFI_COMMAND ?? DEFAULT_COMMAND;
 
@@ -43,6 +47,11 @@ function faultKinds(value: string): FaultKind[] {
   const bad = kinds.find((k) => !FAULT_KINDS.includes(k as FaultKind));
   if (bad || kinds.length === 0) throw new InvalidArgumentError(`unknown fault kind '${bad ?? ''}'; choose from ${FAULT_KINDS.join(', ')}`);
   return kinds as FaultKind[];
+}
+
+function includeDir(value: string, previous: string[] | undefined): string[] {
+  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InvalidArgumentError(`-I ${value}: no such folder`);
+  return [...(previous ?? []), value];
 }
 
 function seedText(value: string): string {
@@ -63,14 +72,16 @@ interface BoundsFlags {
   seed?: string;
   nodes?: string[];
   negativeSupport?: boolean;
+  include?: string[];
 }
 
 function withBounds(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--eot <n>', 'end of time: run steps 1..n (Dedalus default 3; sim: virtual ms, default from the protocol or 100)').argParser(integer('--eot', 1)))
-    .addOption(new Option('--eff <n>', 'end of finite failures: message loss only at send times < n (Dedalus default 2; sim default 50)').argParser(integer('--eff', 1)))
-    .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash (default 0)').argParser(integer('--crashes', 0)))
-    .addOption(new Option('--nodes <a,b,c>', 'the node set (default: every location named in the program)').argParser(nodeList));
+    .addOption(new Option('--eot <n>', 'end of time: run steps 1..n, at most 1000 (Dedalus default 3; sim: virtual ms up to 10,000,000, default from the protocol or 100)').argParser(integer('--eot', 1)))
+    .addOption(new Option('--eff <n>', 'end of finite failures: message loss only at send times < n, 0..EOT; 0 = crashes only, the fail-stop model (Dedalus default 2; sim default 50)').argParser(integer('--eff', 0)))
+    .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash, 0..number of nodes (default 0)').argParser(integer('--crashes', 0)))
+    .addOption(new Option('--nodes <a,b,c>', 'the node set (default: every location named in the program)').argParser(nodeList))
+    .addOption(new Option('-I, --include <dir>', 'Dedalus: also look for included files in dir (repeatable; after the including file\'s folder and the first file\'s)').argParser(includeDir));
 }
 
 /** The seed is decided once, here: given, or drawn and then printed with every result. */
@@ -79,11 +90,17 @@ function qualifySeed(f: { seed?: string }): string {
 }
 
 async function target(files: string[], f: BoundsFlags, seed: string) {
-  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed });
+  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed, includeDirs: f.include });
   for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
-  if (t.bounds.eff > t.bounds.eot + 1) {
+  const maxEot = t.kind === 'dedalus' ? MAX_DEDALUS_EOT : MAX_SIM_EOT;
+  if (t.bounds.eot > maxEot) {
+    const unit = t.kind === 'dedalus' ? 'steps' : 'virtual ms';
+    throw new UserError('BAD_OPTION', `--eot ${t.bounds.eot} is beyond the maximum of ${maxEot.toLocaleString('en-US')} ${unit}`);
+  }
+  // Molly's model: omissions only at send times < EFF, so EFF = EOT already allows every omission.
+  if (t.bounds.eff > t.bounds.eot) {
     const eff = f.eff === undefined ? `the default EFF ${t.bounds.eff}` : `--eff ${t.bounds.eff}`;
-    throw new UserError('BAD_OPTION', `${eff} is beyond --eot ${t.bounds.eot}; give --eff ${t.bounds.eot + 1} or less`);
+    throw new UserError('BAD_OPTION', `${eff} is beyond --eot ${t.bounds.eot}; EFF is at most EOT (give --eff ${t.bounds.eot} or less)`);
   }
   if (t.bounds.crashes > t.bounds.nodes.length) {
     throw new UserError('BAD_OPTION', `--crashes ${t.bounds.crashes} is more than the ${t.bounds.nodes.length} nodes (${t.bounds.nodes.join(', ')})`);

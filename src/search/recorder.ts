@@ -1,6 +1,7 @@
 import type { FaultSet } from '../model/faults.ts';
 import type { RunResult, Target } from '../model/target.ts';
 import { formatFaults } from '../injector/text.ts';
+import { shellQuote } from '../model/shell.ts';
 import { faultSpaceSize } from '../injector/space.ts';
 import type { SearchOptions } from './options.ts';
 import type { Counterexample, RunRecord, SearchResult, SearchStatus } from './result.ts';
@@ -144,8 +145,4 @@ export class SearchRecorder {
       supports,
     };
   }
-}
-
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -11,6 +11,8 @@ export interface TargetOptions {
   nodes?: readonly string[];
   negativeSupport: boolean;
   seed: string;
+  /** Dedalus: extra folders for `include` (`-I DIR`). */
+  includeDirs?: readonly string[];
 }
 
 const DEDALUS = new Set(['.ded', '.dedalus']);
@@ -27,6 +29,7 @@ export async function openTarget(files: readonly string[], opts: TargetOptions):
       crashes: opts.crashes ?? DEDALUS_DEFAULTS.crashes,
       nodes: opts.nodes,
       negativeSupport: opts.negativeSupport,
+      includeDirs: opts.includeDirs,
     });
   }
   if (files.length === 1 && SIM.has(extname(files[0]))) return SimTarget.open(files[0], opts);

@@ -47,6 +47,25 @@ describe('ldfi run', () => {
   });
 });
 
+describe("every bound Molly's model allows is accepted (EOT ≥ 1, 0 ≤ EFF ≤ EOT, 0 ≤ crashes ≤ nodes)", () => {
+  const edges: [string, string[], RegExp][] = [
+    // EFF 0 is the fail-stop model: crashes only. The naive broadcast falls to its sender's crash.
+    ['EFF 0 with a crash (fail-stop)', ['--eot', '4', '--eff', '0', '--crashes', '1'], /faults: {3}crash a @1\n/],
+    ['EFF 0 without crashes: nothing can fail', ['--eot', '4', '--eff', '0'], /^✓ resilient/],
+    ['EFF = EOT', ['--eot', '3', '--eff', '3'], /^✗ 1 counterexample/],
+    ['EOT 1', ['--eot', '1', '--eff', '1'], /EOT 1, EFF 1/],
+    ['crashes = nodes', ['--eot', '3', '--eff', '0', '--crashes', '3'], /crashes 3/],
+  ];
+  for (const [name, bounds, output] of edges) {
+    it(name, () => {
+      const r = ldfi(['run', NAIVE, ...bounds]);
+      expect(r.stderr).not.toMatch(/error/);
+      expect([0, 1]).toContain(r.code);
+      expect(r.stdout).toMatch(output);
+    });
+  }
+});
+
 describe('bad input exits 2 with a clear message and no stack trace', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown option', ['run', NAIVE, '--bogus'], /unknown option '--bogus'/],
@@ -64,6 +83,13 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
     ['fault kinds a target cannot apply', ['run', NAIVE, '--strategy', 'random', '--fault-kinds', 'delay'], /a dedalus target cannot apply delay/],
     ['fault kinds without the random strategy', ['run', NAIVE, '--fault-kinds', 'omit'], /--fault-kinds chooses what --strategy random draws/],
     ['empty seed', ['run', NAIVE, '--seed', ''], /a seed cannot be empty/],
+    ['EOT 0', ['run', NAIVE, '--eot', '0'], /--eot must be a whole number ≥ 1, got '0'/],
+    ['EOT beyond its maximum', ['run', NAIVE, '--eot', '1001', '--eff', '2'], /--eot 1001 is beyond the maximum of 1,000 steps/],
+    ['EFF beyond EOT', ['run', NAIVE, '--eot', '4', '--eff', '5'], /--eff 5 is beyond --eot 4; EFF is at most EOT/],
+    ['negative EFF', ['run', NAIVE, '--eff', '-1'], /--eff must be a whole number ≥ 0, got '-1'/],
+    ['default EFF beyond EOT', ['run', NAIVE, '--eot', '1'], /the default EFF 2 is beyond --eot 1/],
+    ['more crashes than nodes', ['run', NAIVE, '--crashes', '4'], /--crashes 4 is more than the 3 nodes \(a, b, c\)/],
+    ['negative crashes', ['run', NAIVE, '--crashes', '-1'], /--crashes must be a whole number ≥ 0, got '-1'/],
   ];
   for (const [name, args, message] of cases) {
     it(name, () => {

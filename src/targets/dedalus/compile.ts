@@ -36,6 +36,8 @@ export interface CompiledRule {
   kind: 'deductive' | 'next' | 'async';
   headRelation: string;
   headArgs: CTerm[];
+  /** For an @async rule whose destination no body atom binds: that variable's slot (sent to every node). */
+  toEveryNode?: number;
   /** Head aggregates (`count<V>`, …), all over the group the other head columns form; empty: none. */
   aggregates: { position: number; fn: AggregateFn; slot: number }[];
   positives: CAtom[];
@@ -292,17 +294,32 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     const name = unboundVar && unboundVar.kind === 'var' ? unboundVar.name : '?';
     throw new UserError('UNSAFE_VARIABLE', `unsafe variable ${name}: it appears in a comparison but in no positive body atom`, unboundVar?.pos ?? c.pos);
   }
+  const isBoundVar = (name: string) => slots.has(name) && bound.has(slots.get(name)!);
   for (const lit of rule.body) {
     if (lit.kind !== 'atom' || !lit.negated) continue;
+    // A variable that occurs only inside one notin means "any value" (Molly reads it so): `notin
+    // stop(N, Id)` holds when no stop(N, _) exists. Used twice there, it would constrain the match.
+    const onlyHere = new Map<string, number>();
+    for (const a of lit.atom.args) if (a.kind === 'var' && !isBoundVar(a.name)) onlyHere.set(a.name, (onlyHere.get(a.name) ?? 0) + 1);
     for (const a of lit.atom.args) {
-      if (a.kind === 'var' && !bound.has(slotOf(a.name))) {
-        throw new UserError('UNSAFE_VARIABLE', `unsafe variable ${a.name}: it appears in notin ${lit.atom.relation} but in no positive body atom (use _ for "any")`, a.pos);
+      if (a.kind === 'var' && (onlyHere.get(a.name) ?? 0) > 1) {
+        throw new UserError('UNSAFE_VARIABLE', `unsafe variable ${a.name}: it appears twice in notin ${lit.atom.relation} but in no positive body atom`, a.pos);
       }
     }
-    const idx = negatives.push(atomPattern(lit.atom, true)) - 1;
+    const atom = { ...lit.atom, args: lit.atom.args.map((a): Term => (a.kind === 'var' && onlyHere.has(a.name) ? { kind: 'wild', pos: a.pos } : a)) };
+    const idx = negatives.push(atomPattern(atom, true)) - 1;
     plan.push({ op: 'neg', atom: idx });
   }
   const aggregates: CompiledRule['aggregates'] = [];
+  const kind = rule.head.time?.kind === 'next' ? 'next' : rule.head.time?.kind === 'async' ? 'async' : 'deductive';
+  // An @async head whose destination no body atom binds goes to every node (Molly binds it through its
+  // clock relation, which pairs every node with every other).
+  const dest = rule.head.args[0];
+  let toEveryNode: number | undefined;
+  if (kind === 'async' && dest?.kind === 'var' && !bound.has(slotOf(dest.name))) {
+    toEveryNode = slotOf(dest.name);
+    bound.add(toEveryNode);
+  }
   const headArgs: CTerm[] = rule.head.args.map((a, i) => {
     for (const v of termVars(a)) {
       if (v.kind === 'var' && !bound.has(slotOf(v.name))) {
@@ -316,7 +333,9 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     }
     return compileTerm(a);
   });
-  const kind = rule.head.time?.kind === 'next' ? 'next' : rule.head.time?.kind === 'async' ? 'async' : 'deductive';
+  if (toEveryNode !== undefined && aggregates.length) {
+    throw new UserError('BAD_PROGRAM', `an @async head with aggregates needs its destination bound by a body atom`, rule.head.pos);
+  }
   if (kind === 'async' && (positives[0].args[0] === undefined || positives[0].args[0].kind === 'wild')) {
     throw new UserError('BAD_PROGRAM', `an @async rule sends from the location of its first body atom; ${positives[0].relation} has none here`, positives[0].pos);
   }
@@ -328,6 +347,7 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     headRelation: rule.head.relation,
     headArgs,
     aggregates,
+    toEveryNode,
     positives,
     negatives,
     plan,

@@ -163,6 +163,18 @@ function fire(
     const loc = ruleLocation(rule, slots);
     // A rule runs where its first body atom is; `_` there means anywhere (Molly's invariants do this).
     if (loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
+    if (rule.toEveryNode !== undefined) {
+      for (const node of nodes) {
+        slots[rule.toEveryNode] = node;
+        emitOne(rule, slots, body, loc, t, emit);
+      }
+      return;
+    }
+    emitOne(rule, slots, body, loc, t, emit);
+  });
+}
+
+function emitOne(rule: CompiledRule, slots: Value[], body: Tuple[], loc: Value | undefined, t: number, emit: Emit): void {
     const values = rule.headArgs.map((a) => evalTerm(a, slots));
     emit(values, {
       kind: 'rule',
@@ -172,7 +184,6 @@ function fire(
       negated: rule.negatives.length ? negatedAtoms(rule, slots, t) : [],
       message: rule.kind === 'async' ? { from: loc as string, to: '', sendTime: t } : undefined,
     });
-  });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import { expandToOmissions } from '../../injector/faults.ts';
 import type { FaultSet } from '../../model/faults.ts';
+import { shellQuote } from '../../model/shell.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
 import type { RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
 import { BUILTIN_CRASH, compileProgram, type CompiledProgram } from './compile.ts';
@@ -23,6 +24,8 @@ export interface DedalusTargetOptions {
   /** The live locations; default: every location named in the program. */
   nodes?: readonly string[];
   negativeSupport: boolean;
+  /** Folders to look in for included files after the including file's and the first file's (`-I`). */
+  includeDirs?: readonly string[];
 }
 
 /** A Molly-style Dedalus program as a target: runs a fault schedule, returns trace and lineage. */
@@ -37,12 +40,15 @@ export class DedalusTarget implements Target {
   private readonly negativeSupport: boolean;
   /** Things worth telling the user that do not stop the run. */
   readonly warnings: string[] = [];
+  /** Include folders, so that a replay line finds the same files. */
+  readonly replayOptions: readonly string[];
   get tracksAbsence(): boolean {
     return this.negativeSupport;
   }
 
   constructor(files: readonly string[], opts: DedalusTargetOptions) {
-    const { program, sources } = loadProgram(files);
+    const { program, sources } = loadProgram(files, opts.includeDirs);
+    this.replayOptions = (opts.includeDirs ?? []).map((d) => `-I ${shellQuote(d)}`);
     this.files = files;
     this.compiled = compileProgram(program);
     if (!this.compiled.derived.has('pre') && !this.compiled.derived.has('post')) {
