@@ -44,6 +44,11 @@ export interface RunResult {
   readonly watch?: ReadonlyMap<string, unknown>;
   /** Keys of watched outcomes (from `RunOptions.watch`) that this run realized: the tuple appeared. */
   readonly realized?: readonly string[];
+  /**
+   * For each goal of `RunOptions.explainAbsent` that does not hold in this run: the lineage vertex of
+   * its absence (how it could still appear), in `lineage`. Only from targets that track absences.
+   */
+  readonly absences?: ReadonlyMap<string, string>;
   /** Lineage of the outcomes (and preconditions), down to the faultable leaves. */
   readonly lineage: LineageGraph;
   /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */
@@ -55,6 +60,8 @@ export interface RunOptions {
   readonly lineage: boolean;
   /** Watched outcomes from earlier runs' `RunResult.watch`, to report which this run realized. */
   readonly watch?: ReadonlyMap<string, unknown>;
+  /** Goal keys (e.g. preconditions of attacked outcomes) whose absence to explain if they do not hold. */
+  readonly explainAbsent?: readonly string[];
 }
 
 /** Something ldfi can run under a fault schedule (Dedalus program, sim protocol, real processes). */

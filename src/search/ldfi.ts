@@ -20,6 +20,13 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   const triedKeys = new Set<string>();
   const counterexamples: FaultSet[] = [];
   let defeated: FaultSet[] = [];
+  /**
+   * outcome → absences seen in runs that attacked it without a violation: of its precondition (a good
+   * outcome broken with its precondition), or of the watched tuple (a potential violation that did not
+   * appear). By negative support, a fault set under which any of them still holds cannot make that
+   * tuple appear, so it cannot violate the invariant through that outcome: it is not proposed for it.
+   */
+  const stillAbsent = new Map<string, string[]>();
 
   const first = await rec.execute([], true);
   // What each run asked to be watched (potential violations), handed back to later runs.
@@ -44,7 +51,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       if (!rec.budgetLeft) return rec.finish('budget-exhausted', supportsOf(known, rec.outcomes));
       if (queue.length === 0) {
         const t0 = performance.now();
-        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, limit: rec.options.batch };
+        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, stillAbsent, limit: rec.options.batch };
         // First the faults that break an outcome but keep its precondition (they can violate the
         // invariant); then, for completeness, any that break an outcome.
         let answer = preconditions.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
@@ -66,7 +73,19 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
         continue;
       }
 
-      const { result, ms } = await rec.execute(hypothesis, true, watch);
+      // What must appear for an attacked outcome to become a violation: its precondition (a good
+      // outcome), or the watched tuple itself (a potential violation). If the run leaves it absent,
+      // how it could still appear is learned.
+      const mustAppear = new Map(attacked.map((o) => [o, isWatched(o) ? o : preconditions.get(o)]));
+      const explainAbsent = [...new Set([...mustAppear.values()].filter((k): k is string => k !== undefined))];
+      const { result, ms } = await rec.execute(hypothesis, true, watch, explainAbsent);
+      for (const [o, key] of mustAppear) {
+        const absence = key === undefined ? undefined : result.absences?.get(key);
+        if (absence === undefined) continue;
+        const list = stillAbsent.get(o) ?? [];
+        if (!list.includes(absence)) list.push(absence);
+        stillAbsent.set(o, list);
+      }
       for (const [k, v] of result.watch ?? []) watch.set(k, v);
       tried.push(hypothesis);
       triedKeys.add(faultSetKey(hypothesis));
@@ -102,6 +121,11 @@ function learnOutcomes(rec: SearchRecorder, result: RunResult, preconditions: Ma
   for (const o of result.outcomes) if (!next.includes(o) && !realized.has(o) && !o.startsWith('not:')) next.push(o);
   for (const [o, p] of result.preconditions ?? []) if (!preconditions.has(o)) preconditions.set(o, p);
   rec.outcomes = next;
+}
+
+/** Potential violations are outcomes of the form "this tuple stays absent" (`not:` keys). */
+function isWatched(outcome: string): boolean {
+  return outcome.startsWith('not:');
 }
 
 function supportsOf(g: ReturnType<typeof newLineageGraph>, outcomes: readonly string[]): Map<string, string[][]> {

@@ -50,14 +50,14 @@ export class SearchRecorder {
     return this.options.signal?.aborted ?? false;
   }
 
-  async execute(faults: FaultSet, lineage: boolean, watch?: ReadonlyMap<string, unknown>): Promise<{ result: RunResult; ms: number }> {
+  async execute(faults: FaultSet, lineage: boolean, watch?: ReadonlyMap<string, unknown>, explainAbsent?: readonly string[]): Promise<{ result: RunResult; ms: number }> {
     // Let signals (Ctrl-C) and progress redraws in: runs that complete synchronously never yield.
     if (performance.now() - this.lastYield > 50) {
       await new Promise((resolve) => setImmediate(resolve));
       this.lastYield = performance.now();
     }
     const t0 = performance.now();
-    const result = await this.target.run(faults, { lineage, watch });
+    const result = await this.target.run(faults, { lineage, watch, explainAbsent });
     const ms = performance.now() - t0;
     this.runMs += ms;
     return { result, ms };

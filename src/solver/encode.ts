@@ -33,7 +33,7 @@ export class LineageEncoding {
     this.findCycles();
   }
 
-  /** At most `crashes` crashes, each node crashing at most once. */
+  /** At most `crashes` crashes, each node crashing at most once, and no omission a crash implies. */
   budget(): Formula[] {
     const out: Formula[] = [];
     const all: Formula[] = [];
@@ -42,6 +42,11 @@ export class LineageEncoding {
       all.push(...list.map((x) => x.v));
     }
     out.push(this.s.atMost(all, this.bounds.crashes));
+    // Canonical schedules: an omission from a sender already crashed at that send changes nothing.
+    for (const { fault, v } of this.faultVars.values()) {
+      if (fault.kind !== 'omit') continue;
+      for (const c of this.crashVarsByNode.get(fault.from) ?? []) if (c.time <= fault.time) out.push(this.s.not(this.s.and([v, c.v])));
+    }
     return out;
   }
 

@@ -21,6 +21,12 @@ export interface SolverQuery {
    * precondition still holds (by the known lineage) are proposed.
    */
   readonly keepPreconditions?: ReadonlyMap<string, string>;
+  /**
+   * outcome → lineage vertices of absences of what its violation needs to appear (its precondition, or
+   * the watched tuple), learned from runs that attacked it in vain. A fault set under which one of them
+   * holds cannot violate the invariant through the outcome: it is not proposed for it.
+   */
+  readonly stillAbsent?: ReadonlyMap<string, readonly string[]>;
   /** How many hypotheses of the smallest size to return at most. */
   readonly limit: number;
 }
@@ -67,8 +73,10 @@ export class FaultSetSolver {
       s.or(
         attacked.map((o) => {
           const pre = keep?.get(o);
-          const broken = s.not(enc.holds(o));
-          return pre && q.lineage.hasNode(pre) ? s.and([broken, enc.holds(pre)]) : broken;
+          const parts = [s.not(enc.holds(o))];
+          if (pre && q.lineage.hasNode(pre)) parts.push(enc.holds(pre));
+          for (const a of q.stillAbsent?.get(o) ?? []) if (q.lineage.hasNode(a)) parts.push(s.not(enc.holds(a)));
+          return s.and(parts);
         }),
       ),
     );

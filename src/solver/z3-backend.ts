@@ -14,7 +14,9 @@ export interface SatSession {
   or(parts: Formula[]): Formula;
   not(f: Formula): Formula;
   implies(a: Formula, b: Formula): Formula;
+  iff(a: Formula, b: Formula): Formula;
   atMost(parts: Formula[], k: number): Formula;
+  atLeast(parts: Formula[], k: number): Formula;
   int(name: string): IntTerm;
   less(a: IntTerm, b: IntTerm): Formula;
   add(f: Formula): void;
@@ -23,6 +25,10 @@ export interface SatSession {
   check(): Promise<'sat' | 'unsat' | 'unknown'>;
   /** After a `sat` check: the value of each named boolean. */
   valuesOf(bools: Formula[]): boolean[];
+  /** A marker of the objects made so far, for `releaseSince`. */
+  mark(): number;
+  /** Releases the objects made after `mark` (after a `pop`, no assertion refers to them any more). */
+  releaseSince(mark: number): void;
   /** Releases every Z3 object the session made; the session is unusable afterwards. */
   dispose(): void;
 }
@@ -61,6 +67,8 @@ export async function startZ3(): Promise<SatBackend> {
   const z3 = shared;
   z3.users++;
   const { Z3 } = z3.api;
+  // Compacting a model walks every term of the encoding; ldfi reads only the fault variables.
+  Z3.global_param_set('model.compact', 'false');
   const cfg = Z3.mk_config();
   const ctx = Z3.mk_context_rc(cfg);
   Z3.del_config(cfg);
@@ -184,9 +192,17 @@ class Z3Session implements SatSession {
   implies(a: Formula, b: Formula) {
     return this.f(this.keep(this.Z3.mk_implies(this.ctx as never, this.p(a), this.p(b))));
   }
+  iff(a: Formula, b: Formula) {
+    return this.f(this.keep(this.Z3.mk_iff(this.ctx as never, this.p(a), this.p(b))));
+  }
   atMost(parts: Formula[], k: number) {
     if (parts.length <= k) return this.constant(true);
     return this.f(this.keep(this.Z3.mk_atmost(this.ctx as never, parts as never, k)));
+  }
+  atLeast(parts: Formula[], k: number) {
+    if (k <= 0) return this.constant(true);
+    if (parts.length < k) return this.constant(false);
+    return this.f(this.keep(this.Z3.mk_atleast(this.ctx as never, parts as never, k)));
   }
   int(name: string) {
     return this.keep(this.Z3.mk_const(this.ctx as never, this.symbol(name), this.intSort as never)) as unknown as IntTerm;
@@ -216,13 +232,23 @@ class Z3Session implements SatSession {
     this.check_error();
     this.Z3.model_inc_ref(this.ctx as never, model);
     try {
+      // A constant's interpretation, read directly (model_eval with completion is far slower); a
+      // constant the model leaves out is unconstrained, taken as false (no fault).
       return bools.map((x) => {
-        const v = this.Z3.model_eval(this.ctx as never, model, this.p(x), true);
-        return v !== null && this.Z3.get_bool_value(this.ctx as never, v) === L_TRUE;
+        const decl = this.Z3.get_app_decl(this.ctx as never, this.Z3.to_app(this.ctx as never, this.p(x)));
+        const v = this.Z3.model_get_const_interp(this.ctx as never, model, decl) as unknown as number;
+        return v !== 0 && v !== null && this.Z3.get_bool_value(this.ctx as never, v as never) === L_TRUE;
       });
     } finally {
       this.Z3.model_dec_ref(this.ctx as never, model);
     }
+  }
+  mark() {
+    return this.owned.length;
+  }
+  releaseSince(mark: number) {
+    for (let i = mark; i < this.owned.length; i++) this.Z3.dec_ref(this.ctx as never, this.owned[i] as never);
+    this.owned.length = Math.min(this.owned.length, mark);
   }
   dispose() {
     if (this.disposed) return;

@@ -132,9 +132,12 @@ export class DedalusTarget implements Target {
       }
     }
     const potential = options.lineage && this.negativeSupport ? this.potentialViolations(exec) : [];
+    const missing = options.lineage && this.negativeSupport ? this.absentGoals(exec, options.explainAbsent ?? [], options.watch) : [];
     const built = options.lineage
-      ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, potential.map((w) => w.atom))
+      ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, [...potential.map((w) => w.atom), ...missing.map((m) => m.atom)])
       : { lineage: newLineageGraph(), absentKeys: [] };
+    const absences = new Map(missing.map((m, i) => [m.goal, built.absentKeys[potential.length + i]]));
+    built.absentKeys.length = potential.length;
     // A potential violation with no way to appear (nothing blocks it: nothing derives it) is no outcome.
     const breakable = built.absentKeys.map((k, i) => ({ k, w: potential[i] })).filter(({ k }) => built.lineage.outDegree(k) > 0);
     const watch = new Map(breakable.map(({ k, w }): [string, unknown] => [k, w]));
@@ -146,8 +149,32 @@ export class DedalusTarget implements Target {
       preconditions,
       realized,
       watch,
+      absences,
       lineage: built.lineage,
     };
+  }
+
+  /**
+   * Of `keys` (goals `rel(a,b)@t`, or keys of watched potential violations), those that do not hold in
+   * this run, as absences to explain.
+   */
+  private absentGoals(exec: Execution, keys: readonly string[], watch?: ReadonlyMap<string, unknown>): { goal: string; atom: NegatedAtom }[] {
+    const out: { goal: string; atom: NegatedAtom }[] = [];
+    for (const goal of keys) {
+      const watched = watch?.get(goal) as Watched | undefined;
+      if (watched) {
+        const { atom, except } = watched;
+        const now = exec.steps[atom.step]?.peek(atom.relation)?.tuples ?? [];
+        if (!now.some((t) => matches(t.values, atom.pattern) && !except.includes(t.label))) out.push({ goal, atom });
+        continue;
+      }
+      const st = parseDedalus(`${goal};`, '(goal)')[0];
+      if (st?.kind !== 'fact' || st.fact.step === undefined) continue;
+      const { relation, values, step } = st.fact;
+      if (exec.steps[step]?.peek(relation)?.get(values)) continue;
+      out.push({ goal, atom: { relation, pattern: values, step } });
+    }
+    return out;
   }
 
   /**
