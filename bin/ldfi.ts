@@ -109,7 +109,7 @@ async function target(files: string[], f: BoundsFlags, seed: string) {
 }
 
 interface RunFlags extends BoundsFlags {
-  strategy: 'ldfi' | 'random' | 'exhaustive';
+  strategy: 'ldfi' | 'random' | 'exhaustive' | 'molly';
   findAll?: boolean;
   maxRuns?: number;
   seed?: string;
@@ -123,7 +123,7 @@ interface RunFlags extends BoundsFlags {
 function searchCommand(cmd: Command): Command {
   return withBounds(cmd)
     .option('--no-negative-support', 'ignore notin subgoals in lineage (faster, but misses violations that faults create)')
-    .addOption(new Option('--strategy <name>', 'ldfi (lineage-driven), random (seeded) or exhaustive').choices(['ldfi', 'random', 'exhaustive']).default('ldfi'))
+    .addOption(new Option('--strategy <name>', "ldfi (lineage-driven), molly (Molly's: each run solved on its own, for comparison), random (seeded) or exhaustive").choices(['ldfi', 'molly', 'random', 'exhaustive']).default('ldfi'))
     .option('--find-all', 'keep searching after the first counterexample')
     .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
     .addOption(new Option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)').argParser(seedText))

@@ -2,6 +2,7 @@ import { isUserError } from '../model/errors.ts';
 import type { Target } from '../model/target.ts';
 import { exhaustiveSearch } from './exhaustive.ts';
 import { ldfiSearch } from './ldfi.ts';
+import { mollySearch } from './molly.ts';
 import { qualifySearchOptions, type RawSearchOptions } from './options.ts';
 import { randomSearch } from './random.ts';
 import { SearchRecorder, type SearchObserver } from './recorder.ts';
@@ -26,6 +27,8 @@ export async function search(target: Target, raw: RawSearchOptions = {}, observe
         return await randomSearch(rec);
       case 'exhaustive':
         return await exhaustiveSearch(rec);
+      case 'molly':
+        return await mollySearch(rec);
     }
   } catch (e) {
     // Bad input found mid-search (a program that diverges only under faults) is still the user's.

@@ -27,6 +27,11 @@ export interface SolverQuery {
    * holds cannot violate the invariant through the outcome: it is not proposed for it.
    */
   readonly stillAbsent?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Faults every proposal includes (Molly's strategy extends a run's own faults); the proposals list
+   * only the faults added to them, and their size counts only those.
+   */
+  readonly required?: FaultSet;
   /** How many hypotheses of the smallest size to return at most. */
   readonly limit: number;
 }
@@ -61,9 +66,11 @@ export class FaultSetSolver {
   }
 
   private async solve(s: SatSession, q: SolverQuery): Promise<SolverAnswer> {
-    const candidates = faultCandidates(q.lineage, q.bounds);
+    const required = new Set((q.required ?? []).map(faultKey));
+    const candidates = canonicalFaults([...faultCandidates(q.lineage, q.bounds), ...(q.required ?? [])]);
     const enc = new LineageEncoding(s, q.lineage, q.bounds, candidates);
-    const vars = [...enc.faultVars.values()];
+    for (const f of q.required ?? []) s.add(enc.faultVars.get(faultKey(f))!.v);
+    const vars = [...enc.faultVars.values()].filter((x) => !required.has(faultKey(x.fault)));
     const none = { hypotheses: [] };
     const attacked = q.outcomes.filter((o) => q.lineage.hasNode(o));
     if (attacked.length === 0 || vars.length === 0) return none;
