@@ -2,3 +2,6 @@
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** How replay lines start unless told otherwise. */
+export const DEFAULT_COMMAND = 'npx ldfi';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_RANDOM_KINDS } from '../injector/random.ts';
 import type { FaultKind } from '../model/faults.ts';
 import type { Strategy } from './result.ts';
+import { DEFAULT_COMMAND } from '../model/shell.ts';
 
 /** Options as a user gives them (all optional). */
 export interface RawSearchOptions {
@@ -31,8 +32,7 @@ export interface SearchOptions {
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
-/** How replay lines start unless told otherwise. */
-export const DEFAULT_COMMAND = 'npx ldfi';
+export { DEFAULT_COMMAND };
 
 export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
   const strategy = raw.strategy ?? 'ldfi';

@@ -1,0 +1,214 @@
+/**
+ * What the `ldfi` commands do, once their options are parsed (bin/ldfi.ts). Loaded only when a
+ * command runs, so that `--help`, `--version` and usage errors start without Z3, the targets or tsx.
+ */
+import type { Command } from 'commander';
+import { UserError } from '../src/model/errors.ts';
+import { validateSchedule } from '../src/injector/faults.ts';
+import { formatFaults, parseFaults } from '../src/injector/text.ts';
+import { formatWhyTree } from '../src/lineage/why.ts';
+import { toDot } from '../src/lineage/dot.ts';
+import { errorText, search, type SearchResult } from '../src/search/index.ts';
+import { formatExplanation } from '../src/report/explain.ts';
+import { formatJsonReport } from '../src/report/json.ts';
+import { formatJUnit } from '../src/report/junit.ts';
+import { formatHtmlReport } from '../src/report/html.ts';
+import { spaceTimeListing } from '../src/report/spacetime.ts';
+import { formatSearchResult } from '../src/report/text.ts';
+import { checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
+import type { Target } from '../src/model/target.ts';
+import { terminalProgress } from '../src/report/progress.ts';
+import { randomBytes } from 'node:crypto';
+import { openTarget } from '../src/targets/index.ts';
+import { SimTarget } from '../src/targets/sim/target.ts';
+import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
+import { COMMAND, EXIT, MAX_DEDALUS_EOT, MAX_SIM_EOT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
+
+export { errorText };
+
+/** The seed is decided once, here: given, or drawn and then printed with every result. */
+function qualifySeed(f: { seed?: string }): string {
+  return f.seed ?? String(randomBytes(4).readUInt32BE(0));
+}
+
+async function target(files: string[], f: BoundsFlags, seed: string) {
+  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed, includeDirs: f.include });
+  for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
+  const maxEot = t.kind === 'dedalus' ? MAX_DEDALUS_EOT : MAX_SIM_EOT;
+  if (t.bounds.eot > maxEot) {
+    const unit = t.kind === 'dedalus' ? 'steps' : 'virtual ms';
+    throw new UserError('BAD_OPTION', `--eot ${t.bounds.eot} is beyond the maximum of ${maxEot.toLocaleString('en-US')} ${unit}`);
+  }
+  // Molly's model: omissions only at send times < EFF, so EFF = EOT already allows every omission.
+  if (t.bounds.eff > t.bounds.eot) {
+    const eff = f.eff === undefined ? `the default EFF ${t.bounds.eff}` : `--eff ${t.bounds.eff}`;
+    throw new UserError('BAD_OPTION', `${eff} is beyond --eot ${t.bounds.eot}; EFF is at most EOT (give --eff ${t.bounds.eot} or less)`);
+  }
+  if (t.bounds.crashes > t.bounds.nodes.length) {
+    throw new UserError('BAD_OPTION', `--crashes ${t.bounds.crashes} is more than the ${t.bounds.nodes.length} nodes (${t.bounds.nodes.join(', ')})`);
+  }
+  return t;
+}
+
+async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promise<SearchResult> {
+  for (const [option, path] of [['--json', flags.json], ['--junit', flags.junit], ['--html', flags.html]] as const) {
+    if (path) checkOutputPath(option, path);
+  }
+  const seed = qualifySeed(flags);
+  const t = await target(files, flags, seed);
+  checkFaultKinds(flags, t, cmd);
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nldfi: interrupted; finishing the current run and writing what was found (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = terminalProgress();
+  const observer = { ...progress.observer, onStart: (partial: (error: string) => SearchResult) => (inFlight = { partial, flags }) };
+  try {
+    const result = await search(t, {
+      strategy: flags.strategy,
+      seed,
+      maxRuns: flags.maxRuns,
+      findAll: flags.findAll,
+      randomKinds: flags.faultKinds,
+      signal: controller.signal,
+      command: COMMAND,
+    }, observer);
+    inFlight = undefined;
+    progress.stop();
+    writeReports(result, flags);
+    if (result.status === 'internal-error') process.stderr.write(`ldfi: internal error: ${result.error}\n`);
+    return result;
+  } finally {
+    inFlight = undefined;
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** --fault-kinds steers the random strategy, and only towards faults the target can apply. */
+function checkFaultKinds(flags: RunFlags, t: Target, cmd: Command): void {
+  if (cmd.getOptionValueSource('faultKinds') !== 'cli') return;
+  if (flags.strategy !== 'random') throw new UserError('BAD_OPTION', '--fault-kinds chooses what --strategy random draws; LDFI searches omissions and crashes');
+  const unsupported = flags.faultKinds.filter((k) => !t.supportedFaults.includes(k));
+  if (unsupported.length) {
+    throw new UserError('BAD_OPTION', `--fault-kinds: a ${t.kind} target cannot apply ${unsupported.join(', ')} (it supports ${t.supportedFaults.join(', ')})`);
+  }
+}
+
+function exitFor(r: SearchResult): number {
+  if (r.status === 'internal-error') return EXIT.internal;
+  return r.counterexamples.length > 0 ? EXIT.counterexample : EXIT.ok;
+}
+
+/** Reports the user asked for, written atomically; the same three files whatever ended the search. */
+function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>): void {
+  if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
+  if (flags.junit) writeFileAtomic(flags.junit, formatJUnit(result));
+  if (flags.html) writeFileAtomic(flags.html, formatHtmlReport(result));
+}
+
+/**
+ * Re-runs the run a trace file describes (files, bounds, seed, faults), checks that it is the same
+ * run byte for byte, and checks the invariant like any replay. Exit 1 if the run differs or violates.
+ */
+async function replayFromTrace(path: string): Promise<number> {
+  const stored = readTraceFile(path);
+  const t = await target([...stored.target.files], { ...stored.bounds, nodes: [...stored.bounds.nodes] }, stored.seed);
+  if (!(t instanceof SimTarget)) throw new UserError('BAD_OPTION', `${path}: not a sim trace`);
+  if (t.contentHash !== stored.target.contentHash) {
+    process.stderr.write(`ldfi: warning: ${stored.target.files.join(' ')} changed since the trace was written\n`);
+  }
+  const faults = validateSchedule(stored.faults, t.bounds, t.supportedFaults);
+  const again = traceFile(t, faults);
+  const r = t.run(faults, { lineage: false });
+  const same = again.hash === stored.hash;
+  const lines = [
+    same
+      ? `✓ replayed identically: trace ${again.hash} (${again.events.length} events, ${again.audit.length} audit entries)`
+      : `✗ the replay differs from the trace: ${stored.hash} then, ${again.hash} now`,
+    r.violations.length || r.error ? `✗ invariant violated under: ${formatFaults(faults)}` : `✓ invariant holds under: ${formatFaults(faults)}`,
+    ...r.violations.map((v) => `  violated: ${v.message}`),
+    ...(r.error ? [`  error:    ${r.error}`] : []),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return same && !r.violations.length && !r.error ? EXIT.ok : EXIT.counterexample;
+}
+
+/**
+ * The search under way, for the last-resort handler: something that fails outside the search's own
+ * promise chain (a Z3 worker, a timer, a WASM trap) still ends with exit 3 and the partial reports.
+ */
+let inFlight: { partial: (error: string) => SearchResult; flags: RunFlags } | undefined;
+
+/** Writes what the search under way found, marked internal-error (the CLI then exits 3). */
+export function reportPartial(message: string): void {
+  const search = inFlight;
+  inFlight = undefined;
+  if (!search) return;
+  try {
+    const partial = search.partial(message);
+    writeReports(partial, search.flags);
+    process.stdout.write(formatSearchResult(partial, { command: COMMAND }) + '\n');
+  } catch (again) {
+    process.stderr.write(`ldfi: the partial report could not be written either: ${errorText(again)}\n`);
+  }
+}
+
+export async function runAction(files: string[], flags: RunFlags, cmd: Command): Promise<void> {
+  const r = await runSearch(files, flags, cmd);
+  process.stdout.write(formatSearchResult(r, { command: COMMAND }) + '\n');
+  setExit(exitFor(r));
+}
+
+export async function explainAction(files: string[], flags: RunFlags, cmd: Command): Promise<void> {
+  const r = await runSearch(files, flags, cmd);
+  process.stdout.write(formatSearchResult(r, { command: COMMAND, explaining: true }) + '\n\n' + formatExplanation(r) + '\n');
+  setExit(exitFor(r));
+}
+
+export async function replayAction(files: string[], flags: BoundsFlags & { faults: string; seed: string; trace?: string; fromTrace?: string }): Promise<void> {
+  if (flags.fromTrace) {
+    setExit(await replayFromTrace(flags.fromTrace));
+    return;
+  }
+  if (files.length === 0) throw new UserError('BAD_OPTION', 'replay needs program files (or --from-trace FILE)');
+  if (flags.trace) checkOutputPath('--trace', flags.trace);
+  const t = await target(files, flags, flags.seed);
+  const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
+  const r = await t.run(faults, { lineage: false });
+  if (flags.trace) {
+    if (!(t instanceof SimTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols (a Dedalus run is its schedule)');
+    const trace = traceFile(t, faults);
+    writeFileAtomic(flags.trace, JSON.stringify(trace, null, 1) + '\n');
+    process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
+  }
+  const lines = [
+    r.violations.length || r.error
+      ? `✗ invariant violated under: ${formatFaults(faults)}`
+      : r.unknown?.length
+        ? `? invariant could not be fully checked under: ${formatFaults(faults)}`
+        : `✓ invariant holds under: ${formatFaults(faults)}`,
+    `  ${files.join(' ')} — EOT ${t.bounds.eot}, EFF ${t.bounds.eff}, crashes ${t.bounds.crashes}, nodes ${t.bounds.nodes.join(',')}`,
+    ...r.violations.map((v) => `  violated: ${v.message}`),
+    ...(r.error ? [`  error:    ${r.error}`] : []),
+    ...(r.unknown ?? []).map((u) => `  unknown:  ${u}`),
+    '  run:',
+    ...spaceTimeListing(r.messages, faults, '    '),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  setExit(r.violations.length || r.error ? EXIT.counterexample : EXIT.ok);
+}
+
+export async function whyAction(files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; depth: number }): Promise<void> {
+  if (flags.dot) checkOutputPath('--dot', flags.dot);
+  const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
+  const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
+  if (!t.why) throw new UserError('BAD_OPTION', `why is not available for ${t.kind} targets`);
+  const w = t.why(flags.tuple, faults);
+  const head = w.holds ? '' : `${flags.tuple} does not hold in this run (faults: ${formatFaults(faults)}).\n`;
+  process.stdout.write(head + formatWhyTree(w.lineage, w.root, { maxDepth: flags.depth }) + '\n');
+  if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));
+}

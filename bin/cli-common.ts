@@ -1,0 +1,45 @@
+/** What bin/ldfi.ts (options) and bin/actions.ts (command bodies) share: exit codes, limits, flags. */
+import type { FaultKind } from '../src/model/faults.ts';
+import { DEFAULT_COMMAND } from '../src/model/shell.ts';
+
+export const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3 } as const;
+/** The largest end of time accepted: Dedalus in steps, sim in virtual ms (docs/bounds in README). */
+export const MAX_DEDALUS_EOT = 1000;
+export const MAX_SIM_EOT = 10_000_000;
+// LDFI_COMMAND lets tests print replay lines they can run directly (`node bin/ldfi.js`).
+export const COMMAND = process.env.LDFI_COMMAND ?? DEFAULT_COMMAND;
+
+export interface BoundsFlags {
+  eot?: number;
+  eff?: number;
+  crashes?: number;
+  seed?: string;
+  nodes?: string[];
+  negativeSupport?: boolean;
+  include?: string[];
+}
+
+export interface RunFlags extends BoundsFlags {
+  strategy: 'ldfi' | 'random' | 'exhaustive' | 'molly';
+  findAll?: boolean;
+  maxRuns?: number;
+  seed?: string;
+  json?: string;
+  junit?: string;
+  html?: string;
+  timings: boolean;
+  faultKinds: FaultKind[];
+}
+
+/** Exit 1 means a counterexample and nothing else: set only where one was found. */
+let counterexampleExit = false;
+
+export function exitIsCounterexample(): boolean {
+  return counterexampleExit;
+}
+
+export function setExit(code: number): void {
+  counterexampleExit = code === EXIT.counterexample;
+  process.exitCode = code;
+}
+
