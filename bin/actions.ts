@@ -21,6 +21,7 @@ import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { openTarget } from '../src/targets/index.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
+import { DedalusTarget } from '../src/targets/dedalus/target.ts';
 import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
 import { COMMAND, EXIT, MAX_DEDALUS_EOT, MAX_SIM_EOT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
@@ -34,6 +35,10 @@ function qualifySeed(f: { seed?: string }): string {
 async function target(files: string[], f: BoundsFlags, seed: string) {
   const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed, includeDirs: f.include });
   for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
+  if (t instanceof DedalusTarget && t.inferredNodes) {
+    const list = t.inferredNodes.map((n) => `${n.node} ${n.reason}`).join('; ');
+    process.stderr.write(`ldfi: nodes ${t.bounds.nodes.join(',')} (inferred; choose with --nodes): ${list}\n`);
+  }
   const maxEot = t.kind === 'dedalus' ? MAX_DEDALUS_EOT : MAX_SIM_EOT;
   if (t.bounds.eot > maxEot) {
     const unit = t.kind === 'dedalus' ? 'steps' : 'virtual ms';

@@ -116,7 +116,7 @@ describe('warnings', () => {
     const r = ldfi(['replay', file, '--nodes', 'a,zz']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`ldfi: warning: ${file}:2:1: 1 fact after EOT 3 (e.g. @9) never holds in this run`);
-    expect(r.stderr).toContain('ldfi: warning: --nodes zz: not named as a location anywhere in the program');
+    expect(r.stderr).toContain('ldfi: warning: --nodes zz: not named anywhere in the program');
   });
 });
 

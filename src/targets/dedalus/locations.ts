@@ -1,55 +1,120 @@
-import type { Atom, Term } from './ast.ts';
-import type { CompiledProgram } from './compile.ts';
+import type { SourcePos } from '../../model/errors.ts';
+import type { Atom, Rule, Term, Value } from './ast.ts';
+import { BUILTIN_CRASH, type CompiledProgram } from './compile.ts';
 
-const INVARIANT = new Set(['pre', 'post']);
+/** A member of the default node set and why it is one (shown to the user). */
+export interface InferredNode {
+  readonly node: string;
+  /** e.g. `sends log at p.ded:12`, `receives ack at p.ded:14`, `is named by crash(…) at p.ded:20`. */
+  readonly reason: string;
+}
 
 /**
- * The default node set: every location named in the program. A column holds locations if it is where
- * something happens — the first column of a relation given by facts, sent (@async) or carried
- * (@next), or of a rule's first body atom (where the rule runs) — or if a rule moves a variable
- * between it and a location column (so `node(a, b)` with `log(B, M)@async :- …, node(A, B)` makes b
- * a node even if nothing reaches it without faults). A helper relation keyed by something else
- * (`disagree(X) :- decision(_, X, _), …`) is not a location. Constants of pre/post atoms are left out:
- * their first column often names a role, as in `pre("decide", X)`.
+ * The default node set. A node is a location that sends or receives a message, or that a crash atom
+ * names (Molly's model: what faults act on). Which constants can reach a sender or a destination is
+ * a static value flow over the program: constants enter a relation's columns through facts and rule
+ * heads, and a rule carries into a head column only values that every positive body occurrence of
+ * its variable admits. So a payload or a sentinel (`"none"`) that never reaches a location that
+ * sends or receives is not a node, and a node that only faults make busy (a failover backup) is one.
+ * Every constant is a candidate, whatever column it sits in.
  */
-export function inferNodes(cp: CompiledProgram): string[] {
-  const typed = new Set<string>();
-  for (const f of cp.program.facts) typed.add(`${f.relation}/0`);
-  for (const r of cp.program.rules) {
-    if (r.head.time) typed.add(`${r.head.relation}/0`);
-    const first = r.body.find((b) => b.kind === 'atom' && !b.negated);
-    if (first?.kind === 'atom') typed.add(`${first.atom.relation}/0`);
+export function inferNodes(cp: CompiledProgram): InferredNode[] {
+  const flow = valueFlow(cp.program.rules, cp.program.facts);
+  const found = new Map<string, string>();
+  const add = (values: Iterable<Value>, reason: string) => {
+    for (const v of values) if (typeof v === 'string' && !found.has(v)) found.set(v, reason);
+  };
+  for (const rule of cp.program.rules) {
+    if (rule.head.time?.kind !== 'async') continue;
+    const where = at(rule.pos);
+    const first = rule.body.find((b) => b.kind === 'atom' && !b.negated);
+    if (first?.kind === 'atom' && first.atom.args[0]) add(flow.valuesOf(rule, first.atom.args[0]), `sends ${rule.head.relation} at ${where}`);
+    const dest = rule.head.args[0];
+    if (dest) add(flow.valuesOf(rule, dest), `receives ${rule.head.relation} at ${where}`);
   }
-  const atomsOf = (r: CompiledProgram['program']['rules'][number]): Atom[] => [
-    r.head,
-    ...r.body.flatMap((b) => (b.kind === 'atom' ? [b.atom] : [])),
-  ];
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const rule of cp.program.rules) {
-      const atoms = atomsOf(rule);
-      const locVars = new Set<string>();
-      for (const a of atoms) a.args.forEach((t, i) => t.kind === 'var' && typed.has(`${a.relation}/${i}`) && locVars.add(t.name));
-      for (const a of atoms) {
-        a.args.forEach((t, i) => {
-          const key = `${a.relation}/${i}`;
-          if (t.kind === 'var' && locVars.has(t.name) && !typed.has(key)) {
-            typed.add(key);
-            changed = true;
-          }
-        });
-      }
+  for (const rule of cp.program.rules) {
+    for (const a of atomsOf(rule)) {
+      const crashed = a.relation === BUILTIN_CRASH ? a.args[1] : undefined;
+      if (crashed?.kind === 'const') add([crashed.value], `is named by ${BUILTIN_CRASH}(…) at ${at(a.pos)}`);
     }
   }
-  const nodes = new Set<string>();
-  const take = (relation: string, args: readonly (Term | string | number)[]) => {
-    if (INVARIANT.has(relation)) return;
-    args.forEach((t, i) => {
-      const v = typeof t === 'object' ? (t.kind === 'const' ? t.value : undefined) : t;
-      if (typeof v === 'string' && typed.has(`${relation}/${i}`)) nodes.add(v);
-    });
+  return [...found].map(([node, reason]) => ({ node, reason })).sort((x, y) => (x.node < y.node ? -1 : x.node > y.node ? 1 : 0));
+}
+
+/**
+ * The locations where a relation's rules run that are not nodes: an invariant (`pre`, `post`) that
+ * runs only there is never evaluated, and would pass vacuously.
+ */
+export function invariantOutsideNodes(cp: CompiledProgram, nodes: readonly string[]): { relation: string; location: string; pos: SourcePos } | undefined {
+  const flow = valueFlow(cp.program.rules, cp.program.facts);
+  const isNode = new Set(nodes);
+  for (const relation of ['pre', 'post']) {
+    const rules = cp.program.rules.filter((r) => r.head.relation === relation);
+    if (rules.length === 0) continue;
+    let somewhere = false;
+    let outside: { relation: string; location: string; pos: SourcePos } | undefined;
+    for (const rule of rules) {
+      const first = rule.body.find((b) => b.kind === 'atom' && !b.negated);
+      const loc = first?.kind === 'atom' ? first.atom.args[0] : undefined;
+      if (!loc || loc.kind === 'wild') return undefined; // runs anywhere
+      const values = [...flow.valuesOf(rule, loc)];
+      if (values.some((v) => typeof v === 'string' && isNode.has(v))) somewhere = true;
+      else if (values.length && !outside) outside = { relation, location: String(values[0]), pos: rule.pos };
+    }
+    if (!somewhere && outside) return outside;
+  }
+  return undefined;
+}
+
+function at(pos: SourcePos): string {
+  return `${pos.file}:${pos.line}`;
+}
+
+function atomsOf(r: Rule): Atom[] {
+  return [r.head, ...r.body.flatMap((b) => (b.kind === 'atom' ? [b.atom] : []))];
+}
+
+/** Which constants each column of each relation can hold: facts and rule heads, to a fixpoint. */
+function valueFlow(rules: readonly Rule[], facts: CompiledProgram['program']['facts']) {
+  const columns = new Map<string, Set<Value>>();
+  const column = (relation: string, i: number) => {
+    const key = `${relation}/${i}`;
+    let s = columns.get(key);
+    if (!s) columns.set(key, (s = new Set()));
+    return s;
   };
-  for (const f of cp.program.facts) take(f.relation, f.values);
-  for (const rule of cp.program.rules) for (const a of atomsOf(rule)) take(a.relation, a.args);
-  return [...nodes].sort();
+  for (const f of facts) f.values.forEach((v, i) => column(f.relation, i).add(v));
+  /** The values a variable can take in a rule: those every positive body occurrence admits. */
+  const variable = (rule: Rule, name: string): Set<Value> | undefined => {
+    let acc: Set<Value> | undefined;
+    for (const b of rule.body) {
+      if (b.kind !== 'atom' || b.negated || b.atom.relation === BUILTIN_CRASH) continue;
+      b.atom.args.forEach((t, i) => {
+        if (t.kind !== 'var' || t.name !== name) return;
+        const here = column(b.atom.relation, i);
+        acc = acc ? new Set([...acc].filter((v) => here.has(v))) : new Set(here);
+      });
+    }
+    return acc;
+  };
+  const valuesOf = (rule: Rule, t: Term): Set<Value> => {
+    if (t.kind === 'const') return new Set([t.value]);
+    if (t.kind === 'var') return variable(rule, t.name) ?? new Set();
+    return new Set(); // arithmetic and aggregates make numbers, never locations
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const rule of rules) {
+      rule.head.args.forEach((t, i) => {
+        const into = column(rule.head.relation, i);
+        for (const v of valuesOf(rule, t)) {
+          if (!into.has(v)) {
+            into.add(v);
+            changed = true;
+          }
+        }
+      });
+    }
+  }
+  return { valuesOf };
 }

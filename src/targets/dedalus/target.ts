@@ -12,7 +12,7 @@ import { loadProgram } from './loader.ts';
 import { parseDedalus } from './parser.ts';
 import { absentVertexKey, buildLineage } from './provenance.ts';
 import { blockedWays } from './absence.ts';
-import { inferNodes } from './locations.ts';
+import { inferNodes, invariantOutsideNodes, type InferredNode } from './locations.ts';
 import type { Value } from './ast.ts';
 import type { NegatedAtom } from './relation.ts';
 import type { Tuple } from './relation.ts';
@@ -40,6 +40,8 @@ export class DedalusTarget implements Target {
   private readonly negativeSupport: boolean;
   /** Things worth telling the user that do not stop the run. */
   readonly warnings: string[] = [];
+  /** The default node set and the reason for each member; undefined when --nodes chose the nodes. */
+  readonly inferredNodes?: readonly InferredNode[];
   /** Include folders, so that a replay line finds the same files. */
   readonly replayOptions: readonly string[];
   get tracksAbsence(): boolean {
@@ -60,9 +62,10 @@ export class DedalusTarget implements Target {
     const hash = createHash('sha256');
     for (const [path, text] of sources) hash.update(path.length + ':' + text.length + ':').update(text);
     this.contentHash = hash.digest('hex').slice(0, 16);
-    const named = inferNodes(this.compiled);
-    const nodes = opts.nodes ? [...new Set(opts.nodes)] : named;
-    const unnamed = nodes.filter((n) => !named.includes(n));
+    this.inferredNodes = opts.nodes ? undefined : inferNodes(this.compiled);
+    const nodes = opts.nodes ? [...new Set(opts.nodes)] : this.inferredNodes!.map((n) => n.node);
+    const mentioned = constantsOf(this.compiled);
+    const unnamed = nodes.filter((n) => !mentioned.has(n));
     const late = this.compiled.program.facts.filter((f) => f.step !== undefined && f.step > opts.eot);
     if (late.length) {
       const f = late[0];
@@ -70,10 +73,19 @@ export class DedalusTarget implements Target {
     }
     if (opts.nodes && unnamed.length) {
       // Allowed (a node may only ever receive), but usually a typo.
-      this.warnings.push(`--nodes ${unnamed.join(', ')}: not named as a location anywhere in the program`);
+      this.warnings.push(`--nodes ${unnamed.join(', ')}: not named anywhere in the program`);
     }
     if (nodes.length === 0) {
-      throw new UserError('BAD_PROGRAM', `${files.join(', ')}: the program names no location (no fact has a first column); give the nodes with --nodes a,b,c`);
+      throw new UserError('BAD_PROGRAM', `${files.join(', ')}: no location sends, receives or crashes (no @async rule reaches a constant); give the nodes with --nodes a,b,c`);
+    }
+    const unevaluated = invariantOutsideNodes(this.compiled, nodes);
+    if (unevaluated) {
+      throw new UserError(
+        'BAD_PROGRAM',
+        `the invariant's ${unevaluated.relation} runs only at ${unevaluated.location}, which is not a node (${nodes.join(', ')}): no run would ever evaluate it; ` +
+          `make it run at a node, or add ${unevaluated.location} with --nodes`,
+        unevaluated.pos,
+      );
     }
     this.bounds = { eot: opts.eot, eff: opts.eff, crashes: opts.crashes, nodes };
     this.negativeSupport = opts.negativeSupport;
@@ -195,6 +207,18 @@ export class DedalusTarget implements Target {
     }
     return [...seen.values()];
   }
+}
+
+/** Every string constant of the program (to tell a mistyped --nodes entry). */
+function constantsOf(cp: CompiledProgram): Set<string> {
+  const out = new Set<string>();
+  for (const f of cp.program.facts) for (const v of f.values) if (typeof v === 'string') out.add(v);
+  for (const r of cp.program.rules) {
+    for (const a of [r.head, ...r.body.flatMap((b) => (b.kind === 'atom' ? [b.atom] : []))]) {
+      for (const t of a.args) if (t.kind === 'const' && typeof t.value === 'string') out.add(t.value);
+    }
+  }
+  return out;
 }
 
 /** A potential violation: `pre` tuples matching `atom` other than those listed (labels) in `except`. */

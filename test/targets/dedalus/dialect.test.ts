@@ -42,7 +42,7 @@ describe("Molly's dialect", () => {
   });
 
   const INV = 'pre(N) :- node(N); post(N) :- node(N);';
-  const PROTOCOL = 'node(a)@1; node(N)@next :- node(N);';
+  const PROTOCOL = 'node(a)@1; node(N)@next :- node(N); hello(b)@async :- node(a);';
 
   function layout(): string {
     const w = writePrograms({ 'main.ded': 'include "sub/protocol.ded";', 'invariants.ded': INV });
@@ -70,7 +70,7 @@ describe("Molly's dialect", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/protocol\.ded:1:1: cannot include "common\.ded": no such file \(looked for .*sub[\\/]common\.ded, .*common\.ded; add a folder with -I DIR\)/);
     const found = ldfi(['run', join(dir, 'main.ded'), '--eot', '2', '--eff', '1', '-I', join(dir, 'lib')]);
-    expect(found.stderr).toBe('');
+    expect(found.stderr).toMatch(/^ldfi: nodes a,b \(inferred; choose with --nodes\): a sends hello at .*protocol\.ded:1; b receives hello at .*protocol\.ded:1\n$/);
     expect(found.code).toBe(0);
     const badDir = ldfi(['run', join(dir, 'main.ded'), '-I', join(dir, 'nope')]);
     expect(badDir.code).toBe(2);

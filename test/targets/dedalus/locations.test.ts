@@ -2,18 +2,28 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileProgram } from '../../../src/targets/dedalus/compile.ts';
 import { loadProgram } from '../../../src/targets/dedalus/loader.ts';
 import { inferNodes } from '../../../src/targets/dedalus/locations.ts';
+import { DedalusTarget } from '../../../src/targets/dedalus/target.ts';
+import { isUserError } from '../../../src/model/errors.ts';
 import { writePrograms } from '../../helpers/programs.ts';
 
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
-function nodesOf(text: string): string[] {
+function write(text: string): string {
   const { paths, cleanup } = writePrograms({ 'p.ded': text });
   cleanups.push(cleanup);
-  return inferNodes(compileProgram(loadProgram([paths['p.ded']]).program));
+  return paths['p.ded'];
 }
 
-describe('the default node set', () => {
+function inferred(text: string) {
+  return inferNodes(compileProgram(loadProgram([write(text)]).program));
+}
+
+function nodesOf(text: string): string[] {
+  return inferred(text).map((n) => n.node);
+}
+
+describe('the default node set: locations that send, receive or crash', () => {
   it('includes a node that only faults would make busy (a failover backup)', () => {
     expect(
       nodesOf(`
@@ -28,15 +38,50 @@ describe('the default node set', () => {
   it('leaves out payloads, helper relations keyed by them, and roles in pre/post', () => {
     expect(
       nodesOf(`
-        decision(a, tx1, commit)@1; decision(b, tx1, commit)@1;
+        decision(a, tx1, commit)@1; decision(b, tx1, commit)@1; peer(a, b)@1;
         decision(N, X, D)@next :- decision(N, X, D);
+        told(P, X, D)@async :- decision(N, X, D), peer(N, P);
         disagree(X) :- decision(_, X, V1), decision(_, X, V2), V1 != V2;
         pre("decide", X) :- decision(_, X, _);
         post("decide", X) :- decision(_, X, _), notin disagree(X);`),
     ).toEqual(['a', 'b']);
   });
 
-  it('keeps a node whose only fact is an invariant fact elsewhere', () => {
-    expect(nodesOf(`p(a, 1)@1; p(X, Y)@next :- p(X, Y); pre(a, 1)@3; post(X, Y) :- p(X, Y);`)).toEqual(['a']);
+  it('leaves out a sentinel that a relation carries but no message reaches ("none")', () => {
+    const nodes = inferred(`
+      leader(n1, "none")@1; leader(n2, "none")@1; member(n1, n2)@1; member(n2, n1)@1;
+      leader(N, L)@next :- leader(N, L);
+      member(N, M)@next :- member(N, M);
+      vote(M, N)@async :- leader(N, "none"), member(N, M);
+      elected(N, M) :- vote(N, M);
+      pre(N) :- elected(N, _); post(N) :- elected(N, _);`);
+    expect(nodes.map((n) => n.node)).toEqual(['n1', 'n2']);
+    // The reason names what the node does and where.
+    expect(nodes[0].reason).toMatch(/^(sends|receives) vote at .*p\.ded:5$/);
+  });
+
+  it('names a node that a crash atom names', () => {
+    expect(nodesOf(`hb(a, b)@1; ping(B)@async :- hb(A, B); pre(X) :- ping(X), notin crash(_, c, _); post(X) :- ping(X);`)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('an invariant that no run evaluates', () => {
+  it('is an error naming the relation and the location, not a ✓', () => {
+    const file = write(`
+      link(a, b)@1; link(X, Y)@next :- link(X, Y);
+      msg(Y, 1)@async :- link(X, Y);
+      audit(auditor, 1)@1;
+      pre(X) :- audit(auditor, X);
+      post(X) :- audit(auditor, X), msg(_, X);`);
+    let error: unknown;
+    try {
+      new DedalusTarget([file], { eot: 3, eff: 2, crashes: 0, negativeSupport: true });
+    } catch (e) {
+      error = e;
+    }
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/p\.ded:5:\d+: the invariant's pre runs only at auditor, which is not a node \(a, b\)/);
+    // Naming it a node makes the invariant run.
+    expect(() => new DedalusTarget([file], { eot: 3, eff: 2, crashes: 0, nodes: ['a', 'b', 'auditor'], negativeSupport: true })).not.toThrow();
   });
 });
