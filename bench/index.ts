@@ -15,6 +15,7 @@ import { SimTarget } from '../src/targets/sim/target.ts';
 import type { Target } from '../src/model/target.ts';
 import { dedalusExamples } from '../examples/dedalus/catalog.ts';
 import { fmtMs, median, table } from './stats.ts';
+import { scalingTable, solverMemory, startUp } from './scale.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SEEDS = QUICK ? 5 : 20;
@@ -37,11 +38,14 @@ function randomCell(r: { median: number; capped: number; seeds: number }): strin
 
 async function dedalusTable(): Promise<void> {
   const rows: string[][] = [];
+  let catalogMs = 0;
   for (const ex of dedalusExamples) {
     const open = async () => new DedalusTarget(ex.files, { eot: ex.eot, eff: ex.eff, crashes: ex.crashes, nodes: ex.nodes, negativeSupport: true });
     const t0 = performance.now();
     const ldfi = await search(await open(), { strategy: 'ldfi' });
     const ms = performance.now() - t0;
+    catalogMs += ms;
+    const molly = await search(await open(), { strategy: 'molly', maxRuns: RANDOM_CAP });
     const buggy = ldfi.status === 'counterexample';
     const found = buggy ? ldfi.counterexamples[0].foundAtRun : ldfi.runs.length;
     const random = buggy ? await randomRunsToCounterexample(open) : undefined;
@@ -50,14 +54,16 @@ async function dedalusTable(): Promise<void> {
       `${ex.eot}/${ex.eff}/${ex.crashes}`,
       ldfi.status,
       String(found),
+      `${molly.status === 'counterexample' ? molly.counterexamples[0].foundAtRun : molly.runs.length}${molly.status === ldfi.status ? '' : ` (${molly.status})`}`,
       fmtMs(ms),
       random ? randomCell(random) : '—',
       random ? `${(random.median / found).toFixed(1)}×` : '—',
       formatBig(faultSpaceSize((await open()).bounds)),
     ]);
   }
-  console.log(`\nDedalus examples: LDFI vs random (median of ${SEEDS} seeds, capped at ${RANDOM_CAP} runs)\n`);
-  console.log(table(['example', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'random runs', 'ratio', 'fault space'], rows));
+  console.log(`\nDedalus examples: LDFI vs Molly's strategy vs random (median of ${SEEDS} seeds, capped at ${RANDOM_CAP} runs); runs to the first counterexample or to the verdict\n`);
+  console.log(table(['example', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'molly runs', 'LDFI time', 'random runs', 'ratio', 'fault space'], rows));
+  console.log(`\nThe whole catalog with LDFI (${dedalusExamples.length} rows, one process): ${fmtMs(catalogMs)}`);
 }
 
 async function retryBroadcastAt25(): Promise<void> {
@@ -136,8 +142,12 @@ try {
   singleExecution();
   await simulatorSpeed();
   await retryBroadcastAt25();
+  startUp(QUICK ? 3 : 10);
+  await scalingTable();
+  await solverMemory(QUICK ? 1000 : 10_000);
   await dedalusTable();
   await simTable();
+  console.log(`\nPeak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   await z3.close();
 }

@@ -15,8 +15,8 @@ export class FaultView {
     if (from === to) return true;
     return !this.omitted.has(`${from}\u0000${to}\u0000${sendTime}`) && (this.crashTime.get(from) ?? Infinity) > sendTime;
   }
-  crashed(node: string, time: number): boolean {
-    return this.crashTime.get(node) === time;
+  crashed(node: string, time?: number): boolean {
+    return time === undefined ? this.crashTime.has(node) : this.crashTime.get(node) === time;
   }
   noCrash(node?: string, time?: number, until?: number): boolean {
     for (const [n, t] of this.crashTime) {

@@ -16,7 +16,8 @@ import type { DirectedGraph as DirectedGraphType } from 'graphology';
  *   Holds while any of its blockers holds (OR).
  * - no-crash: holds while no crash matches (node and time; undefined matches any; with `until`, only
  *   crashes at or before that time count: the node is still up then).
- * - crash: a crash fact; holds only if the run has that crash.
+ * - crash: a crash fact; holds only if the run has that crash (without `time`: a crash of the node at any
+ *   time, for a rule that reads `crash(_, n, _)`).
  * - lost: holds while the message from→to sent at `sendTime` is NOT delivered (a blocker that a fault
  *   put there: healing it makes an absent tuple appear).
  */
@@ -27,7 +28,7 @@ export type LineageVertex =
   | { kind: 'absent'; label: string; time: number }
   | { kind: 'blocked'; label: string }
   | { kind: 'no-crash'; label: string; node?: string; time?: number; until?: number }
-  | { kind: 'crash'; label: string; node: string; time: number }
+  | { kind: 'crash'; label: string; node: string; time?: number }
   | { kind: 'lost'; label: string; from: string; to: string; sendTime: number };
 
 export type LineageGraph = DirectedGraphType<LineageVertex>;
@@ -50,8 +51,8 @@ export function lostKey(from: string, to: string, sendTime: number): string {
   return `lost:${from}→${to}@${sendTime}`;
 }
 
-export function crashFactKey(node: string, time: number): string {
-  return `crashed:${node}@${time}`;
+export function crashFactKey(node: string, time?: number): string {
+  return `crashed:${node}@${time ?? '*'}`;
 }
 
 /** Adds a vertex once; later additions of the same key are ignored (the attributes are identical). */

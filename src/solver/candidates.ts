@@ -28,7 +28,8 @@ export function faultCandidates(g: LineageGraph, b: Bounds): Fault[] {
         addCrash(v.from, v.sendTime);
         break;
       case 'crash':
-        addCrash(v.node, v.time);
+        // A crash at any time is one of the crash times the node's sends give.
+        if (v.time !== undefined) addCrash(v.node, v.time);
         break;
       case 'no-crash':
         for (const n of v.node === undefined ? b.nodes : [v.node]) addCrash(n, v.time ?? v.until ?? b.eot);

@@ -106,6 +106,7 @@ export class LineageEncoding {
       case 'lost':
         return this.s.not(this.delivered(v.from, v.to, v.sendTime));
       case 'crash': {
+        if (v.time === undefined) return this.s.or((this.crashVarsByNode.get(v.node) ?? []).map((c) => c.v));
         const c = this.faultVars.get(faultKey({ kind: 'crash', node: v.node, time: v.time }));
         return c ? c.v : this.s.constant(false);
       }

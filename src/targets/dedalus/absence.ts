@@ -1,5 +1,5 @@
 import type { Value } from './ast.ts';
-import type { CTerm, CompiledProgram, CompiledRule } from './compile.ts';
+import { BUILTIN_CRASH, type CTerm, type CompiledProgram, type CompiledRule } from './compile.ts';
 import { omissionKey, type Execution } from './evaluator.ts';
 import type { NegatedAtom, StepState, Tuple } from './relation.ts';
 import { arithmetic, compareWith } from './values.ts';
@@ -28,6 +28,8 @@ export interface BlockedWay {
   rule: CompiledRule;
   /** Present tuples keeping the way blocked: a blocked `notin`, or a counted aggregate member. */
   blockers: Tuple[];
+  /** Blockers that are crash facts read as `crash(_, n, _)`: a crash of n at any time blocks alike. */
+  anyTimeCrashes?: ReadonlySet<Tuple>;
   /** Subgoals that must appear for the way to fire; the way stays blocked while any one is absent. */
   missing: NegatedAtom[];
   lostMessage?: { from: string; to: string; sendTime: number };
@@ -77,16 +79,24 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
           const ground = pattern.every((v) => v !== undefined);
           // A present ground subgoal is no way of its own: the join without skipping covers it.
           if (ground && anyMatch(at(atom.step)?.peek(atom.relation)?.tuples ?? [], pattern)) return;
-          ways.push({ rule, blockers, missing: [{ relation: atom.relation, pattern, step: atom.step ?? evalStep }], lostMessage: lost, head });
+          ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [{ relation: atom.relation, pattern, step: atom.step ?? evalStep }], lostMessage: lost, head });
           return;
         }
         // Every subgoal present: the way is blocked by `notin`s or a lost message, or it fired.
-        if (blockers.length > 0 || lost) ways.push({ rule, blockers, missing: [], lostMessage: lost, head });
+        if (blockers.length > 0 || lost) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lost, head });
       });
     }
     pairWays(rule, seeded, evalStep, ways);
   }
   return ways;
+}
+
+/** The blockers that a `notin crash(_, n, _)` of the rule matched (its time column is `_`). */
+function anyTimeCrashBlockers(rule: CompiledRule, blockers: readonly Tuple[]): ReadonlySet<Tuple> | undefined {
+  const crashes = rule.negatives.filter((a) => a.relation === BUILTIN_CRASH);
+  // Only when every crash negation ignores the time: one naming a time is blocked by that crash alone.
+  if (crashes.length === 0 || crashes.some((a) => a.args[2]?.kind !== 'wild')) return undefined;
+  return new Set(blockers.filter((t) => t.relation === BUILTIN_CRASH));
 }
 
 /** Where a rule would run for a (partial) binding; undefined: not known. */

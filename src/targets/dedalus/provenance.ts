@@ -8,7 +8,7 @@ import {
   noCrashKey,
   type LineageGraph,
 } from '../../model/lineage.ts';
-import { BUILTIN_CRASH, type CompiledProgram } from './compile.ts';
+import { BUILTIN_CRASH, type CAtom, type CompiledProgram } from './compile.ts';
 import type { Execution } from './evaluator.ts';
 import { blockedWays } from './absence.ts';
 import type { NegatedAtom, Tuple } from './relation.ts';
@@ -54,7 +54,7 @@ export function buildLineage(
         continue;
       }
       if (d.kind !== 'rule') continue;
-      const bodyKeys = d.body.map(goal);
+      const bodyKeys = d.body.map((t, i) => (readsAnyCrash(d.rule.positives[i]) ? anyCrash(t) : goal(t)));
       const negKeys = opts.negativeSupport ? d.negated.map(absent) : [];
       let msg: string | undefined;
       if (d.message && d.message.from !== d.message.to) {
@@ -113,7 +113,7 @@ export function buildLineage(
     const blocked: { bkey: string; label: string; children: string[] }[] = [];
     for (const way of blockedWays(cp, exec, n)) {
       const children = [
-        ...way.blockers.map(goal),
+        ...way.blockers.map((t) => (way.anyTimeCrashes?.has(t) ? anyCrash(t) : goal(t))),
         ...way.missing.map(absent),
         ...(way.lostMessage ? [lostLeaf(way.lostMessage)] : []),
       ];
@@ -175,6 +175,15 @@ export function buildLineage(
     return key;
   };
 
+  // A rule reading crash(_, n, _) holds for a crash of n at any time: one leaf for all of them, so
+  // that a run excused by one crash time does not leave every other crash time to be tried.
+  const anyCrash = (t: Tuple): string => {
+    const node = String(t.values[1]);
+    const key = crashFactKey(node);
+    ensureVertex(g, key, { kind: 'crash', label: `crash of ${node} (any time)`, node });
+    return key;
+  };
+
   const lostLeaf = (m: { from: string; to: string; sendTime: number }): string => {
     const key = lostKey(m.from, m.to, m.sendTime);
     ensureVertex(g, key, { kind: 'lost', label: `lost ${m.from}→${m.to} @${m.sendTime}`, ...m });
@@ -184,6 +193,10 @@ export function buildLineage(
   for (const r of roots) goal(r);
   const absentKeys = absentRoots.map(absent);
   return { lineage: g, absentKeys };
+}
+
+function readsAnyCrash(atom: CAtom | undefined): boolean {
+  return atom?.relation === BUILTIN_CRASH && atom.args[2]?.kind === 'wild';
 }
 
 /** An absence with no way to appear (or a cycle's stand-in, held by least-fixpoint semantics). */
