@@ -324,4 +324,32 @@ export const dedalusExamples: ExampleCase[] = [
     lesson: 'two lost heartbeats make the timeout suspect a live worker, a violation faults create (omit worker→monitor @1, @2)',
     exhaustiveFeasible: true, // 16 schedules
   },
+  // view-change: Molly's dialect (to every node, notin-only variables, two aggregates, includes).
+  {
+    name: 'view-change eot5 eff4',
+    files: [d('view-change.ded')],
+    eot: 5, eff: 4, crashes: 0,
+    nodes: ['coord', 'n1', 'n2'],
+    expected: 'resilient',
+    lesson: 'an announcement to every node, repeated until a tally of acks says done, outlasts omissions',
+    exhaustiveFeasible: false, // 262,144 schedules
+  },
+  {
+    name: 'view-change eot4 eff4',
+    files: [d('view-change.ded')],
+    eot: 4, eff: 4, crashes: 0,
+    nodes: ['coord', 'n1', 'n2'],
+    expected: 'counterexample',
+    lesson: 'with failures to the end, a member misses every announcement (omit coord→n1 @1, @2, @3)',
+    exhaustiveFeasible: false, // 262,144 schedules
+  },
+  {
+    name: 'view-change eot4 eff1 crashes1',
+    files: [d('view-change.ded')],
+    eot: 4, eff: 1, crashes: 1,
+    nodes: ['coord', 'n1', 'n2'],
+    expected: 'counterexample',
+    lesson: 'a coordinator that crashes before announcing leaves every member without the view',
+    exhaustiveFeasible: true, // 13 schedules
+  },
 ];
