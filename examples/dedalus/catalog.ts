@@ -352,4 +352,75 @@ export const dedalusExamples: ExampleCase[] = [
     lesson: 'a coordinator that crashes before announcing leaves every member without the view',
     exhaustiveFeasible: true, // 13 schedules
   },
+  // replicated-log: five nodes and a membership service (issue 7's size: ~40 rules, EOT 7, EFF 4).
+  {
+    name: 'replicated-log eot7 eff4',
+    files: [d('replicated-log.ded')],
+    eot: 7, eff: 4, crashes: 0,
+    expected: 'resilient',
+    lesson: 'entries are appended to every replica of the view until acked, and committed only under a view held',
+    exhaustiveFeasible: false, // 1.15e18 schedules
+  },
+  {
+    name: 'replicated-log-eager eot7 eff2',
+    files: [d('replicated-log-eager.ded')],
+    eot: 7, eff: 2, crashes: 0,
+    expected: 'counterexample',
+    lesson: 'committing before any view arrives commits on nobody (omit m→l @1)',
+    exhaustiveFeasible: false, // 1,048,576 schedules
+  },
+
+  // token-ring: skip-ahead around four nodes (issue 7: EOT 7).
+  {
+    name: 'token-ring eot7 eff3',
+    files: [d('token-ring.ded')],
+    eot: 7, eff: 3, crashes: 0,
+    expected: 'resilient',
+    lesson: 'a silent successor is skipped, so omissions alone cannot stop the token',
+    exhaustiveFeasible: false, // 16,777,216 schedules
+  },
+  {
+    name: 'token-ring eot7 eff3 crashes1',
+    files: [d('token-ring.ded')],
+    eot: 7, eff: 3, crashes: 1,
+    expected: 'counterexample',
+    lesson: 'an ack means I hold it, not I passed it on: omit n2→n3 @2; crash n2 @3',
+    exhaustiveFeasible: false, // 361,758,720 schedules
+  },
+
+  // relay-ack-broadcast: every holder relays until acknowledged (issue 7: 3 nodes, EOT 6, EFF 3, 1 crash).
+  {
+    name: 'relay-ack-broadcast eot6 eff3 crashes1',
+    files: [d('relay-ack-broadcast.ded')],
+    eot: 6, eff: 3, crashes: 1,
+    expected: 'resilient',
+    lesson: 'every holder re-sends until acked, so the last copy sent after EFF lands',
+    exhaustiveFeasible: false, // 57,088 schedules
+  },
+  {
+    name: 'relay-ack-broadcast eot4 eff4',
+    files: [d('relay-ack-broadcast.ded')],
+    eot: 4, eff: 4, crashes: 0,
+    expected: 'counterexample',
+    lesson: 'with failures to the end, every copy to one node is lost (five omissions)',
+    exhaustiveFeasible: false, // 262,144 schedules
+  },
+
+  // primary-backup: acknowledge after the backup confirms, or on receipt (issue 7: EOT 7, EFF 4, 1 crash).
+  {
+    name: 'primary-backup-sync eot7 eff4 crashes1',
+    files: [d('primary-backup-sync.ded')],
+    eot: 7, eff: 4, crashes: 1,
+    expected: 'resilient',
+    lesson: 'an ack means on both replicas: one crash cannot lose an acknowledged write',
+    exhaustiveFeasible: false, // 3,665,920 schedules
+  },
+  {
+    name: 'primary-backup-async eot7 eff4 crashes1',
+    files: [d('primary-backup-async.ded')],
+    eot: 7, eff: 4, crashes: 1,
+    expected: 'counterexample',
+    lesson: 'acking on receipt loses the write to one lost push and a crash (omit p→b @2; crash p @3)',
+    exhaustiveFeasible: false, // 3,665,920 schedules
+  },
 ];
