@@ -2,7 +2,7 @@ import type { Value } from './ast.ts';
 import { BUILTIN_CRASH, type CTerm, type CompiledProgram, type CompiledRule } from './compile.ts';
 import { omissionKey, type Execution } from './evaluator.ts';
 import type { NegatedAtom, StepState, Tuple } from './relation.ts';
-import { arithmetic, compareWith } from './values.ts';
+import { arithmetic, compareValues, compareWith } from './values.ts';
 
 /**
  * Negative support: why a tuple (pattern) was absent, as the ways it could still appear.
@@ -139,14 +139,46 @@ function pairWays(rule: CompiledRule, seeded: Partial, evalStep: number, ways: B
 function aggregateWays(rule: CompiledRule, n: NegatedAtom, evalStep: number, present: readonly Tuple[], ways: BlockedWay[]): void {
   const aggregated = new Set(rule.aggregates.map((a) => a.position));
   const group = n.pattern.map((v, i) => (aggregated.has(i) ? undefined : v));
-  ways.push({ rule, blockers: [], missing: [{ relation: rule.headRelation, pattern: group, step: evalStep, member: rule.index }], head: group });
-  for (const t of present) {
-    if (!group.every((v, i) => v === undefined || t.values[i] === v)) continue;
+  const matching = present.filter((t) => group.every((v, i) => v === undefined || t.values[i] === v) && t.derivations.some((d) => d.kind === 'rule' && d.rule === rule));
+  // A value that can only be reached by gaining members (a higher count) needs no lost member, and
+  // one reached only by losing members needs no new one; otherwise both can change it.
+  let gain = matching.length === 0;
+  let lose = false;
+  for (const t of matching) {
+    const need = neededChange(rule, n.pattern, t.values);
+    gain ||= need !== 'lose';
+    lose ||= need !== 'gain';
+  }
+  if (gain) ways.push({ rule, blockers: [], missing: [{ relation: rule.headRelation, pattern: group, step: evalStep, member: rule.index }], head: group });
+  if (!lose) return;
+  for (const t of matching) {
     for (const d of t.derivations) {
       if (d.kind !== 'rule' || d.rule !== rule) continue;
       for (const b of d.body) ways.push({ rule, blockers: [b], missing: [], head: group });
     }
   }
+}
+
+/**
+ * Which change of a group's members can turn its present aggregate values into the wanted ones:
+ * `count` and `max` only grow with new members and only shrink with lost ones, `min` the other way
+ * round; `sum` (values of either sign) and any mix of directions: either.
+ */
+function neededChange(rule: CompiledRule, wanted: readonly (Value | undefined)[], now: readonly Value[]): 'gain' | 'lose' | 'either' {
+  let up = false;
+  let down = false;
+  for (const a of rule.aggregates) {
+    const w = wanted[a.position];
+    const v = now[a.position];
+    if (w === undefined || w === v) continue;
+    const higher = compareValues(w, v) > 0;
+    if (a.fn === 'count' || a.fn === 'max') (higher ? (up = true) : (down = true));
+    else if (a.fn === 'min') (higher ? (down = true) : (up = true));
+    else return 'either';
+  }
+  if (up && !down) return 'gain';
+  if (down && !up) return 'lose';
+  return 'either';
 }
 
 /**
