@@ -3,6 +3,7 @@ import { BUILTIN_CRASH, type CTerm, type CompiledProgram, type CompiledRule } fr
 import { omissionKey, type Execution } from './evaluator.ts';
 import type { NegatedAtom, StepState, Tuple } from './relation.ts';
 import { arithmetic, compareValues, compareWith } from './values.ts';
+import { staticDomains, type StaticDomains } from './domains.ts';
 
 /**
  * Negative support: why a tuple (pattern) was absent, as the ways it could still appear.
@@ -66,8 +67,9 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
     // A way that would only derive a tuple already present makes nothing appear.
     const derivesPresent = (head: Partial) =>
       n.member === undefined && head.every((v) => v !== undefined) && present.some((t) => t.values.every((v, i) => v === head[i]));
+    const domains = staticDomains(cp);
     for (let skip = -1; skip < rule.positives.length; skip++) {
-      relaxedJoin(rule, at, skip, seeded, (slots, blockers) => {
+      relaxedJoin(rule, at, skip, seeded, domains, (slots, blockers) => {
         const loc = locationOf(rule, slots);
         if (!isNode(loc)) return;
         const head = rule.headArgs.map((a) => relaxedEval(a, slots));
@@ -219,10 +221,12 @@ function relaxedJoin(
   at: (step: number | undefined) => StepState | undefined,
   skip: number,
   seeded: Partial,
+  domains: StaticDomains,
   onMatch: (slots: Partial, blockers: Tuple[]) => void,
 ): void {
   const slots: Partial = [...seeded];
   const blockers: Tuple[][] = rule.negatives.map(() => []);
+  const free = skip >= 0 ? freeValues(rule, skip, seeded, domains) : { slots: [], combos: [[]] };
   // Iterative over the plan: an explicit stack of (plan index, candidate tuples, next candidate).
   type Frame = { i: number; tuples?: readonly Tuple[]; next: number; bound: number[]; saved?: Value | undefined; op?: 'assign' | 'neg' };
   const stack: Frame[] = [{ i: 0, next: 0, bound: [] }];
@@ -238,7 +242,21 @@ function relaxedJoin(
       continue;
     }
     const op = rule.plan[f.i];
-    if (op.op === 'scan' && op.atom !== skip) {
+    if (op.op === 'scan' && op.atom === skip) {
+      // The atom that must appear anew: its variables no other atom binds take each value their
+      // column can ever hold (when that is a small, known set), else stay unknown.
+      unbind(f);
+      if (f.next < free.combos.length) {
+        const combo = free.combos[f.next++];
+        free.slots.forEach((slot, k) => {
+          slots[slot] = combo[k];
+          f.bound.push(slot);
+        });
+        stack.push({ i: f.i + 1, next: 0, bound: [] });
+      } else stack.pop();
+      continue;
+    }
+    if (op.op === 'scan') {
       const atom = rule.positives[op.atom];
       f.tuples ??= at(atom.step)?.peek(atom.relation)?.tuples ?? [];
       unbind(f);
@@ -272,9 +290,6 @@ function relaxedJoin(
       continue;
     }
     switch (op.op) {
-      case 'scan': // the skipped atom: its variables stay unknown unless bound elsewhere
-        stack.push({ i: f.i + 1, next: 0, bound: [] });
-        break;
       case 'filter': {
         const l = relaxedEval(op.left, slots);
         const r = relaxedEval(op.right, slots);
@@ -305,6 +320,36 @@ function relaxedJoin(
       }
     }
   }
+}
+
+/** Most value combinations tried for the free variables of one atom that must appear anew. */
+const MAX_COMBINATIONS = 64;
+
+/**
+ * The variables of atom `skip` that neither the head nor another positive atom binds, and the value
+ * combinations to try for them: every value their column can ever hold (static domains). A variable
+ * whose column is open, or too many combinations, leaves the variable unknown (matching anything).
+ */
+function freeValues(rule: CompiledRule, skip: number, seeded: Partial, domains: StaticDomains): { slots: number[]; combos: Value[][] } {
+  const elsewhere = new Set<number>();
+  rule.positives.forEach((a, i) => {
+    if (i !== skip) for (const arg of a.args) if (arg.kind === 'slot') elsewhere.add(arg.slot);
+  });
+  const slots: number[] = [];
+  const values: (readonly Value[])[] = [];
+  rule.positives[skip].args.forEach((arg, column) => {
+    if (arg.kind !== 'slot' || seeded[arg.slot] !== undefined || elsewhere.has(arg.slot) || slots.includes(arg.slot)) return;
+    const domain = domains(rule.positives[skip].relation, column);
+    if (!domain) return;
+    slots.push(arg.slot);
+    values.push(domain);
+  });
+  let combos: Value[][] = [[]];
+  for (const vs of values) {
+    combos = combos.flatMap((c) => vs.map((v) => [...c, v]));
+    if (combos.length > MAX_COMBINATIONS) return { slots: [], combos: [[]] };
+  }
+  return { slots, combos };
 }
 
 function relaxedEval(t: CTerm, slots: Partial): Value | undefined {
