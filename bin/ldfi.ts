@@ -44,7 +44,7 @@ function withBounds(cmd: Command): Command {
     .addOption(new Option('--eot <n>', 'end of time: run steps 1..n, at most 1000 (Dedalus default 3; sim: virtual ms up to 10,000,000, default from the protocol or 100)').argParser(integer('--eot', 1)))
     .addOption(new Option('--eff <n>', 'end of finite failures: message loss only at send times < n, 0..EOT; 0 = crashes only, the fail-stop model (Dedalus default 2; sim default 50)').argParser(integer('--eff', 0)))
     .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash, 0..number of nodes (default 0)').argParser(integer('--crashes', 0)))
-    .addOption(new Option('--nodes <a,b,c>', 'the node set (default: every location named in the program)').argParser(nodeList))
+    .addOption(new Option('--nodes <a,b,c>', 'the node set (default: the locations that send, receive or crash, printed with the reason for each)').argParser(nodeList))
     .addOption(new Option('-I, --include <dir>', 'Dedalus: also look for included files in dir (repeatable; after the including file\'s folder and the first file\'s)').argParser(includeDir));
 }
 
@@ -130,7 +130,8 @@ async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      // --help and --version succeed; help shown because no command was given is a usage error.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
       return EXIT.usage;
     }
     if (isUserError(e)) {

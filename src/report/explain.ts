@@ -7,7 +7,7 @@ import type { SearchResult } from '../search/result.ts';
  */
 export function formatExplanation(r: SearchResult): string {
   const lines: string[] = [];
-  lines.push(`Explanation (${r.runs.length} runs, ${r.hypotheses} hypotheses, status ${r.status}):`);
+  lines.push(`Explanation (${r.runs.length} run${r.runs.length === 1 ? '' : 's'}, ${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}, status ${r.status}):`);
   if (r.outcomes.length === 0) lines.push('', 'No outcome is left to attack: every violation faults could create was reached (see the counterexamples).');
   for (const outcome of r.outcomes) {
     lines.push('', outcomeLabel(outcome));

@@ -83,6 +83,8 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
     ['fault kinds a target cannot apply', ['run', NAIVE, '--strategy', 'random', '--fault-kinds', 'delay'], /a dedalus target cannot apply delay/],
     ['fault kinds without the random strategy', ['run', NAIVE, '--fault-kinds', 'omit'], /--fault-kinds chooses what --strategy random draws/],
     ['empty seed', ['run', NAIVE, '--seed', ''], /a seed cannot be empty/],
+    ['no command', [], /Usage: ldfi/],
+    ['a tuple that does not parse', ['why', NAIVE, '--tuple', 'post(b,hello'], /--tuple: expected one ground tuple such as 'log\(c,hello\)@4', got 'post\(b,hello'/],
     ['EOT 0', ['run', NAIVE, '--eot', '0'], /--eot must be a whole number ≥ 1, got '0'/],
     ['EOT beyond its maximum', ['run', NAIVE, '--eot', '1001', '--eff', '2'], /--eot 1001 is beyond the maximum of 1,000 steps/],
     ['EFF beyond EOT', ['run', NAIVE, '--eot', '4', '--eff', '5'], /--eff 5 is beyond --eot 4; EFF is at most EOT/],

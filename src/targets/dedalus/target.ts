@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Bounds } from '../../model/bounds.ts';
-import { UserError } from '../../model/errors.ts';
+import { isUserError, UserError } from '../../model/errors.ts';
 import { expandToOmissions } from '../../injector/faults.ts';
 import type { FaultSet } from '../../model/faults.ts';
 import { shellQuote } from '../../model/shell.ts';
@@ -100,7 +100,14 @@ export class DedalusTarget implements Target {
    * of a fault schedule. If the tuple does not hold, the lineage of its absence.
    */
   why(tupleText: string, faults: FaultSet): { root: string; holds: boolean; lineage: LineageGraph } {
-    const statements = parseDedalus(`${tupleText.trim().replace(/;$/, '')};`, '--tuple');
+    let statements: ReturnType<typeof parseDedalus>;
+    try {
+      statements = parseDedalus(`${tupleText.trim().replace(/;$/, '')};`, '--tuple');
+    } catch (e) {
+      // The parser's own words would point into the ';' added above: name the option and an example.
+      if (isUserError(e)) throw new UserError('BAD_TUPLE', `--tuple: expected one ground tuple such as 'log(c,hello)@4', got '${tupleText}'`);
+      throw e;
+    }
     const st = statements[0];
     if (statements.length !== 1 || st.kind !== 'fact') {
       throw new UserError('BAD_TUPLE', `--tuple: expected one ground tuple such as 'log(c,hello)@4', got '${tupleText}'`);
