@@ -89,6 +89,13 @@ function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // Before the subcommands are made: they inherit it.
+  program.configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    // One voice for every error: commander's usage errors read like ldfi's own, without repeating
+    // the option (our argument parsers already name it).
+    outputError: (s, write) => write(s.replace(/^error: option '[^']*' argument '[^']*' is invalid\. (?=--)/, 'error: ').replace(/^error: /, 'ldfi: error: ')),
+  });
 
   searchCommand(program.command('run').description('search for a counterexample (exit 1 if found)').argument('<files...>', 'program files, read as one program'))
     .action(async (files: string[], flags: RunFlags, cmd: Command) => {
@@ -124,7 +131,6 @@ function buildProgram(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
