@@ -62,7 +62,7 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
     }
     const seeded = seedFromHead(rule, n.pattern);
     if (!seeded) continue;
-    const isNode = (loc: Value | undefined) => loc === undefined || (typeof loc === 'string' && exec.nodes.has(loc));
+    const isNode = (loc: Value | undefined) => rule.observer || loc === undefined || (typeof loc === 'string' && exec.nodes.has(loc));
     const headFits = (head: Partial) => head.every((v, i) => v === undefined || n.pattern[i] === undefined || n.pattern[i] === v);
     // A way that would only derive a tuple already present makes nothing appear.
     const derivesPresent = (head: Partial) =>

@@ -49,6 +49,11 @@ export interface CompiledRule {
   location: ArgPattern;
   /** Evaluation order of deductive rules; rules of one stratum run to a joint fixpoint. */
   stratum: number;
+  /**
+   * An invariant rule (head `pre` or `post`) observes the whole state of a step, as Molly's invariants
+   * do (`post("decide", X) :- pre("decide", X), …`): it runs whatever its location, node or not.
+   */
+  observer: boolean;
 }
 
 export interface CompiledProgram {
@@ -65,6 +70,8 @@ export interface CompiledProgram {
 }
 
 export const BUILTIN_CRASH = 'crash';
+/** The relations of the invariant: at end of time, every `pre` tuple needs an identical `post` tuple. */
+export const INVARIANT_RELATIONS: ReadonlySet<string> = new Set(['pre', 'post']);
 
 export function compileProgram(program: Program): CompiledProgram {
   const arity = checkArity(program);
@@ -355,5 +362,6 @@ function compileRule(rule: Rule, stratum: number): CompiledRule {
     slotNames,
     location: positives[0].args[0] ?? { kind: 'wild' },
     stratum,
+    observer: kind === 'deductive' && INVARIANT_RELATIONS.has(rule.head.relation),
   };
 }

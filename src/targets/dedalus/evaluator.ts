@@ -161,8 +161,8 @@ function fire(
   }
   join(rule, sources, negSources, (slots, body) => {
     const loc = ruleLocation(rule, slots);
-    // A rule runs where its first body atom is; `_` there means anywhere (Molly's invariants do this).
-    if (loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
+    // A rule runs where its first body atom is (`_` there: anywhere); invariant rules run everywhere.
+    if (!rule.observer && loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
     if (rule.toEveryNode !== undefined) {
       for (const node of nodes) {
         slots[rule.toEveryNode] = node;
@@ -204,18 +204,19 @@ function fireAggregate(
   const groups = new Map<string, Group>();
   join(rule, sources, negSources, (slots, body) => {
     const loc = ruleLocation(rule, slots);
-    // A rule runs where its first body atom is; `_` there means anywhere (Molly's invariants do this).
-    if (loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
+    // A rule runs where its first body atom is (`_` there: anywhere); invariant rules run everywhere.
+    if (!rule.observer && loc !== undefined && (typeof loc !== 'string' || !nodes.has(loc))) return;
     const values = rule.headArgs.map((a, i) => (aggregated.has(i) ? 0 : evalTerm(a, slots)));
     const key = values.map((v) => (typeof v === 'number' ? 'n' : 's') + v).join('\u0000');
     let g = groups.get(key);
     if (!g) {
-      g = { values, loc, seen: rule.aggregates.map(() => new Map()), body: new Set(), negated: [] };
+      g = { values, loc: typeof loc === 'string' ? loc : undefined, seen: rule.aggregates.map(() => new Map()), body: new Set(), negated: [] };
       groups.set(key, g);
     }
+    const group = g;
     rule.aggregates.forEach((agg, i) => {
       const v = slots[agg.slot];
-      g.seen[i].set((typeof v === 'number' ? 'n' : 's') + v, v);
+      group.seen[i].set((typeof v === 'number' ? 'n' : 's') + v, v);
     });
     for (const b of body) g.body.add(b);
     if (rule.negatives.length) g.negated.push(...negatedAtoms(rule, slots, t));

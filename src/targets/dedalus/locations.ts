@@ -42,28 +42,51 @@ export function inferNodes(cp: CompiledProgram): InferredNode[] {
 }
 
 /**
- * The locations where a relation's rules run that are not nodes: an invariant (`pre`, `post`) that
- * runs only there is never evaluated, and would pass vacuously.
+ * An invariant that no run can evaluate: its rule (invariant rules run anywhere, as Molly's do) reads
+ * first a relation at locations that are not nodes, where that relation has no facts and only rules
+ * that would have to run there (which they never do) could derive it. The invariant would then pass
+ * vacuously, so it is reported with the relation, the location and the rule.
  */
 export function invariantOutsideNodes(cp: CompiledProgram, nodes: readonly string[]): { relation: string; location: string; pos: SourcePos } | undefined {
   const flow = valueFlow(cp.program.rules, cp.program.facts);
   const isNode = new Set(nodes);
   for (const relation of ['pre', 'post']) {
     const rules = cp.program.rules.filter((r) => r.head.relation === relation);
-    if (rules.length === 0) continue;
-    let somewhere = false;
+    let evaluated = false;
     let outside: { relation: string; location: string; pos: SourcePos } | undefined;
     for (const rule of rules) {
       const first = rule.body.find((b) => b.kind === 'atom' && !b.negated);
-      const loc = first?.kind === 'atom' ? first.atom.args[0] : undefined;
-      if (!loc || loc.kind === 'wild') return undefined; // runs anywhere
-      const values = [...flow.valuesOf(rule, loc)];
-      if (values.some((v) => typeof v === 'string' && isNode.has(v))) somewhere = true;
-      else if (values.length && !outside) outside = { relation, location: String(values[0]), pos: rule.pos };
+      const atom = first?.kind === 'atom' ? first.atom : undefined;
+      const loc = atom?.args[0];
+      if (!atom || !loc || loc.kind === 'wild' || atom.relation === 'pre' || atom.relation === 'post') {
+        evaluated = true;
+        continue;
+      }
+      for (const v of flow.valuesOf(rule, loc)) {
+        if (typeof v !== 'string' || isNode.has(v) || canHold(cp, atom.relation, v)) evaluated = true;
+        else outside ??= { relation, location: v, pos: rule.pos };
+      }
     }
-    if (!somewhere && outside) return outside;
+    if (!evaluated && outside) return outside;
   }
   return undefined;
+}
+
+/**
+ * Whether `relation` can hold at a location that is not a node: a fact puts it there, or a rule
+ * derives it there from elsewhere (its head's location differs from where the rule runs).
+ */
+function canHold(cp: CompiledProgram, relation: string, location: string): boolean {
+  if (cp.program.facts.some((f) => f.relation === relation && f.values[0] === location)) return true;
+  return cp.program.rules.some((r) => {
+    if (r.head.relation !== relation) return false;
+    if (r.head.time?.kind === 'async') return false; // no channel reaches a location that is not a node
+    const first = r.body.find((b) => b.kind === 'atom' && !b.negated);
+    const runsAt = first?.kind === 'atom' ? first.atom.args[0] : undefined;
+    const head = r.head.args[0];
+    const local = runsAt && head && runsAt.kind === head.kind && (head.kind === 'var' ? runsAt.kind === 'var' && runsAt.name === head.name : runsAt.kind === 'const' && head.kind === 'const' && runsAt.value === head.value);
+    return !local;
+  });
 }
 
 function at(pos: SourcePos): string {

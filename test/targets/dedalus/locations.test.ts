@@ -67,12 +67,14 @@ describe('the default node set: locations that send, receive or crash', () => {
 
 describe('an invariant that no run evaluates', () => {
   it('is an error naming the relation and the location, not a ✓', () => {
+    // seen(auditor, …) could only come from a rule running at auditor, which is not a node.
     const file = write(`
       link(a, b)@1; link(X, Y)@next :- link(X, Y);
       msg(Y, 1)@async :- link(X, Y);
-      audit(auditor, 1)@1;
-      pre(X) :- audit(auditor, X);
-      post(X) :- audit(auditor, X), msg(_, X);`);
+      watch(auditor, 1)@1;
+      seen(N, X) :- watch(N, X), msg(_, X);
+      pre(X) :- seen(auditor, X);
+      post(X) :- seen(auditor, X), msg(_, X);`);
     let error: unknown;
     try {
       new DedalusTarget([file], { eot: 3, eff: 2, crashes: 0, negativeSupport: true });
@@ -80,8 +82,21 @@ describe('an invariant that no run evaluates', () => {
       error = e;
     }
     expect(isUserError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/p\.ded:5:\d+: the invariant's pre runs only at auditor, which is not a node \(a, b\)/);
+    expect((error as Error).message).toMatch(/p\.ded:6:\d+: the invariant's pre runs only at auditor, which is not a node \(a, b\)/);
     // Naming it a node makes the invariant run.
     expect(() => new DedalusTarget([file], { eot: 3, eff: 2, crashes: 0, nodes: ['a', 'b', 'auditor'], negativeSupport: true })).not.toThrow();
+  });
+
+  it("runs Molly-style invariants at a role that is not a node (post(\"decide\", X) :- pre(\"decide\", X), …)", () => {
+    const file = write(`
+      link(a, b)@1; link(X, Y)@next :- link(X, Y);
+      log(a, v)@1; log(N, V)@next :- log(N, V);
+      log(Y, V)@async :- log(X, V), link(X, Y);
+      pre("decide", V) :- log(a, V);
+      post("decide", V) :- pre("decide", V), log(b, V);`);
+    const t = new DedalusTarget([file], { eot: 2, eff: 2, crashes: 0, negativeSupport: true });
+    expect(t.bounds.nodes).toEqual(['a', 'b']);
+    expect(t.run([], { lineage: false }).violations).toEqual([]);
+    expect(t.run([{ kind: 'omit', from: 'a', to: 'b', time: 1 }], { lineage: false }).violations.map((v) => v.key)).toEqual(['pre(decide,v)']);
   });
 });
