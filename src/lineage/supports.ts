@@ -33,7 +33,7 @@ export function witnessSupport(g: LineageGraph, root: string, faults: FaultSet):
         .filter((c) => holds.get(c) && rank.get(c)! <= myRank)
         .sort((a, b) => rank.get(a)! - rank.get(b)! || (a < b ? -1 : 1))[0];
       if (pick) stack.push(pick);
-    } else stack.push(...children);
+    } else for (const c of children) stack.push(c);
   }
   return [...leaves].sort();
 }

@@ -82,11 +82,12 @@ function faultTimes(f: Fault): number[] {
 }
 
 function computeLayout(lanes: readonly string[], wire: readonly MessageRecord[], faults: FaultSet, eot: number): Layout {
-  const longest = Math.max(8, ...wire.map((m) => Math.min(m.content.length, LABEL_MAX)), ...lanes.map((n) => n.length));
+  const longest = [...wire.map((m) => Math.min(m.content.length, LABEL_MAX)), ...lanes.map((n) => n.length)].reduce((m, x) => Math.max(m, x), 8);
   const gap = Math.min(260, Math.max(140, longest * 7 + 40)); // wide enough for one label between lanes
   const times = [eot, ...wire.flatMap((m) => (arrives(m) ? [m.sendTime, m.deliverTime] : [m.sendTime])), ...faults.flatMap(faultTimes)];
-  const first = Math.min(1, ...times);
-  const last = Math.max(...times);
+  // Reduced, not spread: a long run has more times than a call takes arguments.
+  const first = times.reduce((m, x) => Math.min(m, x), 1);
+  const last = times.reduce((m, x) => Math.max(m, x), -Infinity);
   const linear = last - first <= LINEAR_STEPS;
   const ticks = linear ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : [...new Set(times)].sort((a, b) => a - b);
   const row = linear ? 64 : 44;
@@ -207,7 +208,7 @@ function windowMark(f: Fault, l: Layout, lanes: readonly string[]): string {
   if (f.kind !== 'restart' && f.kind !== 'disconnect' && f.kind !== 'partition') return '';
   const touched = f.kind === 'restart' ? [f.node] : f.kind === 'disconnect' ? [f.from, f.to] : lanes;
   const xs = touched.map(l.x);
-  const [x0, x1] = [Math.min(...xs) - 16, Math.max(...xs) + 16];
+  const [x0, x1] = [xs.reduce((m, x) => Math.min(m, x), Infinity) - 16, xs.reduce((m, x) => Math.max(m, x), -Infinity) + 16];
   const [y0, y1] = [l.y(f.start) - 6, l.y(f.end) + 6];
   return (
     `<g class="window ${f.kind}"><title>${escapeHtml(formatFault(f))}</title>` +

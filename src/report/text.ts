@@ -79,7 +79,7 @@ export function formatCounterexample(c: Counterexample, n: number, of: number): 
   if (c.error) lines.push(`  error:    ${c.error}`);
   lines.push(`  replay:   ${c.replay}`);
   lines.push('  run:');
-  lines.push(...spaceTimeListing(c.messages, c.faults, '    '));
+  for (const line of spaceTimeListing(c.messages, c.faults, '    ')) lines.push(line);
   return lines;
 }
 

@@ -59,7 +59,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
         rec.solverMs += performance.now() - t0;
         if (answer.hypotheses.length === 0) return rec.finish('resilient', supportsOf(known, rec.outcomes));
         rec.hypotheses += answer.hypotheses.length;
-        queue.push(...answer.hypotheses);
+        for (const h of answer.hypotheses) queue.push(h);
       }
       const hypothesis = queue.shift()!;
       if (triedKeys.has(faultSetKey(hypothesis))) continue;

@@ -58,7 +58,7 @@ async function allMinimalCuts(solver: FaultSetSolver, lineage: Parameters<FaultS
   for (;;) {
     const answer = await solver.next({ lineage, outcomes, bounds: rec.target.bounds, tried: [], counterexamples: found, required: faults, limit: 1000 });
     if (answer.hypotheses.length === 0) return found;
-    found.push(...answer.hypotheses);
+    for (const h of answer.hypotheses) found.push(h);
   }
 }
 

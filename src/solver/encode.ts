@@ -39,7 +39,7 @@ export class LineageEncoding {
     const all: Formula[] = [];
     for (const list of this.crashVarsByNode.values()) {
       out.push(this.s.atMost(list.map((x) => x.v), 1));
-      all.push(...list.map((x) => x.v));
+      for (const x of list) all.push(x.v);
     }
     out.push(this.s.atMost(all, this.bounds.crashes));
     // Canonical schedules: an omission from a sender already crashed at that send changes nothing.

@@ -175,15 +175,15 @@ function fire(
 }
 
 function emitOne(rule: CompiledRule, slots: Value[], body: Tuple[], loc: Value | undefined, t: number, emit: Emit): void {
-    const values = rule.headArgs.map((a) => evalTerm(a, slots));
-    emit(values, {
-      kind: 'rule',
-      rule,
-      time: t,
-      body: body.slice(),
-      negated: rule.negatives.length ? negatedAtoms(rule, slots, t) : [],
-      message: rule.kind === 'async' ? { from: loc as string, to: '', sendTime: t } : undefined,
-    });
+  const values = rule.headArgs.map((a) => evalTerm(a, slots));
+  emit(values, {
+    kind: 'rule',
+    rule,
+    time: t,
+    body: body.slice(),
+    negated: rule.negatives.length ? negatedAtoms(rule, slots, t) : [],
+    message: rule.kind === 'async' ? { from: loc as string, to: '', sendTime: t } : undefined,
+  });
 }
 
 /**
