@@ -70,7 +70,7 @@ export function evaluate(cp: CompiledProgram, opts: EvalOptions): Execution {
     }
     for (const p of pending.values()) {
       const { tuple } = state.relation(p.relation).insert(p.values);
-      tuple.derivations.push(...p.derivations);
+      for (const d of p.derivations) tuple.derivations.push(d);
     }
     pending = new Map();
 
@@ -102,7 +102,7 @@ export function evaluate(cp: CompiledProgram, opts: EvalOptions): Execution {
       });
     }
   }
-  exec.messages.push(...sentMessages.values());
+  for (const m of sentMessages.values()) exec.messages.push(m);
   return exec;
 }
 
@@ -218,8 +218,8 @@ function fireAggregate(
       const v = slots[agg.slot];
       group.seen[i].set((typeof v === 'number' ? 'n' : 's') + v, v);
     });
-    for (const b of body) g.body.add(b);
-    if (rule.negatives.length) g.negated.push(...negatedAtoms(rule, slots, t));
+    for (const b of body) group.body.add(b);
+    for (const n of rule.negatives.length ? negatedAtoms(rule, slots, t) : []) group.negated.push(n);
   });
   for (const g of groups.values()) {
     rule.aggregates.forEach((agg, i) => {

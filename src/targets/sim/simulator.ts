@@ -169,7 +169,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     recover: <T>(key: string) => {
       const p = n.persisted.get(key);
       if (!p) return undefined;
-      n.past.push(...p.deps);
+      for (const d of p.deps) n.past.push(d);
       return JSON.parse(p.json) as T;
     },
   });
