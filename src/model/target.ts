@@ -80,6 +80,8 @@ export interface Target {
    * only those where a good outcome is lost. When false, a resilient verdict says so.
    */
   readonly tracksAbsence: boolean;
+  /** Set when the target checks nothing (no invariant): why no verdict on it can be a proof. */
+  readonly invariantless?: string;
   /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */
   readonly warnings?: readonly string[];
   /** Options a replay line needs besides the bounds and faults (e.g. the seed of a simulation). */

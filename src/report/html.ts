@@ -1,6 +1,7 @@
 import { formatFaults } from '../injector/text.ts';
 import type { Counterexample, RunRecord, SearchResult } from '../search/result.ts';
 import { escapeHtml as esc, spaceTimeSvg } from './spacetime-svg.ts';
+import { plural, verdictOf } from './verdict.ts';
 import { formatBig } from './text.ts';
 
 /**
@@ -30,26 +31,10 @@ export function formatHtmlReport(r: SearchResult): string {
   ].join('\n');
 }
 
-/** The same verdict line as the terminal report (src/report/text.ts), without the layout. */
+/** The same verdict line as the terminal report (src/report/verdict.ts decides it for both). */
 function verdict(r: SearchResult): string {
-  const runs = plural(r.runs.length, 'run');
-  const strategy =
-    r.strategy === 'ldfi' ? `${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}` : `strategy ${r.strategy}${r.strategy === 'random' ? `, seed ${r.seed}` : ''}`;
-  const cexes = plural(r.counterexamples.length, 'counterexample');
-  switch (r.status) {
-    case 'counterexample':
-      return `✗ ${cexes} after ${runs} (${strategy})`;
-    case 'resilient':
-      return r.strategy === 'exhaustive'
-        ? `✓ resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`
-        : `✓ resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`;
-    case 'budget-exhausted':
-      return `• no counterexample in ${runs} (${strategy}); the run budget stopped the search first, so this is not a proof of resilience`;
-    case 'interrupted':
-      return `• interrupted after ${runs} (${strategy}); ${cexes} found before that`;
-    case 'internal-error':
-      return `✗ no verdict: ldfi failed after ${runs} (${r.error}); ${cexes} found before that`;
-  }
+  const v = verdictOf(r);
+  return `${v.mark} ${v.headline}`;
 }
 
 function header(r: SearchResult): string {
@@ -116,9 +101,6 @@ function runsTable(runs: readonly RunRecord[]): string {
   ].join('\n');
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 // Drawn with CSS borders rather than SVG, so the page's SVGs hold only the diagrams.
 const LEGEND = [
@@ -138,7 +120,7 @@ const CSS = `
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 1.5rem; }
 code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
-h1.counterexample, h1.internal-error { color: var(--bad); } h1.resilient { color: var(--good); } h1.budget-exhausted, h1.interrupted { color: var(--warn); }
+h1.counterexample, h1.internal-error { color: var(--bad); } h1.resilient { color: var(--good); } h1.budget-exhausted, h1.interrupted, h1.no-counterexample-found { color: var(--warn); }
 h2 { font-size: 1.15rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; margin-top: 2rem; }
 h2 small { font-weight: normal; color: var(--muted); font-size: .85rem; margin-left: .5rem; }
 h3 { font-size: 1rem; margin: 1rem 0 .4rem; }

@@ -1,5 +1,6 @@
 import { formatFaults } from '../injector/text.ts';
 import type { SearchResult } from '../search/result.ts';
+import { verdictOf } from './verdict.ts';
 
 export const REPORT_FORMAT = 'ldfi-report';
 export const REPORT_VERSION = 1;
@@ -16,6 +17,9 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     version: REPORT_VERSION,
     status: r.status,
     ...(r.status === 'internal-error' ? { error: r.error } : {}),
+    // The same verdict every other report shows; the caveat when nothing was proven.
+    proven: verdictOf(r).proven,
+    ...(verdictOf(r).caveat ? { caveat: verdictOf(r).caveat } : {}),
     strategy: r.strategy,
     seed: r.seed,
     findAll: r.findAll,

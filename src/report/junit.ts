@@ -1,6 +1,7 @@
 import { formatFaults } from '../injector/text.ts';
 import type { Counterexample, SearchResult } from '../search/result.ts';
 import { outcomeLabel } from './explain.ts';
+import { verdictOf } from './verdict.ts';
 
 /**
  * JUnit XML for CI: one test case per good outcome (failed when a counterexample violates it), one
@@ -24,19 +25,21 @@ export function formatJUnit(r: SearchResult): string {
     if (c.error) others.set('protocol error', [...(others.get('protocol error') ?? []), c]);
   }
   for (const [key, found] of others) cases.push(testCase(key, found, r));
-  const inconclusive = r.counterexamples.length === 0 && (r.status === 'budget-exhausted' || r.status === 'interrupted');
+  // Nothing found and nothing proven: skipped with the caveat, never a pass (src/report/verdict.ts).
+  const v = verdictOf(r);
+  const inconclusive = r.counterexamples.length === 0 && !v.proven && r.status !== 'internal-error';
   const classname = esc(r.target.files.join(' '));
   cases.push(
     r.status === 'internal-error'
       ? // ldfi failed: an error, never a pass, whatever was found before.
         `    <testcase classname="${classname}" name="invariant within the bounds">\n      <error message="${esc(`ldfi failed after ${r.runs.length} runs: ${r.error}`)}" type="internal-error"/>\n    </testcase>`
       : inconclusive
-        ? `    <testcase classname="${classname}" name="invariant within the bounds">\n      <skipped message="${esc(`${r.status} after ${r.runs.length} runs: not a proof`)}"/>\n    </testcase>`
+        ? `    <testcase classname="${classname}" name="invariant within the bounds">\n      <skipped message="${esc(`${r.status} after ${r.runs.length} runs: not a proof: ${v.caveat ?? ''}`)}"/>\n    </testcase>`
         : testCase('invariant within the bounds', r.counterexamples, r),
   );
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const errors = cases.filter((c) => c.includes('<error')).length;
-  const skipped = inconclusive ? 1 : 0;
+  const skipped = cases.filter((c) => c.includes('<skipped')).length;
   const time = (r.timings.totalMs / 1000).toFixed(3);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -58,7 +61,12 @@ export function formatJUnit(r: SearchResult): string {
 
 function testCase(name: string, failures: readonly Counterexample[], r: SearchResult): string {
   const head = `    <testcase classname="${esc(r.target.files.join(' '))}" name="${esc(name)}">`;
-  if (failures.length === 0) return `${head}</testcase>`;
+  if (failures.length === 0) {
+    // A case passes only if the search proved it: otherwise it is skipped with the same caveat.
+    const v = verdictOf(r);
+    if (!v.proven && r.status !== 'internal-error') return `${head}\n      <skipped message="${esc(`not a proof: ${v.caveat ?? r.status}`)}"/>\n    </testcase>`;
+    return `${head}</testcase>`;
+  }
   const c = failures[0];
   const body = [...c.violations.map((v) => v.message), ...(c.error ? [c.error] : []), `faults: ${formatFaults(c.faults)}`, `replay: ${c.replay}`].join('\n');
   return `${head}\n      <failure message="${esc(`broken by ${formatFaults(c.faults)}`)}" type="counterexample">${esc(body)}</failure>\n    </testcase>`;

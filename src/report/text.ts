@@ -2,37 +2,16 @@ import { formatFaults } from '../injector/text.ts';
 import { DEFAULT_COMMAND } from '../search/options.ts';
 import type { Counterexample, SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
+import { verdictOf } from './verdict.ts';
 
 /** The human report, read top-down: verdict; then for each counterexample what broke, how to replay it, the faults, the run. */
 export function formatSearchResult(r: SearchResult, opts: { command: string; explaining?: boolean } = { command: DEFAULT_COMMAND }): string {
   const lines: string[] = [];
   const b = r.bounds;
   const where = `${r.target.files.join(' ')} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;
-  const runs = `${r.runs.length} run${r.runs.length === 1 ? '' : 's'}`;
-  // The seed matters to the random strategy and to every run of a simulated network.
-  const seeded = r.strategy === 'random' || r.target.kind !== 'dedalus' ? `, seed ${r.seed}` : '';
-  const strategy = (r.strategy === 'ldfi' ? `${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}` : `strategy ${r.strategy}`) + seeded;
-  switch (r.status) {
-    case 'counterexample':
-      lines.push(`✗ ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} after ${runs} (${strategy})`);
-      break;
-    case 'resilient':
-      if (r.strategy === 'exhaustive') lines.push(`✓ resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`);
-      else if (r.target.tracksAbsence) lines.push(`✓ resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`);
-      // Without absences in the lineage, only lost outcomes were searched for: say so up front.
-      else lines.push(`✓ no fault set within the bounds breaks a good outcome (${runs}, ${strategy}); not a proof: violations that faults create are not searched for`);
-      break;
-    case 'budget-exhausted':
-      lines.push(`• no counterexample in ${runs} (${strategy}); the run budget stopped the search first, so this is not a proof of resilience`);
-      break;
-    case 'interrupted':
-      lines.push(`• interrupted after ${runs} (${strategy}); ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} found before that`);
-      break;
-    case 'internal-error':
-      lines.push(`✗ no verdict: ldfi failed after ${runs} (${strategy}); ${r.counterexamples.length} counterexample${r.counterexamples.length === 1 ? '' : 's'} found before that`);
-      lines.push(`  internal error: ${r.error}`);
-      break;
-  }
+  const v = verdictOf(r);
+  lines.push(`${v.mark} ${v.headline}`);
+  if (r.status === 'internal-error') lines.push(`  internal error: ${r.error}`);
   lines.push(`  ${where}`);
   const good = r.outcomes.filter((o) => !o.startsWith('not:')).length;
   const watched = r.outcomes.length - good;
@@ -54,16 +33,10 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
     if (r.target.kind === 'dedalus') {
       lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
     } else lines.push(`Hint: add --trace FILE to the replay line to keep the run's trace and audit log.`);
-  } else if (r.status === 'resilient' && r.strategy === 'ldfi') {
-    if (!r.target.tracksAbsence) {
-      lines.push(
-        r.target.kind === 'dedalus'
-          ? 'Note: without negative support, violations that faults create (a timeout firing because a message is missing) are not searched for.'
-          : 'Note: a protocol\'s lineage shows what its outputs used, not what they waited for in vain, so violations that faults create (a timeout firing because messages are missing) are not searched for: try --strategy random as well.',
-      );
-    }
+  } else if (r.status === 'no-counterexample-found' && r.target.kind !== 'dedalus') {
+    lines.push('Hint: --strategy random draws faults without lineage, so it can find what this search could not look for.');
   }
-  if (r.status === 'resilient' && r.strategy === 'ldfi' && !opts.explaining) {
+  if ((r.status === 'resilient' || r.status === 'no-counterexample-found') && r.strategy === 'ldfi' && !opts.explaining) {
     lines.push(`Hint: ${opts.command} explain FILES… (same options) shows which supports defeated which hypotheses.`);
   } else if (r.status === 'budget-exhausted') {
     lines.push('Hint: raise --max-runs, or use the default ldfi strategy, which can prove resilience.');

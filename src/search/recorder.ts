@@ -115,9 +115,25 @@ export class SearchRecorder {
     return parts.join(' ');
   }
 
-  finish(status: Exclude<SearchStatus, 'internal-error'>, supports?: SearchResult['supports']): SearchResult {
+  finish(status: Exclude<SearchStatus, 'internal-error' | 'no-counterexample-found'>, supports?: SearchResult['supports']): SearchResult {
     const finalStatus = this.counterexamples.length > 0 && status !== 'interrupted' ? 'counterexample' : status;
+    // No hypothesis left is a proof only if the lineage could show every way to a violation.
+    const reason = finalStatus === 'resilient' ? this.unprovable() : undefined;
+    if (reason) return { ...this.common(supports), status: 'no-counterexample-found', reason };
     return { ...this.common(supports), status: finalStatus };
+  }
+
+  /** Why this target's lineage-driven verdict cannot be a proof of resilience, if it cannot. */
+  private unprovable(): string | undefined {
+    const t = this.target;
+    if (t.invariantless) return t.invariantless;
+    // Exhaustive search ran every schedule: it needs no lineage.
+    if (!t.tracksAbsence && this.options.strategy !== 'exhaustive') {
+      return t.kind === 'dedalus'
+        ? 'without negative support, violations that faults create (a timeout firing because a message is missing) are not searched for'
+        : "violations that faults create are not searched for: a protocol's lineage shows what its outputs used, not what they waited for in vain";
+    }
+    return undefined;
   }
 
   /**

@@ -53,11 +53,16 @@ interface Common {
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;
 }
 
-/** A search ends in one of five ways; each carries what it explored so far. */
+/** A search ends in one of six ways; each carries what it explored so far. */
 export type SearchResult =
   | (Common & { readonly status: 'counterexample' })
   /** Every hypothesis within the bounds was refuted (LDFI) or every schedule run (exhaustive). */
   | (Common & { readonly status: 'resilient' })
+  /**
+   * No hypothesis was left, but the search could not have seen every violation (`reason`: e.g. the
+   * target's lineage does not show absences, so violations that faults create were not searched for).
+   */
+  | (Common & { readonly status: 'no-counterexample-found'; readonly reason: string })
   /** --max-runs (or the random strategy's run budget) stopped the search first. */
   | (Common & { readonly status: 'budget-exhausted' })
   /** Ctrl-C: what was found before is kept. */

@@ -15,7 +15,8 @@ const RANDOM_RUNS = 500;
 interface Case {
   file: string;
   bounds: { eot: number; eff: number; crashes: number };
-  ldfi: 'resilient' | 'counterexample';
+  /** What LDFI ends with: sim lineage does not show absences, so finding nothing is no proof. */
+  ldfi: 'no-counterexample-found' | 'counterexample';
   /**
    * LDFI's "resilient" only says no fault set breaks a good outcome. A violation that is a new,
    * bad outcome caused by messages that did *not* arrive (a timeout) has no lineage to attack, so
@@ -25,15 +26,15 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 1 }, ldfi: 'resilient' },
-  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'resilient' },
+  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 1 }, ldfi: 'no-counterexample-found' },
+  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'no-counterexample-found' },
   { file: 'primary-backup-async', bounds: { eot: 30, eff: 6, crashes: 1 }, ldfi: 'counterexample' },
-  { file: 'primary-backup-async', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'resilient' },
-  { file: 'two-phase-commit', bounds: { eot: 40, eff: 6, crashes: 0 }, ldfi: 'resilient' },
+  { file: 'primary-backup-async', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'no-counterexample-found' },
+  { file: 'two-phase-commit', bounds: { eot: 40, eff: 6, crashes: 0 }, ldfi: 'no-counterexample-found' },
   { file: 'two-phase-commit', bounds: { eot: 40, eff: 6, crashes: 1 }, ldfi: 'counterexample' },
-  { file: 'leader-election', bounds: { eot: 50, eff: 20, crashes: 0 }, ldfi: 'resilient', randomMayBeatLdfi: true },
+  { file: 'leader-election', bounds: { eot: 50, eff: 20, crashes: 0 }, ldfi: 'no-counterexample-found', randomMayBeatLdfi: true },
   { file: 'double-halve', bounds: { eot: 40, eff: 15, crashes: 0 }, ldfi: 'counterexample' },
-  { file: 'double-halve-recovery', bounds: { eot: 40, eff: 10, crashes: 0 }, ldfi: 'resilient' },
+  { file: 'double-halve-recovery', bounds: { eot: 40, eff: 10, crashes: 0 }, ldfi: 'no-counterexample-found' },
   { file: 'double-halve-recovery', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'counterexample' },
 ];
 
@@ -78,7 +79,7 @@ describe('sim examples: verdicts', () => {
       const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: RANDOM_RUNS });
       expect(random.runs.length).toBeLessThanOrEqual(RANDOM_RUNS);
       expectCounterexamplesReplay(t, random);
-      if (c.ldfi === 'resilient' && !c.randomMayBeatLdfi) {
+      if (c.ldfi === 'no-counterexample-found' && !c.randomMayBeatLdfi) {
         // Consistency: random never finds what LDFI has ruled out.
         expect(random.status).toBe('budget-exhausted');
       }
@@ -101,7 +102,7 @@ describe('sim examples: explicit faults', () => {
     // behind it, so LDFI runs out of hypotheses; the second leader comes from lost messages.
     const t = await open('leader-election');
     const ldfi = await search(t, { strategy: 'ldfi', seed: SEED });
-    expect(ldfi.status).toBe('resilient');
+    expect(ldfi.status).toBe('no-counterexample-found');
     const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: RANDOM_RUNS });
     expect(random.status).toBe('counterexample');
     expect(random.counterexamples[0].faults.every((f) => f.kind === 'omit')).toBe(true);

@@ -39,7 +39,15 @@ export class SimTarget implements Target {
     readonly seed: string,
   ) {
     this.replayOptions = ['--seed', seed];
+    if (protocol.invariants.length === 0) {
+      // Nothing can fail a run, so nothing found proves nothing.
+      this.invariantless = `${protocol.name} has no invariant: no run can violate anything`;
+      this.warnings = [`${files[0]}: ${this.invariantless}; add invariants (e.g. expectOutputs) to defineProtocol`];
+    }
   }
+
+  readonly invariantless?: string;
+  readonly warnings?: readonly string[];
 
   static async open(file: string, opts: SimTargetOptions): Promise<SimTarget> {
     let text: string;

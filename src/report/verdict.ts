@@ -1,0 +1,45 @@
+import type { SearchResult } from '../search/result.ts';
+
+/**
+ * The one wording of a search's verdict, used by the terminal, HTML, JUnit and JSON alike, so that no
+ * report can look greener than another. `proven` is true only for a proof of resilience within the
+ * bounds (LDFI with a target that tracks absences, or exhaustive search).
+ */
+export interface Verdict {
+  /** ✓ proven resilient, ✗ counterexample or no verdict, • nothing found but nothing proven. */
+  readonly mark: '✓' | '✗' | '•';
+  readonly headline: string;
+  /** Why a search that found nothing is not a proof (absent when it is one, or found something). */
+  readonly caveat?: string;
+  readonly proven: boolean;
+}
+
+export function verdictOf(r: SearchResult): Verdict {
+  const runs = plural(r.runs.length, 'run');
+  // The seed matters to the random strategy and to every run of a simulated network.
+  const seeded = r.strategy === 'random' || r.target.kind !== 'dedalus' ? `, seed ${r.seed}` : '';
+  const strategy = (r.strategy === 'ldfi' ? plural(r.hypotheses, 'hypothesis', 'hypotheses') : `strategy ${r.strategy}`) + seeded;
+  const cexes = plural(r.counterexamples.length, 'counterexample');
+  switch (r.status) {
+    case 'counterexample':
+      return { mark: '✗', headline: `${cexes} after ${runs} (${strategy})`, proven: false };
+    case 'resilient':
+      return r.strategy === 'exhaustive'
+        ? { mark: '✓', headline: `resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`, proven: true }
+        : { mark: '✓', headline: `resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
+    case 'no-counterexample-found':
+      return { mark: '•', headline: `no counterexample found within the bounds (${runs}, ${strategy}); not a proof: ${r.reason}`, caveat: r.reason, proven: false };
+    case 'budget-exhausted': {
+      const caveat = 'the run budget stopped the search first';
+      return { mark: '•', headline: `no counterexample in ${runs} (${strategy}); ${caveat}, so this is not a proof of resilience`, caveat, proven: false };
+    }
+    case 'interrupted':
+      return { mark: '•', headline: `interrupted after ${runs} (${strategy}); ${cexes} found before that`, caveat: 'interrupted before the search ended', proven: false };
+    case 'internal-error':
+      return { mark: '✗', headline: `no verdict: ldfi failed after ${runs} (${strategy}); ${cexes} found before that`, caveat: `ldfi failed: ${r.error}`, proven: false };
+  }
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

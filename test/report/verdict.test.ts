@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatHtmlReport } from '../../src/report/html.ts';
+import { toJsonReport } from '../../src/report/json.ts';
+import { formatJUnit } from '../../src/report/junit.ts';
+import { formatSearchResult } from '../../src/report/text.ts';
+import { search } from '../../src/search/index.ts';
+import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
+import { DedalusTarget } from '../../src/targets/dedalus/target.ts';
+import { SimTarget } from '../../src/targets/sim/target.ts';
+
+let z3: SatBackend;
+beforeAll(async () => {
+  z3 = await startZ3();
+});
+afterAll(() => z3.close());
+
+/** Everything the four reports say about one search, for comparing them. */
+function reports(r: Awaited<ReturnType<typeof search>>) {
+  return {
+    text: formatSearchResult(r, { command: 'npx ldfi' }),
+    json: toJsonReport(r, { timings: false }) as { status: string; proven: boolean; caveat?: string },
+    junit: formatJUnit(r),
+    html: formatHtmlReport(r),
+  };
+}
+
+describe('one verdict in every report', () => {
+  it('a search that cannot prove resilience says so in the terminal, JSON, JUnit and HTML alike', async () => {
+    // The leader election splits under a partition (a violation faults create), which a protocol's
+    // lineage cannot show: LDFI finds nothing, and must not look green anywhere.
+    const t = await SimTarget.open('examples/sim/leader-election.ts', { seed: '1' });
+    const r = await search(t, { strategy: 'ldfi', seed: '1' });
+    expect(r.status).toBe('no-counterexample-found');
+    const { text, json, junit, html } = reports(r);
+    const caveat = /violations that faults create are not searched for/;
+    expect(text.split('\n')[0]).toMatch(/^• no counterexample found within the bounds .*; not a proof: violations that faults create/);
+    expect(text).not.toMatch(/✓/);
+    expect(json.status).toBe('no-counterexample-found');
+    expect(json.proven).toBe(false);
+    expect(json.caveat).toMatch(caveat);
+    expect(junit).toMatch(/failures="0"/);
+    // Every case is skipped with the caveat: a CI gate cannot read it as a pass.
+    const cases = junit.match(/<testcase /g)!.length;
+    expect(junit.match(/<skipped message="[^"]*not a proof[^"]*"/g)!.length).toBe(cases);
+    expect(junit).toMatch(caveat);
+    expect(html).toMatch(/<h1 class="verdict no-counterexample-found">• no counterexample found within the bounds/);
+    expect(html).not.toMatch(/✓ resilient/);
+  });
+
+  it('without negative support, a Dedalus search says the same', async () => {
+    const t = new DedalusTarget(['examples/dedalus/broadcast-retry.ded'], { eot: 4, eff: 3, crashes: 0, negativeSupport: false });
+    const r = await search(t, { strategy: 'ldfi', seed: '1' });
+    const { text, json, junit, html } = reports(r);
+    expect(json.status).toBe('no-counterexample-found');
+    expect(text).toMatch(/^• .*not a proof: without negative support/);
+    expect(junit).toMatch(/<skipped message="[^"]*without negative support/);
+    expect(html).toMatch(/class="verdict no-counterexample-found"/);
+  });
+
+  it('a proof is green everywhere, and exhaustive search needs no lineage to prove', async () => {
+    for (const negativeSupport of [true, false]) {
+      const t = new DedalusTarget(['examples/dedalus/broadcast-retry.ded'], { eot: 4, eff: 3, crashes: 0, negativeSupport });
+      const r = await search(t, { strategy: negativeSupport ? 'ldfi' : 'exhaustive', seed: '1' });
+      const { text, json, junit, html } = reports(r);
+      expect(json.status).toBe('resilient');
+      expect(json.proven).toBe(true);
+      expect(json.caveat).toBeUndefined();
+      expect(text).toMatch(/^✓ resilient within the bounds/);
+      expect(junit).not.toMatch(/<skipped|<failure/);
+      expect(html).toMatch(/class="verdict resilient">✓ resilient within the bounds/);
+    }
+  });
+});
