@@ -126,27 +126,98 @@ export function defineProtocol(p: Protocol): Protocol {
 }
 
 /**
- * A black-box check: each input given at `from` must come out at `to` exactly once, as
- * `expected(input)`. A missing, duplicated or wrong output is a violation naming its input.
+ * A black-box check, as a Jepsen checker makes it: each input given at `from` must come out at `to`
+ * exactly once. Outputs are paired with inputs by what they carry, not by lineage: an output answers
+ * an input when its value is `expected(input)` or, with `match`, when `match(input, output)` holds
+ * (pairing by maximum matching, so the order of arrival never matters). A missing, duplicated or
+ * unexplained output is a violation naming its input. Lineage (`because`) only sharpens the words: an
+ * unpaired output whose lineage names exactly one unpaired input is reported as that input's wrong
+ * answer; without it the same run reads as one missing and one unexplained output, never as correct.
  */
-export function expectOutputs(opts: { from: string; to: string; expected: (value: Payload) => Payload }): Invariant {
+export function expectOutputs(opts: {
+  from: string;
+  to: string;
+  expected: (value: Payload) => Payload;
+  /** Whether an output answers an input (default: its value equals `expected(input)`, as JSON). */
+  match?: (input: Payload, output: Payload) => boolean;
+}): Invariant {
   return (run) => {
     const violations: string[] = [];
     const key = (v: Payload) => JSON.stringify(v);
     const outs = run.outputs.filter((o) => o.node === opts.to);
-    for (const input of run.inputs.filter((i) => i.node === opts.from)) {
-      const want = opts.expected(input.value);
-      const mine = outs.filter((o) => o.inputs.some((i) => i.id === input.id));
-      const label = `input ${key(input.value)} (at ${input.node} @${input.at})`;
-      if (mine.length === 0) violations.push(`${label} never came out at ${opts.to} (expected ${key(want)})`);
-      else if (mine.length > 1) violations.push(`${label} came out ${mine.length} times at ${opts.to}: ${mine.map((o) => `${key(o.value)} @${o.at}`).join(', ')}`);
-      for (const o of mine) {
-        if (key(o.value) !== key(want)) violations.push(`${label} came out at ${opts.to} @${o.at} as ${key(o.value)}, expected ${key(want)}`);
+    const ins = run.inputs.filter((i) => i.node === opts.from);
+    const answers = (i: InputRef, o: OutputRecord) => (opts.match ? opts.match(i.value, o.value) : key(o.value) === key(opts.expected(i.value)));
+    const pairOf = maximumMatching(ins, outs, answers);
+    const paired = new Set(pairOf.values());
+    const label = (i: InputRef) => `input ${key(i.value)} (at ${i.node} @${i.at})`;
+    const leftover = outs.filter((o) => !paired.has(o));
+    const explained = new Set<OutputRecord>();
+    for (const input of ins) {
+      const mine = pairOf.get(input);
+      const want = key(opts.expected(input.value));
+      if (mine) {
+        // More answers to the same input than it had: duplicates.
+        const extra = leftover.filter((o) => !explained.has(o) && answers(input, o) && ins.every((j) => j === input || pairOf.get(j) !== undefined || !answers(j, o)));
+        if (extra.length) {
+          for (const o of extra) explained.add(o);
+          const all = [mine, ...extra].sort((a, b) => a.at - b.at);
+          violations.push(`${label(input)} came out ${all.length} times at ${opts.to}: ${all.map((o) => `${key(o.value)} @${o.at}`).join(', ')}`);
+        }
+        continue;
       }
+      // Lineage that names this input alone makes an unpaired output its (wrong) answer.
+      const wrong = leftover.find((o) => !explained.has(o) && o.inputs.filter((i) => i.node === opts.from).length === 1 && o.inputs.some((i) => i.id === input.id));
+      if (wrong) {
+        explained.add(wrong);
+        violations.push(`${label(input)} came out at ${opts.to} @${wrong.at} as ${key(wrong.value)}, expected ${want}`);
+      } else violations.push(`${label(input)} never came out at ${opts.to} (expected ${want})`);
     }
-    for (const o of outs) {
-      if (!o.inputs.some((i) => i.node === opts.from)) violations.push(`output ${key(o.value)} at ${opts.to} @${o.at} came from no input at ${opts.from}`);
+    for (const o of leftover) {
+      if (!explained.has(o)) violations.push(`output ${key(o.value)} at ${opts.to} @${o.at} answers no input at ${opts.from}`);
     }
     return violations;
   };
+}
+
+/**
+ * A maximum matching of inputs to outputs (Kuhn's augmenting paths, with an explicit stack: the number
+ * of inputs is the user's). Inputs and outputs are tried in order, so equal candidates pair in time order.
+ */
+function maximumMatching(ins: readonly InputRef[], outs: readonly OutputRecord[], answers: (i: InputRef, o: OutputRecord) => boolean): Map<InputRef, OutputRecord> {
+  const candidates = ins.map((i) => outs.map((o, k) => (answers(i, o) ? k : -1)).filter((k) => k >= 0));
+  const ownerOf = new Array<number>(outs.length).fill(-1);
+  const outOf = new Array<number>(ins.length).fill(-1);
+  for (let root = 0; root < ins.length; root++) {
+    const seen = new Set<number>();
+    // Each frame: an input and the index of its next candidate output to try.
+    const stack: { input: number; next: number }[] = [{ input: root, next: 0 }];
+    const path: { input: number; out: number }[] = [];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const list = candidates[top.input];
+      if (top.next >= list.length) {
+        stack.pop();
+        path.pop();
+        continue;
+      }
+      const out = list[top.next++];
+      if (seen.has(out)) continue;
+      seen.add(out);
+      path.push({ input: top.input, out });
+      if (ownerOf[out] === -1) {
+        // Augment along the path.
+        for (const step of path) {
+          ownerOf[step.out] = step.input;
+          outOf[step.input] = step.out;
+        }
+        break;
+      }
+      stack.push({ input: ownerOf[out], next: 0 });
+    }
+  }
+  const pairs = new Map<InputRef, OutputRecord>();
+  outOf.forEach((k, i) => {
+    if (k >= 0) pairs.set(ins[i], outs[k]);
+  });
+  return pairs;
 }

@@ -181,3 +181,67 @@ describe('black-box output checks', () => {
   it('names the input of a wrong output', () => expect(check('wrong-1')[0]).toMatch(/^input 1 \(at source @1\) came out at sink @\d+ as 3, expected 2$/));
   it('keys outputs stably by node, value and occurrence', () => expect(outputKeys(run(pipeline('dup-3'))).sort()).toEqual(['out:sink:2#1', 'out:sink:4#1', 'out:sink:6#1', 'out:sink:6#2']));
 });
+
+describe('expectOutputs is black-box: outputs are paired with inputs by what they carry', () => {
+  // A doubling pipeline written without a single `because`: its default lineage ties every output
+  // to every earlier input, which must not matter.
+  const plain = (opts: { wrong?: boolean; match?: boolean } = {}) =>
+    defineProtocol({
+      name: 'plain',
+      nodes: ['source', 'sink'],
+      node: (id) => ({
+        onInput: (ctx, v) => ctx.send('sink', v),
+        onMessage: (ctx, _from, v) => {
+          if (id !== 'sink') return;
+          const x = v as number;
+          const doubled = opts.wrong && x === 2 ? 5 : x * 2;
+          ctx.output(opts.match ? { of: x, result: doubled } : doubled);
+        },
+      }),
+      workload: [1, 2, 3].map((value, i) => ({ at: i + 1, node: 'source', value })),
+      invariants: [
+        opts.match
+          ? expectOutputs({ from: 'source', to: 'sink', expected: (x) => (x as number) * 2, match: (input, output) => (output as { of: number }).of === input })
+          : expectOutputs({ from: 'source', to: 'sink', expected: (x) => (x as number) * 2 }),
+      ],
+    });
+  const check = (p: Protocol) => p.invariants[0](runView(run(p)));
+
+  it('a correct pipeline passes without any because', () => expect(check(plain())).toEqual([]));
+
+  it('a wrong answer without lineage reads as missing and unexplained, never as correct', () => {
+    expect(check(plain({ wrong: true }))).toEqual([
+      'input 2 (at source @2) never came out at sink (expected 4)',
+      expect.stringMatching(/^output 5 at sink @\d+ answers no input at source$/),
+    ]);
+  });
+
+  it('pairs by a key the user gives (match), and then a wrong value is still unpaired', () => {
+    expect(check(plain({ match: true }))).toEqual([]);
+  });
+
+  it('pairs by maximum matching, so the order of arrival never matters', () => {
+    // o1 answers either input, o2 only the first: pairing the first input with o1 would strand the second.
+    const p = defineProtocol({
+      name: 'order',
+      nodes: ['a', 'z'],
+      node: (id) => ({
+        onInput: (ctx, v) => ctx.send('z', v),
+        onMessage: (ctx, _from, v) => {
+          if (id === 'z' && v === 'last') {
+            ctx.output('either');
+            ctx.output('first-only');
+          }
+        },
+      }),
+      workload: [
+        { at: 1, node: 'a', value: 'first' },
+        { at: 2, node: 'a', value: 'last' },
+      ],
+      invariants: [
+        expectOutputs({ from: 'a', to: 'z', expected: (x) => x, match: (input, output) => output === 'either' || (output === 'first-only' && input === 'first') }),
+      ],
+    });
+    expect(check(p)).toEqual([]);
+  });
+});
