@@ -298,3 +298,59 @@ describe('an invariant that throws', () => {
     expect(run.stdout).toMatch(/\? 1 run could not be fully checked, e.g. run 1: invariant durable threw: not implemented/);
   });
 });
+
+describe('a handler that never returns', () => {
+  const looper = (budget: number) => {
+    const file = join(tmp, `looper-${budget}.ts`);
+    writeFileSync(
+      file,
+      `import { defineProtocol, expectOutputs } from '${REPO_ROOT}/src/targets/sim/api.ts';
+       export default defineProtocol({
+         name: 'looper', nodes: ['a', 'b'],
+         node: (id) => ({
+           onInput: (ctx, v) => ctx.send('b', v),
+           onMessage: (ctx, _from, v) => {
+             if (id !== 'b') return;
+             if (v === 2) { process.stderr.write('looping\\n'); for (;;) {} }
+             ctx.output(v);
+           },
+         }),
+         workload: [{ at: 1, node: 'a', value: 1 }, { at: 2, node: 'a', value: 2 }],
+         invariants: [expectOutputs({ from: 'a', to: 'b', expected: (x) => x })],
+         runBudgetMs: ${budget},
+       });`,
+    );
+    return file;
+  };
+
+  it('is a finding naming the node, the handler and the time, with a replay line', () => {
+    const r = ldfi(['run', looper(300), '--seed', '1', '--eot', '20', '--eff', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/error: +node b did not return from onMessage within 300 ms \(a loop that never ends\?\) at t=\d+/);
+    expect(r.stdout).toMatch(/replay: +node bin\/ldfi\.js replay .*looper-300\.ts .*--faults none/);
+  });
+
+  it('does not stop Ctrl-C: ldfi ends at once, keeping what it found', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(tmp, 'looper.json');
+    const child = spawn('node', ['bin/ldfi.js', 'run', looper(600_000), '--seed', '1', '--eot', '20', '--eff', '5', '--json', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    try {
+      // Keyed on the protocol saying it entered its loop, not on a delay.
+      await new Promise<void>((resolve) => child.stderr.on('data', (d) => String(d).includes('looping') && resolve()));
+      const sent = Date.now();
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(Date.now() - sent).toBeLessThan(5000);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/• interrupted after \d+ runs?/);
+      expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('interrupted');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

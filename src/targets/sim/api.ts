@@ -119,6 +119,11 @@ export interface Protocol {
   readonly defaults?: { readonly eot?: number; readonly eff?: number; readonly crashes?: number };
   /** Message latency in ms, drawn per message from the seed: [min, max]. Default [1, 3]. */
   readonly latency?: readonly [number, number];
+  /**
+   * Real milliseconds one run may compute before ldfi calls it a handler that never returns (a
+   * finding naming the node, the handler and the virtual time). Default 10,000.
+   */
+  readonly runBudgetMs?: number;
 }
 
 export function defineProtocol(p: Protocol): Protocol {

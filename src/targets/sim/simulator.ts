@@ -2,6 +2,7 @@ import seedrandom from 'seedrandom';
 import { AuditLog } from '../../injector/audit.ts';
 import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
 import type { FaultSet } from '../../model/faults.ts';
+import { runWatched } from './watchdog.ts';
 import type { Cause, InputRef, MessageRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
 
@@ -47,6 +48,8 @@ export interface SimExecution {
   readonly stoppedAtTimeBound: boolean;
   readonly endTime: number;
   readonly error?: string;
+  /** Ctrl-C stopped the run midway: it shows nothing either way. */
+  readonly interrupted: boolean;
   readonly eventCount: number;
 }
 
@@ -57,6 +60,9 @@ export interface SimOptions {
   /** Record the trace events (the search does not need them; replays and hashes do). */
   trace: boolean;
 }
+
+/** Real milliseconds a run may compute by default (Protocol.runBudgetMs). */
+export const DEFAULT_RUN_BUDGET_MS = 10_000;
 
 type SimEvent =
   | { kind: 'init'; node: string }
@@ -174,8 +180,11 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     },
   });
 
+  // The handler running now: if the watchdog stops the run, this is the one that did not return.
+  let running: { node: string; what: string; at: number } | undefined;
   const call = (n: NodeState, what: string, fn: () => void) => {
     if (error) return;
+    running = { node: n.id, what, at: now };
     try {
       fn();
     } catch (e) {
@@ -183,6 +192,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       error = `node ${n.id} threw in ${what} at t=${now}: ${message}`;
       record({ t: now, e: 'error', node: n.id, message });
     }
+    running = undefined;
   };
 
   const start = (id: string, epoch: number, persisted: NodeState['persisted']): NodeState => {
@@ -220,85 +230,98 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   }
 
   let stoppedAtTimeBound = false;
+  let interrupted = false;
   const notified = new Set<string>();
-  while (queue.size > 0 && !error) {
-    if (queue.peekTime() > opts.eot) {
-      stoppedAtTimeBound = true;
-      break;
-    }
-    const { time, item } = queue.pop();
-    now = time;
-    eventCount++;
-    switch (item.kind) {
-      case 'init': {
-        const n = nodes.get(item.node)!;
-        if (!n.up) break;
-        record({ t: now, e: 'init', node: n.id });
-        call(n, 'init', () => n.handlers.init?.(n.ctx));
+  const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
+  const end = runWatched(() => drain(), budget);
+  if (end === 'interrupted') interrupted = true;
+  else if (end === 'timeout') {
+    const message = running
+      ? `did not return from ${running.what} within ${budget.toLocaleString('en-US')} ms (a loop that never ends?)`
+      : `the run computed for over ${budget.toLocaleString('en-US')} ms without reaching the time bound`;
+    error = running ? `node ${running.node} ${message} at t=${running.at}` : message;
+    record({ t: now, e: 'error', node: running?.node ?? '', message });
+  }
+  function drain(): void {
+    while (queue.size > 0 && !error) {
+      if (queue.peekTime() > opts.eot) {
+        stoppedAtTimeBound = true;
         break;
       }
-      case 'input': {
-        const n = nodes.get(item.ref.node);
-        if (!n) {
-          error = `the workload gives input to '${item.ref.node}', which is not a node`;
+      const { time, item } = queue.pop();
+      now = time;
+      eventCount++;
+      switch (item.kind) {
+        case 'init': {
+          const n = nodes.get(item.node)!;
+          if (!n.up) break;
+          record({ t: now, e: 'init', node: n.id });
+          call(n, 'init', () => n.handlers.init?.(n.ctx));
           break;
         }
-        if (!n.up) break;
-        record({ t: now, e: 'input', node: n.id, id: item.ref.id, value: item.ref.value });
-        n.past.push(item.ref.id);
-        call(n, 'onInput', () => n.handlers.onInput?.(n.ctx, item.ref.value, item.ref));
-        break;
-      }
-      case 'deliver': {
-        const msg = item.msg;
-        const n = nodes.get(msg.ref.to)!;
-        if (!n.up) {
-          msg.status = 'receiver-down';
-          record({ t: now, e: 'lost', id: msg.ref.id, to: n.id });
+        case 'input': {
+          const n = nodes.get(item.ref.node);
+          if (!n) {
+            error = `the workload gives input to '${item.ref.node}', which is not a node`;
+            break;
+          }
+          if (!n.up) break;
+          record({ t: now, e: 'input', node: n.id, id: item.ref.id, value: item.ref.value });
+          n.past.push(item.ref.id);
+          call(n, 'onInput', () => n.handlers.onInput?.(n.ctx, item.ref.value, item.ref));
           break;
         }
-        msg.status = 'delivered';
-        record({ t: now, e: 'deliver', id: msg.ref.id, to: n.id });
-        n.past.push(msg.ref.id);
-        call(n, 'onMessage', () => n.handlers.onMessage?.(n.ctx, msg.ref.from, msg.ref.payload, msg.ref));
-        break;
-      }
-      case 'timer': {
-        const n = nodes.get(item.node)!;
-        if (!n.up || n.epoch !== item.epoch) break;
-        record({ t: now, e: 'timer', node: n.id, name: item.name });
-        call(n, 'onTimer', () => n.handlers.onTimer?.(n.ctx, item.name));
-        break;
-      }
-      case 'node': {
-        const { ev } = item;
-        const n = nodes.get(ev.node)!;
-        audit.add(now, 'fault', 'spike', `${ev.kind} ${ev.node}`, ev.fault);
-        record({ t: now, e: ev.kind, node: ev.node });
-        if (ev.kind === 'crash') {
-          n.up = false;
-          n.crashed = true;
-        } else if (ev.kind === 'down') n.up = false;
-        else if (!n.crashed) {
-          const fresh = start(n.id, n.epoch + 1, n.persisted);
-          call(fresh, 'init', () => fresh.handlers.init?.(fresh.ctx));
+        case 'deliver': {
+          const msg = item.msg;
+          const n = nodes.get(msg.ref.to)!;
+          if (!n.up) {
+            msg.status = 'receiver-down';
+            record({ t: now, e: 'lost', id: msg.ref.id, to: n.id });
+            break;
+          }
+          msg.status = 'delivered';
+          record({ t: now, e: 'deliver', id: msg.ref.id, to: n.id });
+          n.past.push(msg.ref.id);
+          call(n, 'onMessage', () => n.handlers.onMessage?.(n.ctx, msg.ref.from, msg.ref.payload, msg.ref));
+          break;
         }
-        break;
-      }
-      case 'link': {
-        const { ev } = item;
-        audit.add(now, 'fault', 'spike', `${ev.kind} ${ev.from}→${ev.to}`, ev.fault);
-        record({ t: now, e: ev.kind, from: ev.from, to: ev.to });
-        for (const [self, peer] of [[ev.from, ev.to], [ev.to, ev.from]]) {
-          const n = nodes.get(self)!;
-          // A link down both ways is one dropped connection: tell each end once.
-          const once = `${now}|${ev.kind}|${self}|${peer}`;
-          if (!n.up || notified.has(once)) continue;
-          notified.add(once);
-          if (ev.kind === 'disconnect') call(n, 'onConnectionLost', () => n.handlers.onConnectionLost?.(n.ctx, peer));
-          else call(n, 'onConnectionRestored', () => n.handlers.onConnectionRestored?.(n.ctx, peer));
+        case 'timer': {
+          const n = nodes.get(item.node)!;
+          if (!n.up || n.epoch !== item.epoch) break;
+          record({ t: now, e: 'timer', node: n.id, name: item.name });
+          call(n, 'onTimer', () => n.handlers.onTimer?.(n.ctx, item.name));
+          break;
         }
-        break;
+        case 'node': {
+          const { ev } = item;
+          const n = nodes.get(ev.node)!;
+          audit.add(now, 'fault', 'spike', `${ev.kind} ${ev.node}`, ev.fault);
+          record({ t: now, e: ev.kind, node: ev.node });
+          if (ev.kind === 'crash') {
+            n.up = false;
+            n.crashed = true;
+          } else if (ev.kind === 'down') n.up = false;
+          else if (!n.crashed) {
+            const fresh = start(n.id, n.epoch + 1, n.persisted);
+            call(fresh, 'init', () => fresh.handlers.init?.(fresh.ctx));
+          }
+          break;
+        }
+        case 'link': {
+          const { ev } = item;
+          audit.add(now, 'fault', 'spike', `${ev.kind} ${ev.from}→${ev.to}`, ev.fault);
+          record({ t: now, e: ev.kind, from: ev.from, to: ev.to });
+          for (const [self, peer] of [[ev.from, ev.to], [ev.to, ev.from]]) {
+            const n = nodes.get(self)!;
+            // A link down both ways is one dropped connection: tell each end once.
+            const once = `${now}|${ev.kind}|${self}|${peer}`;
+            if (!n.up || notified.has(once)) continue;
+            notified.add(once);
+            if (ev.kind === 'disconnect') call(n, 'onConnectionLost', () => n.handlers.onConnectionLost?.(n.ctx, peer));
+            else call(n, 'onConnectionRestored', () => n.handlers.onConnectionRestored?.(n.ctx, peer));
+          }
+          break;
+        }
       }
     }
   }
@@ -315,6 +338,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     stoppedAtTimeBound,
     endTime: now,
     error,
+    interrupted,
     eventCount,
   };
 }

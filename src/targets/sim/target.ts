@@ -108,6 +108,10 @@ export class SimTarget implements Target {
 
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
     const exec = this.simulate(faults, false);
+    if (exec.interrupted) {
+      // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
+      return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
+    }
     const violations: Violation[] = [];
     const unknown: string[] = [];
     if (!exec.error) {
