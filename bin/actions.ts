@@ -9,6 +9,7 @@ import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { formatWhyTree } from '../src/lineage/why.ts';
 import { toDot } from '../src/lineage/dot.ts';
 import { errorText, search, type SearchResult } from '../src/search/index.ts';
+import { searchSeeds } from '../src/search/sweep.ts';
 import { formatExplanation } from '../src/report/explain.ts';
 import { formatJsonReport } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
@@ -32,8 +33,12 @@ function qualifySeed(f: { seed?: string }): string {
   return f.seed ?? String(randomBytes(4).readUInt32BE(0));
 }
 
+function targetOptions(f: BoundsFlags) {
+  return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
+}
+
 async function target(files: string[], f: BoundsFlags, seed: string) {
-  const t = await openTarget(files, { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, seed, includeDirs: f.include });
+  const t = await openTarget(files, { ...targetOptions(f), seed });
   for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
   if (t instanceof DedalusTarget && t.inferredNodes) {
     const list = t.inferredNodes.map((n) => `${n.node} ${n.reason}`).join('; ');
@@ -59,9 +64,11 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   for (const [option, path] of [['--json', flags.json], ['--junit', flags.junit], ['--html', flags.html]] as const) {
     if (path) checkOutputPath(option, path);
   }
-  const seed = qualifySeed(flags);
+  if (flags.seeds && flags.seed !== undefined) throw new UserError('BAD_OPTION', '--seed and --seeds: give one or the other');
+  const seed = flags.seeds?.[0] ?? qualifySeed(flags);
   const t = await target(files, flags, seed);
   checkFaultKinds(flags, t, cmd);
+  if (flags.seeds && t.kind === 'dedalus') throw new UserError('BAD_OPTION', '--seeds is for simulated networks: a Dedalus run does not depend on a seed');
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -72,7 +79,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   const progress = terminalProgress();
   const observer = { ...progress.observer, onStart: (partial: (error: string) => SearchResult) => (inFlight = { partial, flags }) };
   try {
-    const result = await search(t, {
+    const options = {
       strategy: flags.strategy,
       seed,
       maxRuns: flags.maxRuns,
@@ -80,7 +87,11 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       randomKinds: flags.faultKinds,
       signal: controller.signal,
       command: COMMAND,
-    }, observer);
+    };
+    const seeds = flags.seeds;
+    const result = seeds
+      ? await searchSeeds(async (s) => (s === seed ? t : await openTarget(files, { ...targetOptions(flags), seed: s })), seeds, options, observer)
+      : await search(t, options, observer);
     inFlight = undefined;
     progress.stop();
     writeReports(result, flags);

@@ -29,6 +29,8 @@ export interface RunFlags extends BoundsFlags {
   html?: string;
   timings: boolean;
   faultKinds: FaultKind[];
+  /** Several delivery orders of a simulated network, searched one after the other. */
+  seeds?: string[];
 }
 
 /** Exit 1 means a counterexample and nothing else: set only where one was found. */

@@ -28,6 +28,16 @@ function includeDir(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** `1..20` or `3,7,9`: the seeds of a sweep (at most 1,000). */
+function seedRange(value: string): string[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(value.trim());
+  const seeds = range
+    ? Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => String(Number(range[1]) + i))
+    : value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (seeds.length === 0 || seeds.length > 1000) throw new InvalidArgumentError(`--seeds expects a range such as 1..20 or a list such as 3,7,9 (1 to 1,000 seeds), got '${value}'`);
+  return [...new Set(seeds)];
+}
+
 function seedText(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('a seed cannot be empty');
   return value;
@@ -55,6 +65,7 @@ function searchCommand(cmd: Command): Command {
     .option('--find-all', 'keep searching after the first counterexample')
     .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
     .addOption(new Option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)').argParser(seedText))
+    .addOption(new Option('--seeds <a..b>', 'sim: search each of these seeds (delivery orders), e.g. 1..20 or 3,7,9; each counterexample reported once per root cause').argParser(seedRange))
     .addOption(new Option('--fault-kinds <kinds>', 'fault kinds the random strategy draws: omit,crash,disconnect,delay,restart,partition').default(['omit', 'crash'], 'omit,crash').argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')

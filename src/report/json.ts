@@ -46,6 +46,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       faultList: c.faults,
       foundAs: formatFaults(c.foundAs),
       foundAtRun: c.foundAtRun,
+      ...(c.sameCause ? { sameCause: c.sameCause } : {}),
       violations: c.violations,
       ...(c.error ? { error: c.error } : {}),
       replay: c.replay,

@@ -46,7 +46,8 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
 
 export function formatCounterexample(c: Counterexample, n: number, of: number): string[] {
   const lines: string[] = [];
-  lines.push(`Counterexample${of > 1 ? ` ${n}/${of}` : ''} (found at run ${c.foundAtRun}${c.foundAs.length !== c.faults.length ? `, shrunk from ${c.foundAs.length} faults to ${c.faults.length}` : ''}):`);
+  const same = c.sameCause ? `; ${c.sameCause} more of the same cause (the same faults at other times or seeds)` : '';
+  lines.push(`Counterexample${of > 1 ? ` ${n}/${of}` : ''} (found at run ${c.foundAtRun}${c.foundAs.length !== c.faults.length ? `, shrunk from ${c.foundAs.length} faults to ${c.faults.length}` : ''}${same}):`);
   lines.push(`  faults:   ${formatFaults(c.faults)}`);
   for (const v of c.violations) lines.push(`  violated: ${v.message}`);
   if (c.error) lines.push(`  error:    ${c.error}`);

@@ -33,6 +33,8 @@ export interface Counterexample {
   readonly foundAtRun: number;
   /** One pasteable command that reproduces it. */
   readonly replay: string;
+  /** Over several seeds: how many more counterexamples of the same root cause were found. */
+  readonly sameCause?: number;
 }
 
 interface Common {

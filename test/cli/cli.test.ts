@@ -84,6 +84,9 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
     ['fault kinds without the random strategy', ['run', NAIVE, '--fault-kinds', 'omit'], /--fault-kinds chooses what --strategy random draws/],
     ['empty seed', ['run', NAIVE, '--seed', ''], /a seed cannot be empty/],
     ['no command', [], /Usage: ldfi/],
+    ['seeds for a Dedalus program', ['run', NAIVE, '--seeds', '1..3'], /--seeds is for simulated networks/],
+    ['seed and seeds together', ['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--seeds', '1..3'], /--seed and --seeds: give one or the other/],
+    ['an empty range of seeds', ['run', 'examples/sim/retry-broadcast.ts', '--seeds', '5..1'], /--seeds expects a range such as 1\.\.20/],
     ['a tuple that does not parse', ['why', NAIVE, '--tuple', 'post(b,hello'], /--tuple: expected one ground tuple such as 'log\(c,hello\)@4', got 'post\(b,hello'/],
     ['EOT 0', ['run', NAIVE, '--eot', '0'], /--eot must be a whole number ≥ 1, got '0'/],
     ['EOT beyond its maximum', ['run', NAIVE, '--eot', '1001', '--eff', '2'], /--eot 1001 is beyond the maximum of 1,000 steps/],
@@ -352,5 +355,22 @@ describe('a handler that never returns', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('--seeds: several delivery orders, each root cause once', () => {
+  it('reports a bug found under several seeds once, and its replay line reproduces it', () => {
+    const out = join(tmp, 'seeds.json');
+    const r = ldfi(['run', 'examples/sim/primary-backup-async.ts', '--seeds', '1..4', '--find-all', '--json', out], { timeoutMs: 120_000 });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.seed).toBe('1..4');
+    const shapes = report.counterexamples.map((c: { faultList: { kind: string }[] }) => c.faultList.map((f) => f.kind).join('+'));
+    expect(new Set(shapes).size).toBe(shapes.length);
+    expect(report.counterexamples[0].sameCause).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/more of the same cause/);
+    const replay = ldfi(splitCommand(report.counterexamples[0].replay).slice(2));
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(/^✗ invariant violated under:/);
   });
 });

@@ -1,0 +1,96 @@
+import { faultKey, type Fault, type FaultSet } from '../model/faults.ts';
+import type { Target } from '../model/target.ts';
+import { search } from './index.ts';
+import type { RawSearchOptions } from './options.ts';
+import type { SearchObserver } from './recorder.ts';
+import type { Counterexample, RunRecord, SearchResult } from './result.ts';
+
+/**
+ * The same search over several seeds, i.e. several delivery orders of a simulated network (a seed
+ * decides each message's latency, and LDFI explores one order per seed). Counterexamples are reported
+ * once per root cause: the shape of their minimal fault set (which kinds of fault on which nodes or
+ * channels, whatever the times), the first found standing for the others.
+ * The verdict is the weakest of the seeds': any counterexample, else any search that proved nothing.
+ */
+export async function searchSeeds(open: (seed: string) => Promise<Target>, seeds: readonly string[], raw: RawSearchOptions, observer?: SearchObserver): Promise<SearchResult> {
+  const results: SearchResult[] = [];
+  for (const seed of seeds) {
+    if (raw.signal?.aborted) break;
+    const r = await search(await open(seed), { ...raw, seed }, observer);
+    results.push(r);
+    if (r.status === 'internal-error' || r.status === 'interrupted') break;
+    if (r.status === 'counterexample' && !raw.findAll) break;
+  }
+  return merge(results, seeds);
+}
+
+/** The shape of a fault set: what fails, where, not when. */
+export function rootCause(faults: FaultSet): string {
+  const shape = (f: Fault): string => {
+    const key = faultKey(f).split(':');
+    // Drop the times (and delays' amounts): the kind and who it hits stay.
+    switch (f.kind) {
+      case 'omit':
+        return `omit ${f.from}→${f.to}`;
+      case 'crash':
+        return `crash ${f.node}`;
+      case 'restart':
+        return `restart ${f.node}`;
+      case 'delay':
+        return `delay ${f.from}→${f.to}`;
+      case 'disconnect':
+        return `disconnect ${f.from}${f.both ? '↔' : '→'}${f.to}`;
+      case 'partition':
+        return `partition ${key[1]}`;
+    }
+  };
+  return [...new Set(faults.map(shape))].sort().join('; ');
+}
+
+function merge(results: readonly SearchResult[], seeds: readonly string[]): SearchResult {
+  const first = results[0];
+  const runs: RunRecord[] = [];
+  const counterexamples: Counterexample[] = [];
+  const causes = new Map<string, number>();
+  for (const r of results) {
+    const offset = runs.length;
+    for (const run of r.runs) runs.push({ ...run, index: run.index + offset });
+    for (const c of r.counterexamples) {
+      const cause = rootCause(c.faults);
+      const known = causes.get(cause);
+      if (known !== undefined) {
+        const kept = counterexamples[known];
+        counterexamples[known] = { ...kept, sameCause: (kept.sameCause ?? 0) + 1 };
+        continue;
+      }
+      causes.set(cause, counterexamples.length);
+      counterexamples.push({ ...c, foundAtRun: c.foundAtRun + offset });
+    }
+  }
+  const outcomes = [...new Set(results.flatMap((r) => r.outcomes))];
+  const sum = (f: (r: SearchResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  const seed = seeds.length > 1 ? `${seeds[0]}..${seeds[results.length - 1]}` : seeds[0];
+  const common = {
+    ...first,
+    seed,
+    runs,
+    counterexamples,
+    outcomes,
+    hypotheses: sum((r) => r.hypotheses),
+    supports: undefined,
+    timings: {
+      totalMs: sum((r) => r.timings.totalMs),
+      solverMs: sum((r) => r.timings.solverMs),
+      runMs: sum((r) => r.timings.runMs),
+      shrinkMs: sum((r) => r.timings.shrinkMs),
+    },
+  };
+  const failed = results.find((r) => r.status === 'internal-error');
+  if (failed && failed.status === 'internal-error') return { ...common, status: 'internal-error', error: failed.error };
+  if (results.some((r) => r.status === 'interrupted')) return { ...common, status: 'interrupted' };
+  if (counterexamples.length) return { ...common, status: 'counterexample' };
+  if (results.some((r) => r.status === 'budget-exhausted')) return { ...common, status: 'budget-exhausted' };
+  const unproven = results.find((r) => r.status === 'no-counterexample-found');
+  if (unproven && unproven.status === 'no-counterexample-found') return { ...common, status: 'no-counterexample-found', reason: `${unproven.reason} (over ${results.length} delivery orders)` };
+  return { ...common, status: 'resilient' };
+}
