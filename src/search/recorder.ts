@@ -5,6 +5,7 @@ import { shellQuote } from '../model/shell.ts';
 import { faultSpaceSize } from '../injector/space.ts';
 import type { SearchOptions } from './options.ts';
 import type { Counterexample, RunRecord, SearchResult, SearchStatus } from './result.ts';
+import { rootCause } from './root-cause.ts';
 import { shrinkFaults } from './shrink.ts';
 
 /** Optional hooks a reporter implements to follow a search as it goes. */
@@ -94,6 +95,13 @@ export class SearchRecorder {
       foundAtRun,
       replay: this.replayLine(shrunk.faults),
     };
+    // One report per root cause: the same faults at other times are counted, not repeated.
+    const cause = rootCause(cex.faults);
+    const same = this.counterexamples.findIndex((c) => rootCause(c.faults) === cause);
+    if (same >= 0) {
+      this.counterexamples[same] = { ...this.counterexamples[same], sameCause: (this.counterexamples[same].sameCause ?? 0) + 1 };
+      return cex;
+    }
     this.counterexamples.push(cex);
     this.observer.onCounterexample?.(cex);
     return cex;

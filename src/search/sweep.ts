@@ -1,4 +1,4 @@
-import { faultKey, type Fault, type FaultSet } from '../model/faults.ts';
+import { rootCause } from './root-cause.ts';
 import type { Target } from '../model/target.ts';
 import { search } from './index.ts';
 import type { RawSearchOptions } from './options.ts';
@@ -22,29 +22,6 @@ export async function searchSeeds(open: (seed: string) => Promise<Target>, seeds
     if (r.status === 'counterexample' && !raw.findAll) break;
   }
   return merge(results, seeds);
-}
-
-/** The shape of a fault set: what fails, where, not when. */
-export function rootCause(faults: FaultSet): string {
-  const shape = (f: Fault): string => {
-    const key = faultKey(f).split(':');
-    // Drop the times (and delays' amounts): the kind and who it hits stay.
-    switch (f.kind) {
-      case 'omit':
-        return `omit ${f.from}→${f.to}`;
-      case 'crash':
-        return `crash ${f.node}`;
-      case 'restart':
-        return `restart ${f.node}`;
-      case 'delay':
-        return `delay ${f.from}→${f.to}`;
-      case 'disconnect':
-        return `disconnect ${f.from}${f.both ? '↔' : '→'}${f.to}`;
-      case 'partition':
-        return `partition ${key[1]}`;
-    }
-  };
-  return [...new Set(faults.map(shape))].sort().join('; ');
 }
 
 function merge(results: readonly SearchResult[], seeds: readonly string[]): SearchResult {

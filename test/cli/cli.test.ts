@@ -374,3 +374,15 @@ describe('--seeds: several delivery orders, each root cause once', () => {
     expect(replay.stdout).toMatch(/^✗ invariant violated under:/);
   });
 });
+
+describe('--find-all', () => {
+  it('reports each root cause once: the same crashes at other times are counted, not repeated', () => {
+    const out = join(tmp, 'find-all.json');
+    const r = ldfi(['run', 'examples/dedalus/kafka-isr.ded', '--eot', '5', '--eff', '1', '--crashes', '2', '--find-all', '--json', out]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const causes = report.counterexamples.map((c: { faultList: { kind: string; node?: string }[] }) => c.faultList.map((f) => `${f.kind} ${f.node}`).join('; '));
+    expect(new Set(causes).size).toBe(causes.length);
+    expect(report.counterexamples.some((c: { sameCause?: number }) => (c.sameCause ?? 0) > 0)).toBe(true);
+  });
+});

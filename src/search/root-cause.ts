@@ -1,0 +1,28 @@
+import { faultKey, type Fault, type FaultSet } from '../model/faults.ts';
+
+/**
+ * The root cause of a counterexample: the shape of its minimal fault set, what fails and where, not
+ * when. Counterexamples of one cause are reported once (`--find-all`, `--seeds`).
+ */
+export function rootCause(faults: FaultSet): string {
+  const shape = (f: Fault): string => {
+    const key = faultKey(f).split(':');
+    // Drop the times (and delays' amounts): the kind and who it hits stay.
+    switch (f.kind) {
+      case 'omit':
+        return `omit ${f.from}→${f.to}`;
+      case 'crash':
+        return `crash ${f.node}`;
+      case 'restart':
+        return `restart ${f.node}`;
+      case 'delay':
+        return `delay ${f.from}→${f.to}`;
+      case 'disconnect':
+        return `disconnect ${f.from}${f.both ? '↔' : '→'}${f.to}`;
+      case 'partition':
+        return `partition ${key[1]}`;
+    }
+  };
+  return [...new Set(faults.map(shape))].sort().join('; ');
+}
+
