@@ -103,6 +103,8 @@ export interface AggregateProtocol {
   /** The step until which the origin retries, and at which it decides. */
   stop: number;
   excuseCrashed: boolean;
+  /** revocable: a member stops counting once the origin, at its timeout, has no ack from its node. */
+  filter: 'none' | 'revocable';
 }
 
 export const randomAggregateProtocol: fc.Arbitrary<AggregateProtocol> = fc.record({
@@ -113,6 +115,7 @@ export const randomAggregateProtocol: fc.Arbitrary<AggregateProtocol> = fc.recor
   invariant: fc.constantFrom('exactly-once', 'notin-derived', 'notin-aggregate', 'timeout-abort', 'timeout-commit'),
   stop: fc.integer({ min: 2, max: 4 }),
   excuseCrashed: fc.boolean(),
+  filter: fc.constantFrom('none', 'revocable'),
 });
 
 export function aggregateProtocolText(p: AggregateProtocol): string {
@@ -137,19 +140,22 @@ export function aggregateProtocolText(p: AggregateProtocol): string {
       lines.push(`got(N, a, ${payload})@async :- clock(a, T), T < ${p.stop}, member(a, N);`);
       break;
   }
-  // What a receiver counts; `one(N)` is the aggregate's reading of "exactly one".
+  // What a receiver counts; `one(N)` is the aggregate's reading of "exactly one". With revocation, a
+  // notin inside the aggregate's body can take members away (a lower count that faults create).
+  const counted = p.filter === 'revocable' ? ', notin revoked(N, K)' : '';
+  if (p.filter === 'revocable') lines.push(`revoked(N, K) :- got(N, _, K), member(a, N), clock(a, T), T >= ${p.stop}, notin acked(a, N);`);
   switch (p.agg) {
     case 'count':
-      lines.push('tally(N, count<K>) :- got(N, _, K);', 'one(N) :- tally(N, 1);', 'many(N) :- tally(N, C), C > 1;');
+      lines.push(`tally(N, count<K>) :- got(N, _, K)${counted};`, 'one(N) :- tally(N, 1);', 'many(N) :- tally(N, C), C > 1;');
       break;
     case 'max':
-      lines.push('tally(N, max<K>) :- got(N, _, K);', 'one(N) :- tally(N, 1);', 'many(N) :- tally(N, M), M > 1;');
+      lines.push(`tally(N, max<K>) :- got(N, _, K)${counted};`, 'one(N) :- tally(N, 1);', 'many(N) :- tally(N, M), M > 1;');
       break;
     case 'sum':
-      lines.push('tally(N, sum<K>) :- got(N, _, K);', 'one(N) :- tally(N, 1);', 'many(N) :- tally(N, S), S > 1;');
+      lines.push(`tally(N, sum<K>) :- got(N, _, K)${counted};`, 'one(N) :- tally(N, 1);', 'many(N) :- tally(N, S), S > 1;');
       break;
     case 'count-max':
-      lines.push('tally(N, count<K>, max<K>) :- got(N, _, K);', 'one(N) :- tally(N, 1, _);', 'many(N) :- tally(N, C, _), C > 1;');
+      lines.push(`tally(N, count<K>, max<K>) :- got(N, _, K)${counted};`, 'one(N) :- tally(N, 1, _);', 'many(N) :- tally(N, C, _), C > 1;');
       break;
   }
   const alive = p.excuseCrashed ? ', notin crash(N, N, _)' : '';

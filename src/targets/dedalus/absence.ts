@@ -84,7 +84,17 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
           ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [{ relation: atom.relation, pattern, step: atom.step ?? evalStep }], lostMessage: lost, head });
           return;
         }
-        // Every subgoal present: the way is blocked by `notin`s or a lost message, or it fired.
+        // Every subgoal present: the way is blocked by `notin`s or a lost message, or it fired. A rule
+        // sending to every node, its destination left open by the pattern, may have lost any copy.
+        if (rule.toEveryNode !== undefined && head[0] === undefined && typeof loc === 'string') {
+          for (const to of exec.nodes) {
+            const toHead = [to, ...head.slice(1)];
+            if (derivesPresent(toHead)) continue;
+            const lostCopy = lostMessage(rule, exec, loc, toHead, evalStep);
+            if (blockers.length > 0 || lostCopy) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lostCopy, head: toHead });
+          }
+          return;
+        }
         if (blockers.length > 0 || lost) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lost, head });
       });
     }
@@ -144,7 +154,9 @@ function aggregateWays(rule: CompiledRule, n: NegatedAtom, evalStep: number, pre
   const matching = present.filter((t) => group.every((v, i) => v === undefined || t.values[i] === v) && t.derivations.some((d) => d.kind === 'rule' && d.rule === rule));
   // A value that can only be reached by gaining members (a higher count) needs no lost member, and
   // one reached only by losing members needs no new one; otherwise both can change it.
-  let gain = matching.length === 0;
+  // A pattern that leaves a grouping column open also asks for groups that do not exist yet.
+  const openGroup = rule.headArgs.some((_, i) => !aggregated.has(i) && n.pattern[i] === undefined);
+  let gain = matching.length === 0 || openGroup;
   let lose = false;
   for (const t of matching) {
     const need = neededChange(rule, n.pattern, t.values);
@@ -153,10 +165,13 @@ function aggregateWays(rule: CompiledRule, n: NegatedAtom, evalStep: number, pre
   }
   if (gain) ways.push({ rule, blockers: [], missing: [{ relation: rule.headRelation, pattern: group, step: evalStep, member: rule.index }], head: group });
   if (!lose) return;
+  // A counted member is lost when a body tuple disappears, or when one of its notin subgoals gets a
+  // match: each is a way, blocked while the tuple holds, or while the negated atom stays absent.
   for (const t of matching) {
     for (const d of t.derivations) {
       if (d.kind !== 'rule' || d.rule !== rule) continue;
       for (const b of d.body) ways.push({ rule, blockers: [b], missing: [], head: group });
+      for (const negated of d.negated) if (negated.member === undefined) ways.push({ rule, blockers: [], missing: [negated], head: group });
     }
   }
 }

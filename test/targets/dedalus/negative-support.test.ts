@@ -48,6 +48,50 @@ const cases: { name: string; text: string; eot: number; eff: number; nodes: stri
     nodes: ['a', 'b'],
     expect: 'omit a→b @1',
   },
+  // Found by review: aggregates whose value faults change by taking members away or adding groups.
+  {
+    name: 'a count that loses a member when a notin in its body gets a match (a timeout)',
+    text: `
+      ping(B, A)@async :- start(A, B); start(a, b)@1; got(B) :- ping(B, _); got(N)@next :- got(N);
+      t1(b)@1; t2(N)@next :- t1(N); t3(N)@next :- t2(N);
+      q(N, 1) :- t3(N), notin got(N); q(N, X)@next :- q(N, X);
+      p(b, 1)@1; p(b, 2)@1; p(N, X)@next :- p(N, X);
+      cnt(N, count<X>) :- p(N, X), notin q(N, X);
+      pre(N) :- p(N, 1); post(N) :- p(N, 1), notin cnt(N, 1);`,
+    eot: 4,
+    eff: 2,
+    nodes: ['a', 'b'],
+    expect: 'omit a→b @1',
+  },
+  {
+    name: 'a max that drops when a notin in its body gets a match',
+    text: `
+      ping(B, A)@async :- start(A, B); start(a, b)@1; got(B) :- ping(B, _); got(N)@next :- got(N);
+      t1(b)@1; t2(N)@next :- t1(N); t3(N)@next :- t2(N);
+      q(N, 5) :- t3(N), notin got(N); q(N, X)@next :- q(N, X);
+      p(b, 1)@1; p(b, 5)@1; p(N, X)@next :- p(N, X);
+      m(N, max<X>) :- p(N, X), notin q(N, X);
+      pre(N) :- p(N, 1); post(N) :- pre(N), notin m(N, 1);`,
+    eot: 4,
+    eff: 2,
+    nodes: ['a', 'b'],
+    expect: 'omit a→b @1',
+  },
+  {
+    name: 'an aggregate group that does not exist yet, asked for through an open grouping column',
+    text: `
+      ping(B, A)@async :- start(A, B); start(a, b)@1; got(B) :- ping(B, _); got(N)@next :- got(N);
+      t1(b)@1; t2(N)@next :- t1(N); t3(N)@next :- t2(N);
+      v(N, g2, 1) :- t3(N), notin got(N);
+      v(b, g1, 1)@1; v(b, g1, 2)@1; v(N, G, X)@next :- v(N, G, X);
+      cnt(N, G, count<X>) :- v(N, G, X);
+      pre(N) :- t1(N); pre(N)@next :- pre(N);
+      post(N) :- pre(N), notin cnt(N, _, 1);`,
+    eot: 4,
+    eff: 2,
+    nodes: ['a', 'b'],
+    expect: 'omit a→b @1',
+  },
 ];
 
 let z3: SatBackend;
