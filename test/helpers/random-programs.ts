@@ -99,7 +99,7 @@ export interface AggregateProtocol {
   /** fixed: every copy carries 1 (a duplicate counts once); attempt: each copy carries its send step. */
   payload: 'fixed' | 'attempt';
   agg: 'count' | 'max' | 'sum' | 'count-max';
-  invariant: 'exactly-once' | 'notin-derived' | 'notin-aggregate' | 'timeout-abort' | 'timeout-commit';
+  invariant: 'exactly-once' | 'notin-derived' | 'notin-aggregate' | 'notin-lower' | 'timeout-abort' | 'timeout-commit';
   /** The step until which the origin retries, and at which it decides. */
   stop: number;
   excuseCrashed: boolean;
@@ -112,7 +112,7 @@ export const randomAggregateProtocol: fc.Arbitrary<AggregateProtocol> = fc.recor
   send: fc.constantFrom('once', 'until-acked', 'retry'),
   payload: fc.constantFrom('fixed', 'attempt'),
   agg: fc.constantFrom('count', 'max', 'sum', 'count-max'),
-  invariant: fc.constantFrom('exactly-once', 'notin-derived', 'notin-aggregate', 'timeout-abort', 'timeout-commit'),
+  invariant: fc.constantFrom('exactly-once', 'notin-derived', 'notin-aggregate', 'notin-lower', 'timeout-abort', 'timeout-commit'),
   stop: fc.integer({ min: 2, max: 4 }),
   excuseCrashed: fc.boolean(),
   filter: fc.constantFrom('none', 'revocable'),
@@ -143,7 +143,7 @@ export function aggregateProtocolText(p: AggregateProtocol): string {
   // What a receiver counts; `one(N)` is the aggregate's reading of "exactly one". With revocation, a
   // notin inside the aggregate's body can take members away (a lower count that faults create).
   const counted = p.filter === 'revocable' ? ', notin revoked(N, K)' : '';
-  if (p.filter === 'revocable') lines.push(`revoked(N, K) :- got(N, _, K), member(a, N), clock(a, T), T >= ${p.stop}, notin acked(a, N);`);
+  if (p.filter === 'revocable') lines.push(`revoked(N, K) :- got(N, _, K), K > 1, member(a, N), clock(a, T), T >= ${p.stop}, notin acked(a, N);`);
   switch (p.agg) {
     case 'count':
       lines.push(`tally(N, count<K>) :- got(N, _, K)${counted};`, 'one(N) :- tally(N, 1);', 'many(N) :- tally(N, C), C > 1;');
@@ -170,6 +170,13 @@ export function aggregateProtocolText(p: AggregateProtocol): string {
       lines.push(
         `pre(N) :- got(N, _, _)${alive};`,
         p.agg === 'count-max' ? 'post(N) :- got(N, _, _), notin tally(N, 2, _);' : 'post(N) :- got(N, _, _), notin tally(N, 2);',
+      );
+      break;
+    case 'notin-lower':
+      // A value the aggregate reaches only by losing members (the count or max drops to 1).
+      lines.push(
+        `pre(N) :- got(N, _, _)${alive};`,
+        p.agg === 'count-max' ? 'post(N) :- got(N, _, _), notin tally(N, 1, _);' : 'post(N) :- got(N, _, _), notin tally(N, 1);',
       );
       break;
     case 'timeout-abort':
