@@ -3,12 +3,12 @@
  * command runs, so that `--help`, `--version` and usage errors start without Z3, the targets or tsx.
  */
 import type { Command } from 'commander';
-import { UserError } from '../src/model/errors.ts';
+import { errorText, UserError } from '../src/model/errors.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
 import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { formatWhyTree } from '../src/lineage/why.ts';
 import { toDot } from '../src/lineage/dot.ts';
-import { errorText, search, type SearchResult } from '../src/search/index.ts';
+import { search, type SearchResult } from '../src/search/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
 import { formatExplanation } from '../src/report/explain.ts';
 import { formatJsonReport } from '../src/report/json.ts';
@@ -26,7 +26,6 @@ import { DedalusTarget } from '../src/targets/dedalus/target.ts';
 import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
 import { COMMAND, EXIT, MAX_DEDALUS_EOT, MAX_SIM_EOT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
-export { errorText };
 
 /** The seed is decided once, here: given, or drawn and then printed with every result. */
 function qualifySeed(f: { seed?: string }): string {

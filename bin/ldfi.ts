@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { isUserError, UserError } from '../src/model/errors.ts';
+import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import type { FaultKind } from '../src/model/faults.ts';
 import { COMMAND, EXIT, exitIsCounterexample, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 function integer(name: string, min: number) {
@@ -80,7 +80,7 @@ async function actions(): Promise<typeof import('./actions.ts')> {
 }
 
 function lastResort(e: unknown): void {
-  const message = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  const message = errorText(e);
   process.stderr.write(`ldfi: internal error: ${message}\n`);
   if (process.env.LDFI_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
   loaded?.reportPartial(message);
@@ -155,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ldfi: error: ${e.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`ldfi: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`ldfi: internal error: ${errorText(e)}\n`);
     if (process.env.LDFI_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     else process.stderr.write('(set LDFI_DEBUG=1 for the stack trace, and please report it)\n');
     return EXIT.internal;

@@ -31,6 +31,12 @@ export class UserError extends Error {
   }
 }
 
+/** One line for an unexpected error: its name and message, never a stack. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
+  return String(e);
+}
+
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }

@@ -1,4 +1,4 @@
-import { isUserError } from '../model/errors.ts';
+import { errorText, isUserError } from '../model/errors.ts';
 import type { Target } from '../model/target.ts';
 import { exhaustiveSearch } from './exhaustive.ts';
 import { ldfiSearch } from './ldfi.ts';
@@ -37,8 +37,3 @@ export async function search(target: Target, raw: RawSearchOptions = {}, observe
   }
 }
 
-/** One line for an unexpected error: its name and message, never a stack. */
-export function errorText(e: unknown): string {
-  if (e instanceof Error) return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
-  return String(e);
-}
