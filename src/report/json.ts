@@ -12,14 +12,15 @@ export interface JsonReportOptions {
 
 /** The versioned machine-readable report; docs/report-format.md documents every field. */
 export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }): object {
+  const verdict = verdictOf(r);
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
     status: r.status,
     ...(r.status === 'internal-error' ? { error: r.error } : {}),
     // The same verdict every other report shows; the caveat when nothing was proven.
-    proven: verdictOf(r).proven,
-    ...(verdictOf(r).caveat ? { caveat: verdictOf(r).caveat } : {}),
+    proven: verdict.proven,
+    ...(verdict.caveat ? { caveat: verdict.caveat } : {}),
     strategy: r.strategy,
     seed: r.seed,
     findAll: r.findAll,

@@ -1,13 +1,12 @@
-import { faultKey, type Fault, type FaultSet } from '../model/faults.ts';
+import type { Fault, FaultSet } from '../model/faults.ts';
 
 /**
  * The root cause of a counterexample: the shape of its minimal fault set, what fails and where, not
  * when. Counterexamples of one cause are reported once (`--find-all`, `--seeds`).
  */
 export function rootCause(faults: FaultSet): string {
+  // Drop the times (and delays' amounts): the kind and who it hits stay.
   const shape = (f: Fault): string => {
-    const key = faultKey(f).split(':');
-    // Drop the times (and delays' amounts): the kind and who it hits stay.
     switch (f.kind) {
       case 'omit':
         return `omit ${f.from}→${f.to}`;
@@ -20,7 +19,7 @@ export function rootCause(faults: FaultSet): string {
       case 'disconnect':
         return `disconnect ${f.from}${f.both ? '↔' : '→'}${f.to}`;
       case 'partition':
-        return `partition ${key[1]}`;
+        return `partition ${f.groups.map((g) => [...g].sort().join(',')).sort().join('|')}`;
     }
   };
   return [...new Set(faults.map(shape))].sort().join('; ');

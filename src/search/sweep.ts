@@ -37,7 +37,8 @@ function merge(results: readonly SearchResult[], seeds: readonly string[]): Sear
       const known = causes.get(cause);
       if (known !== undefined) {
         const kept = counterexamples[known];
-        counterexamples[known] = { ...kept, sameCause: (kept.sameCause ?? 0) + 1 };
+        // The merged one brings its own count of the same cause along.
+        counterexamples[known] = { ...kept, sameCause: (kept.sameCause ?? 0) + 1 + (c.sameCause ?? 0) };
         continue;
       }
       causes.set(cause, counterexamples.length);

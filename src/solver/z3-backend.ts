@@ -151,13 +151,13 @@ class Z3Session implements SatSession {
 
   /** Takes a reference on a new term so Z3 keeps it until `dispose`. */
   private keep(ast: unknown): Ptr {
-    this.check_error();
+    this.checkError();
     const p = ast as Ptr;
     this.Z3.inc_ref(this.ctx as never, p as never);
     this.owned.push(p);
     return p;
   }
-  private check_error(): void {
+  private checkError(): void {
     const code = this.Z3.get_error_code(this.ctx as never);
     if (code !== 0) throw new Error(`Z3 error ${code}: ${this.Z3.get_error_msg(this.ctx as never, code)}`);
   }
@@ -212,7 +212,7 @@ class Z3Session implements SatSession {
   }
   add(f: Formula) {
     this.Z3.solver_assert(this.ctx as never, this.solver as never, this.p(f));
-    this.check_error();
+    this.checkError();
   }
   push() {
     this.Z3.solver_push(this.ctx as never, this.solver as never);
@@ -224,12 +224,12 @@ class Z3Session implements SatSession {
     if (injectedFault && ++checks === Number(injectedFault[2])) return injectFailure(injectedFault[1]);
     // The synchronous entry point: no worker round trip, and no finalizer can run meanwhile.
     const r = (this.em as unknown as { _Z3_solver_check(c: Ptr, s: Ptr): number })._Z3_solver_check(this.ctx, this.solver);
-    this.check_error();
+    this.checkError();
     return Promise.resolve(r === L_TRUE ? 'sat' : r === L_FALSE ? 'unsat' : 'unknown');
   }
   valuesOf(bools: Formula[]) {
     const model = this.Z3.solver_get_model(this.ctx as never, this.solver as never);
-    this.check_error();
+    this.checkError();
     this.Z3.model_inc_ref(this.ctx as never, model);
     try {
       // A constant's interpretation, read directly (model_eval with completion is far slower); a
