@@ -73,3 +73,18 @@ export function isSubsetOf(small: FaultSet, big: FaultSet): boolean {
   const keys = new Set(big.map(faultKey));
   return small.every((f) => keys.has(faultKey(f)));
 }
+
+/**
+ * Time order of faults: by start time, a crash before an omission at the same time (a node crashed at
+ * t sends nothing at t), then by key. The footprint search adds faults in this order, so that each
+ * fault set is reached along exactly one path.
+ */
+export function compareInTime(a: Fault, b: Fault): number {
+  const ta = faultStart(a);
+  const tb = faultStart(b);
+  if (ta !== tb) return ta - tb;
+  if (a.kind !== b.kind) return kindOrder[a.kind] - kindOrder[b.kind];
+  const ka = faultKey(a);
+  const kb = faultKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,5 +1,5 @@
 import type { Bounds } from './bounds.ts';
-import type { FaultKind, FaultSet } from './faults.ts';
+import type { Fault, FaultKind, FaultSet } from './faults.ts';
 import type { LineageGraph } from './lineage.ts';
 
 /** One message of a run, as the space-time listing shows it. */
@@ -51,6 +51,14 @@ export interface RunResult {
   readonly absences?: ReadonlyMap<string, string>;
   /** Lineage of the outcomes (and preconditions), down to the faultable leaves. */
   readonly lineage: LineageGraph;
+  /**
+   * The negative support of the run as a whole, for targets whose nodes are opaque code (sim, tcp):
+   * the faults that could change this run, one per class of equivalent faults. By the conservative
+   * rule (Molly's, for code instead of rules: whatever a node does may depend on everything it has
+   * seen), a fault outside the footprint leaves the run exactly as it was, so a fault set can create
+   * a violation only by adding a footprint fault. Given when `RunOptions.lineage` is set.
+   */
+  readonly footprint?: readonly FootprintPoint[];
   /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */
   readonly error?: string;
 }
@@ -60,8 +68,32 @@ export interface RunOptions {
   readonly lineage: boolean;
   /** Watched outcomes from earlier runs' `RunResult.watch`, to report which this run realized. */
   readonly watch?: ReadonlyMap<string, unknown>;
+  /** Return the run's footprint (targets with `footprints`); implied by `lineage`. */
+  readonly footprint?: boolean;
   /** Goal keys (e.g. preconditions of attacked outcomes) whose absence to explain if they do not hold. */
   readonly explainAbsent?: readonly string[];
+}
+
+/**
+ * One fault that could change a run, and what the run's lineage says it would touch: the search tries
+ * first the faults that cut a good outcome's support or wake an action that stayed silent.
+ */
+export interface FootprintPoint {
+  readonly fault: Fault;
+  /** Outputs of this run whose lineage the fault cuts (they may be lost). */
+  readonly cuts: number;
+  /**
+   * Later actions of the run that did nothing (a timer that found nothing to do, a handler that sent
+   * and wrote nothing) at a node whose history the fault changes: by negative support, each may act
+   * instead (retransmit, time out, suspect), which is how faults create violations.
+   */
+  readonly wakes: number;
+  /**
+   * Of the deliveries the fault prevents, the shortest wait until the receiver's next silent action
+   * (in the target's time unit): a message that arrived just before a timer found nothing to do is a
+   * near miss, the likeliest to matter. Absent when the fault wakes nothing.
+   */
+  readonly slack?: number;
 }
 
 /** Something ldfi can run under a fault schedule (Dedalus program, sim protocol, real processes). */
@@ -80,6 +112,12 @@ export interface Target {
    * only those where a good outcome is lost. When false, a resilient verdict says so.
    */
   readonly tracksAbsence: boolean;
+  /**
+   * Runs return a footprint (`RunResult.footprint`): the target's nodes are opaque code, so the
+   * negative support of a run is everything that could change it, and LDFI enumerates the fault
+   * sets that break it (`search/footprint.ts`). Searches that do not cover footprints prove nothing.
+   */
+  readonly footprints?: boolean;
   /** Set when the target checks nothing (no invariant): why no verdict on it can be a proof. */
   readonly invariantless?: string;
   /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */

@@ -24,9 +24,10 @@ export function verdictOf(r: SearchResult): Verdict {
     case 'counterexample':
       return { mark: '✗', headline: `${cexes} after ${runs} (${strategy})`, proven: false };
     case 'resilient':
-      return r.strategy === 'exhaustive'
-        ? { mark: '✓', headline: `resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`, proven: true }
-        : { mark: '✓', headline: `resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
+      if (r.strategy === 'exhaustive') return { mark: '✓', headline: `resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`, proven: true };
+      // Opaque nodes: the proof is that every fault set within the bounds changes nothing or is one made.
+      if (r.target.footprints) return { mark: '✓', headline: `resilient within the bounds: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
+      return { mark: '✓', headline: `resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
     case 'no-counterexample-found':
       return { mark: '•', headline: `no counterexample found within the bounds (${runs}, ${strategy}); not a proof: ${r.reason}`, caveat: r.reason, proven: false };
     case 'budget-exhausted': {

@@ -8,6 +8,7 @@ import type { RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 import { violates } from './shrink.ts';
+import { footprintSearch } from './footprint.ts';
 
 /**
  * The LDFI loop: fault-free run → the solver proposes minimal fault sets that cut every known
@@ -28,7 +29,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
    */
   const stillAbsent = new Map<string, string[]>();
 
-  const first = await rec.execute([], true);
+  const first = await rec.execute([], { lineage: true });
   // What each run asked to be watched (potential violations), handed back to later runs.
   const watch = new Map(first.result.watch ?? []);
   mergeLineage(known, first.result.lineage);
@@ -42,6 +43,9 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
     if (!rec.options.findAll) return rec.finish('counterexample', supportsOf(known, rec.outcomes));
     counterexamples.push([]);
   }
+
+  // Opaque nodes: negative support is the run's footprint, enumerated directly.
+  if (first.result.footprint) return footprintSearch(rec, first.result, supportsOf(known, rec.outcomes));
 
   const solver = await FaultSetSolver.start();
   try {
@@ -78,7 +82,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       // how it could still appear is learned.
       const mustAppear = new Map(attacked.map((o) => [o, isWatched(o) ? o : preconditions.get(o)]));
       const explainAbsent = [...new Set([...mustAppear.values()].filter((k): k is string => k !== undefined))];
-      const { result, ms } = await rec.execute(hypothesis, true, watch, explainAbsent);
+      const { result, ms } = await rec.execute(hypothesis, { lineage: true, watch, explainAbsent });
       for (const [o, key] of mustAppear) {
         const absence = key === undefined ? undefined : result.absences?.get(key);
         if (absence === undefined) continue;

@@ -23,7 +23,7 @@ export async function mollySearch(rec: SearchRecorder): Promise<SearchResult> {
       if (!rec.budgetLeft) return rec.finish('budget-exhausted');
       const faults = queue.shift()!;
       if (counterexamples.some((c) => isSubsetOf(c, faults))) continue;
-      const { result, ms } = await rec.execute(faults, true);
+      const { result, ms } = await rec.execute(faults, { lineage: true });
       if (rec.runs.length === 0) rec.outcomes = result.outcomes;
       const record = rec.record(result, ms);
       if (violates(result)) {

@@ -12,7 +12,7 @@ export async function randomSearch(rec: SearchRecorder): Promise<SearchResult> {
     if (rec.interrupted) return rec.finish('interrupted');
     if (!rec.budgetLeft) return rec.finish('budget-exhausted');
     const faults = i === 1 ? [] : randomSchedule(rec.target.bounds, rec.options.seed, i, rec.options.randomKinds.filter((k) => rec.target.supportedFaults.includes(k)));
-    const { result, ms } = await rec.execute(faults, false);
+    const { result, ms } = await rec.execute(faults, { lineage: false });
     if (i === 1) rec.outcomes = result.outcomes;
     const record = rec.record(result, ms);
     if (violates(result)) {

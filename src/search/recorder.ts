@@ -1,5 +1,5 @@
 import type { FaultSet } from '../model/faults.ts';
-import type { RunResult, Target } from '../model/target.ts';
+import type { RunOptions, RunResult, Target } from '../model/target.ts';
 import { formatFaults } from '../injector/text.ts';
 import { shellQuote } from '../model/shell.ts';
 import { faultSpaceSize } from '../injector/space.ts';
@@ -51,14 +51,14 @@ export class SearchRecorder {
     return this.options.signal?.aborted ?? false;
   }
 
-  async execute(faults: FaultSet, lineage: boolean, watch?: ReadonlyMap<string, unknown>, explainAbsent?: readonly string[]): Promise<{ result: RunResult; ms: number }> {
+  async execute(faults: FaultSet, options: RunOptions): Promise<{ result: RunResult; ms: number }> {
     // Let signals (Ctrl-C) and progress redraws in: runs that complete synchronously never yield.
     if (performance.now() - this.lastYield > 50) {
       await new Promise((resolve) => setImmediate(resolve));
       this.lastYield = performance.now();
     }
     const t0 = performance.now();
-    const result = await this.target.run(faults, { lineage, watch, explainAbsent });
+    const result = await this.target.run(faults, options);
     const ms = performance.now() - t0;
     this.runMs += ms;
     return { result, ms };
@@ -136,6 +136,9 @@ export class SearchRecorder {
     const t = this.target;
     if (t.invariantless) return t.invariantless;
     // Exhaustive search ran every schedule: it needs no lineage.
+    if (t.footprints && this.options.strategy === 'molly') {
+      return "Molly's strategy attacks the good outcomes only; it does not cover the runs' footprints (what faults could change), so violations that faults create may be missed: use --strategy ldfi";
+    }
     if (!t.tracksAbsence && this.options.strategy !== 'exhaustive') {
       return t.kind === 'dedalus'
         ? 'without negative support, violations that faults create (a timeout firing because a message is missing) are not searched for'
@@ -159,7 +162,7 @@ export class SearchRecorder {
       seed: this.options.seed,
       findAll: this.options.findAll,
       bounds: t.bounds,
-      target: { kind: t.kind, files: t.files, contentHash: t.contentHash, tracksAbsence: t.tracksAbsence },
+      target: { kind: t.kind, files: t.files, contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}) },
       runs: this.runs,
       hypotheses: this.hypotheses,
       outcomes: this.outcomes,

@@ -43,7 +43,7 @@ interface Common {
   /** Whether the search went on after the first counterexample (--find-all). */
   readonly findAll: boolean;
   readonly bounds: Bounds;
-  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean };
+  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean; readonly footprints?: boolean };
   readonly runs: readonly RunRecord[];
   readonly hypotheses: number;
   readonly outcomes: readonly string[];

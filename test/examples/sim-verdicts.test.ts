@@ -15,27 +15,29 @@ const RANDOM_RUNS = 500;
 interface Case {
   file: string;
   bounds: { eot: number; eff: number; crashes: number };
-  /** What LDFI ends with: sim lineage does not show absences, so finding nothing is no proof. */
-  ldfi: 'no-counterexample-found' | 'counterexample';
-  /**
-   * LDFI's "resilient" only says no fault set breaks a good outcome. A violation that is a new,
-   * bad outcome caused by messages that did *not* arrive (a timeout) has no lineage to attack, so
-   * the random baseline may find a counterexample LDFI cannot: leader-election.ts shows it.
-   */
-  randomMayBeatLdfi?: boolean;
+  /** What LDFI ends with: a proof of resilience within the bounds, or a counterexample. */
+  ldfi: 'resilient' | 'counterexample';
 }
 
 const CASES: Case[] = [
-  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 1 }, ldfi: 'no-counterexample-found' },
-  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'no-counterexample-found' },
+  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 1 }, ldfi: 'resilient' },
+  { file: 'primary-backup-sync', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'resilient' },
   { file: 'primary-backup-async', bounds: { eot: 30, eff: 6, crashes: 1 }, ldfi: 'counterexample' },
-  { file: 'primary-backup-async', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'no-counterexample-found' },
-  { file: 'two-phase-commit', bounds: { eot: 40, eff: 6, crashes: 0 }, ldfi: 'no-counterexample-found' },
+  { file: 'primary-backup-async', bounds: { eot: 30, eff: 6, crashes: 0 }, ldfi: 'resilient' },
+  { file: 'two-phase-commit', bounds: { eot: 40, eff: 6, crashes: 0 }, ldfi: 'resilient' },
   { file: 'two-phase-commit', bounds: { eot: 40, eff: 6, crashes: 1 }, ldfi: 'counterexample' },
-  { file: 'leader-election', bounds: { eot: 50, eff: 20, crashes: 0 }, ldfi: 'no-counterexample-found', randomMayBeatLdfi: true },
+  { file: 'leader-election', bounds: { eot: 50, eff: 20, crashes: 0 }, ldfi: 'counterexample' },
   { file: 'double-halve', bounds: { eot: 40, eff: 15, crashes: 0 }, ldfi: 'counterexample' },
-  { file: 'double-halve-recovery', bounds: { eot: 40, eff: 10, crashes: 0 }, ldfi: 'no-counterexample-found' },
+  { file: 'double-halve-recovery', bounds: { eot: 40, eff: 10, crashes: 0 }, ldfi: 'resilient' },
   { file: 'double-halve-recovery', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'counterexample' },
+  { file: 'chain-replication', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'resilient' },
+  { file: 'chain-replication-buggy', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'counterexample' },
+  { file: 'pipeline-at-least-once', bounds: { eot: 40, eff: 10, crashes: 0 }, ldfi: 'counterexample' },
+  { file: 'pipeline-exactly-once', bounds: { eot: 40, eff: 10, crashes: 0 }, ldfi: 'resilient' },
+  { file: 'pipeline-exactly-once', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'counterexample' },
+  { file: 'failure-detector', bounds: { eot: 40, eff: 12, crashes: 1 }, ldfi: 'counterexample' },
+  { file: 'failure-detector-eventual', bounds: { eot: 40, eff: 12, crashes: 1 }, ldfi: 'resilient' },
+  { file: 'leader-election-fixed', bounds: { eot: 50, eff: 20, crashes: 1 }, ldfi: 'resilient' },
 ];
 
 const path = (name: string) => `examples/sim/${name}.ts`;
@@ -79,10 +81,8 @@ describe('sim examples: verdicts', () => {
       const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: RANDOM_RUNS });
       expect(random.runs.length).toBeLessThanOrEqual(RANDOM_RUNS);
       expectCounterexamplesReplay(t, random);
-      if (c.ldfi === 'no-counterexample-found' && !c.randomMayBeatLdfi) {
-        // Consistency: random never finds what LDFI has ruled out.
-        expect(random.status).toBe('budget-exhausted');
-      }
+      // Consistency: random never finds what LDFI has proved impossible.
+      if (c.ldfi === 'resilient') expect(random.status).toBe('budget-exhausted');
     });
   }
 });
@@ -97,16 +97,16 @@ describe('sim examples: explicit faults', () => {
     expect((await violations('leader-election', 'none')).violations).toEqual([]);
   });
 
-  it('leader-election: LDFI (omissions) finds nothing, as observed; random omissions do find it', async () => {
-    // The lonely self-election keeps the good outcome "a leads term 1" alive without any message
-    // behind it, so LDFI runs out of hypotheses; the second leader comes from lost messages.
+  it('leader-election: LDFI finds the split brain with omissions alone, from negative support', async () => {
+    // The second leader is a new outcome that comes from messages *not* arriving: the election
+    // timers that stayed silent because a heartbeat or a vote arrived are what LDFI wakes.
     const t = await open('leader-election');
     const ldfi = await search(t, { strategy: 'ldfi', seed: SEED });
-    expect(ldfi.status).toBe('no-counterexample-found');
+    expect(ldfi.status).toBe('counterexample');
+    expect(ldfi.counterexamples[0].faults.every((f) => f.kind === 'omit')).toBe(true);
+    expect(ldfi.counterexamples[0].violations[0].message).toMatch(/^term \d+ has 2 leaders/);
     const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: RANDOM_RUNS });
     expect(random.status).toBe('counterexample');
-    expect(random.counterexamples[0].faults.every((f) => f.kind === 'omit')).toBe(true);
-    expect(random.counterexamples[0].violations[0].message).toMatch(/^term \d+ has 2 leaders/);
   });
 
   it('leader-election: random partitions find two leaders', async () => {

@@ -26,14 +26,14 @@ function reports(r: Awaited<ReturnType<typeof search>>) {
 
 describe('one verdict in every report', () => {
   it('a search that cannot prove resilience says so in the terminal, JSON, JUnit and HTML alike', async () => {
-    // The leader election splits under a partition (a violation faults create), which a protocol's
-    // lineage cannot show: LDFI finds nothing, and must not look green anywhere.
-    const t = await SimTarget.open('examples/sim/leader-election.ts', { seed: '1' });
-    const r = await search(t, { strategy: 'ldfi', seed: '1' });
+    // Molly's strategy attacks good outcomes only: on a protocol of opaque handlers it cannot cover
+    // what faults could create, so finding nothing must not look green anywhere.
+    const t = await SimTarget.open('examples/sim/retry-broadcast.ts', { seed: '1', eot: 30, eff: 10, crashes: 0 });
+    const r = await search(t, { strategy: 'molly', seed: '1' });
     expect(r.status).toBe('no-counterexample-found');
     const { text, json, junit, html } = reports(r);
-    const caveat = /violations that faults create are not searched for/;
-    expect(text.split('\n')[0]).toMatch(/^• no counterexample found within the bounds .*; not a proof: violations that faults create/);
+    const caveat = /does not cover the runs' footprints/;
+    expect(text.split('\n')[0]).toMatch(/^• no counterexample found within the bounds .*; not a proof: Molly's strategy attacks the good outcomes only/);
     expect(text).not.toMatch(/✓/);
     expect(json.status).toBe('no-counterexample-found');
     expect(json.proven).toBe(false);
@@ -45,6 +45,18 @@ describe('one verdict in every report', () => {
     expect(junit).toMatch(caveat);
     expect(html).toMatch(/<h1 class="verdict no-counterexample-found">• no counterexample found within the bounds/);
     expect(html).not.toMatch(/✓ resilient/);
+  });
+
+  it('LDFI on the same protocol proves it, and every report is green with the same words', async () => {
+    const t = await SimTarget.open('examples/sim/retry-broadcast.ts', { seed: '1', eot: 30, eff: 10, crashes: 0 });
+    const r = await search(t, { strategy: 'ldfi', seed: '1' });
+    const { text, json, junit, html } = reports(r);
+    expect(json.status).toBe('resilient');
+    expect(json.proven).toBe(true);
+    const headline = /resilient within the bounds: every fault set is equivalent to one of the \d+ runs made/;
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^✓ ${headline.source}`));
+    expect(junit).not.toMatch(/<skipped|<failure/);
+    expect(html).toMatch(new RegExp(`class="verdict resilient">✓ ${headline.source}`));
   });
 
   it('without negative support, a Dedalus search says the same', async () => {

@@ -102,6 +102,7 @@ export interface SimRunView {
   readonly down: readonly string[];
   /** True if events were still pending at the time bound (the protocol never quiesced). */
   readonly stoppedAtTimeBound: boolean;
+  /** Virtual ms of the protocol's last event (a delivery, a timer, an input; a crash is not one). */
   readonly endTime: number;
 }
 

@@ -35,8 +35,18 @@ export type TraceEvent =
   | { t: number; e: 'disconnect' | 'reconnect'; from: string; to: string }
   | { t: number; e: 'error'; node: string; message: string };
 
+/** One handler call: where, when, and whether it did anything others could see or that acts later. */
+export interface Invocation {
+  readonly node: string;
+  readonly at: number;
+  /** It sent, wrote an output or set a timer; a silent call did none of these. */
+  readonly acted: boolean;
+}
+
 export interface SimExecution {
   readonly events: TraceEvent[];
+  /** Every handler call, in order (also those of handlers the protocol does not define). */
+  readonly invocations: Invocation[];
   readonly audit: AuditLog;
   readonly messages: MessageRecordSim[];
   readonly inputs: InputRef[];
@@ -120,6 +130,9 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   let nextId = 1;
   let error: string | undefined;
   let eventCount = 0;
+  // Sends, outputs and timers so far: a handler call that adds none is silent.
+  let effects = 0;
+  const invocations: Invocation[] = [];
 
   const depsOf = (n: NodeState, because?: readonly Cause[]): Deps =>
     because ? { explicit: because.map((c) => c.id) } : { past: n.past, upto: n.past.length };
@@ -138,6 +151,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     },
     send: (to, payload, options) => {
       if (!nodeSet.has(to)) throw new ProtocolError(`${n.id} sent to '${to}', which is not a node (nodes: ${protocol.nodes.join(', ')})`);
+      effects++;
       const id = nextId++;
       const ref: MessageRef = { kind: 'message', id, from: n.id, to, sentAt: now, payload: freeze(payload) };
       const msg: MessageRecordSim = { ref, deps: depsOf(n, options?.because), deliverAt: 0, status: 'pending' };
@@ -162,9 +176,11 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     },
     setTimer: (after, name = 'timer') => {
       if (!Number.isInteger(after) || after < 1) throw new ProtocolError(`${n.id} set a timer after ${after} ms; use a whole number ≥ 1`);
+      effects++;
       queue.push(now + after, { kind: 'timer', node: n.id, epoch: n.epoch, name });
     },
     output: (value, options) => {
+      effects++;
       const out = { node: n.id, at: now, value: freeze(value), deps: depsOf(n, options?.because) };
       outputs.push(out);
       record({ t: now, e: 'output', node: n.id, value: out.value });
@@ -185,6 +201,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   const call = (n: NodeState, what: string, fn: () => void) => {
     if (error) return;
     running = { node: n.id, what, at: now };
+    const before = effects;
     try {
       fn();
     } catch (e) {
@@ -193,6 +210,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       record({ t: now, e: 'error', node: n.id, message });
     }
     running = undefined;
+    if (what !== 'node()') invocations.push({ node: n.id, at: now, acted: effects !== before });
   };
 
   const start = (id: string, epoch: number, persisted: NodeState['persisted']): NodeState => {
@@ -229,6 +247,9 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     queue.push(w.at, { kind: 'input', ref });
   }
 
+  // The view's end time: the last event of the protocol, not a crash (whose time within a quiet
+  // stretch of its node changes nothing else).
+  let lastEventTime = 1;
   let stoppedAtTimeBound = false;
   let interrupted = false;
   const notified = new Set<string>();
@@ -251,6 +272,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       const { time, item } = queue.pop();
       now = time;
       eventCount++;
+      if (item.kind !== 'node' || item.ev.kind === 'up') lastEventTime = time;
       switch (item.kind) {
         case 'init': {
           const n = nodes.get(item.node)!;
@@ -328,6 +350,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   const all = [...nodes.values()];
   return {
     events,
+    invocations,
     audit,
     messages,
     inputs,
@@ -336,7 +359,7 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     crashed: all.filter((n) => n.crashed).map((n) => n.id),
     down: all.filter((n) => !n.up).map((n) => n.id),
     stoppedAtTimeBound,
-    endTime: now,
+    endTime: lastEventTime,
     error,
     interrupted,
     eventCount,

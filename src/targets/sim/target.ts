@@ -9,6 +9,7 @@ import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
 import type { MessageRecord, RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
 import type { Protocol } from './api.ts';
+import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
 import { simulate, type SimExecution } from './simulator.ts';
 import { runView } from './view.ts';
@@ -28,8 +29,12 @@ export class SimTarget implements Target {
   readonly kind = 'sim';
   readonly supportedFaults: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
   readonly replayOptions: readonly string[];
-  /** A protocol's lineage records what its actions used, not what they waited for in vain. */
-  readonly tracksAbsence = false;
+  /**
+   * Handlers are opaque code: what a node did not do depends on everything it saw, so the negative
+   * support of a run is its footprint (footprint.ts), which LDFI covers.
+   */
+  readonly tracksAbsence = true;
+  readonly footprints = true;
 
   private constructor(
     readonly protocol: Protocol,
@@ -67,14 +72,21 @@ export class SimTarget implements Target {
       if (located) throw new UserError('SYNTAX', `${located[1]}: ${located[2]}`);
       throw new UserError('BAD_PROGRAM', `${file}: cannot load the protocol: ${message.split('\n')[0]}`);
     }
-    const protocol = checkProtocol(exportedProtocol(mod), file);
+    return SimTarget.of(checkProtocol(exportedProtocol(mod), file), opts, file, text);
+  }
+
+  /**
+   * A target for a protocol already in memory (tests, and programs that build protocols). `file` names
+   * it in reports; `source` is what its content hash is taken of. Throws `UserError` for bad `--nodes`.
+   */
+  static of(protocol: Protocol, opts: SimTargetOptions, file = `${protocol.name}.ts`, source = protocol.name): SimTarget {
     const d = { ...SIM_DEFAULTS, ...protocol.defaults };
     const nodes = opts.nodes ?? protocol.nodes;
     for (const n of nodes) {
       if (!protocol.nodes.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${protocol.name} (${protocol.nodes.join(', ')})`);
     }
     const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes };
-    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
     return new SimTarget(protocol, [file], hash, bounds, opts.seed);
   }
 
@@ -132,6 +144,7 @@ export class SimTarget implements Target {
       unknown,
       outcomes: outputKeys(exec),
       lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
+      ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, this.bounds) } : {}),
       error: exec.error,
     };
   }

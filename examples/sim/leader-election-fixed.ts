@@ -1,0 +1,23 @@
+/**
+ * Lesson: the fix of leader-election.ts. A candidate that hears from nobody does not lead; it waits
+ * for a new election timeout and tries again. Only a majority of votes makes a leader, and a node
+ * votes once per term, so two leaders of one term would need two majorities of three nodes, which
+ * share a node that voted twice.
+ *
+ * Outputs: `{ term, leader }` when a node becomes leader.
+ * Invariant: at most one leader per term.
+ *
+ * Expected (defaults: { eot: 50, eff: 20, crashes: 1 }):
+ *   resilient  as written: every omission before EFF 20 and any one crash
+ */
+import { defineProtocol } from 'ldfi/sim';
+import { electionNode, NODES, oneLeaderPerTerm } from './lib/election.ts';
+
+export default defineProtocol({
+  name: 'leader-election-fixed',
+  nodes: NODES,
+  node: (id) => electionNode(id, { lonelyLeads: false }),
+  workload: [],
+  invariants: [oneLeaderPerTerm],
+  defaults: { eot: 50, eff: 20, crashes: 1 },
+});

@@ -1,0 +1,126 @@
+import { compareInTime, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
+import type { FootprintPoint, RunResult } from '../model/target.ts';
+import type { SearchRecorder } from './recorder.ts';
+import type { SearchResult } from './result.ts';
+import { violates } from './shrink.ts';
+
+/** A run the search has made, kept for the next size: its faults and its footprint. */
+interface Explored {
+  readonly faults: readonly Fault[];
+  readonly footprint: readonly FootprintPoint[];
+  /** How promising the path to it was: the sum of its faults' ranks in their parents' runs. */
+  readonly score: number;
+}
+
+/**
+ * LDFI for targets whose nodes are opaque code (sim, tcp). By the conservative rule of negative
+ * support, a run stays exactly as it was unless a fault hits its footprint (`RunResult.footprint`),
+ * so a hypothesis worth running must add, to a run already made, a fault of that run's footprint.
+ * Hypotheses are built that way, smallest first: every fault set of size k+1 worth running extends a
+ * run of size k by one footprint fault that comes later in time than all of its faults (a fault cannot
+ * change what happened before it, so the footprint up to that time is already known). Each set is
+ * reached along one path only, and equivalent sets (an omission of nothing, a crash at another time
+ * with none of the node's events between) are never built. When no hypothesis is left, every fault
+ * set within the bounds is equivalent to a run made: resilient, as exhaustive search would say.
+ *
+ * Lineage orders each size: first the faults that wake a silent action (negative support: a timer
+ * that found nothing to do because a message arrived) or cut a good outcome's support (positive
+ * support), so that counterexamples come early; the order never changes what is covered.
+ */
+export async function footprintSearch(rec: SearchRecorder, first: RunResult, supports: SearchResult['supports']): Promise<SearchResult> {
+  const counterexamples: FaultSet[] = rec.counterexamples.map((c) => c.faults);
+  const probed = await probeChannels(rec, first, counterexamples);
+  if (probed) return rec.finish(probed, supports);
+  let level: Explored[] = [{ faults: [], footprint: first.footprint ?? [], score: 0 }];
+  const crashBudget = rec.target.bounds.crashes;
+  while (level.length > 0) {
+    const next: Explored[] = [];
+    for (const hypothesis of extensions(level, crashBudget)) {
+      if (rec.interrupted) return rec.finish('interrupted', supports);
+      if (!rec.budgetLeft) return rec.finish('budget-exhausted', supports);
+      if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
+      rec.hypotheses++;
+      const { result, ms } = await rec.execute(hypothesis.faults, { lineage: false, footprint: true });
+      const record = rec.record(result, ms);
+      if (violates(result)) {
+        const cex = await rec.counterexample(result, record.index);
+        counterexamples.push(cex.faults);
+        if (!rec.options.findAll) return rec.finish('counterexample', supports);
+        continue;
+      }
+      next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score });
+    }
+    level = next;
+  }
+  return rec.finish('resilient', supports);
+}
+
+/**
+ * Before the sizes, a few deep probes: for each channel, every message on it lost until EFF (a link
+ * down for the whole window of finite failures), channels that wake silent actions first; then for
+ * each node, every message to and from it lost until EFF (the node cut off, as by a partition). A violation
+ * that needs several losses in a row (consecutive heartbeats, each retransmission of an
+ * acknowledgement) is found in a handful of runs instead of after every smaller set; shrinking then
+ * keeps only the losses it needs. Probes only reorder: the sizes that follow cover everything.
+ * Returns how the search ends if it ends here.
+ */
+async function probeChannels(rec: SearchRecorder, first: RunResult, counterexamples: FaultSet[]): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
+  const channels = new Map<string, { rank: number; slack: number }>();
+  for (const p of first.footprint ?? []) {
+    if (p.fault.kind !== 'omit') continue;
+    const key = `${p.fault.from}|${p.fault.to}`;
+    const c = channels.get(key) ?? { rank: 0, slack: Infinity };
+    channels.set(key, { rank: Math.max(c.rank, rankOf(p)), slack: Math.min(c.slack, p.slack ?? Infinity) });
+  }
+  const isChannel = (key: string) => (f: Fault) => f.kind === 'omit' && `${f.from}|${f.to}` === key;
+  const probes = [...channels].sort(([, a], [, b]) => b.rank - a.rank || a.slack - b.slack).map(([key]) => isChannel(key));
+  // Isolating a node matters only with at least two peers (otherwise it is a channel pair).
+  if (rec.target.bounds.nodes.length > 2) {
+    for (const node of rec.target.bounds.nodes) probes.push((f) => f.kind === 'omit' && (f.from === node || f.to === node));
+  }
+  for (const lost of probes) {
+    let faults: Fault[] = [];
+    let footprint = first.footprint ?? [];
+    for (;;) {
+      // Messages the losses so far made appear on the channel (retransmissions) are lost too.
+      const more = footprint.filter((p) => lost(p.fault)).map((p) => p.fault);
+      if (more.length === 0) break;
+      if (rec.interrupted) return 'interrupted';
+      if (!rec.budgetLeft) return 'budget-exhausted';
+      faults = [...faults, ...more].sort(compareInTime);
+      if (counterexamples.some((c) => isSubsetOf(c, faults))) break;
+      rec.hypotheses++;
+      const { result, ms } = await rec.execute(faults, { lineage: false, footprint: true });
+      const record = rec.record(result, ms);
+      if (violates(result)) {
+        const cex = await rec.counterexample(result, record.index);
+        counterexamples.push(cex.faults);
+        if (!rec.options.findAll) return 'counterexample';
+        break;
+      }
+      footprint = result.footprint ?? [];
+    }
+  }
+  return undefined;
+}
+
+/** The hypotheses one fault larger than the runs of `level`, most promising first. */
+function extensions(level: readonly Explored[], crashBudget: number): { faults: Fault[]; score: number }[] {
+  const out: { faults: Fault[]; score: number; rank: number; slack: number; order: number }[] = [];
+  for (const parent of level) {
+    const last = parent.faults[parent.faults.length - 1];
+    const crashes = parent.faults.filter((f) => f.kind === 'crash').length;
+    for (const point of parent.footprint) {
+      if (last && compareInTime(last, point.fault) >= 0) continue;
+      if (point.fault.kind === 'crash' && crashes >= crashBudget) continue;
+      const rank = rankOf(point);
+      out.push({ faults: [...parent.faults, point.fault], score: parent.score + rank, rank, slack: point.slack ?? Infinity, order: out.length });
+    }
+  }
+  return out.sort((a, b) => b.rank - a.rank || a.slack - b.slack || b.score - a.score || a.order - b.order);
+}
+
+/** Negative support first (a silent action woken), then positive (an outcome's support cut). */
+function rankOf(p: FootprintPoint): number {
+  return (p.wakes > 0 ? 2 : 0) + (p.cuts > 0 ? 1 : 0);
+}

@@ -1,0 +1,121 @@
+import type { Bounds } from '../../model/bounds.ts';
+import { faultKey, type FaultSet } from '../../model/faults.ts';
+import type { FootprintPoint } from '../../model/target.ts';
+import { expandDeps, type MessageRecordSim, type SimExecution } from './simulator.ts';
+
+/**
+ * The footprint of a simulated run: every fault that could change it, one per class of equivalent
+ * faults, with what the run's lineage says each would touch.
+ *
+ * Why a fault outside it changes nothing (the run is a deterministic function of the seed and of which
+ * messages arrive and which nodes are up when):
+ * - an omission on a channel at a send time where nothing was sent, or only messages already lost
+ *   (dropped, or arriving at a crashed receiver), drops nothing;
+ * - a node's crash matters only through the events it prevents: crashes at any two times with none
+ *   of the node's events between them give the same run. The class of a crash is named by its
+ *   earliest time, just after one of the node's events (or at 1, before it starts), so the same run
+ *   is never reached twice through two crash times.
+ * Omissions are offered at send times before EFF, crashes while `faults` leaves crash budget.
+ */
+export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bounds): FootprintPoint[] {
+  const inBounds = new Set(bounds.nodes);
+  const lastOmission = Math.min(bounds.eff - 1, bounds.eot - 1);
+  const crashed = new Set(faults.flatMap((f) => (f.kind === 'crash' ? [f.node] : [])));
+  const closures = outputClosures(exec);
+  const silent = silentActions(exec);
+  const slackOf = (msgs: readonly MessageRecordSim[]): { slack?: number } => {
+    let slack = Infinity;
+    for (const m of msgs) if (m.status === 'delivered') slack = Math.min(slack, silent.nextAfter(m.ref.to, m.deliverAt) - m.deliverAt);
+    return Number.isFinite(slack) ? { slack } : {};
+  };
+  const points: FootprintPoint[] = [];
+
+  const onChannel = new Map<string, MessageRecordSim[]>();
+  for (const m of exec.messages) {
+    const { from, to, sentAt } = m.ref;
+    if (from === to || sentAt > lastOmission || !inBounds.has(from) || !inBounds.has(to)) continue;
+    if (m.status === 'dropped' || m.status === 'receiver-down') continue;
+    const key = `${from}|${to}|${sentAt}`;
+    (onChannel.get(key) ?? onChannel.set(key, []).get(key)!).push(m);
+  }
+  for (const msgs of onChannel.values()) {
+    const { from, to, sentAt } = msgs[0].ref;
+    const dropped = new Set(msgs);
+    points.push({
+      fault: { kind: 'omit', from, to, time: sentAt },
+      cuts: closures.filter((c) => c.messages.some((m) => dropped.has(m))).length,
+      wakes: msgs.reduce((s, m) => s + (m.status === 'delivered' ? silent.countAfter(to, m.deliverAt) : 0), 0),
+      ...slackOf(msgs),
+    });
+  }
+
+  const crashesUsed = faults.filter((f) => f.kind === 'crash').length;
+  if (crashesUsed < bounds.crashes) {
+    const eventTimes = new Map<string, Set<number>>();
+    for (const i of exec.invocations) (eventTimes.get(i.node) ?? eventTimes.set(i.node, new Set()).get(i.node)!).add(i.at);
+    for (const node of bounds.nodes) {
+      if (crashed.has(node)) continue;
+      const times = new Set([1]);
+      for (const e of eventTimes.get(node) ?? []) if (e + 1 <= bounds.eot) times.add(e + 1);
+      for (const time of [...times].sort((a, b) => a - b)) {
+        const lost = exec.messages.filter((m) => m.status === 'delivered' && m.ref.from !== m.ref.to && ((m.ref.from === node && m.ref.sentAt >= time) || (m.ref.to === node && m.deliverAt >= time)));
+        const lostSet = new Set(lost);
+        points.push({
+          fault: { kind: 'crash', node, time },
+          cuts: closures.filter((c) => (c.node === node && c.at >= time) || c.messages.some((m) => lostSet.has(m))).length,
+          wakes: lost.reduce((s, m) => s + (m.ref.from === node ? silent.countAfter(m.ref.to, m.deliverAt) : 0), 0),
+          ...slackOf(lost.filter((m) => m.ref.from === node)),
+        });
+      }
+    }
+  }
+  return points.sort((a, b) => (faultKey(a.fault) < faultKey(b.fault) ? -1 : 1));
+}
+
+/** For each output: the delivered messages its lineage depends on (iteratively: chains can be long). */
+function outputClosures(exec: SimExecution): { node: string; at: number; messages: MessageRecordSim[] }[] {
+  const closureOf = (rootIds: readonly number[]): MessageRecordSim[] => {
+    const seen = new Set<number>();
+    const out: MessageRecordSim[] = [];
+    const stack = [...rootIds];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const c = exec.causes.get(id);
+      if (c?.kind !== 'message' || c.record.status !== 'delivered') continue;
+      out.push(c.record);
+      for (const d of expandDeps(c.record.deps)) stack.push(d);
+    }
+    return out;
+  };
+  return exec.outputs.map((o) => ({ node: o.node, at: o.at, messages: closureOf(expandDeps(o.deps)) }));
+}
+
+/** The times of each node's silent handler calls: how many come after a time, and the next one. */
+function silentActions(exec: SimExecution): { countAfter(node: string, after: number): number; nextAfter(node: string, after: number): number } {
+  const byNode = new Map<string, number[]>();
+  for (const i of exec.invocations) if (!i.acted) (byNode.get(i.node) ?? byNode.set(i.node, []).get(i.node)!).push(i.at);
+  // The index of the first time > after (times are in order: invocations are recorded as they run).
+  const firstAfter = (times: readonly number[], after: number): number => {
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return {
+    countAfter: (node, after) => {
+      const times = byNode.get(node) ?? [];
+      return times.length - firstAfter(times, after);
+    },
+    nextAfter: (node, after) => {
+      const times = byNode.get(node) ?? [];
+      const i = firstAfter(times, after);
+      return i < times.length ? times[i] : Infinity;
+    },
+  };
+}

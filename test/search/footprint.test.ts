@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { enumerateSchedules } from '../../src/injector/space.ts';
+import type { FaultSet } from '../../src/model/faults.ts';
+import type { RunOptions, Target } from '../../src/model/target.ts';
+import { search } from '../../src/search/index.ts';
+import { SimTarget } from '../../src/targets/sim/target.ts';
+import { runView } from '../../src/targets/sim/view.ts';
+import { randomSimProtocol, randomSimSpec, type RandomSimSpec } from '../helpers/random-sim.ts';
+
+/**
+ * The claim LDFI's verdict on a protocol rests on: every fault schedule within the bounds gives the
+ * same run, as invariants see it, as one of the runs the footprint search made. Checked against every
+ * schedule of the exhaustive enumeration, on random protocols built to make faults create violations.
+ */
+
+const BOUNDS = [
+  { eot: 14, eff: 3, crashes: 0 },
+  { eot: 12, eff: 2, crashes: 1 },
+];
+
+const viewOf = (t: SimTarget, faults: FaultSet) => JSON.stringify(runView(t.simulate(faults, false)));
+
+/** The target, recording what each run looked like to an invariant. */
+function recording(inner: SimTarget, seen: Set<string>): Target {
+  return {
+    kind: inner.kind,
+    files: inner.files,
+    contentHash: inner.contentHash,
+    bounds: inner.bounds,
+    supportedFaults: inner.supportedFaults,
+    tracksAbsence: inner.tracksAbsence,
+    footprints: inner.footprints,
+    invariantless: inner.invariantless,
+    replayOptions: inner.replayOptions,
+    run(faults: FaultSet, options?: RunOptions) {
+      seen.add(viewOf(inner, faults));
+      return inner.run(faults, options);
+    },
+  };
+}
+
+function targetOf(spec: RandomSimSpec, bounds: (typeof BOUNDS)[number], invariants: boolean): SimTarget {
+  return SimTarget.of(randomSimProtocol(spec, invariants), { seed: '3', ...bounds });
+}
+
+describe('footprint search covers the fault space', () => {
+  for (const bounds of BOUNDS) {
+    it(`every schedule at EOT ${bounds.eot}, EFF ${bounds.eff}, ${bounds.crashes} crash(es) runs like one the search made`, async () => {
+      await fc.assert(
+        fc.asyncProperty(randomSimSpec, async (spec) => {
+          // Without invariants nothing is a counterexample, so the search makes every run it would.
+          const target = targetOf(spec, bounds, false);
+          const made = new Set<string>();
+          const r = await search(recording(target, made), { strategy: 'ldfi', seed: '1' });
+          expect(r.status).toBe('no-counterexample-found');
+          let schedules = 0;
+          for (const schedule of enumerateSchedules(target.bounds)) {
+            schedules++;
+            const view = viewOf(target, schedule);
+            if (!made.has(view)) expect.fail(`the run of ${JSON.stringify(schedule)} is none of the ${made.size} runs made`);
+          }
+          // The reduction is real: far fewer runs than schedules.
+          expect(r.runs.length).toBeLessThan(schedules);
+        }),
+        { numRuns: 6, seed: 7 },
+      );
+    });
+  }
+
+  it('LDFI and exhaustive search agree on the verdict', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomSimSpec, fc.constantFrom(...BOUNDS), async (spec, bounds) => {
+        const target = targetOf(spec, bounds, true);
+        const ldfi = await search(target, { strategy: 'ldfi', seed: '1' });
+        const exhaustive = await search(target, { strategy: 'exhaustive', seed: '1' });
+        expect(ldfi.status, JSON.stringify(spec)).toBe(exhaustive.status);
+        for (const cex of ldfi.counterexamples) expect(target.run(cex.faults, { lineage: false }).violations.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 10, seed: 8 },
+    );
+  });
+});
