@@ -126,6 +126,11 @@ export interface Target {
   readonly replayOptions?: readonly string[];
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;
   /**
+   * Runs several schedules in one go when that is cheaper than one by one; returns the results of a
+   * prefix of `schedules` (at least one), and the caller asks again for the rest.
+   */
+  runMany?(schedules: readonly FaultSet[], options?: RunOptions): RunResult[] | Promise<RunResult[]>;
+  /**
    * "How did I get here": the lineage of one tuple or output (in the target's own notation) in the
    * run of a fault schedule, or of its absence if it does not hold.
    */

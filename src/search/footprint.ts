@@ -4,6 +4,9 @@ import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 import { violates } from './shrink.ts';
 
+/** Hypotheses handed to the target at once (targets that run several under one watchdog). */
+const BATCH = 64;
+
 /** A run the search has made, kept for the next size: its faults and its footprint. */
 interface Explored {
   readonly faults: readonly Fault[];
@@ -35,20 +38,35 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, sup
   const crashBudget = rec.target.bounds.crashes;
   while (level.length > 0) {
     const next: Explored[] = [];
-    for (const hypothesis of extensions(level, crashBudget)) {
+    const pending = extensions(level, crashBudget);
+    let i = 0;
+    while (i < pending.length) {
       if (rec.interrupted) return rec.finish('interrupted', supports);
       if (!rec.budgetLeft) return rec.finish('budget-exhausted', supports);
-      if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
-      rec.hypotheses++;
-      const { result, ms } = await rec.execute(hypothesis.faults, { lineage: false, footprint: true });
-      const record = rec.record(result, ms);
-      if (violates(result)) {
-        const cex = await rec.counterexample(result, record.index);
-        counterexamples.push(cex.faults);
-        if (!rec.options.findAll) return rec.finish('counterexample', supports);
-        continue;
+      // A batch of hypotheses, run back to back (cheaper for targets that can), none a superset of a
+      // counterexample found so far, none beyond the run budget.
+      const batch: number[] = [];
+      const room = rec.options.maxRuns - rec.runs.length;
+      for (; i < pending.length && batch.length < BATCH && batch.length < room; i++) {
+        if (!counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) batch.push(i);
       }
-      next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score });
+      if (batch.length === 0) continue;
+      const results = await rec.executeMany(batch.map((k) => pending[k].faults), { lineage: false, footprint: true });
+      // The target ran a prefix of the batch; the rest comes again.
+      if (results.length < batch.length) i = batch[results.length];
+      for (const [k, { result, ms }] of results.entries()) {
+        const hypothesis = pending[batch[k]];
+        if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
+        rec.hypotheses++;
+        const record = rec.record(result, ms);
+        if (violates(result)) {
+          const cex = await rec.counterexample(result, record.index);
+          counterexamples.push(cex.faults);
+          if (!rec.options.findAll) return rec.finish('counterexample', supports);
+          continue;
+        }
+        next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score });
+      }
     }
     level = next;
   }

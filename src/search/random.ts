@@ -8,16 +8,23 @@ import { violates } from './shrink.ts';
  * but never certify resilience, so without one it ends with its run budget exhausted.
  */
 export async function randomSearch(rec: SearchRecorder): Promise<SearchResult> {
-  for (let i = 1; ; i++) {
+  const kinds = rec.options.randomKinds.filter((k) => rec.target.supportedFaults.includes(k));
+  const scheduleOf = (i: number) => (i === 1 ? [] : randomSchedule(rec.target.bounds, rec.options.seed, i, kinds));
+  for (let i = 1; ; ) {
     if (rec.interrupted) return rec.finish('interrupted');
     if (!rec.budgetLeft) return rec.finish('budget-exhausted');
-    const faults = i === 1 ? [] : randomSchedule(rec.target.bounds, rec.options.seed, i, rec.options.randomKinds.filter((k) => rec.target.supportedFaults.includes(k)));
-    const { result, ms } = await rec.execute(faults, { lineage: false });
-    if (i === 1) rec.outcomes = result.outcomes;
-    const record = rec.record(result, ms);
-    if (violates(result)) {
-      await rec.counterexample(result, record.index);
-      if (!rec.options.findAll) return rec.finish('counterexample');
+    const count = Math.min(BATCH, rec.options.maxRuns - rec.runs.length);
+    const results = await rec.executeMany(Array.from({ length: count }, (_, k) => scheduleOf(i + k)), { lineage: false });
+    for (const { result, ms } of results) {
+      if (i++ === 1) rec.outcomes = result.outcomes;
+      const record = rec.record(result, ms);
+      if (violates(result)) {
+        await rec.counterexample(result, record.index);
+        if (!rec.options.findAll) return rec.finish('counterexample');
+      }
     }
   }
 }
+
+/** Schedules handed to the target at once (targets that run several under one watchdog). */
+const BATCH = 64;

@@ -64,6 +64,23 @@ export class SearchRecorder {
     return { result, ms };
   }
 
+  /**
+   * Runs a prefix of `schedules` (at least one), several at a time when the target can; the time of
+   * a batch is shared evenly among its runs.
+   */
+  async executeMany(schedules: readonly FaultSet[], options: RunOptions): Promise<{ result: RunResult; ms: number }[]> {
+    if (!this.target.runMany || schedules.length === 1) return [await this.execute(schedules[0], options)];
+    if (performance.now() - this.lastYield > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
+    }
+    const t0 = performance.now();
+    const results = await this.target.runMany(schedules, options);
+    const ms = performance.now() - t0;
+    this.runMs += ms;
+    return results.map((result) => ({ result, ms: ms / results.length }));
+  }
+
   record(result: RunResult, ms: number, extra: Partial<Pick<RunRecord, 'attacked' | 'defeatedBy' | 'learned'>> = {}): RunRecord {
     const rec: RunRecord = {
       index: this.runs.length + 1,

@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { AuditLog } from '../../injector/audit.ts';
 import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
 import type { FaultSet } from '../../model/faults.ts';
-import { runWatched } from './watchdog.ts';
+import { runWatched, type WatchedEnd } from './watchdog.ts';
 import type { Cause, InputRef, MessageRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
 
@@ -101,6 +101,46 @@ class ProtocolError extends Error {}
  * every choice (latency, randomness, clock, faults) comes from the seed and the schedule.
  */
 export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
+  return simulateMany(protocol, [opts])[0];
+}
+
+/**
+ * Several runs under one watchdog: starting a watchdog costs more than a small run (~0.2 ms), so runs
+ * are made back to back until `sliceMs` of real time has passed; the caller asks again for the rest.
+ * Each run still gets its whole budget (`Protocol.runBudgetMs`): the watchdog allows budget + slice,
+ * and a run starts only within the slice. A run the watchdog stops (a handler that never returns, or
+ * Ctrl-C) ends the batch, as the last execution returned. Returns at least one execution.
+ */
+export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50): SimExecution[] {
+  const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
+  const done: SimExecution[] = [];
+  let current: Simulation | undefined;
+  const t0 = performance.now();
+  const end = runWatched(() => {
+    for (const opts of list) {
+      if (done.length > 0 && performance.now() - t0 > sliceMs) return;
+      current = prepare(protocol, opts, budget);
+      current.begin();
+      current.drain();
+      done.push(current.finish('done'));
+      current = undefined;
+    }
+  }, budget + sliceMs);
+  if (end !== 'done' && current) done.push((current as Simulation).finish(end));
+  return done;
+}
+
+/** One run, in three steps so that the watchdog can wrap the protocol's code and still report. */
+interface Simulation {
+  /** Builds the nodes (the protocol's `node()`) and queues the faults, inits and inputs. */
+  begin(): void;
+  /** Runs events until the time bound, quiescence or an error. */
+  drain(): void;
+  /** The execution, however it ended (a watchdog stop becomes an error or `interrupted`). */
+  finish(end: WatchedEnd): SimExecution;
+}
+
+function prepare(protocol: Protocol, opts: SimOptions, budget: number): Simulation {
   const audit = new AuditLog(true);
   const spike = new Spike(opts.faults, audit);
   const events: TraceEvent[] = [];
@@ -232,19 +272,21 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
     return n;
   };
 
-  // Faults first: at equal times the queue keeps insertion order, and a node that crashes at t must
-  // not run (or send) anything at t.
-  for (const ev of spike.nodeEvents()) queue.push(ev.time, { kind: 'node', ev });
-  for (const ev of spike.linkEvents()) queue.push(ev.time, { kind: 'link', ev });
-  for (const id of protocol.nodes) {
-    start(id, 0, new Map());
-    queue.push(1, { kind: 'init', node: id });
-  }
-  for (const w of protocol.workload) {
-    const ref: InputRef = { kind: 'input', id: nextId++, node: w.node, at: w.at, value: freeze(w.value) };
-    inputs.push(ref);
-    causes.set(ref.id, { kind: 'input', ref });
-    queue.push(w.at, { kind: 'input', ref });
+  function begin(): void {
+    // Faults first: at equal times the queue keeps insertion order, and a node that crashes at t must
+    // not run (or send) anything at t.
+    for (const ev of spike.nodeEvents()) queue.push(ev.time, { kind: 'node', ev });
+    for (const ev of spike.linkEvents()) queue.push(ev.time, { kind: 'link', ev });
+    for (const id of protocol.nodes) {
+      start(id, 0, new Map());
+      queue.push(1, { kind: 'init', node: id });
+    }
+    for (const w of protocol.workload) {
+      const ref: InputRef = { kind: 'input', id: nextId++, node: w.node, at: w.at, value: freeze(w.value) };
+      inputs.push(ref);
+      causes.set(ref.id, { kind: 'input', ref });
+      queue.push(w.at, { kind: 'input', ref });
+    }
   }
 
   // The view's end time: the last event of the protocol, not a crash (whose time within a quiet
@@ -253,16 +295,6 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   let stoppedAtTimeBound = false;
   let interrupted = false;
   const notified = new Set<string>();
-  const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
-  const end = runWatched(() => drain(), budget);
-  if (end === 'interrupted') interrupted = true;
-  else if (end === 'timeout') {
-    const message = running
-      ? `did not return from ${running.what} within ${budget.toLocaleString('en-US')} ms (a loop that never ends?)`
-      : `the run computed for over ${budget.toLocaleString('en-US')} ms without reaching the time bound`;
-    error = running ? `node ${running.node} ${message} at t=${running.at}` : message;
-    record({ t: now, e: 'error', node: running?.node ?? '', message });
-  }
   function drain(): void {
     while (queue.size > 0 && !error) {
       if (queue.peekTime() > opts.eot) {
@@ -347,23 +379,34 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
       }
     }
   }
-  const all = [...nodes.values()];
-  return {
-    events,
-    invocations,
-    audit,
-    messages,
-    inputs,
-    outputs,
-    causes,
-    crashed: all.filter((n) => n.crashed).map((n) => n.id),
-    down: all.filter((n) => !n.up).map((n) => n.id),
-    stoppedAtTimeBound,
-    endTime: lastEventTime,
-    error,
-    interrupted,
-    eventCount,
-  };
+  function finish(end: WatchedEnd): SimExecution {
+    if (end === 'interrupted') interrupted = true;
+    else if (end === 'timeout') {
+      const message = running
+        ? `did not return from ${running.what} within ${budget.toLocaleString('en-US')} ms (a loop that never ends?)`
+        : `the run computed for over ${budget.toLocaleString('en-US')} ms without reaching the time bound`;
+      error = running ? `node ${running.node} ${message} at t=${running.at}` : message;
+      record({ t: now, e: 'error', node: running?.node ?? '', message });
+    }
+    const all = [...nodes.values()];
+    return {
+      events,
+      invocations,
+      audit,
+      messages,
+      inputs,
+      outputs,
+      causes,
+      crashed: all.filter((n) => n.crashed).map((n) => n.id),
+      down: all.filter((n) => !n.up).map((n) => n.id),
+      stoppedAtTimeBound,
+      endTime: lastEventTime,
+      error,
+      interrupted,
+      eventCount,
+    };
+  }
+  return { begin, drain, finish };
 }
 
 /** Payloads are copied through JSON: a node cannot change a message after sending it. */

@@ -11,7 +11,7 @@ import type { MessageRecord, RunOptions, RunResult, Target, Violation } from '..
 import type { Protocol } from './api.ts';
 import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
-import { simulate, type SimExecution } from './simulator.ts';
+import { simulate, simulateMany, type SimExecution } from './simulator.ts';
 import { runView } from './view.ts';
 
 export interface SimTargetOptions {
@@ -119,7 +119,19 @@ export class SimTarget implements Target {
   }
 
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
-    const exec = this.simulate(faults, false);
+    return this.resultOf(faults, this.simulate(faults, false), options);
+  }
+
+  /** Several schedules back to back under one watchdog (simulator.ts `simulateMany`); at least one. */
+  runMany(schedules: readonly FaultSet[], options: RunOptions = { lineage: true }): RunResult[] {
+    const execs = simulateMany(
+      this.protocol,
+      schedules.map((faults) => ({ eot: this.bounds.eot, seed: this.seed, faults, trace: false })),
+    );
+    return execs.map((exec, i) => this.resultOf(schedules[i], exec, options));
+  }
+
+  private resultOf(faults: FaultSet, exec: SimExecution, options: RunOptions): RunResult {
     if (exec.interrupted) {
       // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
       return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };

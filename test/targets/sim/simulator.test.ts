@@ -4,6 +4,7 @@ import { defineProtocol, expectOutputs, type NodeHandlers, type Protocol } from 
 import { buildSimLineage, outputKeys } from '../../../src/targets/sim/lineage.ts';
 import { simulate } from '../../../src/targets/sim/simulator.ts';
 import { runView } from '../../../src/targets/sim/view.ts';
+import { SimTarget } from '../../../src/targets/sim/target.ts';
 
 const run = (p: Protocol, faults = '', seed = '1', eot = 50) => simulate(p, { eot, seed, faults: parseFaults(faults), trace: true });
 
@@ -243,5 +244,43 @@ describe('expectOutputs is black-box: outputs are paired with inputs by what the
       ],
     });
     expect(check(p)).toEqual([]);
+  });
+});
+
+describe('several runs under one watchdog', () => {
+  /** b loops forever if the first value is lost and the second arrives alone. */
+  const fragile = defineProtocol({
+    name: 'fragile',
+    nodes: ['a', 'b'],
+    node: (id): NodeHandlers => {
+      const got: unknown[] = [];
+      return {
+        onInput: (ctx, v) => ctx.send('b', v),
+        onMessage: (ctx, _from, v) => {
+          if (id !== 'b') return;
+          got.push(v);
+          if (v === 2 && got.length === 1) for (;;);
+          ctx.output(v);
+        },
+      };
+    },
+    workload: [
+      { at: 1, node: 'a', value: 1 },
+      { at: 5, node: 'a', value: 2 },
+    ],
+    invariants: [expectOutputs({ from: 'a', to: 'b', expected: (x) => x })],
+    latency: [1, 1],
+    runBudgetMs: 200,
+  });
+
+  it('runs a prefix of the schedules, each as it would run alone, and a run that never returns ends the batch', () => {
+    const t = SimTarget.of(fragile, { seed: '1', eot: 20, eff: 10 });
+    const schedules = ['none', 'omit a→b @5', 'omit a→b @1', 'none'].map((s) => parseFaults(s));
+    const batch = t.runMany(schedules, { lineage: false });
+    expect(batch).toHaveLength(3);
+    for (const [i, r] of batch.slice(0, 2).entries()) expect(r).toEqual(t.run(schedules[i], { lineage: false }));
+    expect(batch[2].error).toMatch(/^node b did not return from onMessage within 200 ms \(a loop that never ends\?\) at t=6$/);
+    // The caller asks again for the rest.
+    expect(t.runMany(schedules.slice(3), { lineage: false })[0]).toEqual(t.run(schedules[3], { lineage: false }));
   });
 });
