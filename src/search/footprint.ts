@@ -1,7 +1,11 @@
 import { compareInTime, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
-import type { SearchResult } from './result.ts';
+import type { RunRecord, SearchResult } from './result.ts';
+import { brokenOutcomes } from '../lineage/evaluate.ts';
+import { mergeLineage } from '../lineage/merge.ts';
+import { witnessSupport } from '../lineage/supports.ts';
+import type { LineageGraph } from '../model/lineage.ts';
 import { violates } from './shrink.ts';
 
 /** Hypotheses handed to the target at once (targets that run several under one watchdog). */
@@ -30,10 +34,23 @@ interface Explored {
  * that found nothing to do because a message arrived) or cut a good outcome's support (positive
  * support), so that counterexamples come early; the order never changes what is covered.
  */
-export async function footprintSearch(rec: SearchRecorder, first: RunResult, supports: SearchResult['supports']): Promise<SearchResult> {
+export async function footprintSearch(rec: SearchRecorder, first: RunResult, known: LineageGraph, supportsOf: () => SearchResult['supports']): Promise<SearchResult> {
   const counterexamples: FaultSet[] = rec.counterexamples.map((c) => c.faults);
-  const probed = await probeChannels(rec, first, counterexamples);
-  if (probed) return rec.finish(probed, supports);
+  const end = (status: Parameters<SearchRecorder['finish']>[0]) => rec.finish(status, supportsOf());
+  /**
+   * Records a run; for "how did I get here", a run that cut every support known so far of a good
+   * outcome, and survived, shows the support that saved it, which joins what is known.
+   */
+  const recordRun = (result: RunResult, ms: number, attacked = brokenOutcomes(known, rec.outcomes, result.faults)) => {
+    if (attacked.length === 0) return rec.record(result, ms);
+    const defeatedBy = attacked
+      .map((outcome) => ({ outcome, support: witnessSupport(result.lineage, outcome, result.faults) }))
+      .filter((d): d is { outcome: string; support: string[] } => d.support !== undefined);
+    const learned = defeatedBy.length ? mergeLineage(known, result.lineage) : 0;
+    return rec.record(result, ms, { attacked, defeatedBy, learned });
+  };
+  const probed = await probeChannels(rec, first, counterexamples, recordRun);
+  if (probed) return end(probed);
   let level: Explored[] = [{ faults: [], footprint: first.footprint ?? [], score: 0 }];
   const crashBudget = rec.target.bounds.crashes;
   while (level.length > 0) {
@@ -41,8 +58,8 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, sup
     const pending = extensions(level, crashBudget);
     let i = 0;
     while (i < pending.length) {
-      if (rec.interrupted) return rec.finish('interrupted', supports);
-      if (!rec.budgetLeft) return rec.finish('budget-exhausted', supports);
+      if (rec.interrupted) return end('interrupted');
+      if (!rec.budgetLeft) return end('budget-exhausted');
       // A batch of hypotheses, run back to back (cheaper for targets that can), none a superset of a
       // counterexample found so far, none beyond the run budget.
       const batch: number[] = [];
@@ -51,18 +68,21 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, sup
         if (!counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) batch.push(i);
       }
       if (batch.length === 0) continue;
-      const results = await rec.executeMany(batch.map((k) => pending[k].faults), { lineage: false, footprint: true });
+      // Lineage (for the explanation) only when a hypothesis cuts every known support of an outcome.
+      const attacks = batch.map((k) => brokenOutcomes(known, rec.outcomes, pending[k].faults));
+      const lineage = attacks.some((a) => a.length > 0);
+      const results = await rec.executeMany(batch.map((k) => pending[k].faults), { lineage, footprint: true });
       // The target ran a prefix of the batch; the rest comes again.
       if (results.length < batch.length) i = batch[results.length];
       for (const [k, { result, ms }] of results.entries()) {
         const hypothesis = pending[batch[k]];
         if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
         rec.hypotheses++;
-        const record = rec.record(result, ms);
+        const record = recordRun(result, ms, attacks[k]);
         if (violates(result)) {
           const cex = await rec.counterexample(result, record.index);
           counterexamples.push(cex.faults);
-          if (!rec.options.findAll) return rec.finish('counterexample', supports);
+          if (!rec.options.findAll) return end('counterexample');
           continue;
         }
         next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score });
@@ -70,7 +90,7 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, sup
     }
     level = next;
   }
-  return rec.finish('resilient', supports);
+  return end('resilient');
 }
 
 /**
@@ -82,7 +102,7 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, sup
  * keeps only the losses it needs. Probes only reorder: the sizes that follow cover everything.
  * Returns how the search ends if it ends here.
  */
-async function probeChannels(rec: SearchRecorder, first: RunResult, counterexamples: FaultSet[]): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
+async function probeChannels(rec: SearchRecorder, first: RunResult, counterexamples: FaultSet[], recordRun: (result: RunResult, ms: number) => RunRecord): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
   const channels = new Map<string, { rank: number; slack: number }>();
   for (const p of first.footprint ?? []) {
     if (p.fault.kind !== 'omit') continue;
@@ -108,8 +128,8 @@ async function probeChannels(rec: SearchRecorder, first: RunResult, counterexamp
       faults = [...faults, ...more].sort(compareInTime);
       if (counterexamples.some((c) => isSubsetOf(c, faults))) break;
       rec.hypotheses++;
-      const { result, ms } = await rec.execute(faults, { lineage: false, footprint: true });
-      const record = rec.record(result, ms);
+      const { result, ms } = await rec.execute(faults, { lineage: true, footprint: true });
+      const record = recordRun(result, ms);
       if (violates(result)) {
         const cex = await rec.counterexample(result, record.index);
         counterexamples.push(cex.faults);

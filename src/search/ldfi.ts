@@ -45,7 +45,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   }
 
   // Opaque nodes: negative support is the run's footprint, enumerated directly.
-  if (first.result.footprint) return footprintSearch(rec, first.result, supportsOf(known, rec.outcomes));
+  if (first.result.footprint) return footprintSearch(rec, first.result, known, () => supportsOf(known, rec.outcomes));
 
   const solver = await FaultSetSolver.start();
   try {
@@ -132,6 +132,6 @@ function isWatched(outcome: string): boolean {
   return outcome.startsWith('not:');
 }
 
-function supportsOf(g: ReturnType<typeof newLineageGraph>, outcomes: readonly string[]): Map<string, string[][]> {
+export function supportsOf(g: ReturnType<typeof newLineageGraph>, outcomes: readonly string[]): Map<string, string[][]> {
   return new Map(outcomes.filter((o) => g.hasNode(o)).map((o) => [o, enumerateSupports(g, o, 8)]));
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '../../src/injector/text.ts';
+import { formatExplanation } from '../../src/report/explain.ts';
 import { search, type SearchResult } from '../../src/search/index.ts';
 import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
@@ -85,6 +86,22 @@ describe('sim examples: verdicts', () => {
       if (c.ldfi === 'resilient') expect(random.status).toBe('budget-exhausted');
     });
   }
+});
+
+describe('sim examples: how did I get here', () => {
+  it('pipeline-exactly-once: a run that cut every known support of an output shows the retransmission that saved it', async () => {
+    const t = await open('pipeline-exactly-once');
+    const r = await search(t, { strategy: 'ldfi', seed: SEED });
+    expect(r.status).toBe('resilient');
+    const saved = r.runs.flatMap((run) => run.defeatedBy.map((d) => ({ run, ...d })));
+    expect(saved.length).toBeGreaterThan(0);
+    for (const { run, outcome, support } of saved) {
+      expect(run.attacked).toContain(outcome);
+      // The support that survived sends the item again, after the first send at 1 or 2.
+      expect(support.some((step) => /^source→doubler @(\d+)$/.test(step) && Number(/@(\d+)/.exec(step)![1]) > 2), support.join(', ')).toBe(true);
+    }
+    expect(formatExplanation(r)).toMatch(/output 2 at sink\n {2}known supports \(2\)[\s\S]*survived via/);
+  });
 });
 
 describe('sim examples: explicit faults', () => {
