@@ -3,7 +3,7 @@
  * command runs, so that `--help`, `--version` and usage errors start without Z3, the targets or tsx.
  */
 import type { Command } from 'commander';
-import { errorText, UserError } from '../src/model/errors.ts';
+import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
 import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { formatWhyTree } from '../src/lineage/why.ts';
@@ -22,6 +22,8 @@ import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { openTarget } from '../src/targets/index.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
+import { checkProtocolFile, type Problem } from '../src/targets/sim/check.ts';
+import { plural } from '../src/report/verdict.ts';
 import { DedalusTarget } from '../src/targets/dedalus/target.ts';
 import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
 import { COMMAND, EXIT, MAX_DEDALUS_EOT, MAX_SIM_EOT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
@@ -226,4 +228,34 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
   const head = w.holds ? '' : `${flags.tuple} does not hold in this run (faults: ${formatFaults(faults)}).\n`;
   process.stdout.write(head + formatWhyTree(w.lineage, w.root, { maxDepth: flags.depth }) + '\n');
   if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));
+}
+
+/**
+ * `ldfi check`: static problems, one per line as file:line:column, before any run. A TypeScript
+ * protocol is type-checked against ldfi/sim and its handlers' names are checked; Dedalus files are
+ * parsed and compiled as one program. Exit 2 if there is an error, 0 otherwise (warnings too).
+ */
+export async function checkAction(files: string[], flags: { include?: string[] }): Promise<void> {
+  const problems: Problem[] = [];
+  if (files.length === 1 && /\.(ts|mts|js|mjs)$/.test(files[0])) {
+    problems.push(...(await checkProtocolFile(files[0])));
+  } else {
+    try {
+      await openTarget(files, { negativeSupport: true, seed: '1', includeDirs: flags.include });
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      const located = /^(.*?):(\d+):(\d+): (.*)$/s.exec(e.message);
+      problems.push(located ? { file: located[1], line: Number(located[2]), column: Number(located[3]), message: located[4] } : { file: files.join(' '), line: 0, column: 0, message: e.message });
+    }
+  }
+  for (const p of problems) {
+    const where = p.line ? `${p.file}:${p.line}:${p.column}` : p.file;
+    process.stdout.write(`${where}: ${p.warning ? 'warning' : 'error'}: ${p.message}\n`);
+  }
+  const errors = problems.filter((p) => !p.warning).length;
+  const warnings = problems.length - errors;
+  const what = files.join(' ');
+  if (errors) process.stdout.write(`✗ ${what}: ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}\n`);
+  else process.stdout.write(`✓ ${what}: no errors${warnings ? ` (${plural(warnings, 'warning')})` : ''}\n`);
+  setExit(errors ? EXIT.usage : EXIT.ok);
 }

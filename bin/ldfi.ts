@@ -137,6 +137,15 @@ function buildProgram(): Command {
       await (await actions()).whyAction(files, flags);
     });
 
+  program
+    .command('check')
+    .description('list static problems before any run: a TypeScript protocol type-checked against ldfi/sim (a misspelled handler, a send to an unknown node), or a Dedalus program parsed and compiled (exit 2 if any)')
+    .argument('<files...>', 'one TypeScript protocol, or Dedalus files read as one program')
+    .addOption(new Option('-I, --include <dir>', 'Dedalus: also look for included files in dir (repeatable)').argParser(includeDir))
+    .action(async (files: string[], flags: { include?: string[] }) => {
+      await (await actions()).checkAction(files, flags);
+    });
+
   return program;
 }
 

@@ -50,14 +50,15 @@ export interface ActionOptions {
   readonly because?: readonly Cause[];
 }
 
-export interface NodeContext {
-  readonly id: string;
-  readonly nodes: readonly string[];
+/** A node's view of the world. `N` is the protocol's node names, so that `send` to a misspelled node is a type error. */
+export interface NodeContext<N extends string = string> {
+  readonly id: N;
+  readonly nodes: readonly N[];
   /** Virtual time (ms); the read is recorded in the audit log. */
   now(): number;
   /** A seeded random number in [0, 1); the draw is recorded in the audit log. */
   random(): number;
-  send(to: string, payload: Payload, options?: ActionOptions): void;
+  send(to: N, payload: Payload, options?: ActionOptions): void;
   /** Calls `onTimer(ctx, name)` after `after` ms (≥ 1) of virtual time, unless the node is down by then. */
   setTimer(after: number, name?: string): void;
   /** An observable result; invariants and the search look at outputs. */
@@ -67,20 +68,23 @@ export interface NodeContext {
   recover<T = Payload>(key: string): T | undefined;
 }
 
-export interface NodeHandlers {
+export interface NodeHandlers<N extends string = string> {
   /** At time 1, and again when the node restarts. */
-  init?(ctx: NodeContext): void;
-  onInput?(ctx: NodeContext, value: Payload, input: InputRef): void;
-  onMessage?(ctx: NodeContext, from: string, payload: Payload, message: MessageRef): void;
-  onTimer?(ctx: NodeContext, name: string): void;
+  init?(ctx: NodeContext<N>): void;
+  onInput?(ctx: NodeContext<N>, value: Payload, input: InputRef): void;
+  onMessage?(ctx: NodeContext<N>, from: N, payload: Payload, message: MessageRef): void;
+  onTimer?(ctx: NodeContext<N>, name: string): void;
   /** A dropped connection (disconnect or partition fault) to or from `peer` began. */
-  onConnectionLost?(ctx: NodeContext, peer: string): void;
-  onConnectionRestored?(ctx: NodeContext, peer: string): void;
+  onConnectionLost?(ctx: NodeContext<N>, peer: N): void;
+  onConnectionRestored?(ctx: NodeContext<N>, peer: N): void;
 }
 
-export interface WorkloadItem {
+/** The handler names a node may define (what `ldfi check` compares a node's keys with). */
+export const HANDLER_NAMES = ['init', 'onInput', 'onMessage', 'onTimer', 'onConnectionLost', 'onConnectionRestored'] as const;
+
+export interface WorkloadItem<N extends string = string> {
   readonly at: number;
-  readonly node: string;
+  readonly node: N;
   readonly value: Payload;
 }
 
@@ -109,12 +113,12 @@ export interface SimRunView {
 /** Returns the violations it finds, each one sentence; an empty list means the invariant holds. */
 export type Invariant = (run: SimRunView) => readonly string[];
 
-export interface Protocol {
+export interface Protocol<N extends string = string> {
   readonly name: string;
-  readonly nodes: readonly string[];
+  readonly nodes: readonly N[];
   /** Builds a node's handlers: at the start and after each restart (state in closures is lost). */
-  node(id: string): NodeHandlers;
-  readonly workload: readonly WorkloadItem[];
+  node(id: N): NodeHandlers<N>;
+  readonly workload: readonly WorkloadItem<N>[];
   readonly invariants: readonly Invariant[];
   /** Bounds used when the command line gives none. */
   readonly defaults?: { readonly eot?: number; readonly eff?: number; readonly crashes?: number };
@@ -127,8 +131,21 @@ export interface Protocol {
   readonly runBudgetMs?: number;
 }
 
-export function defineProtocol(p: Protocol): Protocol {
-  return p;
+/**
+ * Declares a protocol. With the node names written as a literal list (`nodes: ['a', 'b']`), a `send`
+ * to another name is a type error that `ldfi check` reports (the workload is checked when loaded).
+ */
+export function defineProtocol<const N extends string>(p: {
+  readonly name: string;
+  readonly nodes: readonly N[];
+  node(id: NoInfer<N>): NodeHandlers<NoInfer<N>>;
+  readonly workload: readonly WorkloadItem[];
+  readonly invariants: readonly Invariant[];
+  readonly defaults?: Protocol['defaults'];
+  readonly latency?: Protocol['latency'];
+  readonly runBudgetMs?: number;
+}): Protocol {
+  return p as unknown as Protocol;
 }
 
 /**

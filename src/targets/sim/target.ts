@@ -70,7 +70,8 @@ export class SimTarget implements Target {
       const message = String((e as Error)?.message ?? e);
       const located = /^(.*?:\d+:\d+): ERROR: (.*)$/m.exec(message);
       if (located) throw new UserError('SYNTAX', `${located[1]}: ${located[2]}`);
-      throw new UserError('BAD_PROGRAM', `${file}: cannot load the protocol: ${message.split('\n')[0]}`);
+      const hint = /Cannot find (module|package) 'ldfi\/sim'/.test(message) ? " (add ldfi to the protocol's project: npm install --save-dev <path to ldfi>)" : '';
+      throw new UserError('BAD_PROGRAM', `${file}: cannot load the protocol: ${message.split('\n')[0]}${hint}`);
     }
     return SimTarget.of(checkProtocol(exportedProtocol(mod), file), opts, file, text);
   }

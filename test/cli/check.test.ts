@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ldfi, REPO } from '../helpers/cli.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ldfi-check-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const protocol = (name: string, body: string) => {
+  const file = join(tmp, `${name}.ts`);
+  writeFileSync(file, `import { defineProtocol, expectOutputs } from '${REPO}/src/targets/sim/api.ts';\n${body}`);
+  return file;
+};
+
+describe('ldfi check', () => {
+  it('lists a send to an unknown node and a misspelled handler, each at its line and column, before any run', () => {
+    const file = protocol(
+      'typos',
+      `export default defineProtocol({
+  name: 'typos',
+  nodes: ['client', 'server'],
+  node: (id) => ({
+    onInput(ctx, v) {
+      ctx.send('sever', v);
+    },
+    onMesage(ctx: unknown) {
+      void ctx;
+    },
+  }),
+  workload: [{ at: 1, node: 'client', value: 'hi' }],
+  invariants: [expectOutputs({ from: 'client', to: 'server', expected: (v) => v })],
+});
+`,
+    );
+    const r = ldfi(['check', file]);
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toContain(`${file}:7:16: error: Argument of type '"sever"' is not assignable to parameter of type '"client" | "server"'. (TS2345)`);
+    expect(lines.some((l) => l.startsWith(`${file}:9:5: error: node client: 'onMesage' is not a handler, so it is never called (did you mean onMessage?)`))).toBe(true);
+    expect(lines[lines.length - 1]).toBe(`✗ ${file}: 2 errors`);
+  });
+
+  it('passes a correct protocol, and warns when it has no invariant', () => {
+    const file = protocol(
+      'fine',
+      `export default defineProtocol({
+  name: 'fine',
+  nodes: ['a', 'b'],
+  node: () => ({ onInput: (ctx, v) => ctx.send('b', v) }),
+  workload: [{ at: 1, node: 'a', value: 1 }],
+  invariants: [],
+});
+`,
+    );
+    const r = ldfi(['check', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${file}: warning: fine has no invariant: no run can violate anything\n✓ ${file}: no errors (1 warning)\n`);
+    const example = ldfi(['check', 'examples/sim/chain-replication.ts']);
+    expect([example.code, example.stdout]).toEqual([0, '✓ examples/sim/chain-replication.ts: no errors\n']);
+  });
+
+  it('reports a syntax error once, at its place, and a Dedalus program through its parser', () => {
+    const file = protocol('syntax', `export default defineProtocol({ name: 'x', nodes: ['a'], node: () => ({ init(ctx) { ctx.send('a', 1 } }), workload: [], invariants: [] });\n`);
+    const r = ldfi(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: error: ',' expected\\. \\(TS1005\\)`, 'm'));
+    expect(r.stderr).toBe('');
+    const ded = join(tmp, 'bad.ded');
+    writeFileSync(ded, 'node(a, b)@1;\nlog(X) :- node(X, Y;\n');
+    const d = ldfi(['check', ded]);
+    expect(d.code).toBe(2);
+    expect(d.stdout).toMatch(new RegExp(`^${ded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: error: `));
+  });
+});
