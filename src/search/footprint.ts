@@ -1,4 +1,4 @@
-import { compareInTime, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
+import { compareInTime, faultSetKey, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { RunRecord, SearchResult } from './result.ts';
@@ -49,7 +49,12 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
     const learned = defeatedBy.length ? mergeLineage(known, result.lineage) : 0;
     return rec.record(result, ms, { attacked, defeatedBy, learned });
   };
-  const probed = await probeChannels(rec, first, counterexamples, recordRun);
+  // Probe runs the sizes reach again are not run twice.
+  const made = new Map<string, readonly FootprintPoint[]>();
+  const probed = await probeChannels(rec, first, counterexamples, made, (result, ms) => {
+    made.set(faultSetKey(result.faults), result.footprint ?? []);
+    return recordRun(result, ms);
+  });
   if (probed) return end(probed);
   let level: Explored[] = [{ faults: [], footprint: first.footprint ?? [], score: 0 }];
   const crashBudget = rec.target.bounds.crashes;
@@ -61,24 +66,36 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
       if (rec.interrupted) return end('interrupted');
       if (!rec.budgetLeft) return end('budget-exhausted');
       // A batch of hypotheses, run back to back (cheaper for targets that can), none a superset of a
-      // counterexample found so far, none beyond the run budget.
-      const batch: number[] = [];
+      // counterexample found so far, none beyond the run budget; a probe made earlier is not run again.
+      const entries: { k: number; footprint?: readonly FootprintPoint[] }[] = [];
       const room = rec.options.maxRuns - rec.runs.length;
-      for (; i < pending.length && batch.length < BATCH && batch.length < room; i++) {
-        if (!counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) batch.push(i);
+      for (let toRun = 0; i < pending.length && toRun < BATCH && toRun < room; i++) {
+        if (counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) continue;
+        const footprint = made.get(faultSetKey(pending[i].faults));
+        entries.push({ k: i, footprint });
+        if (!footprint) toRun++;
       }
-      if (batch.length === 0) continue;
+      const toRun = entries.filter((e) => !e.footprint).map((e) => e.k);
       // Lineage (for the explanation) only when a hypothesis cuts every known support of an outcome.
-      const attacks = batch.map((k) => brokenOutcomes(known, rec.outcomes, pending[k].faults));
-      const lineage = attacks.some((a) => a.length > 0);
-      const results = await rec.executeMany(batch.map((k) => pending[k].faults), { lineage, footprint: true });
-      // The target ran a prefix of the batch; the rest comes again.
-      if (results.length < batch.length) i = batch[results.length];
-      for (const [k, { result, ms }] of results.entries()) {
-        const hypothesis = pending[batch[k]];
+      const attacks = new Map(toRun.map((k) => [k, brokenOutcomes(known, rec.outcomes, pending[k].faults)]));
+      const lineage = [...attacks.values()].some((a) => a.length > 0);
+      const results = toRun.length ? await rec.executeMany(toRun.map((k) => pending[k].faults), { lineage, footprint: true }) : [];
+      let r = 0;
+      for (const { k, footprint } of entries) {
+        const hypothesis = pending[k];
+        if (footprint) {
+          next.push({ faults: hypothesis.faults, footprint, score: hypothesis.score });
+          continue;
+        }
+        if (r === results.length) {
+          // The target ran a prefix of the batch; the rest comes again.
+          i = k;
+          break;
+        }
+        const { result, ms } = results[r++];
         if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
         rec.hypotheses++;
-        const record = recordRun(result, ms, attacks[k]);
+        const record = recordRun(result, ms, attacks.get(k));
         if (violates(result)) {
           const cex = await rec.counterexample(result, record.index);
           counterexamples.push(cex.faults);
@@ -102,7 +119,13 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
  * keeps only the losses it needs. Probes only reorder: the sizes that follow cover everything.
  * Returns how the search ends if it ends here.
  */
-async function probeChannels(rec: SearchRecorder, first: RunResult, counterexamples: FaultSet[], recordRun: (result: RunResult, ms: number) => RunRecord): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
+async function probeChannels(
+  rec: SearchRecorder,
+  first: RunResult,
+  counterexamples: FaultSet[],
+  made: ReadonlyMap<string, readonly FootprintPoint[]>,
+  recordRun: (result: RunResult, ms: number) => RunRecord,
+): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
   const channels = new Map<string, { rank: number; slack: number }>();
   for (const p of first.footprint ?? []) {
     if (p.fault.kind !== 'omit') continue;
@@ -127,6 +150,11 @@ async function probeChannels(rec: SearchRecorder, first: RunResult, counterexamp
       if (!rec.budgetLeft) return 'budget-exhausted';
       faults = [...faults, ...more].sort(compareInTime);
       if (counterexamples.some((c) => isSubsetOf(c, faults))) break;
+      const earlier = made.get(faultSetKey(faults));
+      if (earlier) {
+        footprint = earlier;
+        continue;
+      }
       rec.hypotheses++;
       const { result, ms } = await rec.execute(faults, { lineage: true, footprint: true });
       const record = recordRun(result, ms);

@@ -62,7 +62,8 @@ export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bound
         const lostSet = new Set(lost);
         points.push({
           fault: { kind: 'crash', node, time },
-          cuts: closures.filter((c) => (c.node === node && c.at >= time) || c.messages.some((m) => lostSet.has(m))).length,
+          // Outputs at other nodes only: invariants excuse a crashed node's own (it is expected to stop).
+          cuts: closures.filter((c) => c.node !== node && c.messages.some((m) => lostSet.has(m))).length,
           wakes: lost.reduce((s, m) => s + (m.ref.from === node ? silent.countAfter(m.ref.to, m.deliverAt) : 0), 0),
           ...slackOf(lost.filter((m) => m.ref.from === node)),
         });
