@@ -1,4 +1,4 @@
-import { compareInTime, faultSetKey, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
+import { compareInTime, faultSetKey, faultStart, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { RunRecord, SearchResult } from './result.ts';
@@ -113,7 +113,8 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
 /**
  * Before the sizes, a few deep probes: for each channel, every message on it lost until EFF (a link
  * down for the whole window of finite failures), channels that wake silent actions first; then for
- * each node, every message to and from it lost until EFF (the node cut off, as by a partition). A violation
+ * each node, every message to and from it lost until EFF (the node cut off, as by a partition);
+ * interleaved with them, one crash per node that cuts other nodes' outputs. A violation
  * that needs several losses in a row (consecutive heartbeats, each retransmission of an
  * acknowledgement) is found in a handful of runs instead of after every smaller set; shrinking then
  * keeps only the losses it needs. Probes only reorder: the sizes that follow cover everything.
@@ -134,10 +135,25 @@ async function probeChannels(
     channels.set(key, { rank: Math.max(c.rank, rankOf(p)), slack: Math.min(c.slack, p.slack ?? Infinity) });
   }
   const isChannel = (key: string) => (f: Fault) => f.kind === 'omit' && `${f.from}|${f.to}` === key;
-  const probes = [...channels].sort(([, a], [, b]) => b.rank - a.rank || a.slack - b.slack).map(([key]) => isChannel(key));
+  const losses = [...channels].sort(([, a], [, b]) => b.rank - a.rank || a.slack - b.slack).map(([key]) => isChannel(key));
   // Isolating a node matters only with at least two peers (otherwise it is a channel pair).
   if (rec.target.bounds.nodes.length > 2) {
-    for (const node of rec.target.bounds.nodes) probes.push((f) => f.kind === 'omit' && (f.from === node || f.to === node));
+    for (const node of rec.target.bounds.nodes) losses.push((f) => f.kind === 'omit' && (f.from === node || f.to === node));
+  }
+  // Single crashes that cut other nodes' outputs, the least collateral first (a crash that stops
+  // everything rarely violates anything), one per node; interleaved with the losses.
+  const crashes: Fault[] = [];
+  const crashPoints = (first.footprint ?? []).filter((p) => p.fault.kind === 'crash' && p.cuts > 0);
+  crashPoints.sort((a, b) => a.cuts - b.cuts || faultStart(a.fault) - faultStart(b.fault));
+  for (const p of crashPoints) if (p.fault.kind === 'crash' && !crashes.some((c) => c.kind === 'crash' && c.node === (p.fault as { node: string }).node)) crashes.push(p.fault);
+  const probes: ((f: Fault) => boolean)[] = [];
+  for (let k = 0; k < Math.max(losses.length, crashes.length); k++) {
+    if (k < losses.length) probes.push(losses[k]);
+    if (k < crashes.length && rec.target.bounds.crashes > 0) {
+      // Matches the first run's crash point itself, so the probe is that one crash.
+      const crash = crashes[k];
+      probes.push((f) => f === crash);
+    }
   }
   for (const lost of probes) {
     let faults: Fault[] = [];
