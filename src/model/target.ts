@@ -82,6 +82,8 @@ export interface FootprintPoint {
   readonly fault: Fault;
   /** Outputs of this run whose lineage the fault cuts (they may be lost). */
   readonly cuts: number;
+  /** Their outcome keys (as in `RunResult.outcomes`). */
+  readonly cutOutcomes?: readonly string[];
   /**
    * Later actions of the run that did nothing (a timer that found nothing to do, a handler that sent
    * and wrote nothing) at a node whose history the fault changes: by negative support, each may act

@@ -17,6 +17,8 @@ interface Explored {
   readonly footprint: readonly FootprintPoint[];
   /** How promising the path to it was: the sum of its faults' ranks in their parents' runs. */
   readonly score: number;
+  /** The good outcomes its last fault attacked (cut their support in its parent's run). */
+  readonly attacked?: readonly string[];
 }
 
 /**
@@ -49,9 +51,9 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
     const learned = defeatedBy.length ? mergeLineage(known, result.lineage) : 0;
     return rec.record(result, ms, { attacked, defeatedBy, learned });
   };
-  // Probe runs the sizes reach again are not run twice.
+  // A probe the sizes reach again (a single crash) is not run twice.
   const made = new Map<string, readonly FootprintPoint[]>();
-  const probed = await probeChannels(rec, first, counterexamples, made, (result, ms) => {
+  const probed = await probe(rec, first, counterexamples, (result, ms) => {
     made.set(faultSetKey(result.faults), result.footprint ?? []);
     return recordRun(result, ms);
   });
@@ -84,7 +86,7 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
       for (const { k, footprint } of entries) {
         const hypothesis = pending[k];
         if (footprint) {
-          next.push({ faults: hypothesis.faults, footprint, score: hypothesis.score });
+          next.push({ faults: hypothesis.faults, footprint, score: hypothesis.score, attacked: hypothesis.attacked });
           continue;
         }
         if (r === results.length) {
@@ -102,7 +104,7 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
           if (!rec.options.findAll) return end('counterexample');
           continue;
         }
-        next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score });
+        next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score, attacked: hypothesis.attacked });
       }
     }
     level = next;
@@ -111,84 +113,80 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
 }
 
 /**
- * Before the sizes, a few deep probes: for each channel, every message on it lost until EFF (a link
- * down for the whole window of finite failures), channels that wake silent actions first; then for
- * each node, every message to and from it lost until EFF (the node cut off, as by a partition);
- * interleaved with them, one crash per node that cuts other nodes' outputs. A violation
- * that needs several losses in a row (consecutive heartbeats, each retransmission of an
- * acknowledgement) is found in a handful of runs instead of after every smaller set; shrinking then
- * keeps only the losses it needs. Probes only reorder: the sizes that follow cover everything.
+ * Before the sizes, a few deep probes, one run each: for each channel, every message on it lost
+ * until EFF (a link down for the whole window of finite failures, retransmissions included),
+ * channels that wake silent actions first; then for each node, every message to and from it lost
+ * until EFF (the node cut off, as by a partition); interleaved with them, one crash per node, the one
+ * that cuts the fewest other nodes' outputs (a crash that stops everything rarely violates
+ * anything). A violation that needs several losses in a row (consecutive heartbeats, each
+ * retransmission of an acknowledgement) is found in a handful of runs instead of after every smaller
+ * set; the omissions of nothing are dropped (the run is the same without them) and shrinking keeps
+ * only the faults needed. Probes only reorder: the sizes that follow cover everything.
  * Returns how the search ends if it ends here.
  */
-async function probeChannels(
+async function probe(
   rec: SearchRecorder,
   first: RunResult,
   counterexamples: FaultSet[],
-  made: ReadonlyMap<string, readonly FootprintPoint[]>,
   recordRun: (result: RunResult, ms: number) => RunRecord,
 ): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
-  const channels = new Map<string, { rank: number; slack: number }>();
+  const b = rec.target.bounds;
+  const lastOmission = Math.min(b.eff - 1, b.eot - 1);
+  const window = (from: string, to: string): Fault[] => Array.from({ length: Math.max(0, lastOmission) }, (_, i) => ({ kind: 'omit', from, to, time: i + 1 }));
+  const channels = new Map<string, { from: string; to: string; rank: number; slack: number }>();
   for (const p of first.footprint ?? []) {
     if (p.fault.kind !== 'omit') continue;
     const key = `${p.fault.from}|${p.fault.to}`;
-    const c = channels.get(key) ?? { rank: 0, slack: Infinity };
-    channels.set(key, { rank: Math.max(c.rank, rankOf(p)), slack: Math.min(c.slack, p.slack ?? Infinity) });
+    const c = channels.get(key) ?? { from: p.fault.from, to: p.fault.to, rank: 0, slack: Infinity };
+    channels.set(key, { ...c, rank: Math.max(c.rank, rankOf(p)), slack: Math.min(c.slack, p.slack ?? Infinity) });
   }
-  const isChannel = (key: string) => (f: Fault) => f.kind === 'omit' && `${f.from}|${f.to}` === key;
-  const losses = [...channels].sort(([, a], [, b]) => b.rank - a.rank || a.slack - b.slack).map(([key]) => isChannel(key));
-  // Isolating a node matters only with at least two peers (otherwise it is a channel pair).
-  if (rec.target.bounds.nodes.length > 2) {
-    for (const node of rec.target.bounds.nodes) losses.push((f) => f.kind === 'omit' && (f.from === node || f.to === node));
+  const losses: Fault[][] = [...channels.values()].sort((x, y) => y.rank - x.rank || x.slack - y.slack).map((c) => window(c.from, c.to));
+  // Isolating a node differs from a channel only with at least two peers.
+  if (b.nodes.length > 2) {
+    for (const node of b.nodes) losses.push(b.nodes.filter((n) => n !== node).flatMap((peer) => [...window(node, peer), ...window(peer, node)]));
   }
-  // Single crashes that cut other nodes' outputs, the least collateral first (a crash that stops
-  // everything rarely violates anything), one per node; interleaved with the losses.
-  const crashes: Fault[] = [];
-  const crashPoints = (first.footprint ?? []).filter((p) => p.fault.kind === 'crash' && p.cuts > 0);
-  crashPoints.sort((a, b) => a.cuts - b.cuts || faultStart(a.fault) - faultStart(b.fault));
-  for (const p of crashPoints) if (p.fault.kind === 'crash' && !crashes.some((c) => c.kind === 'crash' && c.node === (p.fault as { node: string }).node)) crashes.push(p.fault);
-  const probes: ((f: Fault) => boolean)[] = [];
-  for (let k = 0; k < Math.max(losses.length, crashes.length); k++) {
-    if (k < losses.length) probes.push(losses[k]);
-    if (k < crashes.length && rec.target.bounds.crashes > 0) {
-      // Matches the first run's crash point itself, so the probe is that one crash.
-      const crash = crashes[k];
-      probes.push((f) => f === crash);
+  const crashes: Fault[][] = [];
+  if (b.crashes > 0) {
+    const points = (first.footprint ?? []).filter((p) => p.fault.kind === 'crash' && p.cuts > 0);
+    points.sort((x, y) => x.cuts - y.cuts || faultStart(x.fault) - faultStart(y.fault));
+    const seen = new Set<string>();
+    for (const p of points) {
+      if (p.fault.kind !== 'crash' || seen.has(p.fault.node)) continue;
+      seen.add(p.fault.node);
+      crashes.push([p.fault]);
     }
   }
-  for (const lost of probes) {
-    let faults: Fault[] = [];
-    let footprint = first.footprint ?? [];
-    for (;;) {
-      // Messages the losses so far made appear on the channel (retransmissions) are lost too.
-      const more = footprint.filter((p) => lost(p.fault)).map((p) => p.fault);
-      if (more.length === 0) break;
-      if (rec.interrupted) return 'interrupted';
-      if (!rec.budgetLeft) return 'budget-exhausted';
-      faults = [...faults, ...more].sort(compareInTime);
-      if (counterexamples.some((c) => isSubsetOf(c, faults))) break;
-      const earlier = made.get(faultSetKey(faults));
-      if (earlier) {
-        footprint = earlier;
-        continue;
-      }
-      rec.hypotheses++;
-      const { result, ms } = await rec.execute(faults, { lineage: true, footprint: true });
-      const record = recordRun(result, ms);
-      if (violates(result)) {
-        const cex = await rec.counterexample(result, record.index);
-        counterexamples.push(cex.faults);
-        if (!rec.options.findAll) return 'counterexample';
-        break;
-      }
-      footprint = result.footprint ?? [];
+  const probes: Fault[][] = [];
+  for (let k = 0; k < Math.max(losses.length, crashes.length); k++) {
+    if (k < losses.length) probes.push(losses[k]);
+    if (k < crashes.length) probes.push(crashes[k]);
+  }
+  for (const raw of probes) {
+    const faults = raw.sort(compareInTime);
+    if (faults.length === 0 || counterexamples.some((c) => isSubsetOf(c, faults))) continue;
+    if (rec.interrupted) return 'interrupted';
+    if (!rec.budgetLeft) return 'budget-exhausted';
+    rec.hypotheses++;
+    const { result, ms } = await rec.execute(faults, { lineage: true, footprint: true });
+    const record = recordRun(result, ms);
+    if (violates(result)) {
+      const cex = await rec.counterexample(effectiveOnly(result), record.index);
+      counterexamples.push(cex.faults);
+      if (!rec.options.findAll) return 'counterexample';
     }
   }
   return undefined;
 }
 
+/** The run with only the faults that acted on it: an omission that dropped no message changes nothing. */
+function effectiveOnly(result: RunResult): RunResult {
+  const dropped = new Set(result.messages.filter((m) => m.status === 'omitted').map((m) => `${m.from}|${m.to}|${m.sendTime}`));
+  return { ...result, faults: result.faults.filter((f) => f.kind !== 'omit' || dropped.has(`${f.from}|${f.to}|${f.time}`)) };
+}
+
 /** The hypotheses one fault larger than the runs of `level`, most promising first. */
-function extensions(level: readonly Explored[], crashBudget: number): { faults: Fault[]; score: number }[] {
-  const out: { faults: Fault[]; score: number; rank: number; slack: number; order: number }[] = [];
+function extensions(level: readonly Explored[], crashBudget: number): { faults: Fault[]; score: number; attacked?: readonly string[] }[] {
+  const out: { faults: Fault[]; score: number; attacked?: readonly string[]; again: number; rank: number; slack: number; order: number }[] = [];
   for (const parent of level) {
     const last = parent.faults[parent.faults.length - 1];
     const crashes = parent.faults.filter((f) => f.kind === 'crash').length;
@@ -196,10 +194,12 @@ function extensions(level: readonly Explored[], crashBudget: number): { faults: 
       if (last && compareInTime(last, point.fault) >= 0) continue;
       if (point.fault.kind === 'crash' && crashes >= crashBudget) continue;
       const rank = rankOf(point);
-      out.push({ faults: [...parent.faults, point.fault], score: parent.score + rank, rank, slack: point.slack ?? Infinity, order: out.length });
+      // LDFI's step: an outcome the parent attacked survived by another support; cut that one next.
+      const again = point.cutOutcomes?.some((o) => parent.attacked?.includes(o)) ? 1 : 0;
+      out.push({ faults: [...parent.faults, point.fault], score: parent.score + rank, attacked: point.cutOutcomes, again, rank, slack: point.slack ?? Infinity, order: out.length });
     }
   }
-  return out.sort((a, b) => b.rank - a.rank || a.slack - b.slack || b.score - a.score || a.order - b.order);
+  return out.sort((a, b) => b.again - a.again || b.rank - a.rank || a.slack - b.slack || b.score - a.score || a.order - b.order);
 }
 
 /** Negative support first (a silent action woken), then positive (an outcome's support cut). */

@@ -1,6 +1,7 @@
 import type { Bounds } from '../../model/bounds.ts';
 import { faultKey, type FaultSet } from '../../model/faults.ts';
 import type { FootprintPoint } from '../../model/target.ts';
+import { outputKeys } from './lineage.ts';
 import { expandDeps, type MessageRecordSim, type SimExecution } from './simulator.ts';
 
 /**
@@ -21,7 +22,8 @@ export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bound
   const inBounds = new Set(bounds.nodes);
   const lastOmission = Math.min(bounds.eff - 1, bounds.eot - 1);
   const crashed = new Set(faults.flatMap((f) => (f.kind === 'crash' ? [f.node] : [])));
-  const closures = outputClosures(exec);
+  const keys = outputKeys(exec);
+  const closures = outputClosures(exec).map((c, i) => ({ ...c, key: keys[i] }));
   const silent = silentActions(exec);
   const slackOf = (msgs: readonly MessageRecordSim[]): { slack?: number } => {
     let slack = Infinity;
@@ -43,7 +45,7 @@ export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bound
     const dropped = new Set(msgs);
     points.push({
       fault: { kind: 'omit', from, to, time: sentAt },
-      cuts: closures.filter((c) => c.messages.some((m) => dropped.has(m))).length,
+      ...cutsOf(closures.filter((c) => c.messages.some((m) => dropped.has(m)))),
       wakes: msgs.reduce((s, m) => s + (m.status === 'delivered' ? silent.countAfter(to, m.deliverAt) : 0), 0),
       ...slackOf(msgs),
     });
@@ -63,7 +65,7 @@ export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bound
         points.push({
           fault: { kind: 'crash', node, time },
           // Outputs at other nodes only: invariants excuse a crashed node's own (it is expected to stop).
-          cuts: closures.filter((c) => c.node !== node && c.messages.some((m) => lostSet.has(m))).length,
+          ...cutsOf(closures.filter((c) => c.node !== node && c.messages.some((m) => lostSet.has(m)))),
           wakes: lost.reduce((s, m) => s + (m.ref.from === node ? silent.countAfter(m.ref.to, m.deliverAt) : 0), 0),
           ...slackOf(lost.filter((m) => m.ref.from === node)),
         });
@@ -71,6 +73,10 @@ export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bound
     }
   }
   return points.sort((a, b) => (faultKey(a.fault) < faultKey(b.fault) ? -1 : 1));
+}
+
+function cutsOf(cut: readonly { key: string }[]): { cuts: number; cutOutcomes: string[] } {
+  return { cuts: cut.length, cutOutcomes: cut.map((c) => c.key) };
 }
 
 /** For each output: the delivered messages its lineage depends on (iteratively: chains can be long). */
