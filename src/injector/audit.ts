@@ -1,10 +1,11 @@
 /**
  * The audit log of a run: every decision that does not follow from the program — a fault applied, a
- * random draw, a clock read, a delivery-order choice — in the order it was made. Together with the
+ * random draw, a clock read, a delivery-order choice, a round ended by its timeout rather than by
+ * quiet, a process that exited on its own — in the order it was made. Together with the
  * schedule and seed in its header it is all a replay needs; two runs are the same run exactly when
  * their audit logs are byte-identical.
  */
-export type AuditKind = 'fault' | 'random' | 'clock' | 'order';
+export type AuditKind = 'fault' | 'random' | 'clock' | 'order' | 'settle' | 'process';
 
 export interface AuditEntry {
   /** Virtual time of the decision. */

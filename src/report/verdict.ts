@@ -17,7 +17,7 @@ export interface Verdict {
 export function verdictOf(r: SearchResult): Verdict {
   const runs = plural(r.runs.length, 'run');
   // The seed matters to the random strategy and to every run of a simulated network.
-  const seeded = r.strategy === 'random' || r.target.kind !== 'dedalus' ? `, seed ${r.seed}` : '';
+  const seeded = r.strategy === 'random' || r.target.kind === 'sim' ? `, seed ${r.seed}` : '';
   const strategy = (r.strategy === 'ldfi' ? plural(r.hypotheses, 'hypothesis', 'hypotheses') : `strategy ${r.strategy}`) + seeded;
   const cexes = plural(r.counterexamples.length, 'counterexample');
   switch (r.status) {

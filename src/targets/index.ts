@@ -3,6 +3,7 @@ import { UserError } from '../model/errors.ts';
 import type { Target } from '../model/target.ts';
 import { DedalusTarget } from './dedalus/target.ts';
 import { SimTarget } from './sim/target.ts';
+import { TcpTarget } from './tcp/target.ts';
 
 export interface TargetOptions {
   eot?: number;
@@ -19,7 +20,10 @@ const DEDALUS = new Set(['.ded', '.dedalus']);
 const SIM = new Set(['.ts', '.js', '.mjs', '.mts']);
 export const DEDALUS_DEFAULTS = { eot: 3, eff: 2, crashes: 0 };
 
-/** Picks the target kind from the files: Dedalus programs (.ded) or one TypeScript protocol (.ts). */
+/**
+ * Picks the target kind from the files: Dedalus programs (.ded), one system of real processes
+ * (`*.tcp.ts` or `*.tcp.json`), or one TypeScript protocol (.ts).
+ */
 export async function openTarget(files: readonly string[], opts: TargetOptions): Promise<Target> {
   if (files.length === 0) throw new UserError('BAD_OPTION', 'no program file given');
   if (files.every((f) => DEDALUS.has(extname(f)))) {
@@ -32,6 +36,7 @@ export async function openTarget(files: readonly string[], opts: TargetOptions):
       includeDirs: opts.includeDirs,
     });
   }
+  if (files.length === 1 && /\.tcp\.(ts|mts|js|mjs|json)$/.test(files[0])) return TcpTarget.open(files[0], opts);
   if (files.length === 1 && SIM.has(extname(files[0]))) return SimTarget.open(files[0], opts);
   const odd = files.find((f) => !DEDALUS.has(extname(f)));
   throw new UserError(

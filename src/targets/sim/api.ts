@@ -18,8 +18,9 @@
  * ```
  */
 
-/** Anything JSON can carry. */
-export type Payload = unknown;
+import type { InputRef, Invariant, Payload } from '../outputs.ts';
+
+export { expectOutputs, type InputRef, type Invariant, type OutputRecord, type Payload, type RunView, type SimRunView } from '../outputs.ts';
 
 /** A message as a node sees it; pass it in `because` to say an action depends on it alone. */
 export interface MessageRef {
@@ -29,15 +30,6 @@ export interface MessageRef {
   readonly to: string;
   readonly sentAt: number;
   readonly payload: Payload;
-}
-
-/** An input of the workload. */
-export interface InputRef {
-  readonly kind: 'input';
-  readonly id: number;
-  readonly node: string;
-  readonly at: number;
-  readonly value: Payload;
 }
 
 export type Cause = MessageRef | InputRef;
@@ -88,31 +80,6 @@ export interface WorkloadItem<N extends string = string> {
   readonly value: Payload;
 }
 
-export interface OutputRecord {
-  readonly node: string;
-  readonly at: number;
-  readonly value: Payload;
-  /** The workload inputs this output depends on (through its lineage). */
-  readonly inputs: readonly InputRef[];
-}
-
-/** What invariants see of a finished run. */
-export interface SimRunView {
-  readonly inputs: readonly InputRef[];
-  readonly outputs: readonly OutputRecord[];
-  /** Nodes crashed (crash-stop) by the end of the run. */
-  readonly crashed: readonly string[];
-  /** Nodes down at the end (crashed, or inside a restart window). */
-  readonly down: readonly string[];
-  /** True if events were still pending at the time bound (the protocol never quiesced). */
-  readonly stoppedAtTimeBound: boolean;
-  /** Virtual ms of the protocol's last event (a delivery, a timer, an input; a crash is not one). */
-  readonly endTime: number;
-}
-
-/** Returns the violations it finds, each one sentence; an empty list means the invariant holds. */
-export type Invariant = (run: SimRunView) => readonly string[];
-
 export interface Protocol<N extends string = string> {
   readonly name: string;
   readonly nodes: readonly N[];
@@ -148,99 +115,3 @@ export function defineProtocol<const N extends string>(p: {
   return p as unknown as Protocol;
 }
 
-/**
- * A black-box check, as a Jepsen checker makes it: each input given at `from` must come out at `to`
- * exactly once. Outputs are paired with inputs by what they carry, not by lineage: an output answers
- * an input when its value is `expected(input)` or, with `match`, when `match(input, output)` holds
- * (pairing by maximum matching, so the order of arrival never matters). A missing, duplicated or
- * unexplained output is a violation naming its input. Lineage (`because`) only sharpens the words: an
- * unpaired output whose lineage names exactly one unpaired input is reported as that input's wrong
- * answer; without it the same run reads as one missing and one unexplained output, never as correct.
- */
-export function expectOutputs(opts: {
-  from: string;
-  to: string;
-  expected: (value: Payload) => Payload;
-  /** Whether an output answers an input (default: its value equals `expected(input)`, as JSON). */
-  match?: (input: Payload, output: Payload) => boolean;
-}): Invariant {
-  return (run) => {
-    const violations: string[] = [];
-    const key = (v: Payload) => JSON.stringify(v);
-    const outs = run.outputs.filter((o) => o.node === opts.to);
-    const ins = run.inputs.filter((i) => i.node === opts.from);
-    const answers = (i: InputRef, o: OutputRecord) => (opts.match ? opts.match(i.value, o.value) : key(o.value) === key(opts.expected(i.value)));
-    const pairOf = maximumMatching(ins, outs, answers);
-    const paired = new Set(pairOf.values());
-    const label = (i: InputRef) => `input ${key(i.value)} (at ${i.node} @${i.at})`;
-    const leftover = outs.filter((o) => !paired.has(o));
-    const explained = new Set<OutputRecord>();
-    for (const input of ins) {
-      const mine = pairOf.get(input);
-      const want = key(opts.expected(input.value));
-      if (mine) {
-        // More answers to the same input than it had: duplicates.
-        const extra = leftover.filter((o) => !explained.has(o) && answers(input, o) && ins.every((j) => j === input || pairOf.get(j) !== undefined || !answers(j, o)));
-        if (extra.length) {
-          for (const o of extra) explained.add(o);
-          const all = [mine, ...extra].sort((a, b) => a.at - b.at);
-          violations.push(`${label(input)} came out ${all.length} times at ${opts.to}: ${all.map((o) => `${key(o.value)} @${o.at}`).join(', ')}`);
-        }
-        continue;
-      }
-      // Lineage that names this input alone makes an unpaired output its (wrong) answer.
-      const wrong = leftover.find((o) => !explained.has(o) && o.inputs.filter((i) => i.node === opts.from).length === 1 && o.inputs.some((i) => i.id === input.id));
-      if (wrong) {
-        explained.add(wrong);
-        violations.push(`${label(input)} came out at ${opts.to} @${wrong.at} as ${key(wrong.value)}, expected ${want}`);
-      } else violations.push(`${label(input)} never came out at ${opts.to} (expected ${want})`);
-    }
-    for (const o of leftover) {
-      if (!explained.has(o)) violations.push(`output ${key(o.value)} at ${opts.to} @${o.at} answers no input at ${opts.from}`);
-    }
-    return violations;
-  };
-}
-
-/**
- * A maximum matching of inputs to outputs (Kuhn's augmenting paths, with an explicit stack: the number
- * of inputs is the user's). Inputs and outputs are tried in order, so equal candidates pair in time order.
- */
-function maximumMatching(ins: readonly InputRef[], outs: readonly OutputRecord[], answers: (i: InputRef, o: OutputRecord) => boolean): Map<InputRef, OutputRecord> {
-  const candidates = ins.map((i) => outs.map((o, k) => (answers(i, o) ? k : -1)).filter((k) => k >= 0));
-  const ownerOf = new Array<number>(outs.length).fill(-1);
-  const outOf = new Array<number>(ins.length).fill(-1);
-  for (let root = 0; root < ins.length; root++) {
-    const seen = new Set<number>();
-    // Each frame: an input and the index of its next candidate output to try.
-    const stack: { input: number; next: number }[] = [{ input: root, next: 0 }];
-    const path: { input: number; out: number }[] = [];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const list = candidates[top.input];
-      if (top.next >= list.length) {
-        stack.pop();
-        path.pop();
-        continue;
-      }
-      const out = list[top.next++];
-      if (seen.has(out)) continue;
-      seen.add(out);
-      path.push({ input: top.input, out });
-      if (ownerOf[out] === -1) {
-        // Augment along the path.
-        for (const step of path) {
-          ownerOf[step.out] = step.input;
-          outOf[step.input] = step.out;
-        }
-        break;
-      }
-      stack.push({ input: ownerOf[out], next: 0 });
-    }
-  }
-  const pairs = new Map<InputRef, OutputRecord>();
-  outOf.forEach((k, i) => {
-    if (k >= 0) pairs.set(ins[i], outs[k]);
-  });
-  return pairs;
-}

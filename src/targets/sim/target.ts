@@ -8,7 +8,7 @@ import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
 import type { MessageRecord, RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
-import type { Protocol } from './api.ts';
+import type { Invariant, Protocol } from './api.ts';
 import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
 import { simulate, simulateMany, type SimExecution } from './simulator.ts';
@@ -133,34 +133,43 @@ export class SimTarget implements Target {
   }
 
   private resultOf(faults: FaultSet, exec: SimExecution, options: RunOptions): RunResult {
-    if (exec.interrupted) {
-      // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
-      return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
-    }
-    const violations: Violation[] = [];
-    const unknown: string[] = [];
-    if (!exec.error) {
-      const view = runView(exec);
-      this.protocol.invariants.forEach((inv, i) => {
-        try {
-          for (const message of inv(view)) violations.push({ key: message, message });
-        } catch (e) {
-          // A check that cannot run proves nothing either way: unknown, ranked below a violation.
-          unknown.push(`invariant ${inv.name || `#${i + 1}`} threw: ${(e as Error)?.message ?? String(e)}`);
-        }
-      });
-    }
-    return {
-      faults,
-      messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
-      violations,
-      unknown,
-      outcomes: outputKeys(exec),
-      lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
-      ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, this.bounds) } : {}),
-      error: exec.error,
-    };
+    return executionResult(exec, faults, this.protocol.invariants, this.bounds, options);
   }
+
+}
+
+/**
+ * What the search needs of an execution of code (a sim protocol, a tcp system): violations of the
+ * invariants (one that throws is unknown, not violated), messages, outcomes, lineage, footprint.
+ */
+export function executionResult(exec: SimExecution, faults: FaultSet, invariants: readonly Invariant[], bounds: Bounds, options: RunOptions): RunResult {
+  if (exec.interrupted) {
+    // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
+    return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
+  }
+  const violations: Violation[] = [];
+  const unknown: string[] = [];
+  if (!exec.error) {
+    const view = runView(exec);
+    invariants.forEach((inv, i) => {
+      try {
+        for (const message of inv(view)) violations.push({ key: message, message });
+      } catch (e) {
+        // A check that cannot run proves nothing either way: unknown, ranked below a violation.
+        unknown.push(`invariant ${inv.name || `#${i + 1}`} threw: ${(e as Error)?.message ?? String(e)}`);
+      }
+    });
+  }
+  return {
+    faults,
+    messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
+    violations,
+    unknown,
+    outcomes: outputKeys(exec),
+    lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
+    ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, bounds) } : {}),
+    error: exec.error,
+  };
 }
 
 function toMessageRecord(m: SimExecution['messages'][number]): MessageRecord {

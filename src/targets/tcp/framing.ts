@@ -1,0 +1,54 @@
+/**
+ * Message framing on a TCP byte stream, so that Spike applies faults to whole messages and sees the
+ * same sequence of messages however TCP splits or merges segments.
+ * - `lines`: each message ends with `\n` (the newline is part of the frame).
+ * - `length-prefixed`: a 4-byte big-endian length, then that many bytes.
+ */
+export type Framing = 'lines' | 'length-prefixed';
+
+export const FRAMINGS: readonly Framing[] = ['lines', 'length-prefixed'];
+
+/** Largest length-prefixed frame accepted (bytes); a larger prefix means the stream is not framed so. */
+export const MAX_FRAME = 16 * 1024 * 1024;
+
+/** Cuts a byte stream into whole frames; keeps the incomplete tail for the next chunk. */
+export class FrameDecoder {
+  private buffer: Buffer = Buffer.alloc(0);
+
+  constructor(readonly framing: Framing) {}
+
+  /** The frames completed by this chunk, each with its delimiter or prefix (as it goes on the wire). Throws on a length beyond MAX_FRAME. */
+  push(chunk: Buffer): Buffer[] {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    const frames: Buffer[] = [];
+    let start = 0;
+    if (this.framing === 'lines') {
+      for (;;) {
+        const nl = this.buffer.indexOf(0x0a, start);
+        if (nl < 0) break;
+        frames.push(this.buffer.subarray(start, nl + 1));
+        start = nl + 1;
+      }
+    } else {
+      while (this.buffer.length - start >= 4) {
+        const length = this.buffer.readUInt32BE(start);
+        if (length > MAX_FRAME) throw new Error(`a length-prefixed frame of ${length} bytes is beyond the ${MAX_FRAME}-byte maximum (is the link really length-prefixed?)`);
+        if (this.buffer.length - start - 4 < length) break;
+        frames.push(this.buffer.subarray(start, start + 4 + length));
+        start += 4 + length;
+      }
+    }
+    this.buffer = Buffer.from(this.buffer.subarray(start));
+    return frames.map((f) => Buffer.from(f));
+  }
+
+  /** Bytes received that do not make a whole frame yet. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+}
+
+/** The payload of a frame, without delimiter or prefix. */
+export function framePayload(frame: Buffer, framing: Framing): Buffer {
+  return framing === 'lines' ? frame.subarray(0, frame.length - 1) : frame.subarray(4);
+}

@@ -1,0 +1,520 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AuditLog } from '../../injector/audit.ts';
+import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
+import { UserError } from '../../model/errors.ts';
+import type { FaultSet } from '../../model/faults.ts';
+import type { InputRef } from '../outputs.ts';
+import type { Deps, Invocation, MessageRecordSim, OutputRecordSim, SimExecution, TraceEvent } from '../sim/simulator.ts';
+import type { SystemSpec } from './api.ts';
+import { FrameDecoder, framePayload, type Framing } from './framing.ts';
+import { track, untrack } from './processes.ts';
+
+/** Defaults of a system's timing (real milliseconds). */
+export const TCP_TIMING = { settleMs: 25, roundTimeoutMs: 5_000, readyTimeoutMs: 10_000 };
+
+/** One run of a system, as the sim target's execution model describes runs (so lineage, footprint and views are shared). */
+export type TcpExecution = SimExecution & {
+  /** Each process's stdout lines that are not outputs, and its stderr, for the trace. */
+  readonly logs: ReadonlyMap<string, readonly string[]>;
+};
+
+interface Pair {
+  readonly down: net.Socket;
+  /** The connection to the accepting process, made once it is ready. */
+  up?: net.Socket;
+  open: boolean;
+}
+
+interface Proc {
+  readonly name: string;
+  child?: ChildProcess;
+  up: boolean;
+  crashed: boolean;
+  /** Delivered message and input ids, in order: the causal past that its actions depend on. */
+  readonly past: number[];
+  /** Wrote a message or an output since the current phase began. */
+  acted: boolean;
+  /** Resolved when the process (this incarnation) is ready to accept connections. */
+  ready: Promise<void>;
+  markReady: () => void;
+  stdoutTail: string;
+  readonly log: string[];
+}
+
+interface Held {
+  readonly record: MessageRecordSim;
+  readonly pair: Pair;
+  /** Toward the connecting side of the link (a reply) or the accepting side. */
+  readonly towardConnector: boolean;
+  readonly frame: Buffer;
+  readonly seq: number;
+}
+
+/**
+ * Runs a system of real processes under a fault schedule, behind Spike's proxy, in rounds: starts
+ * every process (each in its own process group), waits until each is ready, then for each round
+ * applies the node and link faults that start then, writes the round's inputs (and ticks), and
+ * delivers the messages sent in the round before, one per receiver at a time so each process sees
+ * them in a fixed order (link, then sequence number), waiting for quiet after each. Everything it
+ * started is stopped and removed before it returns, also when it throws.
+ * Throws `UserError` when a process cannot be started or is never ready (a bad system, not a finding).
+ */
+export async function runSystem(system: SystemSpec, baseDir: string, eot: number, faults: FaultSet, signal?: AbortSignal): Promise<TcpExecution> {
+  const run = new SystemRun(system, baseDir, eot, faults, signal);
+  try {
+    await run.execute();
+  } finally {
+    await run.stop();
+  }
+  return run.execution();
+}
+
+class SystemRun {
+  private readonly audit = new AuditLog(true);
+  private readonly spike: Spike;
+  private readonly events: TraceEvent[] = [];
+  private readonly messages: MessageRecordSim[] = [];
+  private readonly held: Held[] = [];
+  private readonly outputs: OutputRecordSim[] = [];
+  private readonly inputs: InputRef[] = [];
+  private readonly causes: SimExecution['causes'] = new Map();
+  private readonly invocations: Invocation[] = [];
+  private readonly procs = new Map<string, Proc>();
+  private readonly servers: net.Server[] = [];
+  private readonly pairs = new Map<string, Pair[]>();
+  private readonly blocked = new Set<string>();
+  private readonly seqs = new Map<string, number>();
+  private readonly ports = new Map<string, number>();
+  private readonly proxyPorts = new Map<string, number>();
+  private readonly dataDirs = new Map<string, string>();
+  private readonly settleMs: number;
+  private readonly roundTimeoutMs: number;
+  private readonly readyTimeoutMs: number;
+  private readonly prefix: string;
+  private round = 0;
+  private nextId = 1;
+  private lastActivity = Date.now();
+  private endTime = 0;
+  private stoppedAtTimeBound = false;
+  private error: string | undefined;
+  private interrupted = false;
+
+  constructor(
+    private readonly system: SystemSpec,
+    private readonly baseDir: string,
+    private readonly eot: number,
+    faults: FaultSet,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.spike = new Spike(faults, this.audit);
+    this.settleMs = system.settleMs ?? TCP_TIMING.settleMs;
+    this.roundTimeoutMs = system.roundTimeoutMs ?? TCP_TIMING.roundTimeoutMs;
+    this.readyTimeoutMs = system.readyTimeoutMs ?? TCP_TIMING.readyTimeoutMs;
+    this.prefix = system.outputPrefix ?? 'OUT ';
+    for (const name of Object.keys(system.nodes)) {
+      const p = { name, up: false, crashed: false, past: [], acted: false, stdoutTail: '', log: [] } as unknown as Proc;
+      this.resetReady(p);
+      this.procs.set(name, p);
+    }
+  }
+
+  async execute(): Promise<void> {
+    for (const name of this.procs.keys()) {
+      this.ports.set(name, await freePort());
+      this.dataDirs.set(name, mkdtempSync(join(tmpdir(), `ldfi-tcp-${name}-`)));
+    }
+    for (const [from, to] of this.system.links) await this.listen(from, to);
+    for (const w of this.system.workload) {
+      const ref: InputRef = { kind: 'input', id: this.nextId++, node: w.node, at: w.at, value: w.value };
+      this.inputs.push(ref);
+      this.causes.set(ref.id, { kind: 'input', ref });
+    }
+    await Promise.all([...this.procs.values()].map((p) => this.start(p)));
+    await this.quiet();
+    const nodeEvents = this.spike.nodeEvents();
+    const linkEvents = this.spike.linkEvents();
+    const lastEvent = Math.max(0, ...nodeEvents.map((e) => e.time), ...linkEvents.map((e) => e.time), ...this.inputs.map((i) => i.at));
+    for (let t = 1; t <= this.eot; t++) {
+      if (this.signal?.aborted) {
+        this.interrupted = true;
+        return;
+      }
+      this.round = t;
+      for (const ev of nodeEvents.filter((e) => e.time === t)) await this.nodeEvent(ev);
+      for (const ev of linkEvents.filter((e) => e.time === t)) this.linkEvent(ev);
+      const busy = await this.playRound(t);
+      if (busy) this.endTime = t;
+      const pending = this.held.some((h) => h.record.status === 'pending');
+      if (!pending && !this.system.ticks && t >= lastEvent) return;
+    }
+    this.stoppedAtTimeBound = this.held.some((h) => h.record.status === 'pending');
+  }
+
+  /** Inputs and ticks, then the messages due, one per receiver per phase. Returns whether anything happened. */
+  private async playRound(t: number): Promise<boolean> {
+    const stdinLines = new Map<string, { lines: string[]; ids: number[] }>();
+    for (const p of this.procs.values()) {
+      if (!p.up) continue;
+      const entry = { lines: [] as string[], ids: [] as number[] };
+      if (this.system.ticks) entry.lines.push(`tick ${t}`);
+      for (const i of this.inputs.filter((x) => x.at === t && x.node === p.name)) {
+        entry.lines.push(typeof i.value === 'string' ? i.value : JSON.stringify(i.value));
+        entry.ids.push(i.id);
+        this.record({ t, e: 'input', node: p.name, id: i.id, value: i.value });
+      }
+      if (entry.lines.length) stdinLines.set(p.name, entry);
+    }
+    let busy = false;
+    if (stdinLines.size) {
+      busy = true;
+      this.beginPhase();
+      for (const [name, { lines, ids }] of stdinLines) {
+        const p = this.procs.get(name)!;
+        p.past.push(...ids);
+        p.child?.stdin?.write(lines.join('\n') + '\n');
+      }
+      await this.quiet();
+      this.endPhase(t, [...stdinLines.keys()]);
+    }
+    // Due messages, per receiver in a fixed order: link (sender, receiver), then sequence number.
+    const due = this.held.filter((h) => h.record.status === 'pending' && h.record.deliverAt === t);
+    const byReceiver = new Map<string, Held[]>();
+    for (const h of due) (byReceiver.get(h.record.ref.to) ?? byReceiver.set(h.record.ref.to, []).get(h.record.ref.to)!).push(h);
+    for (const list of byReceiver.values()) list.sort((a, b) => (a.record.ref.from < b.record.ref.from ? -1 : a.record.ref.from > b.record.ref.from ? 1 : a.seq - b.seq));
+    const phases = Math.max(0, ...[...byReceiver.values()].map((l) => l.length));
+    for (let k = 0; k < phases; k++) {
+      busy = true;
+      this.beginPhase();
+      const receivers: string[] = [];
+      for (const [to, list] of [...byReceiver].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const h = list[k];
+        if (!h) continue;
+        if (this.deliver(h)) receivers.push(to);
+      }
+      await this.quiet();
+      this.endPhase(t, receivers);
+    }
+    return busy;
+  }
+
+  private deliver(h: Held): boolean {
+    const m = h.record;
+    const receiver = this.procs.get(m.ref.to)!;
+    if (!receiver.up) {
+      m.status = 'receiver-down';
+      this.record({ t: this.round, e: 'lost', id: m.ref.id, to: m.ref.to });
+      return false;
+    }
+    const socket = h.towardConnector ? h.pair.down : h.pair.up;
+    if (!h.pair.open || !socket || socket.destroyed) {
+      m.status = 'dropped';
+      m.reason = 'the connection it was sent on is closed';
+      this.record({ t: this.round, e: 'drop', id: m.ref.id, by: m.reason });
+      return false;
+    }
+    m.status = 'delivered';
+    receiver.past.push(m.ref.id);
+    socket.write(h.frame);
+    this.record({ t: this.round, e: 'deliver', id: m.ref.id, to: m.ref.to });
+    return true;
+  }
+
+  private beginPhase(): void {
+    for (const p of this.procs.values()) p.acted = false;
+    this.lastActivity = Date.now();
+  }
+
+  private endPhase(t: number, nodes: readonly string[]): void {
+    for (const n of nodes) this.invocations.push({ node: n, at: t, acted: this.procs.get(n)!.acted });
+  }
+
+  /** Waits until no process has written anything for settleMs (or the round's timeout). */
+  private async quiet(): Promise<void> {
+    const start = Date.now();
+    for (;;) {
+      const idle = Date.now() - this.lastActivity;
+      if (idle >= this.settleMs) return;
+      if (Date.now() - start > this.roundTimeoutMs) {
+        this.audit.add(this.round, 'settle', 'spike', `round ${this.round} ended by its ${this.roundTimeoutMs} ms timeout: a process kept writing`);
+        return;
+      }
+      await sleep(this.settleMs - idle);
+    }
+  }
+
+  private resetReady(p: Proc): void {
+    p.ready = new Promise<void>((ok) => (p.markReady = ok));
+  }
+
+  private async listen(from: string, to: string): Promise<void> {
+    const key = `${from}|${to}`;
+    const server = net.createServer((down) => this.accept(from, to, down));
+    this.servers.push(server);
+    this.pairs.set(key, []);
+    // Loopback only: Spike is never reachable from outside this machine.
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', () => ok()));
+    this.proxyPorts.set(key, (server.address() as net.AddressInfo).port);
+  }
+
+  private accept(from: string, to: string, down: net.Socket): void {
+    const key = `${from}|${to}`;
+    const receiver = this.procs.get(to)!;
+    if (this.blocked.has(key) || receiver.crashed) {
+      down.destroy();
+      return;
+    }
+    const pair: Pair = { down, open: true };
+    this.pairs.get(key)!.push(pair);
+    down.setNoDelay(true);
+    down.on('error', () => this.close(key, pair));
+    down.on('close', () => this.close(key, pair));
+    // What the connecting side writes is captured at once; the accepting side is connected to once it
+    // is ready (processes start together, and a connection may come before its peer listens).
+    const fromDecoder = new FrameDecoder(framingOf(this.system, from, to));
+    down.on('data', (chunk) => this.capture(from, to, fromDecoder, chunk, pair, false));
+    void receiver.ready.then(() => {
+      if (!pair.open) return;
+      const up = net.connect(this.ports.get(to)!, '127.0.0.1');
+      pair.up = up;
+      up.setNoDelay(true);
+      up.on('error', () => this.close(key, pair));
+      up.on('close', () => this.close(key, pair));
+      const toDecoder = new FrameDecoder(framingOf(this.system, to, from));
+      up.on('data', (chunk) => this.capture(to, from, toDecoder, chunk, pair, true));
+    });
+  }
+
+  private close(key: string, pair: Pair): void {
+    if (!pair.open) return;
+    pair.open = false;
+    pair.down.destroy();
+    pair.up?.destroy();
+    const list = this.pairs.get(key)!;
+    const i = list.indexOf(pair);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  private capture(from: string, to: string, decoder: FrameDecoder, chunk: Buffer, pair: Pair, towardConnector: boolean): void {
+    this.lastActivity = Date.now();
+    let frames: Buffer[];
+    try {
+      frames = decoder.push(chunk);
+    } catch (e) {
+      this.error ??= `${from}→${to}: ${(e as Error).message}`;
+      return;
+    }
+    const sender = this.procs.get(from)!;
+    for (const frame of frames) {
+      sender.acted = true;
+      const id = this.nextId++;
+      const channel = `${from}→${to}`;
+      const seq = (this.seqs.get(channel) ?? 0) + 1;
+      this.seqs.set(channel, seq);
+      const text = framePayload(frame, framingOf(this.system, from, to)).toString('utf8');
+      const record: MessageRecordSim = {
+        ref: { kind: 'message', id, from, to, sentAt: this.round, payload: text },
+        deps: { past: sender.past, upto: sender.past.length } as Deps,
+        deliverAt: this.round + 1,
+        status: 'pending',
+      };
+      this.messages.push(record);
+      this.causes.set(id, { kind: 'message', record });
+      this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round });
+      const fate = this.spike.messageFate(from, to, this.round, `#${id}`);
+      if (fate.kind === 'drop') {
+        record.status = 'dropped';
+        record.reason = fate.reason;
+        this.record({ t: this.round, e: 'drop', id, by: fate.reason });
+        continue;
+      }
+      record.deliverAt = this.round + 1 + fate.extraDelay;
+      this.held.push({ record, pair, towardConnector, frame, seq });
+    }
+  }
+
+  private async start(p: Proc): Promise<void> {
+    const spec = this.system.nodes[p.name];
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...spec.env, LDFI_NODE: p.name, LDFI_PORT: String(this.ports.get(p.name)), LDFI_DATA: this.dataDirs.get(p.name)! };
+    for (const [from, to] of this.system.links) if (from === p.name) env[`LDFI_PEER_${envName(to)}`] = `127.0.0.1:${this.proxyPorts.get(`${from}|${to}`)}`;
+    if (p.child) this.resetReady(p);
+    const child = spawn(spec.command, [...(spec.args ?? [])], { cwd: resolve(this.baseDir, spec.cwd ?? '.'), env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    p.child = child;
+    p.stdoutTail = '';
+    track(child);
+    child.stdin?.on('error', () => undefined);
+    const started = new Promise<void>((ok, fail) => {
+      child.once('spawn', () => ok());
+      child.once('error', (e) => fail(new UserError('BAD_PROGRAM', `node ${p.name}: cannot start '${spec.command}': ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+    });
+    let readyLine = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.lastActivity = Date.now();
+      const text = p.stdoutTail + chunk.toString('utf8');
+      const lines = text.split('\n');
+      p.stdoutTail = lines.pop()!;
+      for (const line of lines) {
+        if (spec.readyLine && line.includes(spec.readyLine)) readyLine = true;
+        if (line.startsWith(this.prefix)) this.output(p, line.slice(this.prefix.length));
+        else p.log.push(line);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) p.log.push(`stderr: ${line}`);
+    });
+    child.once('exit', (code, sig) => {
+      untrack(child);
+      if (p.child !== child) return;
+      if (p.up && !p.crashed) {
+        this.audit.add(this.round, 'process', p.name, `exited on its own (${sig ?? `code ${code}`})`);
+        this.record({ t: this.round, e: 'down', node: p.name });
+      }
+      p.up = false;
+    });
+    await started;
+    p.up = true;
+    const deadline = Date.now() + this.readyTimeoutMs;
+    for (;;) {
+      if (!p.up) throw new UserError('BAD_PROGRAM', `node ${p.name}: '${spec.command}' exited before it was ready; its output: ${p.log.slice(-3).join(' | ') || '(none)'}`);
+      if (spec.readyLine ? readyLine : await accepts(this.ports.get(p.name)!)) {
+        p.markReady();
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new UserError('BAD_PROGRAM', `node ${p.name} was not ready within ${this.readyTimeoutMs} ms (${spec.readyLine ? `no stdout line containing '${spec.readyLine}'` : `nothing accepted connections on LDFI_PORT ${this.ports.get(p.name)}`})`);
+      }
+      await sleep(5);
+    }
+  }
+
+  private output(p: Proc, text: string): void {
+    p.acted = true;
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Not JSON: the text itself.
+    }
+    this.outputs.push({ node: p.name, at: this.round, value, deps: { past: p.past, upto: p.past.length } });
+    this.record({ t: this.round, e: 'output', node: p.name, value });
+  }
+
+  private async nodeEvent(ev: NodeEvent): Promise<void> {
+    const p = this.procs.get(ev.node)!;
+    this.audit.add(this.round, 'fault', 'spike', `${ev.kind} ${ev.node}`, ev.fault);
+    this.record({ t: this.round, e: ev.kind, node: ev.node });
+    if (ev.kind === 'crash' || ev.kind === 'down') {
+      if (ev.kind === 'crash') p.crashed = true;
+      p.up = false;
+      await this.kill(p);
+    } else if (!p.crashed) {
+      await this.start(p);
+      await this.quiet();
+    }
+  }
+
+  private linkEvent(ev: LinkEvent): void {
+    this.audit.add(this.round, 'fault', 'spike', `${ev.kind} ${ev.from}→${ev.to}`, ev.fault);
+    this.record({ t: this.round, e: ev.kind, from: ev.from, to: ev.to });
+    for (const key of [`${ev.from}|${ev.to}`, `${ev.to}|${ev.from}`]) {
+      if (!this.pairs.has(key)) continue;
+      if (ev.kind === 'disconnect') {
+        this.blocked.add(key);
+        // A real reset: both processes see their connection drop and may reconnect after the window.
+        for (const pair of [...this.pairs.get(key)!]) {
+          pair.down.resetAndDestroy();
+          pair.up?.resetAndDestroy();
+          this.close(key, pair);
+        }
+      } else this.blocked.delete(key);
+    }
+  }
+
+  private async kill(p: Proc): Promise<void> {
+    const child = p.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+    await exited;
+  }
+
+  /** Stops every process, connection and server, and removes the data directories. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.procs.values()].map((p) => this.kill(p)));
+    for (const list of this.pairs.values()) for (const pair of [...list]) (pair.down.destroy(), pair.up?.destroy());
+    await Promise.all(this.servers.map((s) => new Promise<void>((ok) => s.close(() => ok()))));
+    for (const dir of this.dataDirs.values()) rmSync(dir, { recursive: true, force: true });
+  }
+
+  private record(e: TraceEvent): void {
+    this.events.push(e);
+  }
+
+  execution(): TcpExecution {
+    const all = [...this.procs.values()];
+    const events = this.events;
+    return {
+      events,
+      invocations: this.invocations,
+      audit: this.audit,
+      messages: this.messages,
+      inputs: this.inputs,
+      outputs: this.outputs,
+      causes: this.causes,
+      crashed: all.filter((p) => p.crashed).map((p) => p.name),
+      down: all.filter((p) => !p.up).map((p) => p.name),
+      stoppedAtTimeBound: this.stoppedAtTimeBound,
+      endTime: this.endTime,
+      error: this.error,
+      interrupted: this.interrupted,
+      eventCount: events.length,
+      logs: new Map(all.map((p) => [p.name, p.log])),
+    };
+  }
+}
+
+function framingOf(system: SystemSpec, from: string, to: string): Framing {
+  const f = system.framing;
+  if (!f || typeof f === 'string') return f ?? 'lines';
+  return f[`${from}->${to}`] ?? f[`${to}->${from}`] ?? 'lines';
+}
+
+function envName(node: string): string {
+  return node.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', () => ok()));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
+}
+
+async function accepts(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), ok(true)));
+    s.once('error', () => (s.destroy(), ok(false)));
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, Math.max(1, ms)));
+}
+
+/** A hash of a run's message trace: what was sent, when, and what became of it; equal hashes, same run. */
+export function messageTraceHash(exec: TcpExecution): string {
+  const h = createHash('sha256');
+  for (const m of exec.messages) h.update(`${m.ref.from}→${m.ref.to}@${m.ref.sentAt}:${m.status}@${m.deliverAt}:${String(m.ref.payload)}\n`);
+  for (const o of exec.outputs) h.update(`out ${o.node}@${o.at}:${JSON.stringify(o.value)}\n`);
+  return h.digest('hex');
+}

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import type { Bounds } from '../../model/bounds.ts';
+import { UserError } from '../../model/errors.ts';
+import type { FaultKind, FaultSet } from '../../model/faults.ts';
+import type { RunOptions, RunResult, Target } from '../../model/target.ts';
+import { expectOutputs, type Invariant } from '../outputs.ts';
+import { executionResult } from '../sim/target.ts';
+import type { SystemSpec } from './api.ts';
+import { FRAMINGS } from './framing.ts';
+import { runSystem, type TcpExecution } from './run.ts';
+
+export interface TcpTargetOptions {
+  eot?: number;
+  eff?: number;
+  crashes?: number;
+  nodes?: readonly string[];
+}
+
+/** Bounds in rounds when neither the system nor the command line gives them. */
+export const TCP_DEFAULTS = { eot: 12, eff: 4, crashes: 0 };
+
+/** Real processes talking over TCP, behind Spike's proxy, in rounds. */
+export class TcpTarget implements Target {
+  readonly kind = 'tcp';
+  readonly supportedFaults: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
+  /** Processes are opaque: the negative support of a run is its footprint, as for sim protocols. */
+  readonly tracksAbsence = true;
+  readonly footprints = true;
+  readonly invariantless?: string;
+  readonly warnings?: readonly string[];
+  /** Ctrl-C: a run in progress stops at its next round and cleans up. */
+  signal?: AbortSignal;
+
+  private constructor(
+    readonly system: SystemSpec,
+    readonly files: readonly string[],
+    readonly contentHash: string,
+    readonly bounds: Bounds,
+  ) {
+    if (system.invariants.length === 0) {
+      this.invariantless = `${system.name} has no invariant: no run can violate anything`;
+      this.warnings = [`${files[0]}: ${this.invariantless}; add invariants (e.g. expectOutputs) to defineSystem`];
+    }
+  }
+
+  /** Loads `ldfi.tcp.ts` (default export `defineSystem(...)`) or a JSON system. Throws `UserError` for a bad file. */
+  static async open(file: string, opts: TcpTargetOptions = {}): Promise<TcpTarget> {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new UserError('FILE', `cannot read system file ${file}: no such file`);
+    }
+    let raw: unknown;
+    if (file.endsWith('.json')) {
+      try {
+        raw = fromJson(JSON.parse(text), file);
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw new UserError('SYNTAX', `${file}: not JSON: ${(e as Error).message}`);
+      }
+    } else {
+      try {
+        const mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>;
+        const d = mod.default as Record<string, unknown> | undefined;
+        raw = d && 'nodes' in d ? d : (d?.default ?? mod.system);
+      } catch (e) {
+        const message = String((e as Error)?.message ?? e);
+        const located = /^(.*?:\d+:\d+): ERROR: (.*)$/m.exec(message);
+        if (located) throw new UserError('SYNTAX', `${located[1]}: ${located[2]}`);
+        throw new UserError('BAD_PROGRAM', `${file}: cannot load the system: ${message.split('\n')[0]}`);
+      }
+    }
+    const system = checkSystem(raw, file);
+    const d = { ...TCP_DEFAULTS, ...system.defaults };
+    const names = Object.keys(system.nodes);
+    const nodes = opts.nodes ?? names;
+    for (const n of nodes) if (!names.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${system.name} (${names.join(', ')})`);
+    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes };
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    return new TcpTarget(system, [file], hash, bounds);
+  }
+
+  /** One run, everything it started stopped before it returns. */
+  execute(faults: FaultSet): Promise<TcpExecution> {
+    return runSystem(this.system, dirname(resolve(this.files[0])), this.bounds.eot, faults, this.signal);
+  }
+
+  async run(faults: FaultSet, options: RunOptions = { lineage: true }): Promise<RunResult> {
+    return executionResult(await this.execute(faults), faults, this.system.invariants, this.bounds, options);
+  }
+}
+
+/** A JSON system: the same fields, with `expectOutputs` given as data instead of code. */
+function fromJson(j: Record<string, unknown>, file: string): unknown {
+  const checks = j.expectOutputs as { from: string; to: string; multiply?: number; add?: number }[] | undefined;
+  if (j.invariants !== undefined) throw new UserError('BAD_PROGRAM', `${file}: a JSON system cannot hold invariant code; use "expectOutputs": [{ "from", "to", "multiply"?, "add"? }] or an ldfi.tcp.ts`);
+  const invariants: Invariant[] = (checks ?? []).map((c) => expectOutputs({ from: c.from, to: c.to, expected: (v) => Number(v) * (c.multiply ?? 1) + (c.add ?? 0) }));
+  const { expectOutputs: _ignored, ...rest } = j;
+  return { ...rest, invariants };
+}
+
+function checkSystem(s: unknown, file: string): SystemSpec {
+  const bad = (what: string): never => {
+    throw new UserError('BAD_PROGRAM', `${file}: ${what} (export default defineSystem({ name, nodes, links, workload, invariants }))`);
+  };
+  if (!s || typeof s !== 'object') return bad('no system exported');
+  const q = s as Partial<SystemSpec>;
+  if (typeof q.name !== 'string') bad('the system needs a name');
+  if (!q.nodes || typeof q.nodes !== 'object' || Object.keys(q.nodes).length === 0) bad('nodes must name at least one process: { name: { command, args } }');
+  const names = Object.keys(q.nodes!);
+  for (const [n, spec] of Object.entries(q.nodes!)) {
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(n)) bad(`node name '${n}' must start with a letter and hold only letters, digits, - and _`);
+    if (!spec || typeof spec.command !== 'string' || spec.command === '') bad(`node ${n} needs a command`);
+    if (spec.args !== undefined && (!Array.isArray(spec.args) || !spec.args.every((a) => typeof a === 'string'))) bad(`node ${n}: args must be a list of strings`);
+  }
+  if (!Array.isArray(q.links)) bad('links must be a list of [from, to] pairs');
+  for (const l of q.links!) {
+    if (!Array.isArray(l) || l.length !== 2 || !names.includes(l[0]) || !names.includes(l[1]) || l[0] === l[1]) bad(`link ${JSON.stringify(l)} must join two different nodes of ${names.join(', ')}`);
+  }
+  const framings = typeof q.framing === 'string' ? [q.framing] : Object.values(q.framing ?? {});
+  for (const f of framings) if (!FRAMINGS.includes(f)) bad(`framing '${f}' is not one of ${FRAMINGS.join(', ')}`);
+  if (!Array.isArray(q.workload)) bad('workload must be a list of { at, node, value }');
+  for (const w of q.workload!) {
+    if (!names.includes(w.node)) bad(`the workload gives input to '${w.node}', which is not a node`);
+    if (!Number.isInteger(w.at) || w.at < 1) bad(`a workload item is at round ${w.at}; rounds are whole numbers from 1`);
+  }
+  if (!Array.isArray(q.invariants) || !q.invariants.every((i) => typeof i === 'function')) bad('invariants must be a list of functions');
+  for (const k of ['settleMs', 'roundTimeoutMs', 'readyTimeoutMs'] as const) {
+    const v = q[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) bad(`${k} must be a whole number of milliseconds ≥ 1`);
+  }
+  return q as SystemSpec;
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseFaults } from '../../../src/injector/text.ts';
+import { TcpTarget } from '../../../src/targets/tcp/target.ts';
+import { liveProcesses } from '../../../src/targets/tcp/processes.ts';
+import { REPO } from '../../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ldfi-proxy-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A writer that sends three messages on input: the first a byte at a time (a TCP segment each), the
+// other two in one write; a reader that outputs each message it gets. Both frame as told by FRAMING.
+writeFileSync(
+  join(dir, 'writer.mjs'),
+  `import net from 'node:net';
+import readline from 'node:readline';
+const lp = process.env.FRAMING === 'length-prefixed';
+const frame = (s) => { if (!lp) return Buffer.from(s + '\\n'); const b = Buffer.from(s); const h = Buffer.alloc(4); h.writeUInt32BE(b.length); return Buffer.concat([h, b]); };
+const [host, port] = process.env.LDFI_PEER_READER.split(':');
+const sock = net.connect(Number(port), host); sock.setNoDelay(true); sock.on('error', () => {});
+readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+  if (line !== 'go') return;
+  const first = frame('alpha');
+  for (const byte of first) { sock.write(Buffer.from([byte])); await new Promise((r) => setTimeout(r, 1)); }
+  sock.write(Buffer.concat([frame('beta'), frame('gamma')]));
+});
+console.log('READY');
+`,
+);
+writeFileSync(
+  join(dir, 'reader.mjs'),
+  `import net from 'node:net';
+const lp = process.env.FRAMING === 'length-prefixed';
+net.createServer((s) => {
+  let buf = Buffer.alloc(0);
+  s.on('error', () => {});
+  s.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      if (lp) { if (buf.length < 4 || buf.length < 4 + buf.readUInt32BE(0)) break; const n = buf.readUInt32BE(0); console.log('OUT ' + JSON.stringify(buf.subarray(4, 4 + n).toString())); buf = buf.subarray(4 + n); }
+      else { const i = buf.indexOf(10); if (i < 0) break; console.log('OUT ' + JSON.stringify(buf.subarray(0, i).toString())); buf = buf.subarray(i + 1); }
+    }
+  });
+}).listen(Number(process.env.LDFI_PORT), '127.0.0.1', () => console.log('READY'));
+`,
+);
+
+const system = (framing: 'lines' | 'length-prefixed') => {
+  const file = join(dir, `${framing}.tcp.ts`);
+  writeFileSync(
+    file,
+    `import { defineSystem } from '${REPO}/src/targets/tcp/api.ts';
+export default defineSystem({
+  name: 'chunks-${framing}',
+  nodes: {
+    writer: { command: 'node', args: ['writer.mjs'], env: { FRAMING: '${framing}' }, readyLine: 'READY' },
+    reader: { command: 'node', args: ['reader.mjs'], env: { FRAMING: '${framing}' }, readyLine: 'READY' },
+  },
+  links: [['writer', 'reader']],
+  framing: '${framing}',
+  workload: [{ at: 1, node: 'writer', value: 'go' }],
+  invariants: [(run) => (run.outputs.length === 3 ? [] : ['the reader did not get three messages'])],
+  defaults: { eot: 4, eff: 3, crashes: 0 },
+});
+`,
+  );
+  return TcpTarget.open(file);
+};
+
+describe('Spike, the tcp proxy', () => {
+  for (const framing of ['lines', 'length-prefixed'] as const) {
+    it(`${framing}: whole messages however TCP splits or merges them, and faults apply to whole messages`, async () => {
+      const t = await system(framing);
+      const exec = await t.execute([]);
+      expect(exec.messages.map((m) => [m.ref.from, m.ref.to, m.ref.sentAt, m.ref.payload, m.status])).toEqual([
+        ['writer', 'reader', 1, 'alpha', 'delivered'],
+        ['writer', 'reader', 1, 'beta', 'delivered'],
+        ['writer', 'reader', 1, 'gamma', 'delivered'],
+      ]);
+      expect(exec.outputs.map((o) => [o.node, o.at, o.value])).toEqual([
+        ['reader', 2, 'alpha'],
+        ['reader', 2, 'beta'],
+        ['reader', 2, 'gamma'],
+      ]);
+      // An omission of round 1 on the link drops the three messages, not a part of one.
+      const lost = await t.run(parseFaults('omit writer→reader @1'), { lineage: false });
+      expect(lost.messages.map((m) => m.status)).toEqual(['omitted', 'omitted', 'omitted']);
+      expect(lost.violations.map((v) => v.message)).toEqual(['the reader did not get three messages']);
+      expect(liveProcesses()).toBe(0);
+    });
+  }
+});
