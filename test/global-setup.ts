@@ -53,5 +53,9 @@ export function teardown(): void {
     ...[...after.listening].filter((l) => !before.listening.has(l)).map((l) => `listening socket ${l}`),
     ...[...after.tempDirs].filter((d) => !before.tempDirs.has(d)).map((d) => `temporary directory ${tmpdir()}/${d}`),
   ];
-  if (leaks.length) throw new Error(`the test suite left behind:\n  ${leaks.join('\n  ')}`);
+  // Vitest only reports an error thrown here; the exit code must say it too.
+  if (leaks.length) {
+    process.exitCode = 1;
+    throw new Error(`the test suite left behind:\n  ${leaks.join('\n  ')}`);
+  }
 }
