@@ -24,24 +24,28 @@ def apply(value):
     return value * 2 if OPERATION == "double" else value // 2
 
 
-async def read_acks(reader):
+async def read_acks(reader, writer):
     global downstream
-    while True:
-        line = await reader.readline()
-        if not line:
-            break
-        kind, seq = line.decode().split()
-        if kind == "ack":
-            unacked.pop(int(seq), None)
-    downstream = None
+    try:
+        while True:
+            line = await reader.readline()
+            if not line:
+                break
+            kind, seq = line.decode().split()
+            if kind == "ack":
+                unacked.pop(int(seq), None)
+    except OSError:
+        pass  # a reset connection ends like a closed one
+    if downstream is writer:
+        downstream = None
 
 
 async def send(seq, value):
     global downstream
-    if downstream is None:
+    if downstream is None or downstream.is_closing():
         try:
             reader, downstream = await asyncio.open_connection(HOST, int(PORT))
-            asyncio.create_task(read_acks(reader))
+            asyncio.create_task(read_acks(reader, downstream))
         except OSError:
             downstream = None
             return
@@ -50,7 +54,10 @@ async def send(seq, value):
 
 async def upstream(reader, writer):
     while True:
-        line = await reader.readline()
+        try:
+            line = await reader.readline()
+        except OSError:
+            break
         if not line:
             break
         seq, value = (int(x) for x in line.decode().split())

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,7 @@ interface Proc {
   markReady: () => void;
   stdoutTail: string;
   readonly log: string[];
+  outputCount: number;
 }
 
 interface Held {
@@ -68,16 +69,17 @@ export async function runSystem(system: SystemSpec, baseDir: string, eot: number
   const run = new SystemRun(system, baseDir, eot, faults, signal);
   try {
     await run.execute();
+    // As the run ended, before ldfi stops the processes.
+    return run.execution();
   } finally {
     await run.stop();
   }
-  return run.execution();
 }
 
 class SystemRun {
   private readonly audit = new AuditLog(true);
   private readonly spike: Spike;
-  private readonly events: TraceEvent[] = [];
+  private readonly events: { e: TraceEvent; sort: [number, number, string, number, number] }[] = [];
   private readonly messages: MessageRecordSim[] = [];
   private readonly held: Held[] = [];
   private readonly outputs: OutputRecordSim[] = [];
@@ -103,6 +105,7 @@ class SystemRun {
   private stoppedAtTimeBound = false;
   private error: string | undefined;
   private interrupted = false;
+  private stopping = false;
 
   constructor(
     private readonly system: SystemSpec,
@@ -117,7 +120,7 @@ class SystemRun {
     this.readyTimeoutMs = system.readyTimeoutMs ?? TCP_TIMING.readyTimeoutMs;
     this.prefix = system.outputPrefix ?? 'OUT ';
     for (const name of Object.keys(system.nodes)) {
-      const p = { name, up: false, crashed: false, past: [], acted: false, stdoutTail: '', log: [] } as unknown as Proc;
+      const p = { name, up: false, crashed: false, past: [], acted: false, stdoutTail: '', log: [], outputCount: 0 } as unknown as Proc;
       this.resetReady(p);
       this.procs.set(name, p);
     }
@@ -165,7 +168,7 @@ class SystemRun {
       for (const i of this.inputs.filter((x) => x.at === t && x.node === p.name)) {
         entry.lines.push(typeof i.value === 'string' ? i.value : JSON.stringify(i.value));
         entry.ids.push(i.id);
-        this.record({ t, e: 'input', node: p.name, id: i.id, value: i.value });
+        this.record({ t, e: 'input', node: p.name, id: i.id, value: i.value }, 1);
       }
       if (entry.lines.length) stdinLines.set(p.name, entry);
     }
@@ -207,20 +210,20 @@ class SystemRun {
     const receiver = this.procs.get(m.ref.to)!;
     if (!receiver.up) {
       m.status = 'receiver-down';
-      this.record({ t: this.round, e: 'lost', id: m.ref.id, to: m.ref.to });
+      this.record({ t: this.round, e: 'lost', id: m.ref.id, to: m.ref.to }, 2);
       return false;
     }
     const socket = h.towardConnector ? h.pair.down : h.pair.up;
     if (!h.pair.open || !socket || socket.destroyed) {
       m.status = 'dropped';
       m.reason = 'the connection it was sent on is closed';
-      this.record({ t: this.round, e: 'drop', id: m.ref.id, by: m.reason });
+      this.record({ t: this.round, e: 'drop', id: m.ref.id, by: m.reason }, 2);
       return false;
     }
     m.status = 'delivered';
     receiver.past.push(m.ref.id);
     socket.write(h.frame);
-    this.record({ t: this.round, e: 'deliver', id: m.ref.id, to: m.ref.to });
+    this.record({ t: this.round, e: 'deliver', id: m.ref.id, to: m.ref.to }, 2);
     return true;
   }
 
@@ -323,13 +326,14 @@ class SystemRun {
         status: 'pending',
       };
       this.messages.push(record);
+      sequence.set(record, seq);
       this.causes.set(id, { kind: 'message', record });
-      this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round });
+      this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round }, 3, `${from}|${to}`, seq);
       const fate = this.spike.messageFate(from, to, this.round, `#${id}`);
       if (fate.kind === 'drop') {
         record.status = 'dropped';
         record.reason = fate.reason;
-        this.record({ t: this.round, e: 'drop', id, by: fate.reason });
+        this.record({ t: this.round, e: 'drop', id, by: fate.reason }, 3, `${from}|${to}`, seq + 0.5);
         continue;
       }
       record.deliverAt = this.round + 1 + fate.extraDelay;
@@ -368,10 +372,10 @@ class SystemRun {
     });
     child.once('exit', (code, sig) => {
       untrack(child);
-      if (p.child !== child) return;
+      if (p.child !== child || this.stopping) return;
       if (p.up && !p.crashed) {
         this.audit.add(this.round, 'process', p.name, `exited on its own (${sig ?? `code ${code}`})`);
-        this.record({ t: this.round, e: 'down', node: p.name });
+        this.record({ t: this.round, e: 'down', node: p.name }, 5, p.name);
       }
       p.up = false;
     });
@@ -400,13 +404,13 @@ class SystemRun {
       // Not JSON: the text itself.
     }
     this.outputs.push({ node: p.name, at: this.round, value, deps: { past: p.past, upto: p.past.length } });
-    this.record({ t: this.round, e: 'output', node: p.name, value });
+    this.record({ t: this.round, e: 'output', node: p.name, value }, 4, p.name, ++p.outputCount);
   }
 
   private async nodeEvent(ev: NodeEvent): Promise<void> {
     const p = this.procs.get(ev.node)!;
     this.audit.add(this.round, 'fault', 'spike', `${ev.kind} ${ev.node}`, ev.fault);
-    this.record({ t: this.round, e: ev.kind, node: ev.node });
+    this.record({ t: this.round, e: ev.kind, node: ev.node }, 0);
     if (ev.kind === 'crash' || ev.kind === 'down') {
       if (ev.kind === 'crash') p.crashed = true;
       p.up = false;
@@ -419,7 +423,7 @@ class SystemRun {
 
   private linkEvent(ev: LinkEvent): void {
     this.audit.add(this.round, 'fault', 'spike', `${ev.kind} ${ev.from}→${ev.to}`, ev.fault);
-    this.record({ t: this.round, e: ev.kind, from: ev.from, to: ev.to });
+    this.record({ t: this.round, e: ev.kind, from: ev.from, to: ev.to }, 0);
     for (const key of [`${ev.from}|${ev.to}`, `${ev.to}|${ev.from}`]) {
       if (!this.pairs.has(key)) continue;
       if (ev.kind === 'disconnect') {
@@ -448,27 +452,58 @@ class SystemRun {
 
   /** Stops every process, connection and server, and removes the data directories. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all([...this.procs.values()].map((p) => this.kill(p)));
     for (const list of this.pairs.values()) for (const pair of [...list]) (pair.down.destroy(), pair.up?.destroy());
     await Promise.all(this.servers.map((s) => new Promise<void>((ok) => s.close(() => ok()))));
     for (const dir of this.dataDirs.values()) rmSync(dir, { recursive: true, force: true });
   }
 
-  private record(e: TraceEvent): void {
-    this.events.push(e);
+  /**
+   * Records a trace event with its place in the canonical order: processes answer in parallel, so
+   * what happens within a phase arrives in any order; the trace orders it by round, then faults,
+   * inputs, deliveries (in delivery order), sends (by link and sequence number), outputs (by node and
+   * its own order), and processes that exited.
+   */
+  private record(e: TraceEvent, group: number, key = '', n = 0): void {
+    this.events.push({ e, sort: [e.t, group, key, n, this.events.length] });
   }
 
+  /**
+   * The run in canonical form: messages in (round, link, sequence) order with ids given in that
+   * order, outputs by (round, node, the node's own order), events as `record` orders them, so that
+   * the same schedule gives the same execution whatever order parallel processes answered in.
+   */
   execution(): TcpExecution {
     const all = [...this.procs.values()];
-    const events = this.events;
+    const messages = [...this.messages].sort((a, b) => a.ref.sentAt - b.ref.sentAt || cmp(a.ref.from, b.ref.from) || cmp(a.ref.to, b.ref.to) || seqOf(a) - seqOf(b));
+    const ids = new Map<number, number>(this.inputs.map((i) => [i.id, i.id]));
+    let next = this.inputs.length + 1;
+    for (const m of messages) ids.set(m.ref.id, next++);
+    const remap = (id: number) => ids.get(id) ?? id;
+    const seen = new Set<number[]>();
+    const renumbered = messages.map((m) => {
+      const deps = m.deps as unknown as { past: number[]; upto: number };
+      remapOnce(deps.past, remap, seen);
+      return { ...m, ref: { ...m.ref, id: remap(m.ref.id) } } as MessageRecordSim;
+    });
+    const causes: SimExecution['causes'] = new Map([...this.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
+    for (const m of renumbered) causes.set(m.ref.id, { kind: 'message', record: m });
+    for (const o of this.outputs) remapOnce((o.deps as unknown as { past: number[] }).past, remap, seen);
+    for (const p of all) remapOnce(p.past, remap, seen);
+    const order = new Map(this.outputs.map((o, i) => [o, i]));
+    const outputs = [...this.outputs].sort((a, b) => a.at - b.at || cmp(a.node, b.node) || order.get(a)! - order.get(b)!);
+    const events = [...this.events]
+      .sort((a, b) => a.sort[0] - b.sort[0] || a.sort[1] - b.sort[1] || cmp(a.sort[2], b.sort[2]) || a.sort[3] - b.sort[3] || a.sort[4] - b.sort[4])
+      .map(({ e }) => ('id' in e ? ({ ...e, id: remap(e.id) } as TraceEvent) : e));
     return {
       events,
-      invocations: this.invocations,
+      invocations: [...this.invocations],
       audit: this.audit,
-      messages: this.messages,
+      messages: renumbered,
       inputs: this.inputs,
-      outputs: this.outputs,
-      causes: this.causes,
+      outputs,
+      causes,
       crashed: all.filter((p) => p.crashed).map((p) => p.name),
       down: all.filter((p) => !p.up).map((p) => p.name),
       stoppedAtTimeBound: this.stoppedAtTimeBound,
@@ -476,9 +511,26 @@ class SystemRun {
       error: this.error,
       interrupted: this.interrupted,
       eventCount: events.length,
-      logs: new Map(all.map((p) => [p.name, p.log])),
+      logs: new Map(all.map((p) => [p.name, [...p.log]])),
     };
   }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A message's sequence number on its link (kept beside the record while it is held). */
+const sequence = new WeakMap<MessageRecordSim, number>();
+function seqOf(m: MessageRecordSim): number {
+  return sequence.get(m) ?? 0;
+}
+
+/** Renumbers the ids in a causal-past array once (arrays are shared by every action of a process). */
+function remapOnce(past: number[], remap: (id: number) => number, seen: Set<number[]>): void {
+  if (seen.has(past)) return;
+  seen.add(past);
+  for (let i = 0; i < past.length; i++) past[i] = remap(past[i]);
 }
 
 function framingOf(system: SystemSpec, from: string, to: string): Framing {
@@ -491,12 +543,36 @@ function envName(node: string): string {
   return node.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
+/**
+ * A port for a process to listen on. Taken below the kernel's ephemeral range (where connections
+ * and ldfi's own proxy listeners get theirs), so nothing else takes it between this check and the
+ * process binding it; random, so that runs in parallel rarely meet.
+ */
 async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', () => ok()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
+  const [low] = ephemeralRange();
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * Math.max(1, low - 20_000));
+    const server = net.createServer();
+    const ok = await new Promise<boolean>((done) => {
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => done(true));
+    });
+    if (ok) {
+      await new Promise<void>((done) => server.close(() => done()));
+      return port;
+    }
+    if (attempt > 50) throw new Error('no free port below the ephemeral range');
+  }
+}
+
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low > 21_000) return [low, high];
+  } catch {
+    // Not Linux: assume its default.
+  }
+  return [32_768, 60_999];
 }
 
 async function accepts(port: number): Promise<boolean> {
