@@ -17,7 +17,8 @@ import { formatHtmlReport } from '../src/report/html.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
 import { checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
-import type { Target } from '../src/model/target.ts';
+import type { RunResult, Target } from '../src/model/target.ts';
+import type { Fault } from '../src/model/faults.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { openTarget } from '../src/targets/index.ts';
@@ -25,7 +26,10 @@ import { SimTarget } from '../src/targets/sim/target.ts';
 import { checkProtocolFile, type Problem } from '../src/targets/sim/check.ts';
 import { plural } from '../src/report/verdict.ts';
 import { DedalusTarget } from '../src/targets/dedalus/target.ts';
-import { readTraceFile, traceFile } from '../src/targets/sim/trace-file.ts';
+import { readTraceFile, traceFile, type TraceFile } from '../src/targets/sim/trace-file.ts';
+import { TcpTarget } from '../src/targets/tcp/target.ts';
+import { tcpTraceFile } from '../src/targets/tcp/trace-file.ts';
+import { executionResult } from '../src/targets/sim/target.ts';
 import { COMMAND, EXIT, MAX_DEDALUS_EOT, MAX_SIM_EOT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
 
@@ -77,6 +81,8 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  // A run of real processes takes a while: Ctrl-C ends it at its next round, cleaned up.
+  if (t instanceof TcpTarget) t.signal = controller.signal;
   const progress = terminalProgress();
   const observer = { ...progress.observer, onStart: (partial: (error: string) => SearchResult) => (inFlight = { partial, flags }) };
   try {
@@ -127,6 +133,13 @@ function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'juni
   if (flags.html) writeFileAtomic(flags.html, formatHtmlReport(result));
 }
 
+/** One run and its trace (a tcp system runs once for both: its runs are real processes). */
+async function traced(t: SimTarget | TcpTarget, faults: Fault[]): Promise<{ trace: TraceFile; result: RunResult }> {
+  if (t instanceof SimTarget) return { trace: traceFile(t, faults), result: t.run(faults, { lineage: false }) };
+  const exec = await t.execute(faults);
+  return { trace: tcpTraceFile(t, faults, exec), result: executionResult(exec, faults, t.system.invariants, t.bounds, { lineage: false }) };
+}
+
 /**
  * Re-runs the run a trace file describes (files, bounds, seed, faults), checks that it is the same
  * run byte for byte, and checks the invariant like any replay. Exit 1 if the run differs or violates.
@@ -134,13 +147,12 @@ function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'juni
 async function replayFromTrace(path: string): Promise<number> {
   const stored = readTraceFile(path);
   const t = await target([...stored.target.files], { ...stored.bounds, nodes: [...stored.bounds.nodes] }, stored.seed);
-  if (!(t instanceof SimTarget)) throw new UserError('BAD_OPTION', `${path}: not a sim trace`);
+  if (!(t instanceof SimTarget) && !(t instanceof TcpTarget)) throw new UserError('BAD_OPTION', `${path}: not a sim or tcp trace`);
   if (t.contentHash !== stored.target.contentHash) {
     process.stderr.write(`ldfi: warning: ${stored.target.files.join(' ')} changed since the trace was written\n`);
   }
   const faults = validateSchedule(stored.faults, t.bounds, t.supportedFaults);
-  const again = traceFile(t, faults);
-  const r = t.run(faults, { lineage: false });
+  const { trace: again, result: r } = await traced(t, faults);
   const same = again.hash === stored.hash;
   const lines = [
     same
@@ -195,10 +207,9 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
   if (flags.trace) checkOutputPath('--trace', flags.trace);
   const t = await target(files, flags, flags.seed);
   const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
-  const r = await t.run(faults, { lineage: false });
-  if (flags.trace) {
-    if (!(t instanceof SimTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols (a Dedalus run is its schedule)');
-    const trace = traceFile(t, faults);
+  if (flags.trace && !(t instanceof SimTarget) && !(t instanceof TcpTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols and tcp systems (a Dedalus run is its schedule)');
+  const { trace, result: r } = flags.trace && (t instanceof SimTarget || t instanceof TcpTarget) ? await traced(t, faults) : { trace: undefined, result: await t.run(faults, { lineage: false }) };
+  if (flags.trace && trace) {
     writeFileAtomic(flags.trace, JSON.stringify(trace, null, 1) + '\n');
     process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
   }
@@ -224,7 +235,7 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
   const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
   const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
   if (!t.why) throw new UserError('BAD_OPTION', `why is not available for ${t.kind} targets`);
-  const w = t.why(flags.tuple, faults);
+  const w = await t.why(flags.tuple, faults);
   const head = w.holds ? '' : `${flags.tuple} does not hold in this run (faults: ${formatFaults(faults)}).\n`;
   process.stdout.write(head + formatWhyTree(w.lineage, w.root, { maxDepth: flags.depth }) + '\n');
   if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));

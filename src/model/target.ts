@@ -98,6 +98,13 @@ export interface FootprintPoint {
   readonly slack?: number;
 }
 
+/** The lineage of one tuple or output (`root`), or of its absence when it does not hold. */
+export interface WhyAnswer {
+  readonly root: string;
+  readonly holds: boolean;
+  readonly lineage: LineageGraph;
+}
+
 /** Something ldfi can run under a fault schedule (Dedalus program, sim protocol, real processes). */
 export interface Target {
   readonly kind: string;
@@ -136,5 +143,5 @@ export interface Target {
    * "How did I get here": the lineage of one tuple or output (in the target's own notation) in the
    * run of a fault schedule, or of its absence if it does not hold.
    */
-  why?(text: string, faults: FaultSet): { root: string; holds: boolean; lineage: LineageGraph };
+  why?(text: string, faults: FaultSet): WhyAnswer | Promise<WhyAnswer>;
 }

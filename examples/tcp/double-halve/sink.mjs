@@ -24,4 +24,4 @@ net
       }
     });
   })
-  .listen(Number(process.env.LDFI_PORT), '127.0.0.1', () => console.log('READY'));
+  .listen(Number(process.env.LDFI_PORT), process.env.LDFI_HOST, () => console.log('READY'));

@@ -7,7 +7,9 @@ import readline from 'node:readline';
 
 const RECOVERY = process.env.RECOVERY === '1';
 const RESEND_EVERY = 2; // rounds
-const [host, port] = process.env.LDFI_PEER_DOUBLER.split(':');
+const peer = process.env.LDFI_PEER_DOUBLER;
+const host = peer.slice(0, peer.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+const port = peer.slice(peer.lastIndexOf(':') + 1);
 const unacked = new Map(); // seq -> value
 let socket = null;
 let seq = 0;

@@ -13,7 +13,8 @@ import sys
 RECOVERY = os.environ.get("RECOVERY") == "1"
 RESEND_EVERY = 2  # rounds
 OPERATION = sys.argv[1]
-HOST, PORT = os.environ["LDFI_PEER_" + sys.argv[2].upper()].split(":")
+HOST, PORT = os.environ["LDFI_PEER_" + sys.argv[2].upper()].rsplit(":", 1)
+HOST = HOST.strip("[]")
 
 seen = set()
 unacked = {}  # seq -> value
@@ -82,7 +83,7 @@ async def ticks():
 
 
 async def main():
-    server = await asyncio.start_server(upstream, "127.0.0.1", int(os.environ["LDFI_PORT"]))
+    server = await asyncio.start_server(upstream, os.environ["LDFI_HOST"], int(os.environ["LDFI_PORT"]))
     print("READY", flush=True)
     async with server:
         await ticks()

@@ -17,6 +17,9 @@ export function doubleHalve(opts: { recovery: boolean }) {
       ['halver', 'sink'],
     ],
     framing: 'lines',
+    // Messages are "<seq> <value>": the sequence number traces an item through the stages, so a
+    // message depends on what its stage received of the same item, not on all it received.
+    traceId: '^(\\d+) ',
     ticks: true,
     workload: [
       { at: 1, node: 'source', value: 1 },

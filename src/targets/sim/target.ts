@@ -100,24 +100,10 @@ export class SimTarget implements Target {
    * `#k` for its k-th occurrence. Its lineage, down to the messages and liveness it needed.
    */
   why(outputText: string, faults: FaultSet): { root: string; holds: boolean; lineage: LineageGraph } {
-    const m = /^([^:]+):(.*?)(?:#(\d+))?$/.exec(outputText.trim());
-    let value: unknown;
-    try {
-      value = m ? JSON.parse(m[2]) : undefined;
-    } catch {
-      value = undefined;
-    }
-    if (!m || value === undefined) {
-      throw new UserError('BAD_TUPLE', `--tuple: expected an output as node:value with the value in JSON, e.g. 'b:"v1"' or 'sink:4#2', got '${outputText}'`);
-    }
-    const root = `out:${m[1]}:${JSON.stringify(value)}#${m[3] ?? 1}`;
-    const exec = this.simulate(faults, false);
-    const lineage = buildSimLineage(exec);
-    if (lineage.hasNode(root)) return { root, holds: true, lineage };
-    const g = newLineageGraph();
-    g.addNode(root, { kind: 'goal', label: `output ${m[1]}: ${JSON.stringify(value)} (not produced)`, relation: 'output', time: 0, edb: false });
-    return { root, holds: false, lineage: g };
+    const root = outputRoot(outputText);
+    return whyOutput(root, this.simulate(faults, false));
   }
+
 
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
     return this.resultOf(faults, this.simulate(faults, false), options);
@@ -136,6 +122,34 @@ export class SimTarget implements Target {
     return executionResult(exec, faults, this.protocol.invariants, this.bounds, options);
   }
 
+}
+
+/**
+ * The lineage goal of an output named as `node:value` (value as JSON, e.g. `b:"v1"`), optionally `#k`
+ * for its k-th occurrence. Throws `UserError` for anything else.
+ */
+export function outputRoot(outputText: string): string {
+  const m = /^([^:]+):(.*?)(?:#(\d+))?$/.exec(outputText.trim());
+  let value: unknown;
+  try {
+    value = m ? JSON.parse(m[2]) : undefined;
+  } catch {
+    value = undefined;
+  }
+  if (!m || value === undefined) {
+    throw new UserError('BAD_TUPLE', `--tuple: expected an output as node:value with the value in JSON, e.g. 'b:"v1"' or 'sink:4#2', got '${outputText}'`);
+  }
+  return `out:${m[1]}:${JSON.stringify(value)}#${m[3] ?? 1}`;
+}
+
+/** "How did I get here" for an output of an execution: its lineage, or a lone vertex saying it was not produced. */
+export function whyOutput(root: string, exec: SimExecution): { root: string; holds: boolean; lineage: LineageGraph } {
+  const lineage = buildSimLineage(exec);
+  if (lineage.hasNode(root)) return { root, holds: true, lineage };
+  const [, node, value] = /^out:([^:]+):(.*)#\d+$/.exec(root)!;
+  const g = newLineageGraph();
+  g.addNode(root, { kind: 'goal', label: `output ${node}: ${value} (not produced)`, relation: 'output', time: 0, edb: false });
+  return { root, holds: false, lineage: g };
 }
 
 /**

@@ -4,8 +4,8 @@
  * object as JSON without the invariants' code (`ldfi.tcp.json`, with `expectOutputs` as data).
  *
  * What each process gets in its environment:
- * - `LDFI_NODE`: its name; `LDFI_PORT`: the port to listen on (127.0.0.1);
- * - `LDFI_PEER_<NAME>`: `127.0.0.1:<port>` to connect to for each link from it to NAME (upper case,
+ * - `LDFI_NODE`: its name; `LDFI_HOST` and `LDFI_PORT`: where to listen (loopback);
+ * - `LDFI_PEER_<NAME>`: `<host>:<port>` (IPv6 in brackets) to connect to for each link from it to NAME (upper case,
  *   other characters as `_`): Spike's port for that link, which forwards to the peer;
  * - `LDFI_DATA`: a directory of its own that survives its restarts, removed after the run.
  * Its stdin receives the workload (one line per input, the value as text, JSON if not a string) and,
@@ -48,6 +48,18 @@ export interface SystemSpec<N extends string = string> {
   /** Write `tick <round>` to every process at the start of every round. Default false. */
   readonly ticks?: boolean;
   readonly invariants: readonly Invariant[];
+  /**
+   * Narrows lineage: a regular expression whose first group is a trace id in a message's payload, an
+   * output's text or an input. A message or output that carries one depends only on what its process
+   * received carrying the same id, when it received any; otherwise on everything it received (its
+   * causal past). `'traceparent'` reads W3C trace context (`traceparent: 00-<trace-id>-…`).
+   */
+  readonly traceId?: string;
+  /**
+   * The loopback address Spike listens on and processes are given: `127.0.0.1` (default) or `::1`.
+   * Anything else is refused: Spike is a fault injector, never reachable from another machine.
+   */
+  readonly bind?: '127.0.0.1' | '::1';
   /** Real ms every process must have been quiet for a round to end. Default 25. */
   readonly settleMs?: number;
   /** Real ms a round may take before it is ended anyway (recorded in the audit log). Default 5,000. */

@@ -14,6 +14,9 @@ import type { SystemSpec } from './api.ts';
 import { FrameDecoder, framePayload, type Framing } from './framing.ts';
 import { track, untrack } from './processes.ts';
 
+/** The addresses Spike may bind: loopback only. */
+export const LOOPBACK = ['127.0.0.1', '::1'];
+
 /** Defaults of a system's timing (real milliseconds). */
 export const TCP_TIMING = { settleMs: 25, roundTimeoutMs: 5_000, readyTimeoutMs: 10_000 };
 
@@ -21,7 +24,28 @@ export const TCP_TIMING = { settleMs: 25, roundTimeoutMs: 5_000, readyTimeoutMs:
 export type TcpExecution = SimExecution & {
   /** Each process's stdout lines that are not outputs, and its stderr, for the trace. */
   readonly logs: ReadonlyMap<string, readonly string[]>;
+  /** Every message as Spike saw it on the wire, in canonical order. */
+  readonly wire: readonly WireMessage[];
 };
+
+/** A message as the trace records it. */
+export interface WireMessage {
+  readonly id: number;
+  /** `from→to`. */
+  readonly link: string;
+  /** The round it was sent in, and its number among the link's messages. */
+  readonly round: number;
+  readonly seq: number;
+  /** Bytes on the wire (framing included). */
+  readonly size: number;
+  /** SHA-256 of the frame, first 16 hex digits. */
+  readonly hash: string;
+  /** The payload's first 40 bytes as text. */
+  readonly preview: string;
+  readonly status: MessageRecordSim['status'];
+  readonly deliverAt: number;
+  readonly reason?: string;
+}
 
 interface Pair {
   readonly down: net.Socket;
@@ -45,6 +69,8 @@ interface Proc {
   stdoutTail: string;
   readonly log: string[];
   outputCount: number;
+  /** Delivered message and input ids by the trace id they carried (with `traceId`). */
+  readonly byTrace: Map<string, number[]>;
 }
 
 interface Held {
@@ -98,6 +124,9 @@ class SystemRun {
   private readonly roundTimeoutMs: number;
   private readonly readyTimeoutMs: number;
   private readonly prefix: string;
+  private readonly traceId?: RegExp;
+  /** Loopback only (checked when the system is loaded, and here again). */
+  private readonly host: string;
   private round = 0;
   private nextId = 1;
   private lastActivity = Date.now();
@@ -119,8 +148,11 @@ class SystemRun {
     this.roundTimeoutMs = system.roundTimeoutMs ?? TCP_TIMING.roundTimeoutMs;
     this.readyTimeoutMs = system.readyTimeoutMs ?? TCP_TIMING.readyTimeoutMs;
     this.prefix = system.outputPrefix ?? 'OUT ';
+    this.traceId = traceIdPattern(system.traceId);
+    this.host = system.bind ?? '127.0.0.1';
+    if (!LOOPBACK.includes(this.host)) throw new UserError('BAD_PROGRAM', `bind: ${this.host} is refused; Spike binds to loopback only (${LOOPBACK.join(' or ')})`);
     for (const name of Object.keys(system.nodes)) {
-      const p = { name, up: false, crashed: false, past: [], acted: false, stdoutTail: '', log: [], outputCount: 0 } as unknown as Proc;
+      const p = { name, up: false, crashed: false, past: [], acted: false, stdoutTail: '', log: [], outputCount: 0, byTrace: new Map() } as unknown as Proc;
       this.resetReady(p);
       this.procs.set(name, p);
     }
@@ -128,7 +160,7 @@ class SystemRun {
 
   async execute(): Promise<void> {
     for (const name of this.procs.keys()) {
-      this.ports.set(name, await freePort());
+      this.ports.set(name, await freePort(this.host));
       this.dataDirs.set(name, mkdtempSync(join(tmpdir(), `ldfi-tcp-${name}-`)));
     }
     for (const [from, to] of this.system.links) await this.listen(from, to);
@@ -178,7 +210,11 @@ class SystemRun {
       this.beginPhase();
       for (const [name, { lines, ids }] of stdinLines) {
         const p = this.procs.get(name)!;
-        p.past.push(...ids);
+        for (const id of ids) {
+          p.past.push(id);
+          const input = this.inputs.find((i) => i.id === id)!;
+          this.remember(p, typeof input.value === 'string' ? input.value : JSON.stringify(input.value), id);
+        }
         p.child?.stdin?.write(lines.join('\n') + '\n');
       }
       await this.quiet();
@@ -222,9 +258,23 @@ class SystemRun {
     }
     m.status = 'delivered';
     receiver.past.push(m.ref.id);
+    this.remember(receiver, String(m.ref.payload), m.ref.id);
     socket.write(h.frame);
     this.record({ t: this.round, e: 'deliver', id: m.ref.id, to: m.ref.to }, 2);
     return true;
+  }
+
+  /** What an action with this text depends on: what carried its trace id, or the causal past. */
+  private depsOf(p: Proc, text: string): Deps {
+    const id = this.traceId?.exec(text)?.[1];
+    const same = id === undefined ? undefined : p.byTrace.get(id);
+    return same?.length ? { explicit: [...same] } : { past: p.past, upto: p.past.length };
+  }
+
+  private remember(p: Proc, text: string, id: number): void {
+    const trace = this.traceId?.exec(text)?.[1];
+    if (trace === undefined) return;
+    (p.byTrace.get(trace) ?? p.byTrace.set(trace, []).get(trace)!).push(id);
   }
 
   private beginPhase(): void {
@@ -260,7 +310,7 @@ class SystemRun {
     this.servers.push(server);
     this.pairs.set(key, []);
     // Loopback only: Spike is never reachable from outside this machine.
-    await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', () => ok()));
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, this.host, () => ok()));
     this.proxyPorts.set(key, (server.address() as net.AddressInfo).port);
   }
 
@@ -282,7 +332,7 @@ class SystemRun {
     down.on('data', (chunk) => this.capture(from, to, fromDecoder, chunk, pair, false));
     void receiver.ready.then(() => {
       if (!pair.open) return;
-      const up = net.connect(this.ports.get(to)!, '127.0.0.1');
+      const up = net.connect(this.ports.get(to)!, this.host);
       pair.up = up;
       up.setNoDelay(true);
       up.on('error', () => this.close(key, pair));
@@ -321,12 +371,13 @@ class SystemRun {
       const text = framePayload(frame, framingOf(this.system, from, to)).toString('utf8');
       const record: MessageRecordSim = {
         ref: { kind: 'message', id, from, to, sentAt: this.round, payload: text },
-        deps: { past: sender.past, upto: sender.past.length } as Deps,
+        deps: this.depsOf(sender, text),
         deliverAt: this.round + 1,
         status: 'pending',
       };
       this.messages.push(record);
       sequence.set(record, seq);
+      wireFrames.set(record, frame);
       this.causes.set(id, { kind: 'message', record });
       this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round }, 3, `${from}|${to}`, seq);
       const fate = this.spike.messageFate(from, to, this.round, `#${id}`);
@@ -343,8 +394,9 @@ class SystemRun {
 
   private async start(p: Proc): Promise<void> {
     const spec = this.system.nodes[p.name];
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...spec.env, LDFI_NODE: p.name, LDFI_PORT: String(this.ports.get(p.name)), LDFI_DATA: this.dataDirs.get(p.name)! };
-    for (const [from, to] of this.system.links) if (from === p.name) env[`LDFI_PEER_${envName(to)}`] = `127.0.0.1:${this.proxyPorts.get(`${from}|${to}`)}`;
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...spec.env, LDFI_NODE: p.name, LDFI_HOST: this.host, LDFI_PORT: String(this.ports.get(p.name)), LDFI_DATA: this.dataDirs.get(p.name)! };
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    for (const [from, to] of this.system.links) if (from === p.name) env[`LDFI_PEER_${envName(to)}`] = `${host}:${this.proxyPorts.get(`${from}|${to}`)}`;
     if (p.child) this.resetReady(p);
     const child = spawn(spec.command, [...(spec.args ?? [])], { cwd: resolve(this.baseDir, spec.cwd ?? '.'), env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     p.child = child;
@@ -384,7 +436,7 @@ class SystemRun {
     const deadline = Date.now() + this.readyTimeoutMs;
     for (;;) {
       if (!p.up) throw new UserError('BAD_PROGRAM', `node ${p.name}: '${spec.command}' exited before it was ready; its output: ${p.log.slice(-3).join(' | ') || '(none)'}`);
-      if (spec.readyLine ? readyLine : await accepts(this.ports.get(p.name)!)) {
+      if (spec.readyLine ? readyLine : await accepts(this.ports.get(p.name)!, this.host)) {
         p.markReady();
         return;
       }
@@ -403,7 +455,7 @@ class SystemRun {
     } catch {
       // Not JSON: the text itself.
     }
-    this.outputs.push({ node: p.name, at: this.round, value, deps: { past: p.past, upto: p.past.length } });
+    this.outputs.push({ node: p.name, at: this.round, value, deps: this.depsOf(p, text) });
     this.record({ t: this.round, e: 'output', node: p.name, value }, 4, p.name, ++p.outputCount);
   }
 
@@ -482,14 +534,14 @@ class SystemRun {
     for (const m of messages) ids.set(m.ref.id, next++);
     const remap = (id: number) => ids.get(id) ?? id;
     const seen = new Set<number[]>();
+    const depIds = (d: Deps) => ('explicit' in d ? d.explicit : d.past) as number[];
     const renumbered = messages.map((m) => {
-      const deps = m.deps as unknown as { past: number[]; upto: number };
-      remapOnce(deps.past, remap, seen);
+      remapOnce(depIds(m.deps), remap, seen);
       return { ...m, ref: { ...m.ref, id: remap(m.ref.id) } } as MessageRecordSim;
     });
     const causes: SimExecution['causes'] = new Map([...this.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
     for (const m of renumbered) causes.set(m.ref.id, { kind: 'message', record: m });
-    for (const o of this.outputs) remapOnce((o.deps as unknown as { past: number[] }).past, remap, seen);
+    for (const o of this.outputs) remapOnce(depIds(o.deps), remap, seen);
     for (const p of all) remapOnce(p.past, remap, seen);
     const order = new Map(this.outputs.map((o, i) => [o, i]));
     const outputs = [...this.outputs].sort((a, b) => a.at - b.at || cmp(a.node, b.node) || order.get(a)! - order.get(b)!);
@@ -512,6 +564,22 @@ class SystemRun {
       interrupted: this.interrupted,
       eventCount: events.length,
       logs: new Map(all.map((p) => [p.name, [...p.log]])),
+      wire: messages.map((m, i) => {
+        const frame = wireFrames.get(m) ?? Buffer.alloc(0);
+        const r = renumbered[i];
+        return {
+          id: r.ref.id,
+          link: `${m.ref.from}→${m.ref.to}`,
+          round: m.ref.sentAt,
+          seq: seqOf(m),
+          size: frame.length,
+          hash: createHash('sha256').update(frame).digest('hex').slice(0, 16),
+          preview: String(m.ref.payload).slice(0, 40),
+          status: m.status,
+          deliverAt: m.deliverAt,
+          ...(m.reason ? { reason: m.reason } : {}),
+        };
+      }),
     };
   }
 }
@@ -520,8 +588,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A message's sequence number on its link (kept beside the record while it is held). */
+/** A message's sequence number on its link and its frame (kept beside the record). */
 const sequence = new WeakMap<MessageRecordSim, number>();
+const wireFrames = new WeakMap<MessageRecordSim, Buffer>();
 function seqOf(m: MessageRecordSim): number {
   return sequence.get(m) ?? 0;
 }
@@ -531,6 +600,20 @@ function remapOnce(past: number[], remap: (id: number) => number, seen: Set<numb
   if (seen.has(past)) return;
   seen.add(past);
   for (let i = 0; i < past.length; i++) past[i] = remap(past[i]);
+}
+
+/** The trace id pattern of a system (`traceparent`: W3C trace context). Throws `UserError` if it is not a regular expression with a group. */
+export function traceIdPattern(source: string | undefined): RegExp | undefined {
+  if (source === undefined) return undefined;
+  if (source === 'traceparent') return /traceparent[:=]\s*"?[0-9a-f]{2}-([0-9a-f]{32})-/;
+  let re: RegExp;
+  try {
+    re = new RegExp(source);
+  } catch (e) {
+    throw new UserError('BAD_PROGRAM', `traceId: not a regular expression: ${(e as Error).message}`);
+  }
+  if (new RegExp(`${source}|`).exec('')!.length < 2) throw new UserError('BAD_PROGRAM', `traceId: /${source}/ needs a group, (…), around the trace id`);
+  return re;
 }
 
 function framingOf(system: SystemSpec, from: string, to: string): Framing {
@@ -548,14 +631,14 @@ function envName(node: string): string {
  * and ldfi's own proxy listeners get theirs), so nothing else takes it between this check and the
  * process binding it; random, so that runs in parallel rarely meet.
  */
-async function freePort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   const [low] = ephemeralRange();
   for (let attempt = 0; ; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * Math.max(1, low - 20_000));
     const server = net.createServer();
     const ok = await new Promise<boolean>((done) => {
       server.once('error', () => done(false));
-      server.listen(port, '127.0.0.1', () => done(true));
+      server.listen(port, host, () => done(true));
     });
     if (ok) {
       await new Promise<void>((done) => server.close(() => done()));
@@ -575,9 +658,9 @@ function ephemeralRange(): [number, number] {
   return [32_768, 60_999];
 }
 
-async function accepts(port: number): Promise<boolean> {
+async function accepts(port: number, host: string): Promise<boolean> {
   return new Promise((ok) => {
-    const s = net.connect(port, '127.0.0.1');
+    const s = net.connect(port, host);
     s.once('connect', () => (s.destroy(), ok(true)));
     s.once('error', () => (s.destroy(), ok(false)));
   });
@@ -587,10 +670,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((ok) => setTimeout(ok, Math.max(1, ms)));
 }
 
-/** A hash of a run's message trace: what was sent, when, and what became of it; equal hashes, same run. */
+/** A hash of a run's message trace: every message (link, round, sequence number, content, fate) and output; equal hashes, same run. */
 export function messageTraceHash(exec: TcpExecution): string {
   const h = createHash('sha256');
-  for (const m of exec.messages) h.update(`${m.ref.from}→${m.ref.to}@${m.ref.sentAt}:${m.status}@${m.deliverAt}:${String(m.ref.payload)}\n`);
+  for (const m of exec.wire) h.update(`${m.link}@${m.round}#${m.seq}:${m.size}:${m.hash}:${m.status}@${m.deliverAt}\n`);
   for (const o of exec.outputs) h.update(`out ${o.node}@${o.at}:${JSON.stringify(o.value)}\n`);
   return h.digest('hex');
 }

@@ -6,12 +6,12 @@ import { tsImport } from 'tsx/esm/api';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
-import type { RunOptions, RunResult, Target } from '../../model/target.ts';
+import type { RunOptions, RunResult, Target, WhyAnswer } from '../../model/target.ts';
 import { expectOutputs, type Invariant } from '../outputs.ts';
-import { executionResult } from '../sim/target.ts';
+import { executionResult, outputRoot, whyOutput } from '../sim/target.ts';
 import type { SystemSpec } from './api.ts';
 import { FRAMINGS } from './framing.ts';
-import { runSystem, type TcpExecution } from './run.ts';
+import { LOOPBACK, runSystem, traceIdPattern, type TcpExecution } from './run.ts';
 
 export interface TcpTargetOptions {
   eot?: number;
@@ -90,6 +90,12 @@ export class TcpTarget implements Target {
     return runSystem(this.system, dirname(resolve(this.files[0])), this.bounds.eot, faults, this.signal);
   }
 
+  /** "How did I get here" for an output (`node:value`, value as JSON), in the run of `faults`. */
+  async why(outputText: string, faults: FaultSet): Promise<WhyAnswer> {
+    const root = outputRoot(outputText);
+    return whyOutput(root, await this.execute(faults));
+  }
+
   async run(faults: FaultSet, options: RunOptions = { lineage: true }): Promise<RunResult> {
     return executionResult(await this.execute(faults), faults, this.system.invariants, this.bounds, options);
   }
@@ -130,6 +136,15 @@ function checkSystem(s: unknown, file: string): SystemSpec {
     if (!Number.isInteger(w.at) || w.at < 1) bad(`a workload item is at round ${w.at}; rounds are whole numbers from 1`);
   }
   if (!Array.isArray(q.invariants) || !q.invariants.every((i) => typeof i === 'function')) bad('invariants must be a list of functions');
+  if (q.bind !== undefined && !LOOPBACK.includes(q.bind)) bad(`bind: '${String(q.bind)}' is refused; Spike binds to loopback only (${LOOPBACK.join(' or ')})`);
+  if (q.traceId !== undefined) {
+    if (typeof q.traceId !== 'string') bad('traceId must be a regular expression (as a string) or "traceparent"');
+    try {
+      traceIdPattern(q.traceId);
+    } catch (e) {
+      bad((e as Error).message);
+    }
+  }
   for (const k of ['settleMs', 'roundTimeoutMs', 'readyTimeoutMs'] as const) {
     const v = q[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) bad(`${k} must be a whole number of milliseconds ≥ 1`);

@@ -55,3 +55,55 @@ describe('tcp: the double-and-halve pipeline (Node and Python processes)', () =>
     ]);
   });
 });
+
+describe('tcp: the rest of the command line, as for the other targets', () => {
+  it('why an output, a narrowed lineage (trace ids), and a trace file that replays identically', async () => {
+    const why = ldfi(['why', PLAIN, '--eot', '8', '--tuple', 'sink:2']);
+    expect(why.code).toBe(0);
+    // "2 2" reached the sink through the halver, which had it from "2 4" alone (same sequence
+    // number), not from "1 2", which it had received before.
+    const halverSend = why.stdout.split('deliver halver→sink @4: "2 2"')[1];
+    expect(halverSend).toMatch(/deliver doubler→halver @3: "2 4"/);
+    expect(halverSend).not.toMatch(/deliver doubler→halver @2: "1 2"/);
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/ldfi-tcp-trace-test-`);
+    try {
+      const file = `${dir}/run.json`;
+      const replay = ldfi(['replay', PLAIN, '--eot', '8', '--faults', 'omit doubler→halver @3', '--trace', file]);
+      expect(replay.code).toBe(1);
+      const trace = JSON.parse(readFileSync(file, 'utf8'));
+      expect(trace.messages[0]).toMatchObject({ link: 'source→doubler', round: 1, seq: 1, size: 4, preview: '1 1', status: 'delivered' });
+      expect(trace.messages[0].hash).toMatch(/^[0-9a-f]{16}$/);
+      const again = ldfi(['replay', '--from-trace', file]);
+      expect(again.stdout).toMatch(/^✓ replayed identically: trace [0-9a-f]{64}/);
+      expect(again.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bind address off loopback, a bad trace id pattern and a link to no node, naming the file', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/ldfi-tcp-bad-test-`);
+    try {
+      const write = (name: string, extra: object) => {
+        const file = `${dir}/${name}.tcp.json`;
+        writeFileSync(file, JSON.stringify({ name, nodes: { a: { command: 'node' }, b: { command: 'node' } }, links: [['a', 'b']], workload: [], ...extra }));
+        return file;
+      };
+      for (const [file, message] of [
+        [write('open', { bind: '0.0.0.0' }), /bind: '0\.0\.0\.0' is refused; Spike binds to loopback only \(127\.0\.0\.1 or ::1\)/],
+        [write('groupless', { traceId: 'seq=\\d+' }), /traceId: \/seq=\\d\+\/ needs a group/],
+        [write('nowhere', { links: [['a', 'c']] }), /link \["a","c"\] must join two different nodes of a, b/],
+      ] as const) {
+        const r = ldfi(['run', file]);
+        expect(r.code, file).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).toContain(file);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
