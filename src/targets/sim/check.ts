@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { isUserError, UserError } from '../../model/errors.ts';
 import { HANDLER_NAMES } from './api.ts';
 import { SimTarget } from './target.ts';
+import { TcpTarget } from '../tcp/target.ts';
 
 /** One thing `ldfi check` found, located in the protocol's source where it can be. */
 export interface Problem {
@@ -20,9 +21,10 @@ export interface Problem {
 }
 
 const API = fileURLToPath(new URL('./api.ts', import.meta.url));
+const TCP_API = fileURLToPath(new URL('../tcp/api.ts', import.meta.url));
 
 /**
- * Static problems of a TypeScript protocol, before any run: type errors against the `ldfi/sim` types
+ * Static problems of a TypeScript protocol or tcp system (`*.tcp.ts`), before any run: type errors against the `ldfi/sim` types
  * (strict; with literal node names, a `send` to an unknown node is one), a protocol that does not
  * load or has the wrong shape, handler names no node can have (`onMesage`), and no invariant (a
  * warning). Throws `UserError` if the file cannot be read.
@@ -33,7 +35,7 @@ export async function checkProtocolFile(file: string): Promise<Problem[]> {
   // A file that does not type-check may still load (types are erased): shape problems are worth
   // listing too, unless it does not even parse.
   if (typeProblems.some((p) => /\(TS1\d{3}\)$/m.test(p.message))) return typeProblems;
-  return [...typeProblems, ...(await shapeProblems(file))];
+  return [...typeProblems, ...(/\.tcp\.[mc]?[jt]s$/.test(file) ? await systemProblems(file) : await shapeProblems(file))];
 }
 
 function typeCheck(file: string): Problem[] {
@@ -53,7 +55,7 @@ function typeCheck(file: string): Problem[] {
           allowImportingTsExtensions: true,
           skipLibCheck: true,
           types: nodeTypes ? [nodeTypes] : [],
-          paths: { 'ldfi/sim': [API] },
+          paths: { 'ldfi/sim': [API], 'ldfi/tcp': [TCP_API] },
         },
         files: [resolve(file)],
       }),
@@ -119,6 +121,18 @@ async function shapeProblems(file: string): Promise<Problem[]> {
   }
   if (target.invariantless) problems.push({ file, line: 0, column: 0, message: target.invariantless, warning: true });
   return problems;
+}
+
+/** A tcp system loads and has the shape `defineSystem` asks for (its processes are not started). */
+async function systemProblems(file: string): Promise<Problem[]> {
+  try {
+    const t = await TcpTarget.open(file);
+    return t.invariantless ? [{ file, line: 0, column: 0, message: t.invariantless, warning: true }] : [];
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    const located = /^(.*?):(\d+):(\d+): (.*)$/s.exec(e.message);
+    return [located ? { file, line: Number(located[2]), column: Number(located[3]), message: located[4] } : { file, line: 0, column: 0, message: e.message.replace(`${file}: `, '') }];
+  }
 }
 
 /** Where a handler name first appears in the source (as a property or method). */
