@@ -82,7 +82,7 @@ export interface FootprintPoint {
   readonly fault: Fault;
   /** Outputs of this run whose lineage the fault cuts (they may be lost). */
   readonly cuts: number;
-  /** Their outcome keys (as in `RunResult.outcomes`). */
+  /** The outcome keys (as in `RunResult.outcomes`) the fault cuts, or discounts (a crashed node's own). */
   readonly cutOutcomes?: readonly string[];
   /**
    * Later actions of the run that did nothing (a timer that found nothing to do, a handler that sent

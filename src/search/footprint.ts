@@ -195,11 +195,19 @@ function extensions(level: readonly Explored[], crashBudget: number): { faults: 
       if (point.fault.kind === 'crash' && crashes >= crashBudget) continue;
       const rank = rankOf(point);
       // LDFI's step: an outcome the parent attacked survived by another support; cut that one next.
-      const again = point.cutOutcomes?.some((o) => parent.attacked?.includes(o)) ? 1 : 0;
+      // The same value output at another node (a replica's copy) is another support of the same fact.
+      const attackedValues = new Set((parent.attacked ?? []).map(valueOf));
+      const again = point.cutOutcomes?.some((o) => attackedValues.has(valueOf(o))) ? 1 : 0;
       out.push({ faults: [...parent.faults, point.fault], score: parent.score + rank, attacked: point.cutOutcomes, again, rank, slack: point.slack ?? Infinity, order: out.length });
     }
   }
   return out.sort((a, b) => b.again - a.again || b.rank - a.rank || a.slack - b.slack || b.score - a.score || a.order - b.order);
+}
+
+/** An outcome key's value, whatever node output it (`out:node:value#k` → `value`). */
+function valueOf(outcome: string): string {
+  const m = /^out:[^:]*:(.*)#\d+$/.exec(outcome);
+  return m ? m[1] : outcome;
 }
 
 /** Negative support first (a silent action woken), then positive (an outcome's support cut). */

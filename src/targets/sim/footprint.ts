@@ -64,8 +64,11 @@ export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bound
         const lostSet = new Set(lost);
         points.push({
           fault: { kind: 'crash', node, time },
-          // Outputs at other nodes only: invariants excuse a crashed node's own (it is expected to stop).
-          ...cutsOf(closures.filter((c) => c.node !== node && c.messages.some((m) => lostSet.has(m)))),
+          // Outputs at other nodes count: invariants excuse a crashed node's own (it is expected to
+          // stop). Its own outputs are listed, though: a crash discounts what the node produced, the
+          // last copy of a replicated value among them.
+          cuts: closures.filter((c) => c.node !== node && c.messages.some((m) => lostSet.has(m))).length,
+          cutOutcomes: closures.filter((c) => c.node === node || c.messages.some((m) => lostSet.has(m))).map((c) => c.key),
           wakes: lost.reduce((s, m) => s + (m.ref.from === node ? silent.countAfter(m.ref.to, m.deliverAt) : 0), 0),
           ...slackOf(lost.filter((m) => m.ref.from === node)),
         });
