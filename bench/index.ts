@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the figures the issues ask for, measured, not asserted. Set BENCH_QUICK=1 for a
- * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|sim for one part.
+ * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|sim|tcp for one part.
  */
 import { readdirSync } from 'node:fs';
 import { faultSpaceSize } from '../src/injector/space.ts';
@@ -12,6 +12,7 @@ import { evaluate } from '../src/targets/dedalus/evaluator.ts';
 import { loadProgram } from '../src/targets/dedalus/loader.ts';
 import { DedalusTarget } from '../src/targets/dedalus/target.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
+import { TcpTarget } from '../src/targets/tcp/target.ts';
 import type { Target } from '../src/model/target.ts';
 import { dedalusExamples } from '../examples/dedalus/catalog.ts';
 import { fmtMs, median, table } from './stats.ts';
@@ -22,19 +23,19 @@ const ONLY = process.env.BENCH_ONLY;
 const SEEDS = QUICK ? 5 : 20;
 const RANDOM_CAP = 5000;
 
-async function randomRunsToCounterexample(open: (seed: string) => Promise<Target>, seeds = SEEDS): Promise<{ median: number; capped: number; seeds: number }> {
+async function randomRunsToCounterexample(open: (seed: string) => Promise<Target>, seeds = SEEDS, cap = RANDOM_CAP): Promise<{ median: number; capped: number; seeds: number }> {
   const runs: number[] = [];
   let capped = 0;
   for (let s = 1; s <= seeds; s++) {
-    const r = await search(await open(String(s)), { strategy: 'random', seed: String(s), maxRuns: RANDOM_CAP });
+    const r = await search(await open(String(s)), { strategy: 'random', seed: String(s), maxRuns: cap });
     if (r.counterexamples.length === 0) capped++;
-    runs.push(r.counterexamples.length ? r.counterexamples[0].foundAtRun : RANDOM_CAP);
+    runs.push(r.counterexamples.length ? r.counterexamples[0].foundAtRun : cap);
   }
   return { median: median(runs), capped, seeds };
 }
 
-function randomCell(r: { median: number; capped: number; seeds: number }): string {
-  return r.capped > r.seeds / 2 ? `>${RANDOM_CAP}` : `${r.median}${r.capped ? ` (${r.capped} capped)` : ''}`;
+function randomCell(r: { median: number; capped: number; seeds: number }, cap = RANDOM_CAP): string {
+  return r.capped > r.seeds / 2 ? `>${cap}` : `${r.median}${r.capped ? ` (${r.capped} capped)` : ''}`;
 }
 
 async function dedalusTable(): Promise<void> {
@@ -131,6 +132,42 @@ async function simTable(): Promise<void> {
   console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'random', 'ratio'], rows));
 }
 
+/** The tcp target on its examples: speed, and LDFI against random search. */
+async function tcpTable(): Promise<void> {
+  const seeds = QUICK ? 3 : 20;
+  const rows: string[][] = [];
+  for (const [file, bounds] of [
+    ['examples/tcp/double-halve/ldfi.tcp.ts', {}],
+    ['examples/tcp/double-halve/ldfi-recovery.tcp.ts', { eot: 10, eff: 3 }],
+    ['examples/tcp/primary-backup/ldfi.tcp.ts', { eot: 5, eff: 3 }],
+    ['examples/tcp/primary-backup/ldfi-sync.tcp.ts', { eot: 5, eff: 3 }],
+  ] as const) {
+    const open = () => TcpTarget.open(file, bounds);
+    const t0 = performance.now();
+    const ldfi = await search(await open(), { strategy: 'ldfi' });
+    const ms = performance.now() - t0;
+    const buggy = ldfi.status === 'counterexample';
+    const found = buggy ? ldfi.counterexamples[0].foundAtRun : ldfi.runs.length;
+    let random = '—';
+    let ratio = '—';
+    if (buggy) {
+      const r = await randomRunsToCounterexample(() => open(), seeds, 300);
+      random = randomCell(r, 300);
+      ratio = `${(r.median / found).toFixed(1)}×`;
+    }
+    const b = (await open()).bounds;
+    rows.push([file.replace('examples/tcp/', ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), `${(ldfi.runs.length / (ms / 1000)).toFixed(1)}`, random, ratio]);
+  }
+  // Rounds per second: one fault-free run of the pipeline, all its rounds played (ticks).
+  const t = await TcpTarget.open('examples/tcp/double-halve/ldfi.tcp.ts');
+  const t0 = performance.now();
+  const exec = await t.execute([]);
+  const s = (performance.now() - t0) / 1000;
+  console.log(`\ntcp examples (settle ${25} ms): LDFI runs to the first counterexample or the proof, and random search (median of ${seeds} seeds, capped at 300 runs)\n`);
+  console.log(table(['system', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'runs/s', 'random', 'ratio'], rows));
+  console.log(`\nOne fault-free run of double-halve: ${t.bounds.eot} rounds in ${s.toFixed(2)} s with process start-up (${(t.bounds.eot / s).toFixed(1)} rounds/s), ${exec.messages.length} messages`);
+}
+
 async function simulatorSpeed(): Promise<void> {
   const t = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: QUICK ? 2000 : 20000 });
   t.simulate([], false); // warm up
@@ -156,6 +193,7 @@ try {
   }
   if (part('dedalus')) await dedalusTable();
   if (part('sim')) await simTable();
+  if (part('tcp')) await tcpTable();
   console.log(`\nPeak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   await z3.close();

@@ -60,6 +60,27 @@ describe('ldfi check', () => {
     expect([example.code, example.stdout]).toEqual([0, '✓ examples/sim/chain-replication.ts: no errors\n']);
   });
 
+  it('checks a tcp system against ldfi/tcp and loads it without starting its processes', () => {
+    const ok = ldfi(['check', 'examples/tcp/double-halve/ldfi.tcp.ts']);
+    expect([ok.code, ok.stdout]).toEqual([0, '✓ examples/tcp/double-halve/ldfi.tcp.ts: no errors\n']);
+    const file = join(tmp, 'bad.tcp.ts');
+    writeFileSync(
+      file,
+      `import { defineSystem } from '${REPO}/src/targets/tcp/api.ts';
+export default defineSystem({
+  name: 'bad',
+  nodes: { a: { command: 'node' }, b: { command: 'node' } },
+  links: [['a', 'c']],
+  workload: [],
+  invariants: [],
+});
+`,
+    );
+    const r = ldfi(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+: error: Type '"c"' is not assignable to type '"a" \\| "b"'`, 'm'));
+  });
+
   it('reports a syntax error once, at its place, and a Dedalus program through its parser', () => {
     const file = protocol('syntax', `export default defineProtocol({ name: 'x', nodes: ['a'], node: () => ({ init(ctx) { ctx.send('a', 1 } }), workload: [], invariants: [] });\n`);
     const r = ldfi(['check', file]);

@@ -60,6 +60,8 @@ export interface SimExecution {
   readonly error?: string;
   /** Ctrl-C stopped the run midway: it shows nothing either way. */
   readonly interrupted: boolean;
+  /** Why the run may not be what its schedule says (a tcp round ended by its timeout, not by quiet). */
+  readonly unknown?: readonly string[];
   readonly eventCount: number;
 }
 

@@ -162,7 +162,7 @@ export function executionResult(exec: SimExecution, faults: FaultSet, invariants
     return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
   }
   const violations: Violation[] = [];
-  const unknown: string[] = [];
+  const unknown: string[] = [...(exec.unknown ?? [])];
   if (!exec.error) {
     const view = runView(exec);
     invariants.forEach((inv, i) => {

@@ -70,7 +70,12 @@ export interface SystemSpec<N extends string = string> {
   readonly defaults?: { readonly eot?: number; readonly eff?: number; readonly crashes?: number };
 }
 
-/** Declares a system; with the node names as literal keys, links and workload naming others are type errors. */
-export function defineSystem<const N extends string>(s: SystemSpec<N>): SystemSpec {
+/** Declares a system; the node names come from `nodes`, so a link or an input naming another is a type error. */
+export function defineSystem<const N extends string>(
+  s: Omit<SystemSpec<N>, 'links' | 'workload'> & {
+    readonly links: readonly (readonly [NoInfer<N>, NoInfer<N>])[];
+    readonly workload: readonly { readonly at: number; readonly node: NoInfer<N>; readonly value: Payload }[];
+  },
+): SystemSpec {
   return s as unknown as SystemSpec;
 }

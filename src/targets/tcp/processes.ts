@@ -2,8 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 
 /**
  * Every process a tcp run started and has not seen exit. Each is the leader of its own process
- * group, so a kill reaches what it started too. If ldfi itself ends (Ctrl-C, an internal error, a
- * test failing), the exit hook kills what is left: no process outlives ldfi.
+ * group, so a kill reaches what it started too. If ldfi itself ends (an internal error, a test
+ * failing), the exit hook kills what is left; a signal that would end ldfi without running exit hooks
+ * (SIGTERM, SIGHUP, or SIGINT when nothing else handles it) kills them first, then ends ldfi as the
+ * signal would have. Only SIGKILL of ldfi itself can leave them running.
  */
 const live = new Set<ChildProcess>();
 let hooked = false;
@@ -13,6 +15,16 @@ export function track(child: ChildProcess): void {
   if (!hooked) {
     hooked = true;
     process.once('exit', killAll);
+    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+      const onSignal = () => {
+        // Someone else (the CLI) handles it and ends the runs, which clean up.
+        if (process.listenerCount(signal) > 1) return;
+        killAll();
+        process.off(signal, onSignal);
+        process.kill(process.pid, signal);
+      };
+      process.on(signal, onSignal);
+    }
   }
 }
 

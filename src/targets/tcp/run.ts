@@ -135,6 +135,10 @@ class SystemRun {
   private error: string | undefined;
   private interrupted = false;
   private stopping = false;
+  private roundStarted = Date.now();
+  /** The last round whose timeout was recorded. */
+  private timedOut = -1;
+  private readonly unknown: string[] = [];
 
   constructor(
     private readonly system: SystemSpec,
@@ -169,7 +173,9 @@ class SystemRun {
       this.inputs.push(ref);
       this.causes.set(ref.id, { kind: 'input', ref });
     }
+    this.roundStarted = Date.now();
     await Promise.all([...this.procs.values()].map((p) => this.start(p)));
+    this.roundStarted = Date.now();
     await this.quiet();
     const nodeEvents = this.spike.nodeEvents();
     const linkEvents = this.spike.linkEvents();
@@ -180,6 +186,7 @@ class SystemRun {
         return;
       }
       this.round = t;
+      this.roundStarted = Date.now();
       for (const ev of nodeEvents.filter((e) => e.time === t)) await this.nodeEvent(ev);
       for (const ev of linkEvents.filter((e) => e.time === t)) this.linkEvent(ev);
       const busy = await this.playRound(t);
@@ -286,14 +293,22 @@ class SystemRun {
     for (const n of nodes) this.invocations.push({ node: n, at: t, acted: this.procs.get(n)!.acted });
   }
 
-  /** Waits until no process has written anything for settleMs (or the round's timeout). */
+  /**
+   * Waits until no process has written anything for settleMs. A round that has taken more than its
+   * timeout (a process that keeps writing) waits no more: its remaining phases follow at once, and
+   * the run is marked as one that may not replay identically.
+   */
   private async quiet(): Promise<void> {
-    const start = Date.now();
     for (;;) {
       const idle = Date.now() - this.lastActivity;
       if (idle >= this.settleMs) return;
-      if (Date.now() - start > this.roundTimeoutMs) {
-        this.audit.add(this.round, 'settle', 'spike', `round ${this.round} ended by its ${this.roundTimeoutMs} ms timeout: a process kept writing`);
+      if (Date.now() - this.roundStarted > this.roundTimeoutMs) {
+        if (this.timedOut !== this.round) {
+          this.timedOut = this.round;
+          const what = `round ${this.round} ended by its ${this.roundTimeoutMs.toLocaleString('en-US')} ms timeout, not by quiet (a process kept writing): what it wrote next may fall in another round, so this run may not replay identically`;
+          this.audit.add(this.round, 'settle', 'spike', what);
+          this.unknown.push(what);
+        }
         return;
       }
       await sleep(this.settleMs - idle);
@@ -562,6 +577,7 @@ class SystemRun {
       endTime: this.endTime,
       error: this.error,
       interrupted: this.interrupted,
+      ...(this.unknown.length ? { unknown: [...this.unknown] } : {}),
       eventCount: events.length,
       logs: new Map(all.map((p) => [p.name, [...p.log]])),
       wire: messages.map((m, i) => {

@@ -92,3 +92,65 @@ describe('Spike, the tcp proxy', () => {
     });
   }
 });
+
+describe('a system that does not settle, or is given as JSON', () => {
+  it('a process that never goes quiet: every round ends at its timeout, the run ends at EOT, and the run is reported as not fully checked', async () => {
+    writeFileSync(
+      join(dir, 'chatty.mjs'),
+      `import net from 'node:net';
+const [host, port] = process.env.LDFI_PEER_QUIET.split(':');
+const s = net.connect(Number(port), host); s.on('error', () => {});
+setInterval(() => s.write('chatter\\n'), 2);
+console.log('READY');
+`,
+    );
+    writeFileSync(join(dir, 'quiet.mjs'), `import net from 'node:net';\nnet.createServer((s) => s.on('error', () => {}).resume()).listen(Number(process.env.LDFI_PORT), process.env.LDFI_HOST, () => console.log('READY'));\n`);
+    const file = join(dir, 'chatty.tcp.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'chatty',
+        nodes: { chatty: { command: 'node', args: ['chatty.mjs'], readyLine: 'READY' }, quiet: { command: 'node', args: ['quiet.mjs'], readyLine: 'READY' } },
+        links: [['chatty', 'quiet']],
+        workload: [],
+        expectOutputs: [],
+        roundTimeoutMs: 150,
+        defaults: { eot: 2, eff: 1, crashes: 0 },
+      }),
+    );
+    const t = await TcpTarget.open(file);
+    const started = Date.now();
+    const r = await t.run([], { lineage: false });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.unknown?.length).toBeGreaterThanOrEqual(2);
+    expect(r.unknown![0]).toMatch(/^round \d+ ended by its 150 ms timeout, not by quiet \(a process kept writing\)/);
+    expect(liveProcesses()).toBe(0);
+  });
+
+  it('a JSON system with expectOutputs as data runs like its TypeScript twin', async () => {
+    const file = join(dir, 'double-halve.tcp.json');
+    const example = join(REPO, 'examples/tcp/double-halve');
+    const env = { RECOVERY: '0' };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'double-halve-json',
+        nodes: {
+          source: { command: 'node', args: ['source.mjs'], cwd: example, env, readyLine: 'READY' },
+          doubler: { command: 'python3', args: ['stage.py', 'double', 'halver'], cwd: example, env, readyLine: 'READY' },
+          halver: { command: 'python3', args: ['stage.py', 'halve', 'sink'], cwd: example, env, readyLine: 'READY' },
+          sink: { command: 'node', args: ['sink.mjs'], cwd: example, env, readyLine: 'READY' },
+        },
+        links: [['source', 'doubler'], ['doubler', 'halver'], ['halver', 'sink']],
+        ticks: true,
+        workload: [{ at: 1, node: 'source', value: 1 }, { at: 2, node: 'source', value: 2 }],
+        expectOutputs: [{ from: 'source', to: 'sink', multiply: 1 }],
+        defaults: { eot: 8, eff: 4, crashes: 0 },
+      }),
+    );
+    const json = await (await TcpTarget.open(file)).run(parseFaults('omit doubler→halver @3'), { lineage: false });
+    const ts = await (await TcpTarget.open(join(REPO, 'examples/tcp/double-halve/ldfi.tcp.ts'), { eot: 8 })).run(parseFaults('omit doubler→halver @3'), { lineage: false });
+    expect(json.violations).toEqual(ts.violations);
+    expect(json.violations.length).toBe(1);
+  });
+});
