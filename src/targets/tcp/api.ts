@@ -7,7 +7,9 @@
  * - `LDFI_NODE`: its name; `LDFI_HOST` and `LDFI_PORT`: where to listen (loopback);
  * - `LDFI_PEER_<NAME>`: `<host>:<port>` (IPv6 in brackets) to connect to for each link from it to NAME (upper case,
  *   other characters as `_`): Spike's port for that link, which forwards to the peer;
- * - `LDFI_DATA`: a directory of its own that survives its restarts, removed after the run.
+ * - `LDFI_DATA`: a directory of its own that survives its restarts, removed after the run;
+ * - `LDFI_OUTPUT`: `<host>:<port>` of a sink: each line written to a connection to it is an output
+ *   (for processes whose stdout is not theirs to use).
  * Its stdin receives the workload (one line per input, the value as text, JSON if not a string) and,
  * with `ticks`, a line `tick <round>` at the start of every round: a process that retries or times
  * out counts rounds, so that every run of the same schedule is the same. Lines it writes to stdout

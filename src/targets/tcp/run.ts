@@ -119,6 +119,7 @@ class SystemRun {
   private readonly seqs = new Map<string, number>();
   private readonly ports = new Map<string, number>();
   private readonly proxyPorts = new Map<string, number>();
+  private readonly outputPorts = new Map<string, number>();
   private readonly dataDirs = new Map<string, string>();
   private readonly settleMs: number;
   private readonly roundTimeoutMs: number;
@@ -168,6 +169,7 @@ class SystemRun {
       this.dataDirs.set(name, mkdtempSync(join(tmpdir(), `ldfi-tcp-${name}-`)));
     }
     for (const [from, to] of this.system.links) await this.listen(from, to);
+    for (const p of this.procs.values()) await this.listenForOutputs(p);
     for (const w of this.system.workload) {
       const ref: InputRef = { kind: 'input', id: this.nextId++, node: w.node, at: w.at, value: w.value };
       this.inputs.push(ref);
@@ -315,6 +317,23 @@ class SystemRun {
     }
   }
 
+  /** A sink port per process (`LDFI_OUTPUT`): each line written to a connection to it is an output. */
+  private async listenForOutputs(p: Proc): Promise<void> {
+    const server = net.createServer((socket) => {
+      let tail = '';
+      socket.on('error', () => undefined);
+      socket.on('data', (chunk) => {
+        this.lastActivity = Date.now();
+        const lines = (tail + chunk.toString('utf8')).split('\n');
+        tail = lines.pop()!;
+        for (const line of lines) this.output(p, line);
+      });
+    });
+    this.servers.push(server);
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, this.host, () => ok()));
+    this.outputPorts.set(p.name, (server.address() as net.AddressInfo).port);
+  }
+
   private resetReady(p: Proc): void {
     p.ready = new Promise<void>((ok) => (p.markReady = ok));
   }
@@ -412,6 +431,7 @@ class SystemRun {
     const env: Record<string, string> = { ...(process.env as Record<string, string>), ...spec.env, LDFI_NODE: p.name, LDFI_HOST: this.host, LDFI_PORT: String(this.ports.get(p.name)), LDFI_DATA: this.dataDirs.get(p.name)! };
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
     for (const [from, to] of this.system.links) if (from === p.name) env[`LDFI_PEER_${envName(to)}`] = `${host}:${this.proxyPorts.get(`${from}|${to}`)}`;
+    env.LDFI_OUTPUT = `${host}:${this.outputPorts.get(p.name)}`;
     if (p.child) this.resetReady(p);
     const child = spawn(spec.command, [...(spec.args ?? [])], { cwd: resolve(this.baseDir, spec.cwd ?? '.'), env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     p.child = child;

@@ -59,7 +59,8 @@ export default defineSystem({
     reader: { command: 'node', args: ['reader.mjs'], env: { FRAMING: '${framing}' }, readyLine: 'READY' },
   },
   links: [['writer', 'reader']],
-  framing: '${framing}',
+  // Per link for the length prefix, for the whole system for lines: both forms are read.
+  framing: ${framing === 'lines' ? `'lines'` : `{ 'writer->reader': 'length-prefixed' }`},
   workload: [{ at: 1, node: 'writer', value: 'go' }],
   invariants: [(run) => (run.outputs.length === 3 ? [] : ['the reader did not get three messages'])],
   defaults: { eot: 4, eff: 3, crashes: 0 },
@@ -152,5 +153,103 @@ console.log('READY');
     const ts = await (await TcpTarget.open(join(REPO, 'examples/tcp/double-halve/ldfi.tcp.ts'), { eot: 8 })).run(parseFaults('omit doubler→halver @3'), { lineage: false });
     expect(json.violations).toEqual(ts.violations);
     expect(json.violations.length).toBe(1);
+  });
+});
+
+describe('the rest of the fault vocabulary on real processes', () => {
+  it('delay holds a round’s messages for N more rounds; a partition resets the connection', async () => {
+    const t = await system('lines');
+    const delayed = await t.execute(parseFaults('delay writer→reader @1 by 2'));
+    expect(delayed.messages.map((m) => [m.ref.payload, m.status, m.deliverAt])).toEqual([
+      ['alpha', 'delivered', 4],
+      ['beta', 'delivered', 4],
+      ['gamma', 'delivered', 4],
+    ]);
+    expect(delayed.outputs.map((o) => o.at)).toEqual([4, 4, 4]);
+    // The partition resets the writer's connection as round 1 begins and refuses it until round 2:
+    // this writer does not reconnect, so nothing it writes reaches Spike or the reader.
+    const cut = await t.execute(parseFaults('partition {writer}|{reader} @1..1'));
+    expect(cut.messages).toEqual([]);
+    expect(cut.outputs).toEqual([]);
+    expect(cut.audit.entries.filter((e) => e.kind === 'fault').map((e) => `${e.t} ${e.what}`)).toEqual([
+      '1 disconnect writer→reader',
+      '1 disconnect reader→writer',
+      '2 reconnect writer→reader',
+      '2 reconnect reader→writer',
+    ]);
+    expect(liveProcesses()).toBe(0);
+  });
+
+  it('restart runs the command again after the window; what the process wrote to LDFI_DATA stays', async () => {
+    writeFileSync(
+      join(dir, 'keeper.mjs'),
+      `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import readline from 'node:readline';
+const file = process.env.LDFI_DATA + '/count';
+let count = existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0;
+console.log('READY');
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.startsWith('tick')) return;
+  count += 1;
+  writeFileSync(file, String(count));
+  console.log('OUT ' + count);
+});
+`,
+    );
+    const file = join(dir, 'keeper.tcp.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'keeper',
+        nodes: { keeper: { command: 'node', args: ['keeper.mjs'], readyLine: 'READY' }, other: { command: 'node', args: ['keeper.mjs'], readyLine: 'READY' } },
+        links: [['keeper', 'other']],
+        workload: [
+          { at: 1, node: 'keeper', value: 'add' },
+          { at: 2, node: 'keeper', value: 'add' },
+          { at: 4, node: 'keeper', value: 'add' },
+        ],
+        expectOutputs: [],
+        defaults: { eot: 5, eff: 1, crashes: 1 },
+      }),
+    );
+    const t = await TcpTarget.open(file);
+    const exec = await t.execute(parseFaults('restart keeper @2..3'));
+    // Input 2 arrives while it is down; after the restart it counts on from what it had written.
+    expect(exec.outputs.map((o) => [o.at, o.value])).toEqual([
+      [1, 1],
+      [4, 2],
+    ]);
+    expect(exec.events.filter((e) => e.e === 'down' || e.e === 'up').map((e) => `${e.t} ${e.e}`)).toEqual(['2 down', '4 up']);
+    expect(liveProcesses()).toBe(0);
+  });
+});
+
+describe('outputs on a sink port', () => {
+  it('lines a process writes to LDFI_OUTPUT are its outputs, as stdout lines with the prefix are', async () => {
+    writeFileSync(
+      join(dir, 'sinker.mjs'),
+      `import net from 'node:net';
+import readline from 'node:readline';
+const [host, port] = process.env.LDFI_OUTPUT.split(':');
+const out = net.connect(Number(port), host);
+console.log('READY');
+readline.createInterface({ input: process.stdin }).on('line', (line) => out.write(JSON.stringify({ got: line }) + '\\n'));
+`,
+    );
+    const file = join(dir, 'sinker.tcp.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'sinker',
+        nodes: { sinker: { command: 'node', args: ['sinker.mjs'], readyLine: 'READY' }, peer: { command: 'node', args: ['sinker.mjs'], readyLine: 'READY' } },
+        links: [['sinker', 'peer']],
+        workload: [{ at: 1, node: 'sinker', value: 'hello' }],
+        expectOutputs: [],
+        defaults: { eot: 2, eff: 1, crashes: 0 },
+      }),
+    );
+    const exec = await (await TcpTarget.open(file)).execute([]);
+    expect(exec.outputs.map((o) => [o.node, o.at, o.value])).toEqual([['sinker', 1, { got: 'hello' }]]);
+    expect(liveProcesses()).toBe(0);
   });
 });
