@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 /**
  * Every process a tcp run started and has not seen exit. Each is the leader of its own process
@@ -8,6 +9,8 @@ import type { ChildProcess } from 'node:child_process';
  * signal would have. Only SIGKILL of ldfi itself can leave them running.
  */
 const live = new Set<ChildProcess>();
+/** Temporary directories of runs in progress, removed with the processes if ldfi ends first. */
+const dirs = new Set<string>();
 let hooked = false;
 
 export function track(child: ChildProcess): void {
@@ -32,7 +35,15 @@ export function untrack(child: ChildProcess): void {
   live.delete(child);
 }
 
-/** Kills (SIGKILL) every tracked process group; synchronous, so it can run in an exit hook. */
+export function trackDir(dir: string): void {
+  dirs.add(dir);
+}
+
+export function untrackDir(dir: string): void {
+  dirs.delete(dir);
+}
+
+/** Kills (SIGKILL) every tracked process group and removes the tracked directories; synchronous, so it can run in an exit hook. */
 export function killAll(): void {
   for (const child of live) {
     try {
@@ -46,6 +57,8 @@ export function killAll(): void {
     }
   }
   live.clear();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 
 /** How many processes ldfi is running now (tests check it returns to zero). */

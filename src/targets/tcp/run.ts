@@ -12,7 +12,7 @@ import type { InputRef } from '../outputs.ts';
 import type { Deps, Invocation, MessageRecordSim, OutputRecordSim, SimExecution, TraceEvent } from '../sim/simulator.ts';
 import type { SystemSpec } from './api.ts';
 import { FrameDecoder, framePayload, type Framing } from './framing.ts';
-import { track, untrack } from './processes.ts';
+import { track, trackDir, untrack, untrackDir } from './processes.ts';
 
 /** The addresses Spike may bind: loopback only. */
 export const LOOPBACK = ['127.0.0.1', '::1'];
@@ -26,6 +26,8 @@ export type TcpExecution = SimExecution & {
   readonly logs: ReadonlyMap<string, readonly string[]>;
   /** Every message as Spike saw it on the wire, in canonical order. */
   readonly wire: readonly WireMessage[];
+  /** Links (`from|to`) with a connection open as a round began, or accepted during it, by round: where dropping the connection changes the run. */
+  readonly connected: ReadonlyMap<number, readonly string[]>;
 };
 
 /** A message as the trace records it. */
@@ -140,6 +142,7 @@ class SystemRun {
   /** The last round whose timeout was recorded. */
   private timedOut = -1;
   private readonly unknown: string[] = [];
+  private readonly connected = new Map<number, Set<string>>();
 
   constructor(
     private readonly system: SystemSpec,
@@ -166,7 +169,9 @@ class SystemRun {
   async execute(): Promise<void> {
     for (const name of this.procs.keys()) {
       this.ports.set(name, await freePort(this.host));
-      this.dataDirs.set(name, mkdtempSync(join(tmpdir(), `ldfi-tcp-${name}-`)));
+      const dir = mkdtempSync(join(tmpdir(), `ldfi-tcp-${name}-`));
+      trackDir(dir);
+      this.dataDirs.set(name, dir);
     }
     for (const [from, to] of this.system.links) await this.listen(from, to);
     for (const p of this.procs.values()) await this.listenForOutputs(p);
@@ -189,6 +194,7 @@ class SystemRun {
       }
       this.round = t;
       this.roundStarted = Date.now();
+      this.connected.set(t, new Set([...this.pairs].filter(([, list]) => list.length > 0).map(([key]) => key)));
       for (const ev of nodeEvents.filter((e) => e.time === t)) await this.nodeEvent(ev);
       for (const ev of linkEvents.filter((e) => e.time === t)) this.linkEvent(ev);
       const busy = await this.playRound(t);
@@ -357,6 +363,7 @@ class SystemRun {
     }
     const pair: Pair = { down, open: true };
     this.pairs.get(key)!.push(pair);
+    this.connected.get(this.round)?.add(key);
     down.setNoDelay(true);
     down.on('error', () => this.close(key, pair));
     down.on('close', () => this.close(key, pair));
@@ -543,7 +550,10 @@ class SystemRun {
     await Promise.all([...this.procs.values()].map((p) => this.kill(p)));
     for (const list of this.pairs.values()) for (const pair of [...list]) (pair.down.destroy(), pair.up?.destroy());
     await Promise.all(this.servers.map((s) => new Promise<void>((ok) => s.close(() => ok()))));
-    for (const dir of this.dataDirs.values()) rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.dataDirs.values()) {
+      rmSync(dir, { recursive: true, force: true });
+      untrackDir(dir);
+    }
   }
 
   /**
@@ -600,6 +610,7 @@ class SystemRun {
       ...(this.unknown.length ? { unknown: [...this.unknown] } : {}),
       eventCount: events.length,
       logs: new Map(all.map((p) => [p.name, [...p.log]])),
+      connected: new Map([...this.connected].map(([t, keys]) => [t, [...keys].sort()])),
       wire: messages.map((m, i) => {
         const frame = wireFrames.get(m) ?? Buffer.alloc(0);
         const r = renumbered[i];

@@ -5,8 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
-import type { FaultKind, FaultSet } from '../../model/faults.ts';
-import type { RunOptions, RunResult, Target, WhyAnswer } from '../../model/target.ts';
+import { faultKey, type FaultKind, type FaultSet } from '../../model/faults.ts';
+import type { FootprintPoint, RunOptions, RunResult, Target, WhyAnswer } from '../../model/target.ts';
+import { disconnect } from '../../injector/faults.ts';
 import { expectOutputs, type Invariant } from '../outputs.ts';
 import { executionResult, outputRoot, whyOutput } from '../sim/target.ts';
 import type { SystemSpec } from './api.ts';
@@ -97,8 +98,42 @@ export class TcpTarget implements Target {
   }
 
   async run(faults: FaultSet, options: RunOptions = { lineage: true }): Promise<RunResult> {
-    return executionResult(await this.execute(faults), faults, this.system.invariants, this.bounds, options);
+    const exec = await this.execute(faults);
+    const result = executionResult(exec, faults, this.system.invariants, this.bounds, options);
+    return result.footprint ? { ...result, footprint: [...result.footprint, ...disconnectPoints(exec, faults, this.bounds, result.footprint)] } : result;
   }
+}
+
+/**
+ * Dropped connections LDFI may try, besides omissions and crashes (Spike's own fault): a link's
+ * connection reset as a round before EFF begins, and refused during that round. Where no connection
+ * was open or opened that round, the drop changes nothing, so it is not offered. What it would cut
+ * or wake is read off the omissions of the link's messages in that round (both ways).
+ */
+function disconnectPoints(exec: TcpExecution, faults: FaultSet, bounds: Bounds, footprint: readonly FootprintPoint[]): FootprintPoint[] {
+  const last = Math.min(bounds.eff - 1, bounds.eot - 1);
+  const points: FootprintPoint[] = [];
+  const already = new Set(faults.map(faultKey));
+  for (const [round, links] of exec.connected) {
+    if (round > last) continue;
+    for (const key of links) {
+      const [from, to] = key.split('|');
+      if (!bounds.nodes.includes(from) || !bounds.nodes.includes(to)) continue;
+      const fault = disconnect(from, to, round, round, true);
+      if (already.has(faultKey(fault))) continue;
+      const same = footprint.filter((p) => p.fault.kind === 'omit' && p.fault.time === round && ((p.fault.from === from && p.fault.to === to) || (p.fault.from === to && p.fault.to === from)));
+      const cutOutcomes = [...new Set(same.flatMap((p) => p.cutOutcomes ?? []))];
+      const slacks = same.map((p) => p.slack).filter((x): x is number => x !== undefined);
+      points.push({
+        fault,
+        cuts: cutOutcomes.length,
+        cutOutcomes,
+        wakes: same.reduce((n, p) => n + p.wakes, 0),
+        ...(slacks.length ? { slack: Math.min(...slacks) } : {}),
+      });
+    }
+  }
+  return points;
 }
 
 /** A JSON system: the same fields, with `expectOutputs` given as data instead of code. */

@@ -107,3 +107,33 @@ describe('tcp: the rest of the command line, as for the other targets', () => {
     }
   });
 });
+
+describe('tcp: Ctrl-C', () => {
+  it('ends a search at the next round, writes what was found, and leaves no process or directory behind', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { REPO } = await import('../../helpers/cli.ts');
+    // The child's own temporary folder: its runs' data directories show that a run is under way.
+    const own = mkdtempSync(`${tmpdir()}/ldfi-tcp-sigint-test-`);
+    const out = `${own}/report.json`;
+    const child = spawn('node', ['bin/ldfi.js', 'run', RECOVERY, '--eot', '10', '--eff', '3', '--json', out], {
+      cwd: REPO,
+      env: { ...process.env, TMPDIR: own, LDFI_COMMAND: 'node bin/ldfi.js' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      for (let i = 0; i < 600 && !readdirSync(own).some((d) => d.startsWith('ldfi-tcp-')); i++) await new Promise((r) => setTimeout(r, 50));
+      const sent = Date.now();
+      child.kill('SIGINT');
+      const code = await exited;
+      expect(Date.now() - sent).toBeLessThan(5000);
+      expect(code).toBe(0);
+      expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('interrupted');
+      expect(readdirSync(own).filter((d) => d.startsWith('ldfi-tcp-'))).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
