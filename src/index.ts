@@ -1,0 +1,118 @@
+/**
+ * ldfi as a library (`import { openTarget, search, replay, why, explain } from 'ldfi'`): what the
+ * command line does, for programs and tests. Every function throws `UserError` (with `code`) for bad
+ * input — a program that does not parse, a fault schedule beyond the bounds — and nothing else for
+ * anything the user did; a search that fails inside ldfi ends with status `internal-error` instead.
+ *
+ * ```ts
+ * const target = await openTarget('examples/dedalus/broadcast-naive.ded', { eot: 4, eff: 2 });
+ * const result = await search(target);
+ * if (result.status === 'counterexample') console.log(result.counterexamples[0].replay);
+ * ```
+ */
+import { validateSchedule } from './injector/faults.ts';
+import { formatFaults, parseFaults } from './injector/text.ts';
+import { formatWhyTree } from './lineage/why.ts';
+import type { FaultSet } from './model/faults.ts';
+import type { MessageRecord, Target, Violation, WhyAnswer } from './model/target.ts';
+import { formatExplanation } from './report/explain.ts';
+import { search as runSearch, type SearchObserver, type SearchResult } from './search/index.ts';
+import type { RawSearchOptions } from './search/options.ts';
+import { openTarget as open, type TargetOptions } from './targets/index.ts';
+
+import { UserError } from './model/errors.ts';
+
+export { UserError, isUserError } from './model/errors.ts';
+export type { Bounds } from './model/bounds.ts';
+export type { Fault, FaultKind, FaultSet } from './model/faults.ts';
+export type { MessageRecord, RunResult, Target, Violation, WhyAnswer } from './model/target.ts';
+export type { Counterexample, RunRecord, SearchObserver, SearchResult, Strategy } from './search/index.ts';
+export { formatFaults, parseFaults } from './injector/text.ts';
+export { formatJsonReport, toJsonReport } from './report/json.ts';
+export { formatJUnit } from './report/junit.ts';
+export { formatHtmlReport } from './report/html.ts';
+export { formatSearchResult } from './report/text.ts';
+export { verdictOf, type Verdict } from './report/verdict.ts';
+
+/** Options of `openTarget`; bounds default to the program's or protocol's own (Dedalus: EOT 3, EFF 2, no crash). */
+export interface OpenOptions {
+  /** End of time: steps (Dedalus), virtual ms (sim) or rounds (tcp). */
+  readonly eot?: number;
+  /** End of finite failures: omissions only before it, same unit as `eot`. */
+  readonly eff?: number;
+  /** How many nodes may crash. */
+  readonly crashes?: number;
+  /** The nodes faults may touch (default: all). */
+  readonly nodes?: readonly string[];
+  /** Seed of a simulated network's delivery order (sim). Default '1'. */
+  readonly seed?: string;
+  /** Dedalus: Molly's negative support (default true); without it a search proves nothing. */
+  readonly negativeSupport?: boolean;
+  /** Dedalus: more folders for `include`. */
+  readonly includeDirs?: readonly string[];
+}
+
+/**
+ * Opens what the files describe, by their names: Dedalus programs (`.ded`, read as one program), a
+ * system of real processes (`*.tcp.ts`, `*.tcp.json`) or a TypeScript protocol (`.ts`).
+ * Throws `UserError` for a file that cannot be read, parsed or checked, or bad bounds.
+ */
+export function openTarget(files: string | readonly string[], options: OpenOptions = {}): Promise<Target> {
+  const opts: TargetOptions = { ...options, negativeSupport: options.negativeSupport ?? true, seed: options.seed ?? '1' };
+  return open(typeof files === 'string' ? [files] : files, opts);
+}
+
+/** Options of `search`: the strategy (`ldfi` by default), seed, run budget, `findAll`, an `AbortSignal`. */
+export type SearchOptions = RawSearchOptions;
+
+/**
+ * Searches a target for counterexamples; the result is a union on `status` (`counterexample`,
+ * `resilient`, `no-counterexample-found` with its reason, `budget-exhausted`, `interrupted`,
+ * `internal-error`). Every counterexample carries its shrunk fault set, the violations and a replay line.
+ */
+export function search(target: Target, options: SearchOptions = {}, observer?: SearchObserver): Promise<SearchResult> {
+  return runSearch(target, options, observer);
+}
+
+/** What one run under a fault schedule showed. */
+export interface Replay {
+  readonly faults: FaultSet;
+  /** The invariant held: no violation, no error, nothing left unchecked. */
+  readonly holds: boolean;
+  readonly violations: readonly Violation[];
+  /** Checks that could not be made (an invariant threw, a round of real processes did not settle). */
+  readonly unknown: readonly string[];
+  /** The target itself failed (a protocol threw, a handler never returned). */
+  readonly error?: string;
+  readonly messages: readonly MessageRecord[];
+}
+
+/**
+ * Runs one fault schedule (text as `omit a→b @1; crash c @3`, or faults) and checks the invariant.
+ * Throws `UserError` for a schedule that does not parse, is beyond the bounds, or that the target
+ * cannot apply.
+ */
+export async function replay(target: Target, faults: string | FaultSet = []): Promise<Replay> {
+  const schedule = validateSchedule(typeof faults === 'string' ? parseFaults(faults) : faults, target.bounds, target.supportedFaults);
+  const r = await target.run(schedule, { lineage: false });
+  const unknown = r.unknown ?? [];
+  return { faults: schedule, holds: r.violations.length === 0 && !r.error && unknown.length === 0, violations: r.violations, unknown, error: r.error, messages: r.messages };
+}
+
+/**
+ * "How did I get here": the lineage of a tuple (Dedalus, e.g. `log(c,hello)@4`) or an output (sim and
+ * tcp, `node:value` with the value as JSON) in the run of `faults`, with every alternative, or why it
+ * is absent; `text` is the tree the command line prints. Throws `UserError` for a malformed tuple.
+ */
+export async function why(target: Target, tuple: string, faults: string | FaultSet = []): Promise<WhyAnswer & { text: string }> {
+  if (!target.why) throw new UserError('BAD_OPTION', `why is not available for ${target.kind} targets`);
+  const schedule = validateSchedule(typeof faults === 'string' ? parseFaults(faults) : faults, target.bounds, target.supportedFaults);
+  const answer = await target.why(tuple, schedule);
+  const head = answer.holds ? '' : `${tuple} does not hold in this run (faults: ${formatFaults(schedule)}).\n`;
+  return { ...answer, text: head + formatWhyTree(answer.lineage, answer.root) };
+}
+
+/** Why a search ended as it did: for each good outcome, its supports and the hypotheses they defeated. */
+export function explain(result: SearchResult): string {
+  return formatExplanation(result);
+}
