@@ -42,7 +42,7 @@ function targetOptions(f: BoundsFlags) {
   return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
 }
 
-async function target(files: string[], f: BoundsFlags, seed: string) {
+export async function target(files: string[], f: BoundsFlags, seed: string) {
   const t = await openTarget(files, { ...targetOptions(f), seed });
   for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
   if (t instanceof DedalusTarget && t.inferredNodes) {
@@ -127,7 +127,7 @@ function exitFor(r: SearchResult): number {
 }
 
 /** Reports the user asked for, written atomically; the same three files whatever ended the search. */
-function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>): void {
+export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>): void {
   if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
   if (flags.junit) writeFileAtomic(flags.junit, formatJUnit(result));
   if (flags.html) writeFileAtomic(flags.html, formatHtmlReport(result));

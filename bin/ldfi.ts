@@ -138,6 +138,17 @@ function buildProgram(): Command {
     });
 
   program
+    .command('campaign')
+    .description('run the campaigns of a config (ldfi.config.ts or .json): the regression corpus first, then each campaign, with reports and a summary (exit 1 if a counterexample was found or a corpus entry still fails)')
+    .option('--config <file>', 'the config file (default: ldfi.config.{ts,mts,js,mjs,json} here)')
+    .addOption(new Option('--only <names>', 'only these campaigns (comma-separated names)').argParser((v: string) => v.split(',').map((x) => x.trim()).filter(Boolean)))
+    .option('--bail', 'stop at the first campaign that finds a counterexample')
+    .option('--no-timings', 'leave wall-clock times out of summary.json and the reports')
+    .action(async (flags: { config?: string; only?: string[]; bail?: boolean; timings: boolean }) => {
+      await (await import('./campaign.ts')).campaignAction(flags);
+    });
+
+  program
     .command('check')
     .description('list static problems before any run: a TypeScript protocol type-checked against ldfi/sim (a misspelled handler, a send to an unknown node), or a Dedalus program parsed and compiled (exit 2 if any)')
     .argument('<files...>', 'one TypeScript protocol, or Dedalus files read as one program')

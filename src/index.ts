@@ -33,6 +33,7 @@ export { formatJUnit } from './report/junit.ts';
 export { formatHtmlReport } from './report/html.ts';
 export { formatSearchResult } from './report/text.ts';
 export { verdictOf, type Verdict } from './report/verdict.ts';
+export { defineConfig, type CampaignConfig, type CampaignSpec } from './campaign/config.ts';
 
 /** Options of `openTarget`; bounds default to the program's or protocol's own (Dedalus: EOT 3, EFF 2, no crash). */
 export interface OpenOptions {

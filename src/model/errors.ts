@@ -12,6 +12,7 @@ export type UserErrorCode =
   | 'BAD_FAULT'
   | 'BAD_TUPLE'
   | 'BAD_PROGRAM'
+  | 'BAD_CONFIG'
   | 'FILE';
 
 export interface SourcePos {

@@ -31,7 +31,7 @@ export function verdictOf(r: SearchResult): Verdict {
     case 'no-counterexample-found':
       return { mark: '•', headline: `no counterexample found within the bounds (${runs}, ${strategy}); not a proof: ${r.reason}`, caveat: r.reason, proven: false };
     case 'budget-exhausted': {
-      const caveat = 'the run budget stopped the search first';
+      const caveat = r.budget === 'time' ? 'the time budget stopped the search first' : 'the run budget stopped the search first';
       return { mark: '•', headline: `no counterexample in ${runs} (${strategy}); ${caveat}, so this is not a proof of resilience`, caveat, proven: false };
     }
     case 'interrupted':

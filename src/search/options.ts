@@ -17,6 +17,8 @@ export interface RawSearchOptions {
   command?: string;
   /** Fault kinds the random strategy draws (default: omissions and crashes, Molly's model). */
   randomKinds?: readonly FaultKind[];
+  /** Real milliseconds the search may take; then it ends as `budget-exhausted`, keeping what it found. */
+  timeMs?: number;
 }
 
 /** Every default decided once, here; nothing downstream re-reads raw options. */
@@ -29,6 +31,8 @@ export interface SearchOptions {
   readonly signal?: AbortSignal;
   readonly command: string;
   readonly randomKinds: readonly FaultKind[];
+  /** `performance.now()` past which no run starts (Infinity: no time budget). */
+  readonly deadline: number;
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
@@ -45,5 +49,6 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     signal: raw.signal,
     command: raw.command ?? DEFAULT_COMMAND,
     randomKinds: raw.randomKinds ?? DEFAULT_RANDOM_KINDS,
+    deadline: raw.timeMs === undefined ? Infinity : performance.now() + raw.timeMs,
   };
 }

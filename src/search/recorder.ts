@@ -43,8 +43,9 @@ export class SearchRecorder {
     observer.onStart?.((error) => this.failed(error));
   }
 
+  /** Runs and time left (`--max-runs`, a campaign's time budget). */
   get budgetLeft(): boolean {
-    return this.runs.length < this.options.maxRuns;
+    return this.runs.length < this.options.maxRuns && performance.now() < this.options.deadline;
   }
 
   get interrupted(): boolean {
@@ -145,6 +146,7 @@ export class SearchRecorder {
     // No hypothesis left is a proof only if the lineage could show every way to a violation.
     const reason = finalStatus === 'resilient' ? this.unprovable() : undefined;
     if (reason) return { ...this.common(supports), status: 'no-counterexample-found', reason };
+    if (finalStatus === 'budget-exhausted') return { ...this.common(supports), status: finalStatus, budget: this.runs.length >= this.options.maxRuns ? 'runs' : 'time' };
     return { ...this.common(supports), status: finalStatus };
   }
 

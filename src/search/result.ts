@@ -66,7 +66,7 @@ export type SearchResult =
    */
   | (Common & { readonly status: 'no-counterexample-found'; readonly reason: string })
   /** --max-runs (or the random strategy's run budget) stopped the search first. */
-  | (Common & { readonly status: 'budget-exhausted' })
+  | (Common & { readonly status: 'budget-exhausted'; readonly budget?: 'runs' | 'time' })
   /** Ctrl-C: what was found before is kept. */
   | (Common & { readonly status: 'interrupted' })
   /** ldfi itself failed (a solver trap, a bug): no verdict; what was found before is kept. */

@@ -12,7 +12,8 @@ export interface CliResult {
 
 /** Runs the real command in the repository folder; replay lines it prints start with `node bin/ldfi.js`. */
 export function ldfi(args: string[], opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(LDFI[0], [LDFI[1], ...args], {
+  // The script by its full path, so that a test may run ldfi from another folder (cwd).
+  const r = spawnSync(LDFI[0], [`${REPO}${LDFI[1]}`, ...args], {
     cwd: opts.cwd ?? REPO,
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 60_000,
