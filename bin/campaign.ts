@@ -10,10 +10,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type CampaignCase } from '../src/campaign/config.ts';
 import { readCorpus, saveToCorpus, type CorpusEntry, type CorpusVerdict } from '../src/campaign/corpus.ts';
+import { formatSummary, mergeSummaries, shardOf, verdictOfCampaign, type CampaignSummary, type CaseRow, type CorpusRow } from '../src/campaign/summary.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
 import { parseFaults } from '../src/injector/text.ts';
 import { isUserError, UserError } from '../src/model/errors.ts';
-import { table } from '../src/report/table.ts';
 import { verdictOf } from '../src/report/verdict.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
 import { search, type SearchResult } from '../src/search/index.ts';
@@ -26,17 +26,10 @@ export interface CampaignFlags {
   only?: string[];
   bail?: boolean;
   timings: boolean;
+  /** This machine's part of the cases: `{ index: 2, count: 3 }` for `--shard 2/3`. */
+  shard?: { index: number; count: number };
 }
 
-interface CaseRow {
-  readonly name: string;
-  readonly bounds: string;
-  readonly status: SearchResult['status'] | 'bad input';
-  readonly verdict: string;
-  readonly runs: number;
-  readonly seconds: number;
-  readonly counterexamples: number;
-}
 
 export async function campaignAction(flags: CampaignFlags): Promise<void> {
   const config = await loadConfig(flags.config);
@@ -44,7 +37,7 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
   const unknown = (flags.only ?? []).filter((n) => !config.campaigns.includes(n));
   if (unknown.length) throw new UserError('BAD_OPTION', `--only: no campaign ${unknown.join(', ')} in ${config.file} (campaigns: ${config.campaigns.join(', ')})`);
   const chosen = (c: string) => !flags.only?.length || flags.only.includes(c);
-  const cases = config.cases.filter((c) => chosen(c.campaign));
+  const cases = shardOf(config.cases.filter((c) => chosen(c.campaign)), flags.shard);
   mkdirSync(config.reports, { recursive: true });
 
   const controller = new AbortController();
@@ -56,65 +49,43 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
   process.on('SIGINT', onSigint);
   try {
     // 1. The corpus first: what failed before must be seen to fail or pass again.
-    const corpus: { entry: CorpusEntry; path: string; verdict: CorpusVerdict; detail: string }[] = [];
-    for (const { path, entry } of readCorpus(config.corpus)) {
+    const corpus: CorpusRow[] = [];
+    const entries = readCorpus(config.corpus).filter(({ entry }) => {
       const campaign = config.cases.find((c) => c.name === entry.case)?.campaign;
-      if (campaign !== undefined && !chosen(campaign)) continue;
-      corpus.push({ path, entry, ...(await replayEntry(entry, base, config.cases.find((c) => c.name === entry.case)?.nodes)) });
-    }
-    if (corpus.length) {
-      process.stdout.write(`Corpus (${relative(process.cwd(), config.corpus) || '.'}, ${corpus.length} entr${corpus.length === 1 ? 'y' : 'ies'}):\n`);
-      for (const c of corpus) process.stdout.write(`  ${c.verdict === 'still failing' ? '✗' : c.verdict === 'fixed' ? '✓' : '•'} ${c.verdict.padEnd(13)} ${c.entry.case}: ${c.entry.faults}${c.detail ? ` (${c.detail})` : ''}\n`);
-      process.stdout.write('\n');
+      return campaign === undefined || chosen(campaign);
+    });
+    for (const { path, entry } of shardOf(entries, flags.shard)) {
+      const replayed = await replayEntry(entry, base, config.cases.find((c) => c.name === entry.case)?.nodes);
+      corpus.push({ file: relative(base, path), case: entry.case, faults: entry.faults, verdict: replayed.verdict, ...(replayed.detail ? { detail: replayed.detail } : {}) });
     }
 
     // 2. The cases.
     const rows: CaseRow[] = [];
-    let internal = false;
+    const added: string[] = [];
     for (const c of cases) {
       if (controller.signal.aborted) break;
       const row = await runCase(c, config.reports, config.corpus, base, flags, controller.signal);
-      rows.push(row.row);
-      internal ||= row.row.status === 'internal-error';
-      for (const added of row.saved) process.stdout.write(`  + corpus: ${relative(process.cwd(), added)}\n`);
+      rows.push(flags.timings ? row.row : { ...row.row, seconds: undefined });
+      added.push(...row.saved);
       if (flags.bail && row.row.counterexamples > 0) break;
     }
 
     // 3. The summary.
-    const header = ['campaign', 'bounds', 'verdict', 'runs', 'time'];
-    const lines = rows.map((r) => [r.name, r.bounds, r.verdict, String(r.runs), `${r.seconds.toFixed(1)} s`]);
-    process.stdout.write(`${table(header, lines)}\n`);
-    const failing = corpus.filter((c) => c.verdict === 'still failing').length;
-    const found = rows.filter((r) => r.counterexamples > 0).length;
-    const bad = rows.filter((r) => r.status === 'bad input').length;
-    const unproven = rows.filter((r) => r.status !== 'resilient' && r.status !== 'bad input' && r.counterexamples === 0).length;
-    const skipped = cases.length - rows.length;
-    const verdict = found || failing ? 'counterexample' : bad ? 'bad input' : unproven || skipped ? 'not proven' : 'resilient';
-    const words = [
-      found ? `✗ ${found} case${found === 1 ? '' : 's'} found a counterexample` : undefined,
-      failing ? `✗ ${failing} corpus entr${failing === 1 ? 'y' : 'ies'} still failing` : undefined,
-      bad ? `✗ ${bad} case${bad === 1 ? '' : 's'} could not run: bad input` : undefined,
-      unproven ? `• ${unproven} case${unproven === 1 ? '' : 's'} proved nothing (budget, interruption or target)` : undefined,
-      skipped ? `• ${skipped} case${skipped === 1 ? '' : 's'} not run (--bail or Ctrl-C)` : undefined,
-    ].filter(Boolean);
-    process.stdout.write(`\n${words.length ? words.join('\n') : `✓ every case resilient within its bounds (${rows.length})`}\n`);
-    writeFileAtomic(
-      join(config.reports, 'summary.json'),
-      JSON.stringify(
-        {
-          format: 'ldfi-campaign-summary',
-          version: 1,
-          verdict,
-          config: relative(base, config.file),
-          corpus: corpus.map((c) => ({ file: relative(base, c.path), case: c.entry.case, faults: c.entry.faults, verdict: c.verdict })),
-          cases: rows.map((r) => (flags.timings ? r : { ...r, seconds: undefined })),
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    // A counterexample first (the build is red for it), then a campaign that could not even run.
-    setExit(internal ? EXIT.internal : found || failing ? EXIT.counterexample : bad ? EXIT.usage : EXIT.ok);
+    const planned = cases.map((c) => c.name);
+    const summary: CampaignSummary = {
+      format: 'ldfi-campaign-summary',
+      version: 1,
+      verdict: verdictOfCampaign(planned, rows, corpus).verdict,
+      config: relative(base, config.file),
+      ...(flags.shard ? { shard: flags.shard } : {}),
+      planned,
+      corpus,
+      cases: rows,
+    };
+    for (const path of added) process.stdout.write(`+ corpus: ${relative(process.cwd(), path)}\n`);
+    process.stdout.write(`${added.length ? '\n' : ''}${formatSummary(summary)}\n`);
+    writeFileAtomic(join(config.reports, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    setExit(EXIT[verdictOfCampaign(planned, rows, corpus).exit]);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -156,7 +127,7 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
       status: result.status,
       verdict: `${v.mark} ${result.status}`,
       runs: result.runs.length,
-      seconds: (performance.now() - started) / 1000,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
       counterexamples: result.counterexamples.length,
     },
     saved,
@@ -183,4 +154,28 @@ async function replayEntry(entry: CorpusEntry, base: string, nodes: readonly str
     if (isUserError(e)) return { verdict: 'stale', detail: e.message };
     throw e;
   }
+}
+
+/**
+ * `ldfi merge-reports`: the summaries of a campaign's shards (one per CI machine) as one summary and
+ * one verdict, printed, and written to `--out` if given; exit as `ldfi campaign` would have.
+ */
+export async function mergeReportsAction(files: string[], flags: { out?: string }): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const parts = files.map((file) => {
+    try {
+      return { file, summary: JSON.parse(readFileSync(file, 'utf8')) as CampaignSummary };
+    } catch (e) {
+      throw new UserError('FILE', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not a JSON summary'}`);
+    }
+  });
+  let merged: CampaignSummary;
+  try {
+    merged = mergeSummaries(parts);
+  } catch (e) {
+    throw new UserError('BAD_OPTION', (e as Error).message);
+  }
+  process.stdout.write(`${formatSummary(merged)}\n`);
+  if (flags.out) writeFileAtomic(flags.out, JSON.stringify(merged, null, 2) + '\n');
+  setExit(EXIT[verdictOfCampaign(merged.planned, merged.cases, merged.corpus).exit]);
 }

@@ -23,6 +23,15 @@ function faultKinds(value: string): FaultKind[] {
   return kinds as FaultKind[];
 }
 
+/** `--shard i/n`: whole numbers with 1 ≤ i ≤ n. */
+function shardText(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new InvalidArgumentError(`--shard ${value}: expected i/n with 1 ≤ i ≤ n, e.g. 2/3`);
+  return { index, count };
+}
+
 function includeDir(value: string, previous: string[] | undefined): string[] {
   if (!existsSync(value) || !statSync(value).isDirectory()) throw new InvalidArgumentError(`-I ${value}: no such folder`);
   return [...(previous ?? []), value];
@@ -144,8 +153,18 @@ function buildProgram(): Command {
     .addOption(new Option('--only <names>', 'only these campaigns (comma-separated names)').argParser((v: string) => v.split(',').map((x) => x.trim()).filter(Boolean)))
     .option('--bail', 'stop at the first campaign that finds a counterexample')
     .option('--no-timings', 'leave wall-clock times out of summary.json and the reports')
-    .action(async (flags: { config?: string; only?: string[]; bail?: boolean; timings: boolean }) => {
+    .addOption(new Option('--shard <i/n>', "run only this machine's part of the cases: every n-th from the i-th (CI matrix); join the parts with merge-reports").argParser(shardText))
+    .action(async (flags: { config?: string; only?: string[]; bail?: boolean; timings: boolean; shard?: { index: number; count: number } }) => {
       await (await import('./campaign.ts')).campaignAction(flags);
+    });
+
+  program
+    .command('merge-reports')
+    .description("join the summary.json of a campaign's shards (--shard i/n) into one summary and one verdict (exit as campaign would)")
+    .argument('<summaries...>', 'the summary.json of every shard')
+    .option('--out <file>', 'also write the merged summary to file')
+    .action(async (files: string[], flags: { out?: string }) => {
+      await (await import('./campaign.ts')).mergeReportsAction(files, flags);
     });
 
   program

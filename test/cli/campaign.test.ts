@@ -50,7 +50,7 @@ describe('ldfi campaign', () => {
     const dir = project('corpus', [{ name: 'broadcast', files: 'program.ded', eot: 4, eff: 2 }]);
     expect(run(dir).code).toBe(1);
     const again = run(dir);
-    expect(again.stdout).toMatch(/^Corpus \(ldfi-corpus, 1 entry\):\n {2}✗ still failing +broadcast: omit a→[bc] @1 \(/);
+    expect(again.stdout).toMatch(/^Corpus \(1 entry\):\n {2}✗ still failing +broadcast: omit a→[bc] @1 \(/);
     expect(again.code).toBe(1);
     // Fixed: the program now retries; the entry passes, and the search proves the campaign.
     copyFileSync(join(REPO, 'examples/dedalus/broadcast-retry.ded'), join(dir, 'program.ded'));
@@ -83,6 +83,47 @@ describe('ldfi campaign', () => {
     if (report.status === 'budget-exhausted') expect(report.caveat).toBe('the time budget stopped the search first');
     else expect(report.status).toBe('counterexample');
     expect([0, 1]).toContain(slow.code);
+  });
+
+  it('--shard i/n splits the cases over machines, and merge-reports joins them into the unsharded verdict', () => {
+    const campaigns = [
+      { name: 'naive', files: 'program.ded', eot: [3, 4], eff: [1, 2] },
+      { name: 'quiet', files: 'program.ded', eot: 4, eff: 1 },
+    ];
+    const whole = project('whole', campaigns);
+    const all = run(whole, ['--no-timings']);
+    const unsharded = summary(whole);
+    const shards = [1, 2, 3].map((i) => {
+      const dir = project(`shard${i}`, campaigns);
+      const r = run(dir, ['--no-timings', '--shard', `${i}/3`]);
+      return { dir, r, s: summary(dir) };
+    });
+    // Every case once, over the three shards.
+    expect(shards.flatMap((x) => x.s.planned).sort()).toEqual([...unsharded.planned].sort());
+    expect(shards.map((x) => x.s.planned.length)).toEqual([2, 2, 1]);
+    const out = join(tmp, 'merged.json');
+    const merged = ldfi(['merge-reports', ...shards.map((x) => join(x.dir, 'ldfi-reports/summary.json')), '--out', out]);
+    expect(merged.code).toBe(all.code);
+    const m = JSON.parse(readFileSync(out, 'utf8'));
+    expect(m.verdict).toBe(unsharded.verdict);
+    expect(m.planned).toEqual(unsharded.planned);
+    expect(m.cases.map((c: { name: string; status: string }) => `${c.name} ${c.status}`)).toEqual(unsharded.cases.map((c: { name: string; status: string }) => `${c.name} ${c.status}`));
+    // A missing shard is named.
+    const partial = ldfi(['merge-reports', join(shards[0].dir, 'ldfi-reports/summary.json'), join(shards[2].dir, 'ldfi-reports/summary.json')]);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toBe('ldfi: error: shard 2/3 missing\n');
+    expect(ldfi(['campaign', '--shard', '4/3'], { cwd: whole }).stderr).toMatch(/--shard 4\/3: expected i\/n with 1 ≤ i ≤ n/);
+  });
+
+  it('the example CI config runs (its Dedalus and sim campaigns here; its tcp one in CI)', () => {
+    const reports = join(REPO, 'examples/ci/ldfi-reports');
+    try {
+      const r = ldfi(['campaign', '--config', 'examples/ci/ldfi.config.ts', '--only', 'broadcast-retry,pipeline', '--no-timings']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/✓ every case resilient within its bounds \(3\)\n$/);
+    } finally {
+      rmSync(reports, { recursive: true, force: true });
+    }
   });
 
   it('a bad config or option is exit 2 naming the file and the field, or the campaigns there are', () => {
