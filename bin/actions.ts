@@ -92,6 +92,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       maxRuns: flags.maxRuns,
       findAll: flags.findAll,
       randomKinds: flags.faultKinds,
+      restriction: flags.onlyFaults,
       signal: controller.signal,
       command: COMMAND,
     };

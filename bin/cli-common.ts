@@ -1,5 +1,6 @@
 /** What bin/ldfi.ts (options) and bin/actions.ts (command bodies) share: exit codes, limits, flags. */
 import type { FaultKind } from '../src/model/faults.ts';
+import type { FaultRestriction } from '../src/injector/restriction.ts';
 import { DEFAULT_COMMAND } from '../src/model/shell.ts';
 
 export const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3 } as const;
@@ -31,6 +32,8 @@ export interface RunFlags extends BoundsFlags {
   faultKinds: FaultKind[];
   /** Several delivery orders of a simulated network, searched one after the other. */
   seeds?: string[];
+  /** A targeted fault space (`--only-faults`). */
+  onlyFaults?: FaultRestriction;
 }
 
 /** Exit 1 means a counterexample and nothing else: set only where one was found. */

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { UserError } from '../model/errors.ts';
 import type { Strategy } from '../search/result.ts';
+import { parseRestriction, type FaultRestriction } from '../injector/restriction.ts';
 
 /** One campaign as a config file gives it; `eot`, `eff` and `crashes` may be lists (a sweep). */
 export interface CampaignSpec {
@@ -25,6 +26,8 @@ export interface CampaignSpec {
   readonly timeSeconds?: number;
   /** Keep searching after the first counterexample. */
   readonly findAll?: boolean;
+  /** A targeted fault space, as `--only-faults` (e.g. `crash:c; omit:*→c @1..4`). */
+  readonly onlyFaults?: string;
 }
 
 export interface CampaignConfig {
@@ -55,6 +58,7 @@ export interface CampaignCase {
   readonly maxRuns?: number;
   readonly timeMs?: number;
   readonly findAll: boolean;
+  readonly restriction?: FaultRestriction;
 }
 
 export interface LoadedConfig {
@@ -125,6 +129,13 @@ function check(raw: unknown, file: string): CampaignConfig {
     if (s.timeSeconds !== undefined && (typeof s.timeSeconds !== 'number' || !(s.timeSeconds > 0))) bad(`${at}.timeSeconds must be a number of seconds > 0`);
     if (s.seed !== undefined && typeof s.seed !== 'string') bad(`${at}.seed must be a string`);
     if (s.nodes !== undefined && (!Array.isArray(s.nodes) || !s.nodes.every((n) => typeof n === 'string'))) bad(`${at}.nodes must be a list of node names`);
+    if (s.onlyFaults !== undefined) {
+      try {
+        parseRestriction(String(s.onlyFaults));
+      } catch (e) {
+        bad(`${at}.onlyFaults: ${(e as Error).message.replace(/^--only-faults: /, '')}`);
+      }
+    }
   });
   return c as CampaignConfig;
 }
@@ -154,6 +165,7 @@ function expand(c: CampaignConfig, file: string): LoadedConfig {
             maxRuns: s.maxRuns,
             timeMs: s.timeSeconds === undefined ? undefined : s.timeSeconds * 1000,
             findAll: s.findAll ?? false,
+            ...(s.onlyFaults !== undefined ? { restriction: parseRestriction(s.onlyFaults) } : {}),
           });
         }
       }

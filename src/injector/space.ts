@@ -37,29 +37,33 @@ export function isCanonical(faults: readonly Fault[], crashes: number): boolean 
   return true;
 }
 
-/** The number of distinct canonical schedules (exact, as a bigint). */
-export function faultSpaceSize(b: Bounds): bigint {
-  const last = Math.min(b.eff - 1, b.eot - 1);
-  const perNodeSteps = Math.max(0, last);
-  const channelsPerNode = BigInt(Math.max(0, b.nodes.length - 1));
-  // Omission choices of one node that crashes at step c (or never: c = Infinity).
-  const omissionsOf = (c: number) => 2n ** (channelsPerNode * BigInt(Math.max(0, Math.min(perNodeSteps, c - 1))));
-  const crashFree = omissionsOf(Infinity);
-  const crashProne = Array.from({ length: b.eot }, (_, i) => omissionsOf(i + 1)).reduce((s, x) => s + x, 0n);
-  // Sum over the number k of crashed nodes: C(n, k) · crashProne^k · crashFree^(n-k).
-  let total = 0n;
-  const n = b.nodes.length;
-  for (let k = 0; k <= Math.min(b.crashes, n); k++) {
-    total += binomial(n, k) * crashProne ** BigInt(k) * crashFree ** BigInt(n - k);
+/**
+ * The number of distinct canonical schedules (exact, as a bigint), of the faults `allow` admits when
+ * given (a targeted space). Nodes are independent but for the crash budget: for each node, the
+ * schedules where it never crashes (any subset of its omissions) and where it crashes at an allowed
+ * step (any subset of its omissions before it); then the crash budget is shared out over the nodes.
+ */
+export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint {
+  const ok = allow ?? (() => true);
+  const omissions = omissionUniverse(b).filter(ok);
+  const crashes = crashUniverse(b).filter(ok);
+  // ways[j]: schedules of the nodes seen so far with j of them crashed.
+  let ways: bigint[] = [1n];
+  for (const node of b.nodes) {
+    const mine = omissions.flatMap((f) => (f.kind === 'omit' && f.from === node ? [f.time] : []));
+    const crashFree = 2n ** BigInt(mine.length);
+    let crashProne = 0n;
+    for (const c of crashes) if (c.kind === 'crash' && c.node === node) crashProne += 2n ** BigInt(mine.filter((t) => t < c.time).length);
+    const next = new Array<bigint>(Math.min(ways.length + 1, b.crashes + 1)).fill(0n);
+    ways.forEach((w, j) => {
+      next[j] += w * crashFree;
+      if (j + 1 < next.length) next[j + 1] += w * crashProne;
+    });
+    ways = next;
   }
-  return total;
+  return ways.reduce((s, w) => s + w, 0n);
 }
 
-function binomial(n: number, k: number): bigint {
-  let r = 1n;
-  for (let i = 0; i < k; i++) r = (r * BigInt(n - i)) / BigInt(i + 1);
-  return r;
-}
 
 /** Every canonical schedule, smallest first (by number of faults), in a stable order. */
 export function* enumerateSchedules(b: Bounds): Generator<Fault[]> {

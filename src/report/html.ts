@@ -48,7 +48,7 @@ function header(r: SearchResult): string {
     ['seed', r.seed],
     ['runs', String(r.runs.length)],
     ...(r.strategy === 'ldfi' ? [['hypotheses', String(r.hypotheses)] as [string, string]] : []),
-    ['fault space', `${formatBig(r.faultSpace)} schedules`],
+    ['fault space', `${formatBig(r.faultSpace)} schedules${r.restriction ? ` (targeted: '${r.restriction}')` : ''}`],
     ['outcomes', `${plural(good, 'good outcome')} attacked${watched ? `, ${plural(watched, 'potential violation')} watched` : ''}`],
   ];
   return [

@@ -27,6 +27,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     target: r.target,
     bounds: r.bounds,
     faultSpace: r.faultSpace.toString(),
+    ...(r.restriction ? { restriction: r.restriction } : {}),
     outcomes: r.outcomes,
     hypotheses: r.hypotheses,
     runs: r.runs.map((run) => ({

@@ -16,7 +16,7 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   const good = r.outcomes.filter((o) => !o.startsWith('not:')).length;
   const watched = r.outcomes.length - good;
   lines.push(
-    `  fault space: ${formatBig(r.faultSpace)} schedule${r.faultSpace === 1n ? '' : 's'}; ${good} good outcome${good === 1 ? '' : 's'} attacked` +
+    `  fault space: ${formatBig(r.faultSpace)} schedule${r.faultSpace === 1n ? '' : 's'}${r.restriction ? ` (targeted: '${r.restriction}')` : ''}; ${good} good outcome${good === 1 ? '' : 's'} attacked` +
       (watched ? `, ${watched} potential violation${watched === 1 ? '' : 's'} watched` : ''),
   );
   const unchecked = r.runs.filter((run) => run.unknown.length > 0);

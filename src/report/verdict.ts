@@ -20,16 +20,18 @@ export function verdictOf(r: SearchResult): Verdict {
   const seeded = r.strategy === 'random' || r.target.kind === 'sim' ? `, seed ${r.seed}` : '';
   const strategy = (r.strategy === 'ldfi' ? plural(r.hypotheses, 'hypothesis', 'hypotheses') : `strategy ${r.strategy}`) + seeded;
   const cexes = plural(r.counterexamples.length, 'counterexample');
+  // A targeted space proves (or finds) only within itself: every headline says which.
+  const within = r.restriction ? `within the bounds and the targeted space '${r.restriction}'` : 'within the bounds';
   switch (r.status) {
     case 'counterexample':
       return { mark: '✗', headline: `${cexes} after ${runs} (${strategy})`, proven: false };
     case 'resilient':
-      if (r.strategy === 'exhaustive') return { mark: '✓', headline: `resilient within the bounds: all ${runs} of the fault space passed (exhaustive)`, proven: true };
+      if (r.strategy === 'exhaustive') return { mark: '✓', headline: `resilient ${within}: all ${runs} of the fault space passed (exhaustive)`, proven: true };
       // Opaque nodes: the proof is that every fault set within the bounds changes nothing or is one made.
-      if (r.target.footprints) return { mark: '✓', headline: `resilient within the bounds: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
-      return { mark: '✓', headline: `resilient within the bounds: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
+      if (r.target.footprints) return { mark: '✓', headline: `resilient ${within}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
+      return { mark: '✓', headline: `resilient ${within}: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
     case 'no-counterexample-found':
-      return { mark: '•', headline: `no counterexample found within the bounds (${runs}, ${strategy}); not a proof: ${r.reason}`, caveat: r.reason, proven: false };
+      return { mark: '•', headline: `no counterexample found ${within} (${runs}, ${strategy}); not a proof: ${r.reason}`, caveat: r.reason, proven: false };
     case 'budget-exhausted': {
       const caveat = r.budget === 'time' ? 'the time budget stopped the search first' : 'the run budget stopped the search first';
       return { mark: '•', headline: `no counterexample in ${runs} (${strategy}); ${caveat}, so this is not a proof of resilience`, caveat, proven: false };

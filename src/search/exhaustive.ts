@@ -14,6 +14,7 @@ export async function exhaustiveSearch(rec: SearchRecorder): Promise<SearchResul
     if (rec.interrupted) return rec.finish('interrupted');
     if (!rec.budgetLeft) return rec.finish('budget-exhausted');
     if (found.some((c) => isSubsetOf(c, schedule))) continue;
+    if (!schedule.every(rec.options.allows)) continue;
     const { result, ms } = await rec.execute(schedule, { lineage: false });
     if (rec.runs.length === 0) rec.outcomes = result.outcomes;
     const record = rec.record(result, ms);

@@ -62,7 +62,7 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
   const crashBudget = rec.target.bounds.crashes;
   while (level.length > 0) {
     const next: Explored[] = [];
-    const pending = extensions(level, crashBudget);
+    const pending = extensions(level, crashBudget, rec.options.allows);
     let i = 0;
     while (i < pending.length) {
       if (rec.interrupted) return end('interrupted');
@@ -162,7 +162,7 @@ async function probe(
     if (k < crashes.length) probes.push(crashes[k]);
   }
   for (const raw of probes) {
-    const faults = raw.sort(compareInTime);
+    const faults = raw.filter(rec.options.allows).sort(compareInTime);
     if (faults.length === 0 || counterexamples.some((c) => isSubsetOf(c, faults))) continue;
     if (rec.interrupted) return 'interrupted';
     if (!rec.budgetLeft) return 'budget-exhausted';
@@ -185,12 +185,13 @@ function effectiveOnly(result: RunResult): RunResult {
 }
 
 /** The hypotheses one fault larger than the runs of `level`, most promising first. */
-function extensions(level: readonly Explored[], crashBudget: number): { faults: Fault[]; score: number; attacked?: readonly string[] }[] {
+function extensions(level: readonly Explored[], crashBudget: number, allows: (f: Fault) => boolean): { faults: Fault[]; score: number; attacked?: readonly string[] }[] {
   const out: { faults: Fault[]; score: number; attacked?: readonly string[]; again: number; rank: number; slack: number; order: number }[] = [];
   for (const parent of level) {
     const last = parent.faults[parent.faults.length - 1];
     const crashes = parent.faults.filter((f) => f.kind === 'crash').length;
     for (const point of parent.footprint) {
+      if (!allows(point.fault)) continue;
       if (last && compareInTime(last, point.fault) >= 0) continue;
       if (point.fault.kind === 'crash' && crashes >= crashBudget) continue;
       const rank = rankOf(point);

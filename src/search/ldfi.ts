@@ -55,7 +55,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       if (!rec.budgetLeft) return rec.finish('budget-exhausted', supportsOf(known, rec.outcomes));
       if (queue.length === 0) {
         const t0 = performance.now();
-        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, stillAbsent, limit: rec.options.batch };
+        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, stillAbsent, limit: rec.options.batch, allow: rec.options.allows };
         // First the faults that break an outcome but keep its precondition (they can violate the
         // invariant); then, for completeness, any that break an outcome.
         let answer = preconditions.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;

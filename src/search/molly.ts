@@ -56,7 +56,7 @@ export async function mollySearch(rec: SearchRecorder): Promise<SearchResult> {
 async function allMinimalCuts(solver: FaultSetSolver, lineage: Parameters<FaultSetSolver['next']>[0]['lineage'], outcomes: readonly string[], rec: SearchRecorder, faults: FaultSet): Promise<FaultSet[]> {
   const found: FaultSet[] = [];
   for (;;) {
-    const answer = await solver.next({ lineage, outcomes, bounds: rec.target.bounds, tried: [], counterexamples: found, required: faults, limit: 1000 });
+    const answer = await solver.next({ lineage, outcomes, bounds: rec.target.bounds, tried: [], counterexamples: found, required: faults, limit: 1000, allow: rec.options.allows });
     if (answer.hypotheses.length === 0) return found;
     for (const h of answer.hypotheses) found.push(h);
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_RANDOM_KINDS } from '../injector/random.ts';
-import type { FaultKind } from '../model/faults.ts';
+import type { Fault, FaultKind } from '../model/faults.ts';
+import type { FaultRestriction } from '../injector/restriction.ts';
 import type { Strategy } from './result.ts';
 import { DEFAULT_COMMAND } from '../model/shell.ts';
 
@@ -19,6 +20,8 @@ export interface RawSearchOptions {
   randomKinds?: readonly FaultKind[];
   /** Real milliseconds the search may take; then it ends as `budget-exhausted`, keeping what it found. */
   timeMs?: number;
+  /** A targeted fault space (`--only-faults`): the search uses only the faults it allows. */
+  restriction?: FaultRestriction;
 }
 
 /** Every default decided once, here; nothing downstream re-reads raw options. */
@@ -33,6 +36,9 @@ export interface SearchOptions {
   readonly randomKinds: readonly FaultKind[];
   /** `performance.now()` past which no run starts (Infinity: no time budget). */
   readonly deadline: number;
+  readonly restriction?: FaultRestriction;
+  /** Whether a fault is in the space searched (every fault, without a restriction). */
+  readonly allows: (f: Fault) => boolean;
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
@@ -50,5 +56,7 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     command: raw.command ?? DEFAULT_COMMAND,
     randomKinds: raw.randomKinds ?? DEFAULT_RANDOM_KINDS,
     deadline: raw.timeMs === undefined ? Infinity : performance.now() + raw.timeMs,
+    restriction: raw.restriction,
+    allows: raw.restriction ? (f) => raw.restriction!.allows(f) : () => true,
   };
 }

@@ -9,7 +9,8 @@ import { violates } from './shrink.ts';
  */
 export async function randomSearch(rec: SearchRecorder): Promise<SearchResult> {
   const kinds = rec.options.randomKinds.filter((k) => rec.target.supportedFaults.includes(k));
-  const scheduleOf = (i: number) => (i === 1 ? [] : randomSchedule(rec.target.bounds, rec.options.seed, i, kinds));
+  // A targeted space keeps the drawn faults it allows.
+  const scheduleOf = (i: number) => (i === 1 ? [] : randomSchedule(rec.target.bounds, rec.options.seed, i, kinds).filter(rec.options.allows));
   for (let i = 1; ; ) {
     if (rec.interrupted) return rec.finish('interrupted');
     if (!rec.budgetLeft) return rec.finish('budget-exhausted');

@@ -186,7 +186,8 @@ export class SearchRecorder {
       hypotheses: this.hypotheses,
       outcomes: this.outcomes,
       counterexamples: this.counterexamples,
-      faultSpace: faultSpaceSize(t.bounds),
+      faultSpace: faultSpaceSize(t.bounds, this.options.allows),
+      ...(this.options.restriction ? { restriction: this.options.restriction.text } : {}),
       timings: { totalMs: performance.now() - this.started, solverMs: this.solverMs, runMs: this.runMs, shrinkMs: this.shrinkMs },
       supports,
     };

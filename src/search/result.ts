@@ -48,8 +48,10 @@ interface Common {
   readonly hypotheses: number;
   readonly outcomes: readonly string[];
   readonly counterexamples: readonly Counterexample[];
-  /** Exact number of canonical fault schedules within the bounds. */
+  /** Exact number of canonical fault schedules within the bounds (and the restriction). */
   readonly faultSpace: bigint;
+  /** The targeted fault space searched (`--only-faults`), when not every fault. */
+  readonly restriction?: string;
   readonly timings: { readonly totalMs: number; readonly solverMs: number; readonly runMs: number; readonly shrinkMs: number };
   /** The supports known for each good outcome at the end (LDFI only; for `ldfi explain`). */
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;

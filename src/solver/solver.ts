@@ -21,6 +21,8 @@ export interface SolverQuery {
    * precondition still holds (by the known lineage) are proposed.
    */
   readonly keepPreconditions?: ReadonlyMap<string, string>;
+  /** A targeted fault space (`--only-faults`): only faults it allows are proposed. */
+  readonly allow?: (f: Fault) => boolean;
   /**
    * outcome → lineage vertices of absences of what its violation needs to appear (its precondition, or
    * the watched tuple), learned from runs that attacked it in vain. A fault set under which one of them
@@ -67,7 +69,7 @@ export class FaultSetSolver {
 
   private async solve(s: SatSession, q: SolverQuery): Promise<SolverAnswer> {
     const required = new Set((q.required ?? []).map(faultKey));
-    const candidates = canonicalFaults([...faultCandidates(q.lineage, q.bounds), ...(q.required ?? [])]);
+    const candidates = canonicalFaults([...faultCandidates(q.lineage, q.bounds).filter((f) => !q.allow || q.allow(f)), ...(q.required ?? [])]);
     const enc = new LineageEncoding(s, q.lineage, q.bounds, candidates);
     for (const f of q.required ?? []) s.add(enc.faultVars.get(faultKey(f))!.v);
     const vars = [...enc.faultVars.values()].filter((x) => !required.has(faultKey(x.fault)));

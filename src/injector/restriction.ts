@@ -1,0 +1,59 @@
+import { UserError } from '../model/errors.ts';
+import type { Fault } from '../model/faults.ts';
+
+/**
+ * A targeted fault space (`--only-faults`): the faults a search may use. Entries separated by `;`,
+ * each a kind and where: `crash:C`, `crash:* @3..5`, `omit:*→C @1..4`, `omit:a->b`,
+ * `disconnect:a↔b @2`; `*` is any node, a time window is inclusive, no window is any time. A fault is
+ * allowed when an entry matches it.
+ */
+export interface FaultRestriction {
+  /** As the user wrote it, for reports. */
+  readonly text: string;
+  allows(f: Fault): boolean;
+}
+
+interface Entry {
+  kind: 'crash' | 'omit' | 'disconnect';
+  from: string;
+  to?: string;
+  start: number;
+  end: number;
+}
+
+/** Parses `--only-faults`; throws `UserError` naming the entry that does not read. */
+export function parseRestriction(text: string): FaultRestriction {
+  const entries: Entry[] = [];
+  for (const raw of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(crash|omit|disconnect)\s*:\s*([A-Za-z0-9_*-]+)(?:\s*(->|→|↔|<->)\s*([A-Za-z0-9_*-]+))?(?:\s*@\s*(\d+)(?:\s*\.\.\s*(\d+))?)?$/.exec(raw);
+    const bad = (why: string): never => {
+      throw new UserError('BAD_OPTION', `--only-faults: '${raw}' ${why} (e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2')`);
+    };
+    if (!m) bad('does not read as kind:where');
+    const [, kind, from, arrow, to, s, e] = m!;
+    if (kind === 'crash' && arrow) bad('names a link; a crash names a node');
+    if (kind !== 'crash' && !arrow) bad(`needs a link, from${kind === 'disconnect' ? '↔' : '→'}to`);
+    const start = s === undefined ? 0 : Number(s);
+    const end = e === undefined ? (s === undefined ? Infinity : start) : Number(e);
+    if (end < start) bad('has a window that ends before it starts');
+    entries.push({ kind: kind as Entry['kind'], from, to, start, end });
+  }
+  if (entries.length === 0) throw new UserError('BAD_OPTION', '--only-faults: no entry (e.g. \'crash:c; omit:*→c @1..4\')');
+  const node = (pattern: string, name: string) => pattern === '*' || pattern === name;
+  const within = (e: Entry, t: number) => t >= e.start && t <= e.end;
+  return {
+    text,
+    allows(f: Fault): boolean {
+      return entries.some((e) => {
+        if (e.kind !== f.kind) return false;
+        if (f.kind === 'crash') return node(e.from, f.node) && within(e, f.time);
+        if (f.kind === 'omit') return node(e.from, f.from) && node(e.to!, f.to) && within(e, f.time);
+        if (f.kind === 'disconnect') {
+          const pair = (a: string, b: string) => node(e.from, a) && node(e.to!, b);
+          return (pair(f.from, f.to) || (f.both && pair(f.to, f.from))) && within(e, f.start);
+        }
+        return false;
+      });
+    },
+  };
+}
