@@ -73,6 +73,8 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   const seed = flags.seeds?.[0] ?? qualifySeed(flags);
   const t = await target(files, flags, seed);
   checkFaultKinds(flags, t, cmd);
+  if (flags.outcome && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--outcome chooses a Dedalus program's outcomes; a ${t.kind} target's invariant is checked whole`);
+  if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
   if (flags.seeds && t.kind === 'dedalus') throw new UserError('BAD_OPTION', '--seeds is for simulated networks: a Dedalus run does not depend on a seed');
   const controller = new AbortController();
   const onSigint = () => {
@@ -93,6 +95,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       findAll: flags.findAll,
       randomKinds: flags.faultKinds,
       restriction: flags.onlyFaults,
+      outcome: flags.outcome,
       signal: controller.signal,
       command: COMMAND,
     };

@@ -98,7 +98,7 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
   try {
     const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined }, c.seed);
     if (t instanceof TcpTarget) t.signal = signal;
-    result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, signal, command: COMMAND });
+    result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND });
   } catch (e) {
     if (!isUserError(e)) throw e;
     // One campaign's bad program fails that campaign, not the others.

@@ -1,6 +1,7 @@
 /** What bin/ldfi.ts (options) and bin/actions.ts (command bodies) share: exit codes, limits, flags. */
 import type { FaultKind } from '../src/model/faults.ts';
 import type { FaultRestriction } from '../src/injector/restriction.ts';
+import type { OutcomePattern } from '../src/search/outcome-pattern.ts';
 import { DEFAULT_COMMAND } from '../src/model/shell.ts';
 
 export const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3 } as const;
@@ -34,6 +35,8 @@ export interface RunFlags extends BoundsFlags {
   seeds?: string[];
   /** A targeted fault space (`--only-faults`). */
   onlyFaults?: FaultRestriction;
+  /** The outcomes LDFI attacks (`--outcome`, Dedalus). */
+  outcome?: OutcomePattern;
 }
 
 /** Exit 1 means a counterexample and nothing else: set only where one was found. */

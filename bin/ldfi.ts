@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseRestriction } from '../src/injector/restriction.ts';
+import { parseOutcomePattern } from '../src/search/outcome-pattern.ts';
 import { existsSync, statSync } from 'node:fs';
 import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import type { FaultKind } from '../src/model/faults.ts';
@@ -77,6 +78,7 @@ function searchCommand(cmd: Command): Command {
     .addOption(new Option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)').argParser(seedText))
     .addOption(new Option('--seeds <a..b>', 'sim: search each of these seeds (delivery orders), e.g. 1..20 or 3,7,9; each counterexample reported once per root cause').argParser(seedRange))
     .addOption(new Option('--only-faults <spec>', "a targeted fault space, e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2' (the verdict says so)").argParser((v: string) => parseRestriction(v)))
+    .addOption(new Option('--outcome <pattern>', "Dedalus: attack only the outcomes matching, e.g. 'post(_, commit)' (_ is any value; the verdict says so)").argParser((v: string) => parseOutcomePattern(v)))
     .addOption(new Option('--fault-kinds <kinds>', 'fault kinds the random strategy draws: omit,crash,disconnect,delay,restart,partition').default(['omit', 'crash'], 'omit,crash').argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')

@@ -5,6 +5,7 @@ import { tsImport } from 'tsx/esm/api';
 import { UserError } from '../model/errors.ts';
 import type { Strategy } from '../search/result.ts';
 import { parseRestriction, type FaultRestriction } from '../injector/restriction.ts';
+import { parseOutcomePattern, type OutcomePattern } from '../search/outcome-pattern.ts';
 
 /** One campaign as a config file gives it; `eot`, `eff` and `crashes` may be lists (a sweep). */
 export interface CampaignSpec {
@@ -28,6 +29,8 @@ export interface CampaignSpec {
   readonly findAll?: boolean;
   /** A targeted fault space, as `--only-faults` (e.g. `crash:c; omit:*→c @1..4`). */
   readonly onlyFaults?: string;
+  /** Dedalus: the outcomes to attack, as `--outcome` (e.g. `post(_, commit)`). */
+  readonly outcome?: string;
 }
 
 export interface CampaignConfig {
@@ -59,6 +62,7 @@ export interface CampaignCase {
   readonly timeMs?: number;
   readonly findAll: boolean;
   readonly restriction?: FaultRestriction;
+  readonly outcome?: OutcomePattern;
 }
 
 export interface LoadedConfig {
@@ -129,6 +133,13 @@ function check(raw: unknown, file: string): CampaignConfig {
     if (s.timeSeconds !== undefined && (typeof s.timeSeconds !== 'number' || !(s.timeSeconds > 0))) bad(`${at}.timeSeconds must be a number of seconds > 0`);
     if (s.seed !== undefined && typeof s.seed !== 'string') bad(`${at}.seed must be a string`);
     if (s.nodes !== undefined && (!Array.isArray(s.nodes) || !s.nodes.every((n) => typeof n === 'string'))) bad(`${at}.nodes must be a list of node names`);
+    if (s.outcome !== undefined) {
+      try {
+        parseOutcomePattern(String(s.outcome));
+      } catch (e) {
+        bad(`${at}.outcome: ${(e as Error).message.replace(/^--outcome: /, '')}`);
+      }
+    }
     if (s.onlyFaults !== undefined) {
       try {
         parseRestriction(String(s.onlyFaults));
@@ -166,6 +177,7 @@ function expand(c: CampaignConfig, file: string): LoadedConfig {
             timeMs: s.timeSeconds === undefined ? undefined : s.timeSeconds * 1000,
             findAll: s.findAll ?? false,
             ...(s.onlyFaults !== undefined ? { restriction: parseRestriction(s.onlyFaults) } : {}),
+            ...(s.outcome !== undefined ? { outcome: parseOutcomePattern(s.outcome) } : {}),
           });
         }
       }

@@ -28,6 +28,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     bounds: r.bounds,
     faultSpace: r.faultSpace.toString(),
     ...(r.restriction ? { restriction: r.restriction } : {}),
+    ...(r.outcomePattern ? { outcomePattern: r.outcomePattern } : {}),
     outcomes: r.outcomes,
     hypotheses: r.hypotheses,
     runs: r.runs.map((run) => ({

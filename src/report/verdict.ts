@@ -21,7 +21,8 @@ export function verdictOf(r: SearchResult): Verdict {
   const strategy = (r.strategy === 'ldfi' ? plural(r.hypotheses, 'hypothesis', 'hypotheses') : `strategy ${r.strategy}`) + seeded;
   const cexes = plural(r.counterexamples.length, 'counterexample');
   // A targeted space proves (or finds) only within itself: every headline says which.
-  const within = r.restriction ? `within the bounds and the targeted space '${r.restriction}'` : 'within the bounds';
+  const within =
+    (r.restriction ? `within the bounds and the targeted space '${r.restriction}'` : 'within the bounds') + (r.outcomePattern ? `, for the outcomes matching '${r.outcomePattern}'` : '');
   switch (r.status) {
     case 'counterexample':
       return { mark: '✗', headline: `${cexes} after ${runs} (${strategy})`, proven: false };

@@ -9,6 +9,7 @@ import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 import { violates } from './shrink.ts';
 import { footprintSearch } from './footprint.ts';
+import { targetedOutcomes } from './outcome-pattern.ts';
 
 /**
  * The LDFI loop: fault-free run → the solver proposes minimal fault sets that cut every known
@@ -33,7 +34,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   // What each run asked to be watched (potential violations), handed back to later runs.
   const watch = new Map(first.result.watch ?? []);
   mergeLineage(known, first.result.lineage);
-  rec.outcomes = first.result.outcomes;
+  rec.outcomes = targetedOutcomes(rec.options.outcome, first.result.outcomes);
   const preconditions = new Map(first.result.preconditions ?? []);
   rec.record(first.result, first.ms);
   tried.push([]);
@@ -122,7 +123,7 @@ function learnOutcomes(rec: SearchRecorder, result: RunResult, preconditions: Ma
   // they exist only under faults that other hypotheses do not have.
   if (realized.size === 0) return;
   const next = rec.outcomes.filter((o) => !realized.has(o));
-  for (const o of result.outcomes) if (!next.includes(o) && !realized.has(o) && !o.startsWith('not:')) next.push(o);
+  for (const o of targetedOutcomes(rec.options.outcome, result.outcomes)) if (!next.includes(o) && !realized.has(o) && !o.startsWith('not:')) next.push(o);
   for (const [o, p] of result.preconditions ?? []) if (!preconditions.has(o)) preconditions.set(o, p);
   rec.outcomes = next;
 }

@@ -3,6 +3,7 @@ import { FaultSetSolver } from '../solver/solver.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 import { violates } from './shrink.ts';
+import { targetedOutcomes } from './outcome-pattern.ts';
 
 /**
  * Molly's own strategy, for comparison (Alvaro et al., SIGMOD 2015, §5; Molly's implementation):
@@ -24,7 +25,7 @@ export async function mollySearch(rec: SearchRecorder): Promise<SearchResult> {
       const faults = queue.shift()!;
       if (counterexamples.some((c) => isSubsetOf(c, faults))) continue;
       const { result, ms } = await rec.execute(faults, { lineage: true });
-      if (rec.runs.length === 0) rec.outcomes = result.outcomes;
+      if (rec.runs.length === 0) rec.outcomes = targetedOutcomes(rec.options.outcome, result.outcomes);
       const record = rec.record(result, ms);
       if (violates(result)) {
         const cex = await rec.counterexample(result, record.index);

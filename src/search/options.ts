@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_RANDOM_KINDS } from '../injector/random.ts';
 import type { Fault, FaultKind } from '../model/faults.ts';
 import type { FaultRestriction } from '../injector/restriction.ts';
+import type { OutcomePattern } from './outcome-pattern.ts';
 import type { Strategy } from './result.ts';
 import { DEFAULT_COMMAND } from '../model/shell.ts';
 
@@ -22,6 +23,8 @@ export interface RawSearchOptions {
   timeMs?: number;
   /** A targeted fault space (`--only-faults`): the search uses only the faults it allows. */
   restriction?: FaultRestriction;
+  /** The good outcomes LDFI attacks (`--outcome`, Dedalus); all when absent. */
+  outcome?: OutcomePattern;
 }
 
 /** Every default decided once, here; nothing downstream re-reads raw options. */
@@ -39,6 +42,7 @@ export interface SearchOptions {
   readonly restriction?: FaultRestriction;
   /** Whether a fault is in the space searched (every fault, without a restriction). */
   readonly allows: (f: Fault) => boolean;
+  readonly outcome?: OutcomePattern;
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
@@ -58,5 +62,6 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     deadline: raw.timeMs === undefined ? Infinity : performance.now() + raw.timeMs,
     restriction: raw.restriction,
     allows: raw.restriction ? (f) => raw.restriction!.allows(f) : () => true,
+    outcome: raw.outcome,
   };
 }

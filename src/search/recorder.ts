@@ -188,6 +188,7 @@ export class SearchRecorder {
       counterexamples: this.counterexamples,
       faultSpace: faultSpaceSize(t.bounds, this.options.allows),
       ...(this.options.restriction ? { restriction: this.options.restriction.text } : {}),
+      ...(this.options.outcome ? { outcomePattern: this.options.outcome.text } : {}),
       timings: { totalMs: performance.now() - this.started, solverMs: this.solverMs, runMs: this.runMs, shrinkMs: this.shrinkMs },
       supports,
     };

@@ -52,6 +52,8 @@ interface Common {
   readonly faultSpace: bigint;
   /** The targeted fault space searched (`--only-faults`), when not every fault. */
   readonly restriction?: string;
+  /** The outcomes attacked (`--outcome`), when not every one. */
+  readonly outcomePattern?: string;
   readonly timings: { readonly totalMs: number; readonly solverMs: number; readonly runMs: number; readonly shrinkMs: number };
   /** The supports known for each good outcome at the end (LDFI only; for `ldfi explain`). */
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;
