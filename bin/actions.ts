@@ -73,8 +73,9 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   const seed = flags.seeds?.[0] ?? qualifySeed(flags);
   const t = await target(files, flags, seed);
   checkFaultKinds(flags, t, cmd);
+  if (flags.strategy === 'causal' && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--strategy causal is Molly's baseline for Dedalus programs; a ${t.kind} target's LDFI already covers every fault that could change a run`);
   if (flags.outcome && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--outcome chooses a Dedalus program's outcomes; a ${t.kind} target's invariant is checked whole`);
-  if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
+  if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly' && flags.strategy !== 'causal') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
   if (flags.seeds && t.kind === 'dedalus') throw new UserError('BAD_OPTION', '--seeds is for simulated networks: a Dedalus run does not depend on a seed');
   const controller = new AbortController();
   const onSigint = () => {

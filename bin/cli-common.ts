@@ -22,7 +22,7 @@ export interface BoundsFlags {
 }
 
 export interface RunFlags extends BoundsFlags {
-  strategy: 'ldfi' | 'random' | 'exhaustive' | 'molly';
+  strategy: 'ldfi' | 'random' | 'exhaustive' | 'molly' | 'causal';
   findAll?: boolean;
   maxRuns?: number;
   seed?: string;

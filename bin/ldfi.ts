@@ -72,7 +72,7 @@ function withBounds(cmd: Command): Command {
 function searchCommand(cmd: Command): Command {
   return withBounds(cmd)
     .option('--no-negative-support', 'ignore notin subgoals in lineage (faster, but misses violations that faults create)')
-    .addOption(new Option('--strategy <name>', "ldfi (lineage-driven), molly (Molly's: each run solved on its own, for comparison), random (seeded) or exhaustive").choices(['ldfi', 'molly', 'random', 'exhaustive']).default('ldfi'))
+    .addOption(new Option('--strategy <name>', "ldfi (lineage-driven), molly (Molly's: each run solved on its own, for comparison), causal (Molly's potential-causality baseline: every message in an outcome's causal past, no lineage), random (seeded) or exhaustive").choices(['ldfi', 'molly', 'causal', 'random', 'exhaustive']).default('ldfi'))
     .option('--find-all', 'keep searching after the first counterexample')
     .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
     .addOption(new Option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)').argParser(seedText))

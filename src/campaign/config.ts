@@ -74,7 +74,7 @@ export interface LoadedConfig {
 }
 
 const NAMES = ['ldfi.config.ts', 'ldfi.config.mts', 'ldfi.config.js', 'ldfi.config.mjs', 'ldfi.config.json'];
-const STRATEGIES: readonly Strategy[] = ['ldfi', 'molly', 'random', 'exhaustive'];
+const STRATEGIES: readonly Strategy[] = ['ldfi', 'molly', 'causal', 'random', 'exhaustive'];
 
 /**
  * Loads a config: the file given, or the first of `ldfi.config.{ts,mts,js,mjs,json}` in `cwd`. Paths

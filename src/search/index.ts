@@ -29,6 +29,8 @@ export async function search(target: Target, raw: RawSearchOptions = {}, observe
         return await exhaustiveSearch(rec);
       case 'molly':
         return await mollySearch(rec);
+      case 'causal':
+        return await ldfiSearch(rec, 'causal');
     }
   } catch (e) {
     // Bad input found mid-search (a program that diverges only under faults) is still the user's.

@@ -9,6 +9,7 @@ import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 import { violates } from './shrink.ts';
 import { footprintSearch } from './footprint.ts';
+import { causalLineage } from './causal.ts';
 import { targetedOutcomes } from './outcome-pattern.ts';
 
 /**
@@ -16,7 +17,10 @@ import { targetedOutcomes } from './outcome-pattern.ts';
  * support of a good outcome → inject → a violation is a counterexample; a survivor reveals a new
  * support, which is learned → no proposal left: resilient within the bounds.
  */
-export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
+export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal' = 'lineage'): Promise<SearchResult> {
+  // Molly's potential-causality baseline: the causal past instead of lineage, good outcomes only.
+  const causal = mode === 'causal';
+  const lineageOf = (r: RunResult) => (causal ? causalLineage(r, [...r.outcomes, ...(r.preconditions?.values() ?? [])]) : r.lineage);
   const known = newLineageGraph();
   const tried: FaultSet[] = [];
   const triedKeys = new Set<string>();
@@ -33,8 +37,8 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   const first = await rec.execute([], { lineage: true });
   // What each run asked to be watched (potential violations), handed back to later runs.
   const watch = new Map(first.result.watch ?? []);
-  mergeLineage(known, first.result.lineage);
-  rec.outcomes = targetedOutcomes(rec.options.outcome, first.result.outcomes);
+  mergeLineage(known, lineageOf(first.result));
+  rec.outcomes = targetedOutcomes(rec.options.outcome, first.result.outcomes).filter((o) => !causal || !isWatched(o));
   const preconditions = new Map(first.result.preconditions ?? []);
   rec.record(first.result, first.ms);
   tried.push([]);
@@ -46,7 +50,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
   }
 
   // Opaque nodes: negative support is the run's footprint, enumerated directly.
-  if (first.result.footprint) return footprintSearch(rec, first.result, known, () => supportsOf(known, rec.outcomes));
+  if (first.result.footprint && !causal) return footprintSearch(rec, first.result, known, () => supportsOf(known, rec.outcomes));
 
   const solver = await FaultSetSolver.start();
   try {
@@ -82,7 +86,7 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       // outcome), or the watched tuple itself (a potential violation). If the run leaves it absent,
       // how it could still appear is learned.
       const mustAppear = new Map(attacked.map((o) => [o, isWatched(o) ? o : preconditions.get(o)]));
-      const explainAbsent = [...new Set([...mustAppear.values()].filter((k): k is string => k !== undefined))];
+      const explainAbsent = causal ? [] : [...new Set([...mustAppear.values()].filter((k): k is string => k !== undefined))];
       const { result, ms } = await rec.execute(hypothesis, { lineage: true, watch, explainAbsent });
       for (const [o, key] of mustAppear) {
         const absence = key === undefined ? undefined : result.absences?.get(key);
@@ -94,9 +98,10 @@ export async function ldfiSearch(rec: SearchRecorder): Promise<SearchResult> {
       for (const [k, v] of result.watch ?? []) watch.set(k, v);
       tried.push(hypothesis);
       triedKeys.add(faultSetKey(hypothesis));
-      const learned = mergeLineage(known, result.lineage);
+      const runLineage = lineageOf(result);
+      const learned = mergeLineage(known, runLineage);
       const defeatedBy = attacked
-        .map((outcome) => ({ outcome, support: witnessSupport(result.lineage, outcome, hypothesis) }))
+        .map((outcome) => ({ outcome, support: witnessSupport(runLineage, outcome, hypothesis) }))
         .filter((d): d is { outcome: string; support: string[] } => d.support !== undefined);
       const record = rec.record(result, ms, { attacked, defeatedBy, learned });
       const before = rec.outcomes;

@@ -155,6 +155,9 @@ export class SearchRecorder {
     const t = this.target;
     if (t.invariantless) return t.invariantless;
     // Exhaustive search ran every schedule: it needs no lineage.
+    if (this.options.strategy === 'causal') {
+      return 'the causal baseline attacks good outcomes through their causal past only: violations that faults create are not searched for';
+    }
     if (t.footprints && this.options.strategy === 'molly') {
       return "Molly's strategy attacks the good outcomes only; it does not cover the runs' footprints (what faults could change), so violations that faults create may be missed: use --strategy ldfi";
     }

@@ -2,7 +2,7 @@ import type { Bounds } from '../model/bounds.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { MessageRecord, Violation } from '../model/target.ts';
 
-export type Strategy = 'ldfi' | 'random' | 'exhaustive' | 'molly';
+export type Strategy = 'ldfi' | 'random' | 'exhaustive' | 'molly' | 'causal';
 
 /** One run of the search. */
 export interface RunRecord {
