@@ -652,7 +652,8 @@ function remapOnce(past: number[], remap: (id: number) => number, seen: Set<numb
 /** The trace id pattern of a system (`traceparent`: W3C trace context). Throws `UserError` if it is not a regular expression with a group. */
 export function traceIdPattern(source: string | undefined): RegExp | undefined {
   if (source === undefined) return undefined;
-  if (source === 'traceparent') return /traceparent[:=]\s*"?[0-9a-f]{2}-([0-9a-f]{32})-/;
+  // As a header (`traceparent: 00-…`) or a JSON field (`"traceparent":"00-…"`).
+  if (source === 'traceparent') return /traceparent"?\s*[:=]\s*"?[0-9a-f]{2}-([0-9a-f]{32})-/i;
   let re: RegExp;
   try {
     re = new RegExp(source);

@@ -82,6 +82,21 @@ describe('tcp: the rest of the command line, as for the other targets', () => {
     }
   });
 
+  it('explain and the HTML report work on a system as on the other targets', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/ldfi-tcp-html-test-`);
+    try {
+      const r = ldfi(['explain', PLAIN, '--eot', '8', '--html', `${dir}/report.html`], { timeoutMs: 120_000 });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/Explanation \(\d+ runs?, \d+ hypothes[ie]s, status counterexample\):\n\noutput 1 at sink\n {2}known supports/);
+      const html = readFileSync(`${dir}/report.html`, 'utf8');
+      expect(html).toMatch(/<h1 class="verdict counterexample">✗ 1 counterexample/);
+      expect(html).toContain('ldfi.tcp.ts');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bind address off loopback, a bad trace id pattern and a link to no node, naming the file', async () => {
     const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/ldfi-tcp-bad-test-`);

@@ -56,7 +56,8 @@ export default defineSystem({
   name: 'chunks-${framing}',
   nodes: {
     writer: { command: 'node', args: ['writer.mjs'], env: { FRAMING: '${framing}' }, readyLine: 'READY' },
-    reader: { command: 'node', args: ['reader.mjs'], env: { FRAMING: '${framing}' }, readyLine: 'READY' },
+    // No readyLine: ready when its port accepts connections.
+    reader: { command: 'node', args: ['reader.mjs'], env: { FRAMING: '${framing}' } },
   },
   links: [['writer', 'reader']],
   // Per link for the length prefix, for the whole system for lines: both forms are read.
@@ -251,5 +252,17 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => out.writ
     const exec = await (await TcpTarget.open(file)).execute([]);
     expect(exec.outputs.map((o) => [o.node, o.at, o.value])).toEqual([['sinker', 1, { got: 'hello' }]]);
     expect(liveProcesses()).toBe(0);
+  });
+});
+
+describe('trace ids', () => {
+  it("reads W3C trace context ('traceparent') and patterns with a group, and refuses one without", async () => {
+    const { traceIdPattern } = await import('../../../src/targets/tcp/run.ts');
+    const w3c = traceIdPattern('traceparent')!;
+    expect(w3c.exec('{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","v":1}')?.[1]).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(w3c.exec('traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')?.[1]).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(traceIdPattern('^(\\d+) ')!.exec('12 hello')?.[1]).toBe('12');
+    expect(() => traceIdPattern('seq=\\d+')).toThrow(/needs a group/);
+    expect(() => traceIdPattern('(')).toThrow(/not a regular expression/);
   });
 });
