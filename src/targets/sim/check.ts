@@ -20,8 +20,23 @@ export interface Problem {
   readonly warning?: boolean;
 }
 
-const API = fileURLToPath(new URL('./api.ts', import.meta.url));
-const TCP_API = fileURLToPath(new URL('../tcp/api.ts', import.meta.url));
+/**
+ * The API sources protocols are checked against: in ldfi's own folder, also when ldfi runs from its
+ * compiled copy in dist/ (the types are in the TypeScript sources).
+ */
+function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'ldfi') return dir;
+    } catch {
+      // No package.json here: look further up.
+    }
+    if (dirname(dir) === dir) throw new Error('ldfi check: cannot find ldfi\'s own package.json');
+  }
+}
+const ROOT = packageRoot();
+const API = join(ROOT, 'src/targets/sim/api.ts');
+const TCP_API = join(ROOT, 'src/targets/tcp/api.ts');
 
 /**
  * Static problems of a TypeScript protocol or tcp system (`*.tcp.ts`), before any run: type errors against the `ldfi/sim` types
