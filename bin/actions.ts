@@ -21,6 +21,7 @@ import type { RunResult, Target } from '../src/model/target.ts';
 import type { Fault } from '../src/model/faults.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
+import { ParallelTarget } from '../src/parallel/pool.ts';
 import { openTarget } from '../src/targets/index.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { checkProtocolFile, type Problem } from '../src/targets/sim/check.ts';
@@ -71,8 +72,11 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   }
   if (flags.seeds && flags.seed !== undefined) throw new UserError('BAD_OPTION', '--seed and --seeds: give one or the other');
   const seed = flags.seeds?.[0] ?? qualifySeed(flags);
-  const t = await target(files, flags, seed);
-  checkFaultKinds(flags, t, cmd);
+  const opened = await target(files, flags, seed);
+  checkFaultKinds(flags, opened, cmd);
+  // Runs of a simulated protocol spread over cores; a system of real processes runs one run at a time.
+  const workers = flags.workers ?? 1;
+  const t = opened.kind === 'sim' && workers > 1 && !flags.seeds ? new ParallelTarget(opened, { files, options: { ...targetOptions(flags), seed } }, workers) : opened;
   if (flags.strategy === 'causal' && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--strategy causal is Molly's baseline for Dedalus programs; a ${t.kind} target's LDFI already covers every fault that could change a run`);
   if (flags.outcome && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--outcome chooses a Dedalus program's outcomes; a ${t.kind} target's invariant is checked whole`);
   if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly' && flags.strategy !== 'causal') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
@@ -113,6 +117,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
     inFlight = undefined;
     progress.stop();
     process.off('SIGINT', onSigint);
+    if (t instanceof ParallelTarget) await t.close();
   }
 }
 

@@ -33,6 +33,8 @@ export interface RunFlags extends BoundsFlags {
   faultKinds: FaultKind[];
   /** Several delivery orders of a simulated network, searched one after the other. */
   seeds?: string[];
+  /** Worker threads for runs (sim); default: the cores. */
+  workers?: number;
   /** A targeted fault space (`--only-faults`). */
   onlyFaults?: FaultRestriction;
   /** The outcomes LDFI attacks (`--outcome`, Dedalus). */

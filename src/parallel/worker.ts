@@ -1,0 +1,30 @@
+import type { RunOptions, RunResult, Target } from '../model/target.ts';
+import { openTarget, type TargetOptions } from '../targets/index.ts';
+
+/** What a worker is asked: the target (opened once per worker and kept), and the schedules to run. */
+export interface RunTask {
+  readonly files: readonly string[];
+  readonly target: TargetOptions;
+  readonly schedules: readonly RunResult['faults'][];
+  readonly options: RunOptions;
+}
+
+/** A run's result as it crosses threads: the lineage graph as graphology's plain export. */
+export type WireResult = Omit<RunResult, 'lineage'> & { readonly lineage: object };
+
+const opened = new Map<string, Promise<Target>>();
+
+/** Runs the schedules in order on this thread's copy of the target. */
+export default async function runTask(task: RunTask): Promise<WireResult[]> {
+  const key = JSON.stringify([task.files, task.target]);
+  let target = opened.get(key);
+  if (!target) opened.set(key, (target = openTarget(task.files, task.target)));
+  const t = await target;
+  const results: RunResult[] = [];
+  while (results.length < task.schedules.length) {
+    const rest = task.schedules.slice(results.length);
+    if (t.runMany) results.push(...(await t.runMany(rest, task.options)));
+    else results.push(await t.run(rest[0], task.options));
+  }
+  return results.map((r) => ({ ...r, lineage: r.lineage.export() }));
+}
