@@ -683,6 +683,9 @@ async function freePort(host: string): Promise<number> {
   const [low] = ephemeralRange();
   for (let attempt = 0; ; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * Math.max(1, low - 20_000));
+    // Not one handed out lately: two nodes of one run must differ, and a port just released may
+    // still hold connections in TIME_WAIT.
+    if (recentPorts.includes(port)) continue;
     const server = net.createServer();
     const ok = await new Promise<boolean>((done) => {
       server.once('error', () => done(false));
@@ -690,11 +693,16 @@ async function freePort(host: string): Promise<number> {
     });
     if (ok) {
       await new Promise<void>((done) => server.close(() => done()));
+      recentPorts.push(port);
+      if (recentPorts.length > 512) recentPorts.shift();
       return port;
     }
     if (attempt > 50) throw new Error('no free port below the ephemeral range');
   }
 }
+
+/** Ports handed out to processes lately, oldest first. */
+const recentPorts: number[] = [];
 
 function ephemeralRange(): [number, number] {
   try {
