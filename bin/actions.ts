@@ -77,6 +77,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   // Runs of a simulated protocol spread over cores; a system of real processes runs one run at a time.
   const workers = flags.workers ?? 1;
   const t = opened.kind === 'sim' && workers > 1 && !flags.seeds ? new ParallelTarget(opened, { files, options: { ...targetOptions(flags), seed } }, workers) : opened;
+  if (flags.symmetry && opened.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--symmetry finds interchangeable nodes in a Dedalus program; a ${opened.kind} target's nodes are code ldfi cannot compare`);
   if (flags.strategy === 'causal' && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--strategy causal is Molly's baseline for Dedalus programs; a ${t.kind} target's LDFI already covers every fault that could change a run`);
   if (flags.outcome && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--outcome chooses a Dedalus program's outcomes; a ${t.kind} target's invariant is checked whole`);
   if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly' && flags.strategy !== 'causal') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
@@ -101,6 +102,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       randomKinds: flags.faultKinds,
       restriction: flags.onlyFaults,
       outcome: flags.outcome,
+      symmetry: flags.symmetry,
       signal: controller.signal,
       command: COMMAND,
     };

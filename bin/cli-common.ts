@@ -33,6 +33,8 @@ export interface RunFlags extends BoundsFlags {
   faultKinds: FaultKind[];
   /** Several delivery orders of a simulated network, searched one after the other. */
   seeds?: string[];
+  /** One run per class of runs equal up to renaming interchangeable nodes (Dedalus). */
+  symmetry?: boolean;
   /** Worker threads for runs (sim); default: the cores. */
   workers?: number;
   /** A targeted fault space (`--only-faults`). */

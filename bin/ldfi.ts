@@ -77,6 +77,7 @@ function searchCommand(cmd: Command): Command {
     .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
     .addOption(new Option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)').argParser(seedText))
     .addOption(new Option('--seeds <a..b>', 'sim: search each of these seeds (delivery orders), e.g. 1..20 or 3,7,9; each counterexample reported once per root cause').argParser(seedRange))
+    .option('--symmetry', 'Dedalus: one run for runs that differ only by renaming interchangeable nodes (the verdict is the same)')
     .addOption(new Option('--workers <n>', 'worker threads for the runs of a sim protocol (default 1; the result is the same for any n)').argParser(integer('--workers', 1)))
     .addOption(new Option('--only-faults <spec>', "a targeted fault space, e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2' (the verdict says so)").argParser((v: string) => parseRestriction(v)))
     .addOption(new Option('--outcome <pattern>', "Dedalus: attack only the outcomes matching, e.g. 'post(_, commit)' (_ is any value; the verdict says so)").argParser((v: string) => parseOutcomePattern(v)))

@@ -88,3 +88,24 @@ export function compareInTime(a: Fault, b: Fault): number {
   const kb = faultKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
+
+/** The faults with their nodes renamed (a symmetry of the target), in canonical order. */
+export function renameFaults(faults: FaultSet, rename: ReadonlyMap<string, string>): Fault[] {
+  const n = (x: string) => rename.get(x) ?? x;
+  return canonicalFaults(
+    faults.map((f): Fault => {
+      switch (f.kind) {
+        case 'omit':
+          return { ...f, from: n(f.from), to: n(f.to) };
+        case 'crash':
+        case 'restart':
+          return { ...f, node: n(f.node) };
+        case 'disconnect':
+        case 'delay':
+          return { ...f, from: n(f.from), to: n(f.to) };
+        case 'partition':
+          return { ...f, groups: [f.groups[0].map(n), f.groups[1].map(n)] };
+      }
+    }),
+  );
+}

@@ -131,6 +131,11 @@ export interface Target {
   readonly invariantless?: string;
   /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */
   readonly warnings?: readonly string[];
+  /**
+   * Renamings of nodes under which the target is itself (Molly's symmetry): the run under renamed
+   * faults is the run renamed, so a search with `symmetry` makes one of them.
+   */
+  readonly symmetries?: readonly ReadonlyMap<string, string>[];
   /** Options a replay line needs besides the bounds and faults (e.g. the seed of a simulation). */
   readonly replayOptions?: readonly string[];
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;

@@ -29,6 +29,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     faultSpace: r.faultSpace.toString(),
     ...(r.restriction ? { restriction: r.restriction } : {}),
     ...(r.outcomePattern ? { outcomePattern: r.outcomePattern } : {}),
+    ...(r.symmetrySaved !== undefined ? { symmetrySaved: r.symmetrySaved } : {}),
     outcomes: r.outcomes,
     hypotheses: r.hypotheses,
     runs: r.runs.map((run) => ({

@@ -19,6 +19,7 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
     `  fault space: ${formatBig(r.faultSpace)} schedule${r.faultSpace === 1n ? '' : 's'}${r.restriction ? ` (targeted: '${r.restriction}')` : ''}; ${good} good outcome${good === 1 ? '' : 's'} attacked` +
       (watched ? `, ${watched} potential violation${watched === 1 ? '' : 's'} watched` : ''),
   );
+  if (r.symmetrySaved !== undefined) lines.push(`  symmetry: ${r.symmetrySaved} hypothes${r.symmetrySaved === 1 ? 'is' : 'es'} not run (a run with interchangeable nodes renamed was made)`);
   const unchecked = r.runs.filter((run) => run.unknown.length > 0);
   if (unchecked.length) {
     lines.push(`  ? ${unchecked.length} run${unchecked.length === 1 ? '' : 's'} could not be fully checked, e.g. run ${unchecked[0].index}: ${unchecked[0].unknown[0]}`);

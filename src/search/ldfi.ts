@@ -1,4 +1,4 @@
-import { faultSetKey, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
+import { faultSetKey, isSubsetOf, renameFaults, type Fault, type FaultSet } from '../model/faults.ts';
 import { newLineageGraph } from '../model/lineage.ts';
 import { brokenOutcomes } from '../lineage/evaluate.ts';
 import { mergeLineage } from '../lineage/merge.ts';
@@ -33,6 +33,7 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
    * tuple appear, so it cannot violate the invariant through that outcome: it is not proposed for it.
    */
   const stillAbsent = new Map<string, string[]>();
+  const symmetries = rec.options.symmetry ? (rec.target.symmetries ?? []) : [];
 
   const first = await rec.execute([], { lineage: true });
   // What each run asked to be watched (potential violations), handed back to later runs.
@@ -73,6 +74,16 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
       const hypothesis = queue.shift()!;
       if (triedKeys.has(faultSetKey(hypothesis))) continue;
       if (counterexamples.some((c) => isSubsetOf(c, hypothesis))) continue;
+      // Symmetry: the same hypothesis with interchangeable nodes renamed gives the same run renamed.
+      if (symmetries.length) {
+        const images = symmetries.map((r) => renameFaults(hypothesis, r));
+        if (images.some((h) => triedKeys.has(faultSetKey(h)) || counterexamples.some((c) => isSubsetOf(c, h)))) {
+          rec.symmetrySaved++;
+          tried.push(hypothesis);
+          triedKeys.add(faultSetKey(hypothesis));
+          continue;
+        }
+      }
       // Supports learned since the batch was proposed may already defeat this hypothesis.
       const attacked = brokenOutcomes(known, rec.outcomes, hypothesis);
       if (attacked.length === 0) {

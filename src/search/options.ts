@@ -25,6 +25,8 @@ export interface RawSearchOptions {
   restriction?: FaultRestriction;
   /** The good outcomes LDFI attacks (`--outcome`, Dedalus); all when absent. */
   outcome?: OutcomePattern;
+  /** Make one run of each set of runs that differ only by renaming interchangeable nodes (`--symmetry`). */
+  symmetry?: boolean;
 }
 
 /** Every default decided once, here; nothing downstream re-reads raw options. */
@@ -43,6 +45,7 @@ export interface SearchOptions {
   /** Whether a fault is in the space searched (every fault, without a restriction). */
   readonly allows: (f: Fault) => boolean;
   readonly outcome?: OutcomePattern;
+  readonly symmetry: boolean;
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
@@ -63,5 +66,6 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     restriction: raw.restriction,
     allows: raw.restriction ? (f) => raw.restriction!.allows(f) : () => true,
     outcome: raw.outcome,
+    symmetry: raw.symmetry ?? false,
   };
 }

@@ -30,6 +30,8 @@ export class SearchRecorder {
   hypotheses = 0;
   outcomes: readonly string[] = [];
   solverMs = 0;
+  /** Hypotheses not run because a symmetric one had been (`--symmetry`). */
+  symmetrySaved = 0;
   runMs = 0;
   shrinkMs = 0;
   private readonly started = performance.now();
@@ -192,6 +194,7 @@ export class SearchRecorder {
       faultSpace: faultSpaceSize(t.bounds, this.options.allows),
       ...(this.options.restriction ? { restriction: this.options.restriction.text } : {}),
       ...(this.options.outcome ? { outcomePattern: this.options.outcome.text } : {}),
+      ...(this.options.symmetry ? { symmetrySaved: this.symmetrySaved } : {}),
       timings: { totalMs: performance.now() - this.started, solverMs: this.solverMs, runMs: this.runMs, shrinkMs: this.shrinkMs },
       supports,
     };

@@ -54,6 +54,8 @@ interface Common {
   readonly restriction?: string;
   /** The outcomes attacked (`--outcome`), when not every one. */
   readonly outcomePattern?: string;
+  /** With `--symmetry`: hypotheses not run because a renaming of interchangeable nodes had been. */
+  readonly symmetrySaved?: number;
   readonly timings: { readonly totalMs: number; readonly solverMs: number; readonly runMs: number; readonly shrinkMs: number };
   /** The supports known for each good outcome at the end (LDFI only; for `ldfi explain`). */
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { nodeSymmetries, type NodeRenaming } from './symmetry.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { isUserError, UserError } from '../../model/errors.ts';
 import { expandToOmissions } from '../../injector/faults.ts';
@@ -89,6 +90,14 @@ export class DedalusTarget implements Target {
     }
     this.bounds = { eot: opts.eot, eff: opts.eff, crashes: opts.crashes, nodes };
     this.negativeSupport = opts.negativeSupport;
+  }
+
+  private symmetriesFound?: readonly NodeRenaming[];
+
+  /** The node renamings that leave the program (facts, rules, invariants) as it is; found once, when asked. */
+  get symmetries(): readonly NodeRenaming[] {
+    this.symmetriesFound ??= nodeSymmetries(this.compiled.program, this.bounds.nodes);
+    return this.symmetriesFound;
   }
 
   execute(faults: FaultSet): Execution {
