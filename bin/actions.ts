@@ -43,10 +43,11 @@ function targetOptions(f: BoundsFlags) {
   return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
 }
 
-export async function target(files: string[], f: BoundsFlags, seed: string) {
+export async function target(files: string[], f: BoundsFlags, seed: string, opts: { quiet?: boolean } = {}) {
   const t = await openTarget(files, { ...targetOptions(f), seed });
   for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
-  if (t instanceof DedalusTarget && t.inferredNodes) {
+  // Campaigns run many cases: the inferred nodes are in each report, not on the terminal.
+  if (t instanceof DedalusTarget && t.inferredNodes && !opts.quiet) {
     const list = t.inferredNodes.map((n) => `${n.node} ${n.reason}`).join('; ');
     process.stderr.write(`ldfi: nodes ${t.bounds.nodes.join(',')} (inferred; choose with --nodes): ${list}\n`);
   }
@@ -235,6 +236,7 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
     ...r.violations.map((v) => `  violated: ${v.message}`),
     ...(r.error ? [`  error:    ${r.error}`] : []),
     ...(r.unknown ?? []).map((u) => `  unknown:  ${u}`),
+    ...(r.notes ?? []).map((n) => `  note:     ${n}`),
     '  run:',
     ...spaceTimeListing(r.messages, faults, '    '),
   ];

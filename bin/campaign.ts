@@ -12,7 +12,7 @@ import { loadConfig, type CampaignCase } from '../src/campaign/config.ts';
 import { readCorpus, saveToCorpus, type CorpusEntry, type CorpusVerdict } from '../src/campaign/corpus.ts';
 import { formatSummary, mergeSummaries, shardOf, verdictOfCampaign, type CampaignSummary, type CaseRow, type CorpusRow } from '../src/campaign/summary.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
-import { parseFaults } from '../src/injector/text.ts';
+import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { isUserError, UserError } from '../src/model/errors.ts';
 import { verdictOf } from '../src/report/verdict.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
@@ -96,7 +96,7 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
   const boundsOf = (b: { eot: number; eff: number; crashes: number }) => `${b.eot}/${b.eff}/${b.crashes}`;
   let result: SearchResult;
   try {
-    const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined }, c.seed);
+    const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined }, c.seed, { quiet: true });
     if (t instanceof TcpTarget) t.signal = signal;
     result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND });
   } catch (e) {
@@ -129,6 +129,9 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
       runs: result.runs.length,
       seconds: Math.round((performance.now() - started) / 100) / 10,
       counterexamples: result.counterexamples.length,
+      ...(result.counterexamples.length
+        ? { found: result.counterexamples.slice(0, 3).map((c) => ({ faults: formatFaults(c.faults), violation: c.violations[0]?.message ?? c.error ?? '', replay: c.replay })) }
+        : {}),
     },
     saved,
   };
@@ -144,10 +147,10 @@ async function replayEntry(entry: CorpusEntry, base: string, nodes: readonly str
   const missing = files.find((f) => !existsSync(f));
   if (missing) return { verdict: 'stale', detail: `${relative(base, missing)} is gone` };
   try {
-    const t = await target(files, { eot: entry.bounds.eot, eff: entry.bounds.eff, crashes: entry.bounds.crashes, nodes: nodes ? [...nodes] : undefined }, entry.seed);
+    const t = await target(files, { eot: entry.bounds.eot, eff: entry.bounds.eff, crashes: entry.bounds.crashes, nodes: nodes ? [...nodes] : undefined }, entry.seed, { quiet: true });
     const faults = validateSchedule(parseFaults(entry.faults), t.bounds, t.supportedFaults);
     const r = await t.run(faults, { lineage: false });
-    const changed = t.contentHash !== entry.contentHash ? 'the target changed since' : '';
+    const changed = t.contentHash !== entry.contentHash ? 'replayed on the target as it is now, changed since the entry was saved' : '';
     if (r.violations.length || r.error) return { verdict: 'still failing', detail: [r.violations[0]?.message ?? r.error, changed].filter(Boolean).join('; ') };
     return { verdict: 'fixed', detail: changed };
   } catch (e) {

@@ -131,7 +131,7 @@ function check(raw: unknown, file: string): CampaignConfig {
     if (s.strategy !== undefined && !STRATEGIES.includes(s.strategy)) bad(`${at}.strategy '${s.strategy}' is not one of ${STRATEGIES.join(', ')}`);
     if (s.maxRuns !== undefined && (!Number.isInteger(s.maxRuns) || s.maxRuns < 1)) bad(`${at}.maxRuns must be a whole number ≥ 1`);
     if (s.timeSeconds !== undefined && (typeof s.timeSeconds !== 'number' || !(s.timeSeconds > 0))) bad(`${at}.timeSeconds must be a number of seconds > 0`);
-    if (s.seed !== undefined && typeof s.seed !== 'string') bad(`${at}.seed must be a string`);
+    if (s.seed !== undefined && typeof s.seed !== 'string' && !Number.isInteger(s.seed)) bad(`${at}.seed must be a string or a whole number`);
     if (s.nodes !== undefined && (!Array.isArray(s.nodes) || !s.nodes.every((n) => typeof n === 'string'))) bad(`${at}.nodes must be a list of node names`);
     if (s.outcome !== undefined) {
       try {
@@ -171,7 +171,7 @@ function expand(c: CampaignConfig, file: string): LoadedConfig {
             eff,
             crashes,
             nodes: s.nodes,
-            seed: s.seed ?? '1',
+            seed: s.seed === undefined ? '1' : String(s.seed),
             strategy: s.strategy ?? 'ldfi',
             maxRuns: s.maxRuns,
             timeMs: s.timeSeconds === undefined ? undefined : s.timeSeconds * 1000,

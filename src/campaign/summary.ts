@@ -13,6 +13,8 @@ export interface CaseRow {
   /** Wall time; left out with --no-timings. */
   readonly seconds?: number;
   readonly counterexamples: number;
+  /** The first counterexamples, so that a CI log shows what failed and how to replay it. */
+  readonly found?: readonly { readonly faults: string; readonly violation: string; readonly replay: string }[];
 }
 
 export interface CorpusRow {
@@ -72,7 +74,13 @@ export function formatSummary(s: CampaignSummary): string {
     lines.push('');
   }
   const rows = s.cases.map((r) => [r.name, r.bounds, r.verdict, String(r.runs), r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`]);
-  lines.push(table(['campaign', 'bounds', 'verdict', 'runs', 'time'], rows), '', ...verdictOfCampaign(s.planned, s.cases, s.corpus).words);
+  lines.push(table(['campaign', 'bounds', 'verdict', 'runs', 'time'], rows));
+  const found = s.cases.filter((r) => r.found?.length);
+  if (found.length) lines.push('');
+  for (const r of found) {
+    for (const f of r.found!) lines.push(`${r.name}: ${f.faults}`, `  violated: ${f.violation}`, `  replay:   ${f.replay}`);
+  }
+  lines.push('', ...verdictOfCampaign(s.planned, s.cases, s.corpus).words);
   return lines.join('\n');
 }
 

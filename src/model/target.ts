@@ -59,6 +59,8 @@ export interface RunResult {
    * a violation only by adding a footprint fault. Given when `RunOptions.lineage` is set.
    */
   readonly footprint?: readonly FootprintPoint[];
+  /** What happened that the message listing does not show (a process that exited on its own). */
+  readonly notes?: readonly string[];
   /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */
   readonly error?: string;
 }

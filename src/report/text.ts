@@ -28,7 +28,7 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   lines.push('');
   if (r.status === 'counterexample') {
     if (r.counterexamples.some((c) => c.faults.length === 0)) {
-      lines.push(`Note: the run without faults already violates the invariant: the protocol may need more time (raise --eot) or the invariant may be wrong.`);
+      lines.push(`Note: the run without faults already violates the invariant: the protocol is wrong even without faults, or it needs more time (raise --eot), or the invariant is wrong.`);
     }
     if (r.strategy === 'ldfi' && !r.findAll) lines.push('Hint: --find-all keeps searching after the first counterexample.');
     if (r.target.kind === 'dedalus') {
@@ -52,6 +52,7 @@ export function formatCounterexample(c: Counterexample, n: number, of: number): 
   lines.push(`  faults:   ${formatFaults(c.faults)}`);
   for (const v of c.violations) lines.push(`  violated: ${v.message}`);
   if (c.error) lines.push(`  error:    ${c.error}`);
+  for (const note of c.notes ?? []) lines.push(`  note:     ${note}`);
   lines.push(`  replay:   ${c.replay}`);
   lines.push('  run:');
   for (const line of spaceTimeListing(c.messages, c.faults, '    ')) lines.push(line);

@@ -29,6 +29,11 @@ export function verdictOf(r: SearchResult): Verdict {
     case 'resilient':
       if (r.strategy === 'exhaustive') return { mark: '✓', headline: `resilient ${within}: all ${runs} of the fault space passed (exhaustive)`, proven: true };
       // Opaque nodes: the proof is that every fault set within the bounds changes nothing or is one made.
+      // A simulated network's proof holds for the delivery order of its seed; --seeds searches others.
+      if (r.target.footprints && r.target.kind === 'sim') {
+        const orders = /[.,]/.test(r.seed) ? `in the delivery orders of seeds ${r.seed}` : `in seed ${r.seed}'s delivery order (--seeds for others)`;
+        return { mark: '✓', headline: `resilient ${within}, ${orders}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
+      }
       if (r.target.footprints) return { mark: '✓', headline: `resilient ${within}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
       return { mark: '✓', headline: `resilient ${within}: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
     case 'no-counterexample-found':

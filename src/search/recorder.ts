@@ -108,9 +108,11 @@ export class SearchRecorder {
     this.shrinkMs += performance.now() - t0;
     const cex: Counterexample = {
       faults: shrunk.faults,
-      foundAs: found.faults,
+      // As the run that found it was recorded (a probe's run may name faults that dropped nothing).
+      foundAs: this.runs[foundAtRun - 1]?.faults ?? found.faults,
       violations: shrunk.violations,
       messages: shrunk.messages,
+      ...(shrunk.notes?.length ? { notes: shrunk.notes } : {}),
       error: shrunk.error,
       foundAtRun,
       replay: this.replayLine(shrunk.faults),

@@ -29,6 +29,8 @@ export interface Counterexample {
   readonly violations: readonly Violation[];
   readonly messages: readonly MessageRecord[];
   readonly error?: string;
+  /** What the listing does not show (a process that exited on its own). */
+  readonly notes?: readonly string[];
   /** The run (1-based) that found it. */
   readonly foundAtRun: number;
   /** One pasteable command that reproduces it. */

@@ -55,7 +55,7 @@ describe('ldfi campaign', () => {
     // Fixed: the program now retries; the entry passes, and the search proves the campaign.
     copyFileSync(join(REPO, 'examples/dedalus/broadcast-retry.ded'), join(dir, 'program.ded'));
     const fixed = run(dir);
-    expect(fixed.stdout).toMatch(/✓ fixed +broadcast: omit a→[bc] @1 \(the target changed since\)/);
+    expect(fixed.stdout).toMatch(/✓ fixed +broadcast: omit a→[bc] @1 \(replayed on the target as it is now, changed since the entry was saved\)/);
     expect(fixed.stdout).toMatch(/✓ every case resilient within its bounds \(1\)\n$/);
     expect(fixed.code).toBe(0);
     // Stale: the program's nodes are others now, so the schedule names a node it does not have.

@@ -62,6 +62,8 @@ export interface SimExecution {
   readonly interrupted: boolean;
   /** Why the run may not be what its schedule says (a tcp round ended by its timeout, not by quiet). */
   readonly unknown?: readonly string[];
+  /** What happened that the messages do not show (a process that exited on its own). */
+  readonly notes?: readonly string[];
   readonly eventCount: number;
 }
 

@@ -183,6 +183,7 @@ export function executionResult(exec: SimExecution, faults: FaultSet, invariants
     lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
     ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, bounds) } : {}),
     error: exec.error,
+    ...(exec.notes?.length ? { notes: exec.notes } : {}),
   };
 }
 

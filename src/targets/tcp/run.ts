@@ -50,10 +50,13 @@ export interface WireMessage {
 }
 
 interface Pair {
+  readonly key: string;
   readonly down: net.Socket;
   /** The connection to the accepting process, made once it is ready. */
   up?: net.Socket;
-  open: boolean;
+  /** A side that closed (its process exited, or closed it): nothing more is written to it. */
+  downGone: boolean;
+  upGone: boolean;
 }
 
 interface Proc {
@@ -142,6 +145,7 @@ class SystemRun {
   /** The last round whose timeout was recorded. */
   private timedOut = -1;
   private readonly unknown: string[] = [];
+  private readonly notes: string[] = [];
   private readonly connected = new Map<number, Set<string>>();
 
   constructor(
@@ -265,16 +269,20 @@ class SystemRun {
       return false;
     }
     const socket = h.towardConnector ? h.pair.down : h.pair.up;
-    if (!h.pair.open || !socket || socket.destroyed) {
+    const gone = h.towardConnector ? h.pair.downGone : h.pair.upGone;
+    if (gone || !socket || socket.destroyed) {
       m.status = 'dropped';
-      m.reason = 'the connection it was sent on is closed';
+      m.reason = 'a closed connection';
       this.record({ t: this.round, e: 'drop', id: m.ref.id, by: m.reason }, 2);
+      this.settle(h.pair);
       return false;
     }
     m.status = 'delivered';
     receiver.past.push(m.ref.id);
     this.remember(receiver, String(m.ref.payload), m.ref.id);
     socket.write(h.frame);
+    // What a process sent before it went is delivered, as TCP would; then the connection ends.
+    this.settle(h.pair);
     this.record({ t: this.round, e: 'deliver', id: m.ref.id, to: m.ref.to }, 2);
     return true;
   }
@@ -361,34 +369,62 @@ class SystemRun {
       down.destroy();
       return;
     }
-    const pair: Pair = { down, open: true };
+    const pair: Pair = { key, down, downGone: false, upGone: false };
     this.pairs.get(key)!.push(pair);
     this.connected.get(this.round)?.add(key);
     down.setNoDelay(true);
-    down.on('error', () => this.close(key, pair));
-    down.on('close', () => this.close(key, pair));
+    down.on('error', () => this.sideClosed(pair, 'down'));
+    down.on('close', () => this.sideClosed(pair, 'down'));
     // What the connecting side writes is captured at once; the accepting side is connected to once it
     // is ready (processes start together, and a connection may come before its peer listens).
     const fromDecoder = new FrameDecoder(framingOf(this.system, from, to));
     down.on('data', (chunk) => this.capture(from, to, fromDecoder, chunk, pair, false));
     void receiver.ready.then(() => {
-      if (!pair.open) return;
+      if (pair.upGone || (pair.downGone && !this.pendingToward(pair, false))) return;
       const up = net.connect(this.ports.get(to)!, this.host);
       pair.up = up;
       up.setNoDelay(true);
-      up.on('error', () => this.close(key, pair));
-      up.on('close', () => this.close(key, pair));
+      up.on('error', () => this.sideClosed(pair, 'up'));
+      up.on('close', () => this.sideClosed(pair, 'up'));
       const toDecoder = new FrameDecoder(framingOf(this.system, to, from));
       up.on('data', (chunk) => this.capture(to, from, toDecoder, chunk, pair, true));
     });
   }
 
-  private close(key: string, pair: Pair): void {
-    if (!pair.open) return;
-    pair.open = false;
-    pair.down.destroy();
-    pair.up?.destroy();
-    const list = this.pairs.get(key)!;
+  /** Held messages not yet delivered on this pair toward the connecting side (or the other). */
+  private pendingToward(pair: Pair, towardConnector: boolean): boolean {
+    return this.held.some((h) => h.pair === pair && h.towardConnector === towardConnector && h.record.status === 'pending');
+  }
+
+  /** One side closed: the other stays open until what was sent toward it before is delivered. */
+  private sideClosed(pair: Pair, side: 'down' | 'up'): void {
+    if (side === 'down') {
+      if (pair.downGone) return;
+      pair.downGone = true;
+      pair.down.destroy();
+    } else {
+      if (pair.upGone) return;
+      pair.upGone = true;
+      pair.up?.destroy();
+    }
+    this.settle(pair);
+  }
+
+  /** Ends a half-closed pair once nothing is left to deliver on its open side. */
+  private settle(pair: Pair): void {
+    if (!pair.downGone && !pair.upGone) return;
+    if (!pair.downGone && this.pendingToward(pair, true)) return;
+    if (!pair.upGone && this.pendingToward(pair, false)) return;
+    this.close(pair);
+  }
+
+  /** Closes both sides (gracefully: what was written is sent) and forgets the pair. */
+  private close(pair: Pair): void {
+    if (!pair.downGone) pair.down.end();
+    if (!pair.upGone) pair.up?.end();
+    pair.downGone = true;
+    pair.upGone = true;
+    const list = this.pairs.get(pair.key)!;
     const i = list.indexOf(pair);
     if (i >= 0) list.splice(i, 1);
   }
@@ -469,6 +505,7 @@ class SystemRun {
       if (p.child !== child || this.stopping) return;
       if (p.up && !p.crashed) {
         this.audit.add(this.round, 'process', p.name, `exited on its own (${sig ?? `code ${code}`})`);
+        this.notes.push(`${p.name} exited on its own (${sig ?? `code ${code}`}) in round ${this.round}`);
         this.record({ t: this.round, e: 'down', node: p.name }, 5, p.name);
       }
       p.up = false;
@@ -483,7 +520,10 @@ class SystemRun {
         return;
       }
       if (Date.now() > deadline) {
-        throw new UserError('BAD_PROGRAM', `node ${p.name} was not ready within ${this.readyTimeoutMs} ms (${spec.readyLine ? `no stdout line containing '${spec.readyLine}'` : `nothing accepted connections on LDFI_PORT ${this.ports.get(p.name)}`})`);
+        throw new UserError(
+          'BAD_PROGRAM',
+          `node ${p.name} was not ready within ${this.readyTimeoutMs} ms (${spec.readyLine ? `no stdout line containing '${spec.readyLine}'` : `nothing accepted connections on LDFI_PORT ${this.ports.get(p.name)}: a process that does not listen there needs readyLine, a line it prints when ready`})`,
+        );
       }
       await sleep(5);
     }
@@ -526,7 +566,9 @@ class SystemRun {
         for (const pair of [...this.pairs.get(key)!]) {
           pair.down.resetAndDestroy();
           pair.up?.resetAndDestroy();
-          this.close(key, pair);
+          pair.downGone = true;
+          pair.upGone = true;
+          this.close(pair);
         }
       } else this.blocked.delete(key);
     }
@@ -608,6 +650,7 @@ class SystemRun {
       error: this.error,
       interrupted: this.interrupted,
       ...(this.unknown.length ? { unknown: [...this.unknown] } : {}),
+      ...(this.notes.length ? { notes: [...this.notes] } : {}),
       eventCount: events.length,
       logs: new Map(all.map((p) => [p.name, [...p.log]])),
       connected: new Map([...this.connected].map(([t, keys]) => [t, [...keys].sort()])),

@@ -136,11 +136,32 @@ function disconnectPoints(exec: TcpExecution, faults: FaultSet, bounds: Bounds, 
   return points;
 }
 
-/** A JSON system: the same fields, with `expectOutputs` given as data instead of code. */
+/**
+ * A JSON system: the same fields, with `expectOutputs` given as data instead of code: each input at
+ * `from` comes out at `to` exactly once, as itself, or (numbers) times `multiply` plus `add`.
+ */
 function fromJson(j: Record<string, unknown>, file: string): unknown {
-  const checks = j.expectOutputs as { from: string; to: string; multiply?: number; add?: number }[] | undefined;
-  if (j.invariants !== undefined) throw new UserError('BAD_PROGRAM', `${file}: a JSON system cannot hold invariant code; use "expectOutputs": [{ "from", "to", "multiply"?, "add"? }] or an ldfi.tcp.ts`);
-  const invariants: Invariant[] = (checks ?? []).map((c) => expectOutputs({ from: c.from, to: c.to, expected: (v) => Number(v) * (c.multiply ?? 1) + (c.add ?? 0) }));
+  const bad = (what: string): never => {
+    throw new UserError('BAD_PROGRAM', `${file}: ${what}`);
+  };
+  if (!j || typeof j !== 'object' || Array.isArray(j)) bad('a JSON system is an object: { "name", "nodes", "links", "workload", "expectOutputs", … }');
+  if (j.invariants !== undefined) bad('a JSON system cannot hold invariant code; use "expectOutputs": [{ "from", "to", "multiply"?, "add"? }] or an ldfi.tcp.ts');
+  const raw = j.expectOutputs ?? [];
+  if (!Array.isArray(raw)) bad('"expectOutputs" must be a list of { "from", "to", "multiply"?, "add"? }');
+  const checks = raw as Record<string, unknown>[];
+  checks.forEach((c, i) => {
+    const extra = Object.keys(c ?? {}).filter((k) => !['from', 'to', 'multiply', 'add'].includes(k));
+    if (extra.length) bad(`expectOutputs[${i}]: unknown field "${extra[0]}" (fields: from, to, multiply, add; anything else needs an ldfi.tcp.ts)`);
+    if (typeof c.from !== 'string' || typeof c.to !== 'string') bad(`expectOutputs[${i}]: "from" and "to" must name nodes`);
+    for (const k of ['multiply', 'add']) if (c[k] !== undefined && typeof c[k] !== 'number') bad(`expectOutputs[${i}].${k} must be a number`);
+  });
+  const invariants: Invariant[] = checks.map((c) => {
+    const multiply = c.multiply as number | undefined;
+    const add = c.add as number | undefined;
+    // Without arithmetic, an output answers an input by being it.
+    const expected = multiply === undefined && add === undefined ? (v: unknown) => v : (v: unknown) => Number(v) * (multiply ?? 1) + (add ?? 0);
+    return expectOutputs({ from: c.from as string, to: c.to as string, expected });
+  });
   const { expectOutputs: _ignored, ...rest } = j;
   return { ...rest, invariants };
 }
@@ -151,12 +172,17 @@ function checkSystem(s: unknown, file: string): SystemSpec {
   };
   if (!s || typeof s !== 'object') return bad('no system exported');
   const q = s as Partial<SystemSpec>;
+  const known = ['name', 'nodes', 'links', 'framing', 'workload', 'outputPrefix', 'ticks', 'invariants', 'traceId', 'bind', 'settleMs', 'roundTimeoutMs', 'readyTimeoutMs', 'defaults'];
+  const unknown = Object.keys(q).filter((k) => !known.includes(k));
+  if (unknown.length) bad(`unknown field "${unknown[0]}" (fields: ${known.join(', ')})`);
   if (typeof q.name !== 'string') bad('the system needs a name');
   if (!q.nodes || typeof q.nodes !== 'object' || Object.keys(q.nodes).length === 0) bad('nodes must name at least one process: { name: { command, args } }');
   const names = Object.keys(q.nodes!);
   for (const [n, spec] of Object.entries(q.nodes!)) {
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(n)) bad(`node name '${n}' must start with a letter and hold only letters, digits, - and _`);
     if (!spec || typeof spec.command !== 'string' || spec.command === '') bad(`node ${n} needs a command`);
+    const extra = Object.keys(spec).filter((k) => !['command', 'args', 'cwd', 'env', 'readyLine'].includes(k));
+    if (extra.length) bad(`node ${n}: unknown field "${extra[0]}" (fields: command, args, cwd, env, readyLine)`);
     if (spec.args !== undefined && (!Array.isArray(spec.args) || !spec.args.every((a) => typeof a === 'string'))) bad(`node ${n}: args must be a list of strings`);
   }
   if (!Array.isArray(q.links)) bad('links must be a list of [from, to] pairs');
