@@ -57,6 +57,9 @@ interface Pair {
   /** A side that closed (its process exited, or closed it): nothing more is written to it. */
   downGone: boolean;
   upGone: boolean;
+  /** The decoders of what each side writes (a side that is gone will not finish its frame). */
+  fromDown?: FrameDecoder;
+  fromUp?: FrameDecoder;
 }
 
 interface Proc {
@@ -147,6 +150,7 @@ class SystemRun {
   private readonly unknown: string[] = [];
   private readonly notes: string[] = [];
   private readonly connected = new Map<number, Set<string>>();
+  private readonly decoders = new Set<FrameDecoder>();
 
   constructor(
     private readonly system: SystemSpec,
@@ -317,7 +321,9 @@ class SystemRun {
   private async quiet(): Promise<void> {
     for (;;) {
       const idle = Date.now() - this.lastActivity;
-      if (idle >= this.settleMs) return;
+      // A process in the middle of writing a message (part of a frame arrived) is not quiet.
+      const midFrame = [...this.decoders].some((d) => d.pending > 0);
+      if (idle >= this.settleMs && !midFrame) return;
       if (Date.now() - this.roundStarted > this.roundTimeoutMs) {
         if (this.timedOut !== this.round) {
           this.timedOut = this.round;
@@ -327,7 +333,7 @@ class SystemRun {
         }
         return;
       }
-      await sleep(this.settleMs - idle);
+      await sleep(midFrame ? this.settleMs : this.settleMs - idle);
     }
   }
 
@@ -378,6 +384,8 @@ class SystemRun {
     // What the connecting side writes is captured at once; the accepting side is connected to once it
     // is ready (processes start together, and a connection may come before its peer listens).
     const fromDecoder = new FrameDecoder(framingOf(this.system, from, to));
+    this.decoders.add(fromDecoder);
+    pair.fromDown = fromDecoder;
     down.on('data', (chunk) => this.capture(from, to, fromDecoder, chunk, pair, false));
     void receiver.ready.then(() => {
       if (pair.upGone || (pair.downGone && !this.pendingToward(pair, false))) return;
@@ -387,6 +395,8 @@ class SystemRun {
       up.on('error', () => this.sideClosed(pair, 'up'));
       up.on('close', () => this.sideClosed(pair, 'up'));
       const toDecoder = new FrameDecoder(framingOf(this.system, to, from));
+      this.decoders.add(toDecoder);
+      pair.fromUp = toDecoder;
       up.on('data', (chunk) => this.capture(to, from, toDecoder, chunk, pair, true));
     });
   }
@@ -402,10 +412,12 @@ class SystemRun {
       if (pair.downGone) return;
       pair.downGone = true;
       pair.down.destroy();
+      if (pair.fromDown) this.decoders.delete(pair.fromDown);
     } else {
       if (pair.upGone) return;
       pair.upGone = true;
       pair.up?.destroy();
+      if (pair.fromUp) this.decoders.delete(pair.fromUp);
     }
     this.settle(pair);
   }
@@ -420,6 +432,7 @@ class SystemRun {
 
   /** Closes both sides (gracefully: what was written is sent) and forgets the pair. */
   private close(pair: Pair): void {
+    for (const d of [pair.fromDown, pair.fromUp]) if (d) this.decoders.delete(d);
     if (!pair.downGone) pair.down.end();
     if (!pair.upGone) pair.up?.end();
     pair.downGone = true;
