@@ -22,7 +22,7 @@ import type { Fault } from '../src/model/faults.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { ParallelTarget } from '../src/parallel/pool.ts';
-import { openTarget } from '../src/targets/index.ts';
+import { checkBounds, openTarget } from '../src/targets/index.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { checkProtocolFile, type Problem } from '../src/targets/sim/check.ts';
 import { plural } from '../src/report/verdict.ts';
@@ -31,7 +31,7 @@ import { readTraceFile, traceFile, type TraceFile } from '../src/targets/sim/tra
 import { TcpTarget } from '../src/targets/tcp/target.ts';
 import { tcpTraceFile } from '../src/targets/tcp/trace-file.ts';
 import { executionResult } from '../src/targets/sim/target.ts';
-import { COMMAND, EXIT, MAX_DEDALUS_EOT, MAX_SIM_EOT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
+import { COMMAND, EXIT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
 
 /** The seed is decided once, here: given, or drawn and then printed with every result. */
@@ -51,19 +51,7 @@ export async function target(files: string[], f: BoundsFlags, seed: string, opts
     const list = t.inferredNodes.map((n) => `${n.node} ${n.reason}`).join('; ');
     process.stderr.write(`ldfi: nodes ${t.bounds.nodes.join(',')} (inferred; choose with --nodes): ${list}\n`);
   }
-  const maxEot = t.kind === 'dedalus' ? MAX_DEDALUS_EOT : MAX_SIM_EOT;
-  if (t.bounds.eot > maxEot) {
-    const unit = t.kind === 'dedalus' ? 'steps' : 'virtual ms';
-    throw new UserError('BAD_OPTION', `--eot ${t.bounds.eot} is beyond the maximum of ${maxEot.toLocaleString('en-US')} ${unit}`);
-  }
-  // Molly's model: omissions only at send times < EFF, so EFF = EOT already allows every omission.
-  if (t.bounds.eff > t.bounds.eot) {
-    const eff = f.eff === undefined ? `the default EFF ${t.bounds.eff}` : `--eff ${t.bounds.eff}`;
-    throw new UserError('BAD_OPTION', `${eff} is beyond --eot ${t.bounds.eot}; EFF is at most EOT (give --eff ${t.bounds.eot} or less)`);
-  }
-  if (t.bounds.crashes > t.bounds.nodes.length) {
-    throw new UserError('BAD_OPTION', `--crashes ${t.bounds.crashes} is more than the ${t.bounds.nodes.length} nodes (${t.bounds.nodes.join(', ')})`);
-  }
+  checkBounds(t, { effGiven: f.eff !== undefined });
   return t;
 }
 

@@ -5,9 +5,6 @@ import type { OutcomePattern } from '../src/search/outcome-pattern.ts';
 import { DEFAULT_COMMAND } from '../src/model/shell.ts';
 
 export const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3 } as const;
-/** The largest end of time accepted: Dedalus in steps, sim in virtual ms (docs/bounds in README). */
-export const MAX_DEDALUS_EOT = 1000;
-export const MAX_SIM_EOT = 10_000_000;
 // LDFI_COMMAND lets tests print replay lines they can run directly (`node bin/ldfi.js`).
 export const COMMAND = process.env.LDFI_COMMAND ?? DEFAULT_COMMAND;
 

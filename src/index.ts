@@ -18,7 +18,7 @@ import type { MessageRecord, Target, Violation, WhyAnswer } from './model/target
 import { formatExplanation } from './report/explain.ts';
 import { search as runSearch, type SearchObserver, type SearchResult } from './search/index.ts';
 import type { RawSearchOptions } from './search/options.ts';
-import { openTarget as open, type TargetOptions } from './targets/index.ts';
+import { checkBounds, openTarget as open, type TargetOptions } from './targets/index.ts';
 
 import { UserError } from './model/errors.ts';
 
@@ -58,9 +58,11 @@ export interface OpenOptions {
  * system of real processes (`*.tcp.ts`, `*.tcp.json`) or a TypeScript protocol (`.ts`).
  * Throws `UserError` for a file that cannot be read, parsed or checked, or bad bounds.
  */
-export function openTarget(files: string | readonly string[], options: OpenOptions = {}): Promise<Target> {
+export async function openTarget(files: string | readonly string[], options: OpenOptions = {}): Promise<Target> {
   const opts: TargetOptions = { ...options, negativeSupport: options.negativeSupport ?? true, seed: options.seed ?? '1' };
-  return open(typeof files === 'string' ? [files] : files, opts);
+  const t = await open(typeof files === 'string' ? [files] : files, opts);
+  checkBounds(t, { effGiven: options.eff !== undefined });
+  return t;
 }
 
 /** Options of `search`: the strategy (`ldfi` by default), seed, run budget, `findAll`, an `AbortSignal`. */

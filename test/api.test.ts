@@ -62,3 +62,11 @@ describe("the test helper: import { expectResilient } from 'ldfi/vitest'", () =>
     expect((e as ResilienceError).message).toMatch(/^ldfi: .* is not proven resilient .*\n {2}• no counterexample in 1 run .*not a proof/);
   });
 });
+
+describe('bounds through the library', () => {
+  it('are checked as on the command line', async () => {
+    await expect(openTarget(NAIVE, { eot: 3, eff: 4 })).rejects.toThrow(/--eff 4 is beyond --eot 3; EFF is at most EOT/);
+    await expect(openTarget(NAIVE, { eot: 4, eff: 2, crashes: 4 })).rejects.toThrow(/--crashes 4 is more than the 3 nodes/);
+    await expect(openTarget(NAIVE, { eot: 1001, eff: 2 })).rejects.toThrow(/--eot 1001 is beyond the maximum of 1,000 steps/);
+  });
+});

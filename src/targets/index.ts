@@ -46,3 +46,23 @@ export async function openTarget(files: readonly string[], opts: TargetOptions):
       : `cannot tell what kind of target ${odd} is: expected Dedalus files (.ded) or one TypeScript protocol (.ts)`,
   );
 }
+
+/** The largest end of time accepted: Dedalus in steps, sim in virtual ms, tcp in rounds. */
+export const MAX_EOT: Readonly<Record<string, number>> = { dedalus: 1000, sim: 10_000_000, tcp: 10_000 };
+const EOT_UNIT: Readonly<Record<string, string>> = { dedalus: 'steps', sim: 'virtual ms', tcp: 'rounds' };
+
+/**
+ * Bounds every search needs to mean something: EOT within its maximum, EFF at most EOT (Molly's model:
+ * omissions only at send times before EFF, so EFF = EOT already allows every one), no more crashes than
+ * nodes. Throws `UserError` naming the option.
+ */
+export function checkBounds(t: Target, opts: { effGiven?: boolean } = {}): void {
+  const b = t.bounds;
+  const max = MAX_EOT[t.kind] ?? Infinity;
+  if (b.eot > max) throw new UserError('BAD_OPTION', `--eot ${b.eot} is beyond the maximum of ${max.toLocaleString('en-US')} ${EOT_UNIT[t.kind] ?? ''}`.trimEnd());
+  if (b.eff > b.eot) {
+    const eff = opts.effGiven === false ? `the default EFF ${b.eff}` : `--eff ${b.eff}`;
+    throw new UserError('BAD_OPTION', `${eff} is beyond --eot ${b.eot}; EFF is at most EOT (give --eff ${b.eot} or less)`);
+  }
+  if (b.crashes > b.nodes.length) throw new UserError('BAD_OPTION', `--crashes ${b.crashes} is more than the ${b.nodes.length} nodes (${b.nodes.join(', ')})`);
+}
