@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -323,7 +323,9 @@ class SystemRun {
       const idle = Date.now() - this.lastActivity;
       // A process in the middle of writing a message (part of a frame arrived) is not quiet.
       const midFrame = [...this.decoders].some((d) => d.pending > 0);
-      if (idle >= this.settleMs && !midFrame) return;
+      // A process the kernel shows running or waiting for a core is not quiet either, however long
+      // it has been silent: on a loaded machine, silence can be a process that has not run yet.
+      if (idle >= this.settleMs && !midFrame && !this.anyRunnable()) return;
       if (Date.now() - this.roundStarted > this.roundTimeoutMs) {
         if (this.timedOut !== this.round) {
           this.timedOut = this.round;
@@ -356,6 +358,31 @@ class SystemRun {
 
   private resetReady(p: Proc): void {
     p.ready = new Promise<void>((ok) => (p.markReady = ok));
+  }
+
+  /** Whether a thread of a process is running or runnable (Linux /proc; elsewhere, never known: false). */
+  private anyRunnable(): boolean {
+    for (const p of this.procs.values()) {
+      const pid = p.child?.pid;
+      if (!p.up || pid === undefined) continue;
+      let tasks: string[];
+      try {
+        tasks = readdirSync(`/proc/${pid}/task`);
+      } catch {
+        continue;
+      }
+      for (const tid of tasks) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+          // The state follows the command, which is in parentheses and may hold spaces.
+          const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+          if (state === 'R' || state === 'D') return true;
+        } catch {
+          // The thread ended.
+        }
+      }
+    }
+    return false;
   }
 
   private async listen(from: string, to: string): Promise<void> {
