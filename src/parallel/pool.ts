@@ -18,6 +18,10 @@ const WARM_UP_RUNS = 128;
  */
 export class ParallelTarget implements Target {
   private pool: Tinypool | undefined;
+  /** How many schedules a search should hand over at once: enough for every worker to amortize a message. */
+  get batchSize(): number {
+    return this.workers < 2 ? 64 : 256 * this.workers;
+  }
   private ran = 0;
 
   constructor(
@@ -80,7 +84,7 @@ export class ParallelTarget implements Target {
     const parts = await Promise.all(slices.map((slice) => this.pool!.run({ files: this.open.files, target: this.open.options, schedules: slice, options } satisfies RunTask) as Promise<WireResult[]>));
     const results = parts.flat().map((w) => {
       const lineage = newLineageGraph();
-      lineage.import(w.lineage as Parameters<typeof lineage.import>[0]);
+      if (w.lineage) lineage.import(w.lineage as Parameters<typeof lineage.import>[0]);
       return { ...w, lineage } as RunResult;
     });
     this.ran += results.length;

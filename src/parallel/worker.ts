@@ -10,7 +10,7 @@ export interface RunTask {
 }
 
 /** A run's result as it crosses threads: the lineage graph as graphology's plain export. */
-export type WireResult = Omit<RunResult, 'lineage'> & { readonly lineage: object };
+export type WireResult = Omit<RunResult, 'lineage'> & { readonly lineage: object | null };
 
 const opened = new Map<string, Promise<Target>>();
 
@@ -26,5 +26,6 @@ export default async function runTask(task: RunTask): Promise<WireResult[]> {
     if (t.runMany) results.push(...(await t.runMany(rest, task.options)));
     else results.push(await t.run(rest[0], task.options));
   }
-  return results.map((r) => ({ ...r, lineage: r.lineage.export() }));
+  // A lineage not asked for is empty: not worth crossing threads.
+  return results.map((r) => ({ ...r, lineage: task.options.lineage ? r.lineage.export() : null }));
 }
