@@ -146,8 +146,7 @@ export interface Target {
    * prefix of `schedules` (at least one), and the caller asks again for the rest.
    */
   runMany?(schedules: readonly FaultSet[], options?: RunOptions): RunResult[] | Promise<RunResult[]>;
-  /** How many schedules `runMany` is best handed at once (default 64). */
-  readonly batchSize?: number;
+
   /**
    * "How did I get here": the lineage of one tuple or output (in the target's own notation) in the
    * run of a fault schedule, or of its absence if it does not hold.

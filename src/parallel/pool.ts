@@ -18,10 +18,7 @@ const WARM_UP_RUNS = 128;
  */
 export class ParallelTarget implements Target {
   private pool: Tinypool | undefined;
-  /** How many schedules a search should hand over at once: enough for every worker to amortize a message. */
-  get batchSize(): number {
-    return this.workers < 2 ? 64 : 256 * this.workers;
-  }
+
   private ran = 0;
 
   constructor(

@@ -71,8 +71,9 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
       // counterexample found so far, none beyond the run budget; a probe made earlier is not run again.
       const entries: { k: number; footprint?: readonly FootprintPoint[] }[] = [];
       const room = rec.options.maxRuns - rec.runs.length;
-      const batch = rec.target.batchSize ?? BATCH;
-      for (let toRun = 0; i < pending.length && toRun < batch && toRun < room; i++) {
+      // A fixed size, whatever the target does with a batch: what the search learns between batches
+      // (the supports an explanation shows) must not depend on how many workers ran them.
+      for (let toRun = 0; i < pending.length && toRun < BATCH && toRun < room; i++) {
         if (counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) continue;
         const footprint = made.get(faultSetKey(pending[i].faults));
         entries.push({ k: i, footprint });
