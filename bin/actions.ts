@@ -31,7 +31,7 @@ import { readTraceFile, traceFile, type TraceFile } from '../src/targets/sim/tra
 import { TcpTarget } from '../src/targets/tcp/target.ts';
 import { tcpTraceFile } from '../src/targets/tcp/trace-file.ts';
 import { executionResult } from '../src/targets/sim/target.ts';
-import { COMMAND, EXIT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
+import { catchCtrlC, COMMAND, EXIT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
 
 /** The seed is decided once, here: given, or drawn and then printed with every result. */
@@ -71,13 +71,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   if (flags.outcome && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--outcome chooses a Dedalus program's outcomes; a ${t.kind} target's invariant is checked whole`);
   if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly' && flags.strategy !== 'causal') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
   if (flags.seeds && t.kind === 'dedalus') throw new UserError('BAD_OPTION', '--seeds is for simulated networks: a Dedalus run does not depend on a seed');
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nldfi: interrupted; finishing the current run and writing what was found (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const { controller, release: releaseCtrlC } = catchCtrlC();
   // A run of real processes takes a while: Ctrl-C ends it at its next round, cleaned up.
   if (t instanceof TcpTarget) t.signal = controller.signal;
   const progress = terminalProgress();
@@ -107,7 +101,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   } finally {
     inFlight = undefined;
     progress.stop();
-    process.off('SIGINT', onSigint);
+    releaseCtrlC();
     if (t instanceof ParallelTarget) await t.close();
   }
 }

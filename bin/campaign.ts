@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../src/report/write.ts';
 import { search, type SearchResult } from '../src/search/index.ts';
 import { TcpTarget } from '../src/targets/tcp/target.ts';
 import { target, writeReports } from './actions.ts';
-import { COMMAND, EXIT, setExit } from './cli-common.ts';
+import { catchCtrlC, COMMAND, EXIT, setExit } from './cli-common.ts';
 
 export interface CampaignFlags {
   config?: string;
@@ -40,13 +40,7 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
   const cases = shardOf(config.cases.filter((c) => chosen(c.campaign)), flags.shard);
   mkdirSync(config.reports, { recursive: true });
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nldfi: interrupted; finishing the current run and writing what was found (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const { controller, release } = catchCtrlC();
   try {
     // 1. The corpus first: what failed before must be seen to fail or pass again.
     const corpus: CorpusRow[] = [];
@@ -87,7 +81,7 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
     writeFileAtomic(join(config.reports, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     setExit(EXIT[verdictOfCampaign(planned, rows, corpus).exit]);
   } finally {
-    process.off('SIGINT', onSigint);
+    release();
   }
 }
 

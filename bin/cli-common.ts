@@ -52,3 +52,18 @@ export function setExit(code: number): void {
   process.exitCode = code;
 }
 
+
+/**
+ * Ctrl-C during a search: the first stops it after the current run, keeping what was found (reports
+ * are still written); the second quits at once (exit 130). `release` removes the handler.
+ */
+export function catchCtrlC(): { controller: AbortController; release: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nldfi: interrupted; finishing the current run and writing what was found (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { controller, release: () => process.off('SIGINT', onSigint) };
+}
