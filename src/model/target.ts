@@ -146,6 +146,8 @@ export interface Target {
    * prefix of `schedules` (at least one), and the caller asks again for the rest.
    */
   runMany?(schedules: readonly FaultSet[], options?: RunOptions): RunResult[] | Promise<RunResult[]>;
+  /** How many schedules `runMany` is best handed at once (default 64); a search's result does not depend on it. */
+  readonly batchSize?: number;
 
   /**
    * "How did I get here": the lineage of one tuple or output (in the target's own notation) in the

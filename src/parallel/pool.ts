@@ -19,6 +19,11 @@ const WARM_UP_RUNS = 128;
 export class ParallelTarget implements Target {
   private pool: Tinypool | undefined;
 
+  /** Enough schedules at once for every worker to amortize a message between threads. */
+  get batchSize(): number {
+    return this.workers < 2 ? 64 : 256 * this.workers;
+  }
+
   private ran = 0;
 
   constructor(

@@ -43,11 +43,16 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
    * Records a run; for "how did I get here", a run that cut every support known so far of a good
    * outcome, and survived, shows the support that saved it, which joins what is known.
    */
-  const recordRun = (result: RunResult, ms: number, attacked = brokenOutcomes(known, rec.outcomes, result.faults)) => {
+  const recordRun = (result: RunResult, ms: number, attacked = brokenOutcomes(known, rec.outcomes, result.faults), deferred?: { index: number; lineage: LineageGraph }[]) => {
     if (attacked.length === 0) return rec.record(result, ms);
     const defeatedBy = attacked
       .map((outcome) => ({ outcome, support: witnessSupport(result.lineage, outcome, result.faults) }))
       .filter((d): d is { outcome: string; support: string[] } => d.support !== undefined);
+    if (deferred && defeatedBy.length) {
+      const record = rec.record(result, ms, { attacked, defeatedBy, learned: 0 });
+      deferred.push({ index: record.index, lineage: result.lineage });
+      return record;
+    }
     const learned = defeatedBy.length ? mergeLineage(known, result.lineage) : 0;
     return rec.record(result, ms, { attacked, defeatedBy, learned });
   };
@@ -63,17 +68,23 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
   while (level.length > 0) {
     const next: Explored[] = [];
     const pending = extensions(level, crashBudget, rec.options.allows);
+    // What a size teaches the explanation joins what is known when the size is done: within it, every
+    // hypothesis is judged against the same supports, however the size was cut into batches.
+    const deferred: { index: number; lineage: LineageGraph }[] = [];
+    const learn = () => {
+      for (const d of deferred.splice(0)) rec.setLearned(d.index, mergeLineage(known, d.lineage));
+    };
     let i = 0;
     while (i < pending.length) {
-      if (rec.interrupted) return end('interrupted');
-      if (!rec.budgetLeft) return end('budget-exhausted');
+      if (rec.interrupted) return (learn(), end('interrupted'));
+      if (!rec.budgetLeft) return (learn(), end('budget-exhausted'));
       // A batch of hypotheses, run back to back (cheaper for targets that can), none a superset of a
       // counterexample found so far, none beyond the run budget; a probe made earlier is not run again.
       const entries: { k: number; footprint?: readonly FootprintPoint[] }[] = [];
       const room = rec.options.maxRuns - rec.runs.length;
-      // A fixed size, whatever the target does with a batch: what the search learns between batches
-      // (the supports an explanation shows) must not depend on how many workers ran them.
-      for (let toRun = 0; i < pending.length && toRun < BATCH && toRun < room; i++) {
+      // As many as the target is best handed (worker threads want more); the result is the same.
+      const batch = rec.target.batchSize ?? BATCH;
+      for (let toRun = 0; i < pending.length && toRun < batch && toRun < room; i++) {
         if (counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) continue;
         const footprint = made.get(faultSetKey(pending[i].faults));
         entries.push({ k: i, footprint });
@@ -99,16 +110,17 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
         const { result, ms } = results[r++];
         if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
         rec.hypotheses++;
-        const record = recordRun(result, ms, attacks.get(k));
+        const record = recordRun(result, ms, attacks.get(k), deferred);
         if (violates(result)) {
           const cex = await rec.counterexample(result, record.index);
           counterexamples.push(cex.faults);
-          if (!rec.options.findAll) return end('counterexample');
+          if (!rec.options.findAll) return (learn(), end('counterexample'));
           continue;
         }
         next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score, attacked: hypothesis.attacked });
       }
     }
+    learn();
     level = next;
   }
   return end('resilient');

@@ -101,6 +101,12 @@ export class SearchRecorder {
     return rec;
   }
 
+  /** Sets how much a recorded run taught (when its lineage joins what is known after it was recorded). */
+  setLearned(index: number, learned: number): void {
+    const run = this.runs[index - 1];
+    if (run) this.runs[index - 1] = { ...run, learned };
+  }
+
   /** Shrinks a violating schedule so every fault is necessary, then records it. */
   async counterexample(found: RunResult, foundAtRun: number): Promise<Counterexample> {
     const t0 = performance.now();
