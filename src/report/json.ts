@@ -18,6 +18,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     version: REPORT_VERSION,
     status: r.status,
     ...(r.status === 'internal-error' ? { error: r.error } : {}),
+    ...(r.status === 'budget-exhausted' && r.budget ? { budget: r.budget } : {}),
     // The same verdict every other report shows; the caveat when nothing was proven.
     proven: verdict.proven,
     ...(verdict.caveat ? { caveat: verdict.caveat } : {}),
@@ -53,6 +54,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       ...(c.sameCause ? { sameCause: c.sameCause } : {}),
       violations: c.violations,
       ...(c.error ? { error: c.error } : {}),
+      ...(c.notes?.length ? { notes: c.notes } : {}),
       replay: c.replay,
       messages: c.messages,
     })),
