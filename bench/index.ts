@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the figures the issues ask for, measured, not asserted. Set BENCH_QUICK=1 for a
- * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|sim|tcp for one part.
+ * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|sim|tcp|shards for one part.
  */
 import { readdirSync } from 'node:fs';
 import { faultSpaceSize } from '../src/injector/space.ts';
@@ -13,6 +13,8 @@ import { loadProgram } from '../src/targets/dedalus/loader.ts';
 import { DedalusTarget } from '../src/targets/dedalus/target.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { TcpTarget } from '../src/targets/tcp/target.ts';
+import { ParallelTarget } from '../src/parallel/pool.ts';
+import { openTarget } from '../src/targets/index.ts';
 import type { Target } from '../src/model/target.ts';
 import { dedalusExamples } from '../examples/dedalus/catalog.ts';
 import { fmtMs, median, table } from './stats.ts';
@@ -53,6 +55,8 @@ async function dedalusTable(): Promise<void> {
     const buggy = ldfi.status === 'counterexample';
     const found = buggy ? ldfi.counterexamples[0].foundAtRun : ldfi.runs.length;
     const random = buggy ? await randomRunsToCounterexample(open) : undefined;
+    // Exhaustive search where the catalog says it is feasible: runs to its first counterexample or to its proof.
+    const exhaustive = ex.exhaustiveFeasible ? await search(await open(), { strategy: 'exhaustive' }) : undefined;
     rows.push([
       `${ex.name}`,
       `${ex.eot}/${ex.eff}/${ex.crashes}`,
@@ -64,11 +68,12 @@ async function dedalusTable(): Promise<void> {
       fmtMs(ms),
       random ? randomCell(random) : '—',
       random ? `${(random.median / found).toFixed(1)}×` : '—',
+      exhaustive ? String(exhaustive.status === 'counterexample' ? exhaustive.counterexamples[0].foundAtRun : exhaustive.runs.length) : '—',
       formatBig(faultSpaceSize((await open()).bounds)),
     ]);
   }
   console.log(`\nDedalus examples: LDFI vs Molly's strategy vs random (median of ${SEEDS} seeds, capped at ${RANDOM_CAP} runs); runs to the first counterexample or to the verdict\n`);
-  console.log(table(['example', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'molly runs', 'causal runs', 'LDFI time', 'random runs', 'ratio', 'fault space'], rows));
+  console.log(table(['example', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'molly runs', 'causal runs', 'LDFI time', 'random runs', 'ratio', 'exhaustive runs', 'fault space'], rows));
   console.log(`\nThe whole catalog with LDFI (${dedalusExamples.length} rows, one process): ${fmtMs(catalogMs)}`);
 }
 
@@ -116,16 +121,24 @@ async function simTable(): Promise<void> {
       const b = (await openC('1')).bounds;
       let randomText: string;
       let ratio = '—';
+      let workers2 = '—';
       if (buggy) {
         const random = await randomRunsToCounterexample(openC);
         randomText = randomCell(random);
         ratio = `${(random.median / found).toFixed(1)}×`;
       } else {
+        // The same proof on two worker threads: the time it takes (the result is the same).
+        const open = { files: [file], options: { negativeSupport: true, seed: '1', crashes } };
+        const parallel = new ParallelTarget(await openTarget(open.files, open.options), open, 2);
+        const p0 = performance.now();
+        await search(parallel, { strategy: 'ldfi', seed: '1' });
+        workers2 = fmtMs(performance.now() - p0);
+        await parallel.close();
         // A proof must agree with a long random campaign: it may find nothing.
         const campaign = await search(await openC('1'), { strategy: 'random', seed: '1', maxRuns: CAMPAIGN });
         randomText = campaign.counterexamples.length ? `FOUND ONE in ${campaign.counterexamples[0].foundAtRun} (disagrees!)` : `none in ${CAMPAIGN.toLocaleString('en-US')}`;
       }
-      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), randomText, ratio]);
+      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), workers2, randomText, ratio]);
     }
   }
   console.log(
@@ -133,7 +146,7 @@ async function simTable(): Promise<void> {
       `random: median runs to the first counterexample over ${SEEDS} seeds (capped at ${RANDOM_CAP}), or a campaign of ${CAMPAIGN.toLocaleString('en-US')} runs against a proof. ` +
       `LDFI's floor is 2 runs (the fault-free run and one hypothesis)\n`,
   );
-  console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'random', 'ratio'], rows));
+  console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'time, 2 workers', 'random', 'ratio'], rows));
 }
 
 /** Random runs of real processes per seed at most (each run is about half a second). */
@@ -175,6 +188,35 @@ async function tcpTable(): Promise<void> {
   console.log(`\nOne fault-free run of double-halve: ${t.bounds.eot} rounds in ${s.toFixed(2)} s with process start-up (${(t.bounds.eot / s).toFixed(1)} rounds/s), ${exec.messages.length} messages`);
 }
 
+/** A campaign of every sim example, whole and in 3 shards (as 3 CI machines would run it). */
+async function shardTable(): Promise<void> {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'ldfi-bench-shards-'));
+  try {
+    const files = readdirSync('examples/sim').filter((f) => f.endsWith('.ts')).sort();
+    const config = join(dir, 'ldfi.config.json');
+    writeFileSync(config, JSON.stringify({ campaigns: files.map((f) => ({ name: f.replace(/\.ts$/, ''), files: resolve('examples/sim', f) })) }));
+    const campaign = (args: string[], reports: string) => {
+      writeFileSync(config, JSON.stringify({ reports, campaigns: files.map((f) => ({ name: f.replace(/\.ts$/, ''), files: resolve('examples/sim', f) })) }));
+      const t0 = performance.now();
+      const r = spawnSync('node', ['bin/ldfi.js', 'campaign', '--config', config, '--no-timings', ...args], { encoding: 'utf8' });
+      return { ms: performance.now() - t0, code: r.status };
+    };
+    const whole = campaign([], 'whole');
+    const shards = [1, 2, 3].map((i) => campaign(['--shard', `${i}/3`], `shard${i}`));
+    const merged = spawnSync('node', ['bin/ldfi.js', 'merge-reports', ...[1, 2, 3].map((i) => join(dir, `shard${i}`, 'summary.json'))], { encoding: 'utf8' });
+    console.log(
+      `\nA campaign of the ${files.length} sim examples: whole ${fmtMs(whole.ms)} (exit ${whole.code}); in 3 shards ${shards.map((s) => fmtMs(s.ms)).join(', ')} ` +
+        `(the slowest, ${fmtMs(Math.max(...shards.map((s) => s.ms)))}, is the wall time on 3 machines); merged verdict exit ${merged.status} (the same as whole: ${merged.status === whole.code})`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function simulatorSpeed(): Promise<void> {
   const t = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: QUICK ? 2000 : 20000 });
   t.simulate([], false); // warm up
@@ -201,6 +243,7 @@ try {
   if (part('dedalus')) await dedalusTable();
   if (part('sim')) await simTable();
   if (part('tcp')) await tcpTable();
+  if (part('shards')) await shardTable();
   console.log(`\nPeak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   await z3.close();
