@@ -245,7 +245,7 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
 export async function checkAction(files: string[], flags: { include?: string[] }): Promise<void> {
   const problems: Problem[] = [];
   if (files.length === 1 && /\.(ts|mts|js|mjs)$/.test(files[0])) {
-    problems.push(...(await checkProtocolFile(files[0])));
+    for (const p of await checkProtocolFile(files[0])) problems.push(p);
   } else {
     try {
       await openTarget(files, { negativeSupport: true, seed: '1', includeDirs: flags.include });

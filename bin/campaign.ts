@@ -60,7 +60,7 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
       if (controller.signal.aborted) break;
       const row = await runCase(c, config.reports, config.corpus, base, flags, controller.signal);
       rows.push(flags.timings ? row.row : { ...row.row, seconds: undefined });
-      added.push(...row.saved);
+      for (const path of row.saved) added.push(path);
       if (flags.bail && row.row.counterexamples > 0) break;
     }
 

@@ -23,7 +23,7 @@ export default async function runTask(task: RunTask): Promise<WireResult[]> {
   const results: RunResult[] = [];
   while (results.length < task.schedules.length) {
     const rest = task.schedules.slice(results.length);
-    if (t.runMany) results.push(...(await t.runMany(rest, task.options)));
+    if (t.runMany) for (const r of await t.runMany(rest, task.options)) results.push(r);
     else results.push(await t.run(rest[0], task.options));
   }
   // A lineage not asked for is empty: not worth crossing threads.

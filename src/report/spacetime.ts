@@ -23,13 +23,14 @@ export function spaceTimeListing(messages: readonly MessageRecord[], faults: Fau
   const sorted = [...messages]
     .filter((m) => m.from !== m.to)
     .sort((a, b) => a.sendTime - b.sendTime || cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.content, b.content));
-  const width = Math.max(0, ...sorted.map((m) => `${m.from}→${m.to}`.length));
-  const contentWidth = Math.max(0, ...sorted.map((m) => m.content.length));
+  const widest = (xs: readonly number[]) => xs.reduce((m, x) => Math.max(m, x), 0);
+  const width = widest(sorted.map((m) => `${m.from}→${m.to}`.length));
+  const contentWidth = widest(sorted.map((m) => m.content.length));
   for (const m of sorted) {
     add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}${m.status === 'receiver-down' ? ` on arrival @${m.deliverTime}` : ''}`);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);
-  const stepWidth = Math.max(0, ...steps.map((t) => String(t).length));
+  const stepWidth = widest(steps.map((t) => String(t).length));
   const out: string[] = [];
   for (const t of steps) {
     byStep.get(t)!.forEach((line, i) => out.push(`${indent}${i === 0 ? `@${String(t).padEnd(stepWidth)}` : ' '.repeat(stepWidth + 1)}  ${line}`));

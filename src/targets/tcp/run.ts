@@ -194,7 +194,9 @@ class SystemRun {
     await this.quiet();
     const nodeEvents = this.spike.nodeEvents();
     const linkEvents = this.spike.linkEvents();
-    const lastEvent = Math.max(0, ...nodeEvents.map((e) => e.time), ...linkEvents.map((e) => e.time), ...this.inputs.map((i) => i.at));
+    // Iterated, not spread: the workload is the user's and may be long.
+    let lastEvent = 0;
+    for (const t of [nodeEvents.map((e) => e.time), linkEvents.map((e) => e.time), this.inputs.map((i) => i.at)].flat()) lastEvent = Math.max(lastEvent, t);
     for (let t = 1; t <= this.eot; t++) {
       if (this.signal?.aborted) {
         this.interrupted = true;
@@ -248,7 +250,8 @@ class SystemRun {
     const byReceiver = new Map<string, Held[]>();
     for (const h of due) (byReceiver.get(h.record.ref.to) ?? byReceiver.set(h.record.ref.to, []).get(h.record.ref.to)!).push(h);
     for (const list of byReceiver.values()) list.sort((a, b) => (a.record.ref.from < b.record.ref.from ? -1 : a.record.ref.from > b.record.ref.from ? 1 : a.seq - b.seq));
-    const phases = Math.max(0, ...[...byReceiver.values()].map((l) => l.length));
+    let phases = 0;
+    for (const l of byReceiver.values()) phases = Math.max(phases, l.length);
     for (let k = 0; k < phases; k++) {
       busy = true;
       this.beginPhase();

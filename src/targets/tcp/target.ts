@@ -129,7 +129,7 @@ function disconnectPoints(exec: TcpExecution, faults: FaultSet, bounds: Bounds, 
         cuts: cutOutcomes.length,
         cutOutcomes,
         wakes: same.reduce((n, p) => n + p.wakes, 0),
-        ...(slacks.length ? { slack: Math.min(...slacks) } : {}),
+        ...(slacks.length ? { slack: slacks.reduce((m, x) => Math.min(m, x)) } : {}),
       });
     }
   }
