@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
 /**
  * Every process a tcp run started and has not seen exit. Each is the leader of its own process
@@ -64,4 +64,31 @@ export function killAll(): void {
 /** How many processes ldfi is running now (tests check it returns to zero). */
 export function liveProcesses(): number {
   return live.size;
+}
+
+/**
+ * Whether a thread of one of these processes is running or waiting for a core (Linux /proc task
+ * states R and D). Elsewhere, or for a process already gone, nothing is known: false.
+ */
+export function anyRunnable(pids: readonly (number | undefined)[]): boolean {
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+        // The state follows the command, which is in parentheses and may hold spaces.
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        if (state === 'R' || state === 'D') return true;
+      } catch {
+        // The thread ended.
+      }
+    }
+  }
+  return false;
 }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,45 +8,16 @@ import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultSet } from '../../model/faults.ts';
 import type { InputRef } from '../outputs.ts';
-import type { Deps, Invocation, MessageRecordSim, OutputRecordSim, SimExecution, TraceEvent } from '../sim/simulator.ts';
+import type { Deps, Invocation, MessageRecordSim, OutputRecordSim, TraceEvent } from '../sim/simulator.ts';
 import type { SystemSpec } from './api.ts';
 import { FrameDecoder, framePayload, type Framing } from './framing.ts';
-import { track, trackDir, untrack, untrackDir } from './processes.ts';
-
-/** The addresses Spike may bind: loopback only. */
-export const LOOPBACK = ['127.0.0.1', '::1'];
+import { canonicalExecution, type SentMessage, type TcpExecution } from './canonical.ts';
+import { anyRunnable, track, trackDir, untrack, untrackDir } from './processes.ts';
+import { accepts, freePort, LOOPBACK } from './ports.ts';
+import { traceIdPattern } from './trace-id.ts';
 
 /** Defaults of a system's timing (real milliseconds). */
 export const TCP_TIMING = { settleMs: 25, roundTimeoutMs: 5_000, readyTimeoutMs: 10_000 };
-
-/** One run of a system, as the sim target's execution model describes runs (so lineage, footprint and views are shared). */
-export type TcpExecution = SimExecution & {
-  /** Each process's stdout lines that are not outputs, and its stderr, for the trace. */
-  readonly logs: ReadonlyMap<string, readonly string[]>;
-  /** Every message as Spike saw it on the wire, in canonical order. */
-  readonly wire: readonly WireMessage[];
-  /** Links (`from|to`) with a connection open as a round began, or accepted during it, by round: where dropping the connection changes the run. */
-  readonly connected: ReadonlyMap<number, readonly string[]>;
-};
-
-/** A message as the trace records it. */
-export interface WireMessage {
-  readonly id: number;
-  /** `from→to`. */
-  readonly link: string;
-  /** The round it was sent in, and its number among the link's messages. */
-  readonly round: number;
-  readonly seq: number;
-  /** Bytes on the wire (framing included). */
-  readonly size: number;
-  /** SHA-256 of the frame, first 16 hex digits. */
-  readonly hash: string;
-  /** The payload's first 40 bytes as text. */
-  readonly preview: string;
-  readonly status: MessageRecordSim['status'];
-  readonly deliverAt: number;
-  readonly reason?: string;
-}
 
 interface Pair {
   readonly key: string;
@@ -114,11 +84,10 @@ class SystemRun {
   private readonly audit = new AuditLog(true);
   private readonly spike: Spike;
   private readonly events: { e: TraceEvent; sort: [number, number, string, number, number] }[] = [];
-  private readonly messages: MessageRecordSim[] = [];
+  private readonly sent: SentMessage[] = [];
   private readonly held: Held[] = [];
   private readonly outputs: OutputRecordSim[] = [];
   private readonly inputs: InputRef[] = [];
-  private readonly causes: SimExecution['causes'] = new Map();
   private readonly invocations: Invocation[] = [];
   private readonly procs = new Map<string, Proc>();
   private readonly servers: net.Server[] = [];
@@ -186,7 +155,6 @@ class SystemRun {
     for (const w of this.system.workload) {
       const ref: InputRef = { kind: 'input', id: this.nextId++, node: w.node, at: w.at, value: w.value };
       this.inputs.push(ref);
-      this.causes.set(ref.id, { kind: 'input', ref });
     }
     this.roundStarted = Date.now();
     await Promise.all([...this.procs.values()].map((p) => this.start(p)));
@@ -328,7 +296,7 @@ class SystemRun {
       const midFrame = [...this.decoders].some((d) => d.pending > 0);
       // A process the kernel shows running or waiting for a core is not quiet either, however long
       // it has been silent: on a loaded machine, silence can be a process that has not run yet.
-      if (idle >= this.settleMs && !midFrame && !this.anyRunnable()) return;
+      if (idle >= this.settleMs && !midFrame && !anyRunnable([...this.procs.values()].filter((p) => p.up).map((p) => p.child?.pid))) return;
       if (Date.now() - this.roundStarted > this.roundTimeoutMs) {
         if (this.timedOut !== this.round) {
           this.timedOut = this.round;
@@ -361,31 +329,6 @@ class SystemRun {
 
   private resetReady(p: Proc): void {
     p.ready = new Promise<void>((ok) => (p.markReady = ok));
-  }
-
-  /** Whether a thread of a process is running or runnable (Linux /proc; elsewhere, never known: false). */
-  private anyRunnable(): boolean {
-    for (const p of this.procs.values()) {
-      const pid = p.child?.pid;
-      if (!p.up || pid === undefined) continue;
-      let tasks: string[];
-      try {
-        tasks = readdirSync(`/proc/${pid}/task`);
-      } catch {
-        continue;
-      }
-      for (const tid of tasks) {
-        try {
-          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-          // The state follows the command, which is in parentheses and may hold spaces.
-          const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-          if (state === 'R' || state === 'D') return true;
-        } catch {
-          // The thread ended.
-        }
-      }
-    }
-    return false;
   }
 
   private async listen(from: string, to: string): Promise<void> {
@@ -495,10 +438,7 @@ class SystemRun {
         deliverAt: this.round + 1,
         status: 'pending',
       };
-      this.messages.push(record);
-      sequence.set(record, seq);
-      wireFrames.set(record, frame);
-      this.causes.set(id, { kind: 'message', record });
+      this.sent.push({ record, seq, frame });
       this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round }, 3, `${from}|${to}`, seq);
       const fate = this.spike.messageFate(from, to, this.round, `#${id}`);
       if (fate.kind === 'drop') {
@@ -630,6 +570,26 @@ class SystemRun {
   }
 
   /** Stops every process, connection and server, and removes the data directories. */
+  /** The run as ldfi reports it: in canonical order (canonical.ts). */
+  execution(): TcpExecution {
+    return canonicalExecution({
+      events: this.events,
+      invocations: this.invocations,
+      audit: this.audit,
+      sent: this.sent,
+      inputs: this.inputs,
+      outputs: this.outputs,
+      procs: [...this.procs.values()],
+      stoppedAtTimeBound: this.stoppedAtTimeBound,
+      endTime: this.endTime,
+      error: this.error,
+      interrupted: this.interrupted,
+      unknown: this.unknown,
+      notes: this.notes,
+      connected: this.connected,
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.procs.values()].map((p) => this.kill(p)));
@@ -651,103 +611,6 @@ class SystemRun {
     this.events.push({ e, sort: [e.t, group, key, n, this.events.length] });
   }
 
-  /**
-   * The run in canonical form: messages in (round, link, sequence) order with ids given in that
-   * order, outputs by (round, node, the node's own order), events as `record` orders them, so that
-   * the same schedule gives the same execution whatever order parallel processes answered in.
-   */
-  execution(): TcpExecution {
-    const all = [...this.procs.values()];
-    const messages = [...this.messages].sort((a, b) => a.ref.sentAt - b.ref.sentAt || cmp(a.ref.from, b.ref.from) || cmp(a.ref.to, b.ref.to) || seqOf(a) - seqOf(b));
-    const ids = new Map<number, number>(this.inputs.map((i) => [i.id, i.id]));
-    let next = this.inputs.length + 1;
-    for (const m of messages) ids.set(m.ref.id, next++);
-    const remap = (id: number) => ids.get(id) ?? id;
-    const seen = new Set<number[]>();
-    const depIds = (d: Deps) => ('explicit' in d ? d.explicit : d.past) as number[];
-    const renumbered = messages.map((m) => {
-      remapOnce(depIds(m.deps), remap, seen);
-      return { ...m, ref: { ...m.ref, id: remap(m.ref.id) } } as MessageRecordSim;
-    });
-    const causes: SimExecution['causes'] = new Map([...this.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
-    for (const m of renumbered) causes.set(m.ref.id, { kind: 'message', record: m });
-    for (const o of this.outputs) remapOnce(depIds(o.deps), remap, seen);
-    for (const p of all) remapOnce(p.past, remap, seen);
-    const order = new Map(this.outputs.map((o, i) => [o, i]));
-    const outputs = [...this.outputs].sort((a, b) => a.at - b.at || cmp(a.node, b.node) || order.get(a)! - order.get(b)!);
-    const events = [...this.events]
-      .sort((a, b) => a.sort[0] - b.sort[0] || a.sort[1] - b.sort[1] || cmp(a.sort[2], b.sort[2]) || a.sort[3] - b.sort[3] || a.sort[4] - b.sort[4])
-      .map(({ e }) => ('id' in e ? ({ ...e, id: remap(e.id) } as TraceEvent) : e));
-    return {
-      events,
-      invocations: [...this.invocations],
-      audit: this.audit,
-      messages: renumbered,
-      inputs: this.inputs,
-      outputs,
-      causes,
-      crashed: all.filter((p) => p.crashed).map((p) => p.name),
-      down: all.filter((p) => !p.up).map((p) => p.name),
-      stoppedAtTimeBound: this.stoppedAtTimeBound,
-      endTime: this.endTime,
-      error: this.error,
-      interrupted: this.interrupted,
-      ...(this.unknown.length ? { unknown: [...this.unknown] } : {}),
-      ...(this.notes.length ? { notes: [...this.notes] } : {}),
-      eventCount: events.length,
-      logs: new Map(all.map((p) => [p.name, [...p.log]])),
-      connected: new Map([...this.connected].map(([t, keys]) => [t, [...keys].sort()])),
-      wire: messages.map((m, i) => {
-        const frame = wireFrames.get(m) ?? Buffer.alloc(0);
-        const r = renumbered[i];
-        return {
-          id: r.ref.id,
-          link: `${m.ref.from}→${m.ref.to}`,
-          round: m.ref.sentAt,
-          seq: seqOf(m),
-          size: frame.length,
-          hash: createHash('sha256').update(frame).digest('hex').slice(0, 16),
-          preview: String(m.ref.payload).slice(0, 40),
-          status: m.status,
-          deliverAt: m.deliverAt,
-          ...(m.reason ? { reason: m.reason } : {}),
-        };
-      }),
-    };
-  }
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A message's sequence number on its link and its frame (kept beside the record). */
-const sequence = new WeakMap<MessageRecordSim, number>();
-const wireFrames = new WeakMap<MessageRecordSim, Buffer>();
-function seqOf(m: MessageRecordSim): number {
-  return sequence.get(m) ?? 0;
-}
-
-/** Renumbers the ids in a causal-past array once (arrays are shared by every action of a process). */
-function remapOnce(past: number[], remap: (id: number) => number, seen: Set<number[]>): void {
-  if (seen.has(past)) return;
-  seen.add(past);
-  for (let i = 0; i < past.length; i++) past[i] = remap(past[i]);
-}
-
-/** The trace id pattern of a system (`traceparent`: W3C trace context). Throws `UserError` if it is not a regular expression with a group. */
-export function traceIdPattern(source: string | undefined): RegExp | undefined {
-  if (source === undefined) return undefined;
-  // As a header (`traceparent: 00-…`) or a JSON field (`"traceparent":"00-…"`).
-  if (source === 'traceparent') return /traceparent"?\s*[:=]\s*"?[0-9a-f]{2}-([0-9a-f]{32})-/i;
-  let re: RegExp;
-  try {
-    re = new RegExp(source);
-  } catch (e) {
-    throw new UserError('BAD_PROGRAM', `traceId: not a regular expression: ${(e as Error).message}`);
-  }
-  if (new RegExp(`${source}|`).exec('')!.length < 2) throw new UserError('BAD_PROGRAM', `traceId: /${source}/ needs a group, (…), around the trace id`);
-  return re;
 }
 
 function framingOf(system: SystemSpec, from: string, to: string): Framing {
@@ -760,62 +623,7 @@ function envName(node: string): string {
   return node.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-/**
- * A port for a process to listen on. Taken below the kernel's ephemeral range (where connections
- * and ldfi's own proxy listeners get theirs), so nothing else takes it between this check and the
- * process binding it; random, so that runs in parallel rarely meet.
- */
-async function freePort(host: string): Promise<number> {
-  const [low] = ephemeralRange();
-  for (let attempt = 0; ; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * Math.max(1, low - 20_000));
-    // Not one handed out lately: two nodes of one run must differ, and a port just released may
-    // still hold connections in TIME_WAIT.
-    if (recentPorts.includes(port)) continue;
-    const server = net.createServer();
-    const ok = await new Promise<boolean>((done) => {
-      server.once('error', () => done(false));
-      server.listen(port, host, () => done(true));
-    });
-    if (ok) {
-      await new Promise<void>((done) => server.close(() => done()));
-      recentPorts.push(port);
-      if (recentPorts.length > 512) recentPorts.shift();
-      return port;
-    }
-    if (attempt > 50) throw new Error('no free port below the ephemeral range');
-  }
-}
-
-/** Ports handed out to processes lately, oldest first. */
-const recentPorts: number[] = [];
-
-function ephemeralRange(): [number, number] {
-  try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (low > 21_000) return [low, high];
-  } catch {
-    // Not Linux: assume its default.
-  }
-  return [32_768, 60_999];
-}
-
-async function accepts(port: number, host: string): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = net.connect(port, host);
-    s.once('connect', () => (s.destroy(), ok(true)));
-    s.once('error', () => (s.destroy(), ok(false)));
-  });
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((ok) => setTimeout(ok, Math.max(1, ms)));
 }
 
-/** A hash of a run's message trace: every message (link, round, sequence number, content, fate) and output; equal hashes, same run. */
-export function messageTraceHash(exec: TcpExecution): string {
-  const h = createHash('sha256');
-  for (const m of exec.wire) h.update(`${m.link}@${m.round}#${m.seq}:${m.size}:${m.hash}:${m.status}@${m.deliverAt}\n`);
-  for (const o of exec.outputs) h.update(`out ${o.node}@${o.at}:${JSON.stringify(o.value)}\n`);
-  return h.digest('hex');
-}

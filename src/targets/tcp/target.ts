@@ -12,7 +12,10 @@ import { expectOutputs, type Invariant } from '../outputs.ts';
 import { executionResult, outputRoot, whyOutput } from '../sim/target.ts';
 import type { SystemSpec } from './api.ts';
 import { FRAMINGS } from './framing.ts';
-import { LOOPBACK, runSystem, traceIdPattern, type TcpExecution } from './run.ts';
+import { LOOPBACK } from './ports.ts';
+import type { TcpExecution } from './canonical.ts';
+import { runSystem } from './run.ts';
+import { traceIdPattern } from './trace-id.ts';
 
 export interface TcpTargetOptions {
   eot?: number;

@@ -1,7 +1,7 @@
 import { formatFaults } from '../../injector/text.ts';
 import type { Fault } from '../../model/faults.ts';
 import type { TraceFile } from '../sim/trace-file.ts';
-import { messageTraceHash, type TcpExecution, type WireMessage } from './run.ts';
+import { messageTraceHash, type TcpExecution, type WireMessage } from './canonical.ts';
 import type { TcpTarget } from './target.ts';
 
 /** A tcp run written down: the sim trace's fields, every message as Spike saw it, and each process's log. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../../src/injector/text.ts';
 import { search } from '../../../src/search/index.ts';
 import { liveProcesses } from '../../../src/targets/tcp/processes.ts';
-import { messageTraceHash } from '../../../src/targets/tcp/run.ts';
+import { messageTraceHash } from '../../../src/targets/tcp/canonical.ts';
 import { TcpTarget } from '../../../src/targets/tcp/target.ts';
 import { ldfi, splitCommand } from '../../helpers/cli.ts';
 

@@ -257,7 +257,7 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => out.writ
 
 describe('trace ids', () => {
   it("reads W3C trace context ('traceparent') and patterns with a group, and refuses one without", async () => {
-    const { traceIdPattern } = await import('../../../src/targets/tcp/run.ts');
+    const { traceIdPattern } = await import('../../../src/targets/tcp/trace-id.ts');
     const w3c = traceIdPattern('traceparent')!;
     expect(w3c.exec('{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","v":1}')?.[1]).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(w3c.exec('traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')?.[1]).toBe('0af7651916cd43dd8448eb211c80319c');
