@@ -6,9 +6,9 @@ import type { Command } from 'commander';
 import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
 import { formatFaults, parseFaults } from '../src/injector/text.ts';
-import { formatWhyTree } from '../src/lineage/why.ts';
 import { toDot } from '../src/lineage/dot.ts';
 import { search, type SearchResult } from '../src/search/index.ts';
+import { why } from '../src/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
 import { formatExplanation } from '../src/report/explain.ts';
 import { formatJsonReport } from '../src/report/json.ts';
@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { ParallelTarget } from '../src/parallel/pool.ts';
 import { checkBounds, openTarget } from '../src/targets/index.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
-import { checkProtocolFile, type Problem } from '../src/targets/sim/check.ts';
+import { checkProtocolFile, problemOf, type Problem } from '../src/targets/sim/check.ts';
 import { plural } from '../src/report/verdict.ts';
 import { DedalusTarget } from '../src/targets/dedalus/target.ts';
 import { readTraceFile, traceFile, type TraceFile } from '../src/targets/sim/trace-file.ts';
@@ -229,11 +229,8 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
 export async function whyAction(files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; depth: number }): Promise<void> {
   if (flags.dot) checkOutputPath('--dot', flags.dot);
   const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
-  const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
-  if (!t.why) throw new UserError('BAD_OPTION', `why is not available for ${t.kind} targets`);
-  const w = await t.why(flags.tuple, faults);
-  const head = w.holds ? '' : `${flags.tuple} does not hold in this run (faults: ${formatFaults(faults)}).\n`;
-  process.stdout.write(head + formatWhyTree(w.lineage, w.root, { maxDepth: flags.depth }) + '\n');
+  const w = await why(t, flags.tuple, flags.faults, { depth: flags.depth });
+  process.stdout.write(w.text + '\n');
   if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));
 }
 
@@ -251,8 +248,9 @@ export async function checkAction(files: string[], flags: { include?: string[] }
       await openTarget(files, { negativeSupport: true, seed: '1', includeDirs: flags.include });
     } catch (e) {
       if (!isUserError(e)) throw e;
-      const located = /^(.*?):(\d+):(\d+): (.*)$/s.exec(e.message);
-      problems.push(located ? { file: located[1], line: Number(located[2]), column: Number(located[3]), message: located[4] } : { file: files.join(' '), line: 0, column: 0, message: e.message });
+      // A Dedalus error names its own file (an included one, perhaps).
+      const file = /^(.*?):\d+:\d+: /s.exec(e.message)?.[1] ?? files.join(' ');
+      problems.push(problemOf(e.message, file));
     }
   }
   for (const p of problems) {

@@ -105,14 +105,15 @@ export async function replay(target: Target, faults: string | FaultSet = []): Pr
 /**
  * "How did I get here": the lineage of a tuple (Dedalus, e.g. `log(c,hello)@4`) or an output (sim and
  * tcp, `node:value` with the value as JSON) in the run of `faults`, with every alternative, or why it
- * is absent; `text` is the tree the command line prints. Throws `UserError` for a malformed tuple.
+ * is absent; `text` is the tree the command line prints (`depth`: levels shown, default 64). Throws
+ * `UserError` for a malformed tuple.
  */
-export async function why(target: Target, tuple: string, faults: string | FaultSet = []): Promise<WhyAnswer & { text: string }> {
+export async function why(target: Target, tuple: string, faults: string | FaultSet = [], options: { depth?: number } = {}): Promise<WhyAnswer & { text: string }> {
   if (!target.why) throw new UserError('BAD_OPTION', `why is not available for ${target.kind} targets`);
   const schedule = validateSchedule(typeof faults === 'string' ? parseFaults(faults) : faults, target.bounds, target.supportedFaults);
   const answer = await target.why(tuple, schedule);
   const head = answer.holds ? '' : `${tuple} does not hold in this run (faults: ${formatFaults(schedule)}).\n`;
-  return { ...answer, text: head + formatWhyTree(answer.lineage, answer.root) };
+  return { ...answer, text: head + formatWhyTree(answer.lineage, answer.root, { maxDepth: options.depth }) };
 }
 
 /** Why a search ended as it did: for each good outcome, its supports and the hypotheses they defeated. */

@@ -107,8 +107,7 @@ async function shapeProblems(file: string): Promise<Problem[]> {
     target = await SimTarget.open(file, { seed: '1' });
   } catch (e) {
     if (!isUserError(e)) throw e;
-    const located = /^(.*?):(\d+):(\d+): (.*)$/s.exec(e.message);
-    return [located ? { file, line: Number(located[2]), column: Number(located[3]), message: located[4] } : { file, line: 0, column: 0, message: e.message.replace(`${file}: `, '') }];
+    return [problemOf(e.message, file)];
   }
   const text = readFileSync(file, 'utf8');
   const problems: Problem[] = [];
@@ -145,9 +144,17 @@ async function systemProblems(file: string): Promise<Problem[]> {
     return t.invariantless ? [{ file, line: 0, column: 0, message: t.invariantless, warning: true }] : [];
   } catch (e) {
     if (!isUserError(e)) throw e;
-    const located = /^(.*?):(\d+):(\d+): (.*)$/s.exec(e.message);
-    return [located ? { file, line: Number(located[2]), column: Number(located[3]), message: located[4] } : { file, line: 0, column: 0, message: e.message.replace(`${file}: `, '') }];
+    return [problemOf(e.message, file)];
   }
+}
+
+/**
+ * A problem from an error message that may start with `file:line:column: ` (parser, compiler and
+ * loader errors do); the problem is placed in `file`, at that line and column if there are some.
+ */
+export function problemOf(message: string, file: string): Problem {
+  const located = /^(.*?):(\d+):(\d+): (.*)$/s.exec(message);
+  return located ? { file, line: Number(located[2]), column: Number(located[3]), message: located[4] } : { file, line: 0, column: 0, message: message.replace(`${file}: `, '') };
 }
 
 /** Where a handler name first appears in the source (as a property or method). */
