@@ -6,12 +6,22 @@ import type { RunOptions, RunResult, Target } from '../model/target.ts';
 import type { TargetOptions } from '../targets/index.ts';
 import type { RunTask, WireResult } from './worker.ts';
 
+/**
+ * The module a worker starts from: the compiled worker when ldfi runs from its build (dist/), where no
+ * TypeScript source sits beside it; from the sources, a plain-JavaScript boot that registers tsx first.
+ */
+function workerEntry(): string {
+  const compiled = import.meta.url.endsWith('.js');
+  return fileURLToPath(new URL(compiled ? './worker.js' : './worker-boot.mjs', import.meta.url));
+}
+
 /** Runs made on the main thread before the pool starts: a small search is done before workers would be ready. */
 const WARM_UP_RUNS = 128;
 
 /**
- * A target whose batches of runs (`runMany`) are shared out over worker threads (tinypool), each with
- * its own copy of the target, opened once from the same files and options. Results come back in the
+ * A target whose batches of runs (`runMany`) are shared out over this thread and `workers - 1` worker
+ * threads (tinypool), each worker with its own copy of the target, opened once from the same files and
+ * options. Results come back in the
  * order asked, and a run does not depend on where it was made (targets are deterministic), so a search
  * ends the same, run for run, whatever the number of workers. Single runs, and the first batches,
  * stay on the main thread. `close()` stops the workers.
@@ -79,16 +89,26 @@ export class ParallelTarget implements Target {
       this.ran += results.length;
       return results;
     }
-    this.pool ??= new Tinypool({ filename: fileURLToPath(new URL('./worker-boot.mjs', import.meta.url)), minThreads: this.workers, maxThreads: this.workers });
-    // Contiguous slices, one per worker, so that the results come back in order.
+    this.pool ??= new Tinypool({ filename: workerEntry(), minThreads: this.workers - 1, maxThreads: this.workers - 1, });
+    // Contiguous slices, so that the results come back in order: the first on this thread (its code is
+    // warm and its results cross no thread), the others on the workers, started first.
     const size = Math.ceil(schedules.length / this.workers);
     const slices = Array.from({ length: Math.ceil(schedules.length / size) }, (_, i) => schedules.slice(i * size, (i + 1) * size));
-    const parts = await Promise.all(slices.map((slice) => this.pool!.run({ files: this.open.files, target: this.open.options, schedules: slice, options } satisfies RunTask) as Promise<WireResult[]>));
-    const results = parts.flat().map((w) => {
-      const lineage = newLineageGraph();
-      if (w.lineage) lineage.import(w.lineage as Parameters<typeof lineage.import>[0]);
-      return { ...w, lineage } as RunResult;
-    });
+    const remote = slices.slice(1).map((slice) => this.pool!.run({ files: this.open.files, target: this.open.options, schedules: slice, options } satisfies RunTask) as Promise<WireResult[]>);
+    const local: RunResult[] = [];
+    while (local.length < slices[0].length) {
+      const rest = slices[0].slice(local.length);
+      for (const r of this.inner.runMany ? await this.inner.runMany(rest, options) : [await this.inner.run(rest[0], options)]) local.push(r);
+    }
+    const parts = await Promise.all(remote);
+    const results = local;
+    for (const part of parts) {
+      for (const w of part) {
+        const lineage = newLineageGraph();
+        if (w.lineage) lineage.import(w.lineage as Parameters<typeof lineage.import>[0]);
+        results.push({ ...w, lineage } as RunResult);
+      }
+    }
     this.ran += results.length;
     return results;
   }
