@@ -4,6 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { faultSpaceSize } from '../src/injector/space.ts';
+import { parseRestriction, type FaultRestriction } from '../src/injector/restriction.ts';
 import { formatBig } from '../src/report/text.ts';
 import { search } from '../src/search/index.ts';
 import { startZ3 } from '../src/solver/z3-backend.ts';
@@ -102,6 +103,23 @@ function singleExecution(): void {
   console.log(`\nOne execution of the 3-node broadcast at EOT 6: ${fmtMs(evalMs)} (evaluation recording every derivation); ${fmtMs(lineageMs)} with the lineage graph built and the invariant checked`);
 }
 
+/** Exhaustive search is run where the fault space has at most this many schedules. */
+const SIM_EXHAUSTIVE_CAP = 50_000;
+const TCP_EXHAUSTIVE_CAP = 300;
+
+/**
+ * The fault space's size, and exhaustive search's runs to its first counterexample or its proof where
+ * the space is small enough to enumerate (its verdict must be LDFI's: a disagreement is printed).
+ */
+async function exhaustiveCells(open: () => Promise<Target>, cap: number, ldfiStatus?: string): Promise<[string, string]> {
+  const size = faultSpaceSize((await open()).bounds);
+  if (size > BigInt(cap)) return [formatBig(size), `infeasible (> ${cap.toLocaleString('en-US')})`];
+  const r = await search(await open(), { strategy: 'exhaustive' });
+  const runs = r.status === 'counterexample' ? r.counterexamples[0].foundAtRun : r.runs.length;
+  const agrees = ldfiStatus === undefined || (r.status === 'counterexample') === (ldfiStatus === 'counterexample');
+  return [formatBig(size), `${runs} (${r.status})${agrees ? '' : ' DISAGREES with LDFI'}`];
+}
+
 /** Random runs that certify nothing but must agree with a resilient verdict: none may find a violation. */
 const CAMPAIGN = QUICK ? 2000 : 20_000;
 
@@ -138,7 +156,7 @@ async function simTable(): Promise<void> {
         const campaign = await search(await openC('1'), { strategy: 'random', seed: '1', maxRuns: CAMPAIGN });
         randomText = campaign.counterexamples.length ? `FOUND ONE in ${campaign.counterexamples[0].foundAtRun} (disagrees!)` : `none in ${CAMPAIGN.toLocaleString('en-US')}`;
       }
-      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), workers2, randomText, ratio]);
+      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), workers2, randomText, ratio, ...(await exhaustiveCells(() => openC('1'), SIM_EXHAUSTIVE_CAP, ldfi.status))]);
     }
   }
   console.log(
@@ -146,7 +164,7 @@ async function simTable(): Promise<void> {
       `random: median runs to the first counterexample over ${SEEDS} seeds (capped at ${RANDOM_CAP}), or a campaign of ${CAMPAIGN.toLocaleString('en-US')} runs against a proof. ` +
       `LDFI's floor is 2 runs (the fault-free run and one hypothesis)\n`,
   );
-  console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'time, 2 workers', 'random', 'ratio'], rows));
+  console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'time, 2 workers', 'random', 'ratio', 'fault space', 'exhaustive runs'], rows));
 }
 
 /** Random runs of real processes per seed at most (each run is about half a second). */
@@ -176,7 +194,7 @@ async function tcpTable(): Promise<void> {
       ratio = `${(r.median / found).toFixed(1)}×`;
     }
     const b = (await open()).bounds;
-    rows.push([file.replace('examples/tcp/', ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), `${(ldfi.runs.length / (ms / 1000)).toFixed(1)}`, random, ratio]);
+    rows.push([file.replace('examples/tcp/', ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), `${(ldfi.runs.length / (ms / 1000)).toFixed(1)}`, random, ratio, ...(await exhaustiveCells(open, TCP_EXHAUSTIVE_CAP, ldfi.status))]);
   }
   // Rounds per second: one fault-free run of the pipeline, all its rounds played (ticks).
   const t = await TcpTarget.open('examples/tcp/double-halve/ldfi.tcp.ts');
@@ -184,7 +202,7 @@ async function tcpTable(): Promise<void> {
   const exec = await t.execute([]);
   const s = (performance.now() - t0) / 1000;
   console.log(`\ntcp examples (settle ${25} ms): LDFI runs to the first counterexample or the proof, and random search (median of ${seeds} seeds, capped at ${TCP_RANDOM_CAP} runs)\n`);
-  console.log(table(['system', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'runs/s', 'random', 'ratio'], rows));
+  console.log(table(['system', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'runs/s', 'random', 'ratio', 'fault space', 'exhaustive runs'], rows));
   console.log(`\nOne fault-free run of double-halve: ${t.bounds.eot} rounds in ${s.toFixed(2)} s with process start-up (${(t.bounds.eot / s).toFixed(1)} rounds/s), ${exec.messages.length} messages`);
 }
 
@@ -217,6 +235,54 @@ async function shardTable(): Promise<void> {
   }
 }
 
+/**
+ * LDFI against exhaustive search where exhaustive search is feasible: each sim example (and each tcp
+ * system, on its declared channels) at the largest bounds under its own whose fault space has at most
+ * `cap` schedules (crashes kept first, then the widest EFF). Verdicts must agree; runs are compared.
+ */
+async function exhaustiveAgreementTable(): Promise<void> {
+  const rows: string[][] = [];
+  const compare = async (name: string, open: (b: { eff: number; crashes: number }) => Promise<Target>, cap: number, restriction?: FaultRestriction) => {
+    const own = (await open({ eff: Infinity, crashes: Infinity })).bounds;
+    let chosen: Target | undefined;
+    for (let crashes = own.crashes; crashes >= 0 && !chosen; crashes--) {
+      for (let eff = own.eff; eff >= 2 && !chosen; eff--) {
+        const t = await open({ eff, crashes });
+        if (faultSpaceSize(t.bounds, restriction ? (f) => restriction.allows(f) : undefined) <= BigInt(cap)) chosen = t;
+      }
+    }
+    if (!chosen) return rows.push([name, '—', `no bounds with at most ${cap} schedules`, '', '', '', '', '']);
+    const b = chosen.bounds;
+    const again = () => open({ eff: b.eff, crashes: b.crashes });
+    const t0 = performance.now();
+    const ldfi = await search(await again(), { strategy: 'ldfi', seed: '1', restriction });
+    const ldfiMs = performance.now() - t0;
+    const t1 = performance.now();
+    const all = await search(await again(), { strategy: 'exhaustive', seed: '1', restriction });
+    const allMs = performance.now() - t1;
+    const runsTo = (r: typeof ldfi) => String(r.status === 'counterexample' ? r.counterexamples[0].foundAtRun : r.runs.length);
+    const agree = (ldfi.status === 'counterexample') === (all.status === 'counterexample') && (ldfi.status !== 'resilient' || all.status === 'resilient');
+    rows.push([name, `${b.eot}/${b.eff}/${b.crashes}`, formatBig(faultSpaceSize(b, restriction ? (f) => restriction.allows(f) : undefined)), ldfi.status, runsTo(ldfi), fmtMs(ldfiMs), `${all.status} in ${runsTo(all)}`, fmtMs(allMs), agree ? 'yes' : 'NO']);
+  };
+  if (part('sim')) {
+    for (const f of readdirSync('examples/sim').filter((f) => f.endsWith('.ts')).sort()) {
+      await compare(f.replace(/\.ts$/, ''), (b) => SimTarget.open(`examples/sim/${f}`, { seed: '1', ...(Number.isFinite(b.eff) ? b : {}) }), SIM_EXHAUSTIVE_CAP);
+    }
+  }
+  if (part('tcp')) {
+    for (const [file, eot, channels] of [
+      ['examples/tcp/double-halve/ldfi.tcp.ts', 12, 'omit:source↔doubler; omit:doubler↔halver; omit:halver↔sink'],
+      ['examples/tcp/double-halve/ldfi-recovery.tcp.ts', 10, 'omit:source↔doubler; omit:doubler↔halver; omit:halver↔sink'],
+      ['examples/tcp/primary-backup/ldfi.tcp.ts', 5, 'omit:client↔primary; omit:primary↔backup; crash:*'],
+      ['examples/tcp/primary-backup/ldfi-sync.tcp.ts', 5, 'omit:client↔primary; omit:primary↔backup; crash:*'],
+    ] as const) {
+      await compare(file.replace('examples/tcp/', ''), (b) => TcpTarget.open(file, { eot, ...(Number.isFinite(b.eff) ? b : {}) }), TCP_EXHAUSTIVE_CAP, parseRestriction(channels));
+    }
+  }
+  console.log(`\nLDFI against exhaustive search, at the largest bounds under each example's own with a feasible space (sim ≤ ${SIM_EXHAUSTIVE_CAP.toLocaleString('en-US')} schedules, tcp ≤ ${TCP_EXHAUSTIVE_CAP} on the declared channels): runs to the first counterexample or to the verdict\n`);
+  console.log(table(['example', 'EOT/EFF/crashes', 'fault space', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'exhaustive', 'exhaustive time', 'agree'], rows));
+}
+
 async function simulatorSpeed(): Promise<void> {
   const t = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: QUICK ? 2000 : 20000 });
   t.simulate([], false); // warm up
@@ -228,10 +294,11 @@ async function simulatorSpeed(): Promise<void> {
   console.log(`\nSimulator: ${Math.round(events / s).toLocaleString('en-US')} events/s on one core (${events.toLocaleString('en-US')} events, 4 nodes answering every message, lineage recorded)`);
 }
 
+/** BENCH_ONLY=sim (or dedalus, scale, tcp, shards) runs one part. */
+const part = (name: string) => !ONLY || ONLY === name;
+
 const z3 = await startZ3();
 try {
-  // BENCH_ONLY=sim (or dedalus, scale) runs one part.
-  const part = (name: string) => !ONLY || ONLY === name;
   if (part('scale')) {
     singleExecution();
     await simulatorSpeed();
@@ -243,6 +310,7 @@ try {
   if (part('dedalus')) await dedalusTable();
   if (part('sim')) await simTable();
   if (part('tcp')) await tcpTable();
+  if (part('sim') || part('tcp')) await exhaustiveAgreementTable();
   if (part('shards')) await shardTable();
   console.log(`\nPeak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {

@@ -7,10 +7,9 @@ import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
 import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { toDot } from '../src/lineage/dot.ts';
-import { search, type SearchResult } from '../src/search/index.ts';
-import { why } from '../src/index.ts';
+import type { SearchResult } from '../src/search/index.ts';
+import { explain, openTarget, replay, search, why } from '../src/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
-import { formatExplanation } from '../src/report/explain.ts';
 import { formatJsonReport } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
 import { formatHtmlReport } from '../src/report/html.ts';
@@ -22,7 +21,6 @@ import type { Fault } from '../src/model/faults.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { randomBytes } from 'node:crypto';
 import { ParallelTarget } from '../src/parallel/pool.ts';
-import { checkBounds, openTarget } from '../src/targets/index.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { checkProtocolFile, problemOf, type Problem } from '../src/targets/sim/check.ts';
 import { plural } from '../src/report/verdict.ts';
@@ -45,13 +43,13 @@ function targetOptions(f: BoundsFlags) {
 
 export async function target(files: string[], f: BoundsFlags, seed: string, opts: { quiet?: boolean } = {}) {
   const t = await openTarget(files, { ...targetOptions(f), seed });
+  // The library checked the bounds; the command line also says what it inferred and warns.
   for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
   // Campaigns run many cases: the inferred nodes are in each report, not on the terminal.
   if (t instanceof DedalusTarget && t.inferredNodes && !opts.quiet) {
     const list = t.inferredNodes.map((n) => `${n.node} ${n.reason}`).join('; ');
     process.stderr.write(`ldfi: nodes ${t.bounds.nodes.join(',')} (inferred; choose with --nodes): ${list}\n`);
   }
-  checkBounds(t, { effGiven: f.eff !== undefined });
   return t;
 }
 
@@ -189,7 +187,7 @@ export async function runAction(files: string[], flags: RunFlags, cmd: Command):
 
 export async function explainAction(files: string[], flags: RunFlags, cmd: Command): Promise<void> {
   const r = await runSearch(files, flags, cmd);
-  process.stdout.write(formatSearchResult(r, { command: COMMAND, explaining: true }) + '\n\n' + formatExplanation(r) + '\n');
+  process.stdout.write(formatSearchResult(r, { command: COMMAND, explaining: true }) + '\n\n' + explain(r) + '\n');
   setExit(exitFor(r));
 }
 
@@ -201,24 +199,29 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
   if (files.length === 0) throw new UserError('BAD_OPTION', 'replay needs program files (or --from-trace FILE)');
   if (flags.trace) checkOutputPath('--trace', flags.trace);
   const t = await target(files, flags, flags.seed);
-  const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
   if (flags.trace && !(t instanceof SimTarget) && !(t instanceof TcpTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols and tcp systems (a Dedalus run is its schedule)');
-  const { trace, result: r } = flags.trace && (t instanceof SimTarget || t instanceof TcpTarget) ? await traced(t, faults) : { trace: undefined, result: await t.run(faults, { lineage: false }) };
-  if (flags.trace && trace) {
+  let r: Pick<Awaited<ReturnType<typeof replay>>, 'faults' | 'violations' | 'error' | 'unknown' | 'notes' | 'messages'>;
+  if (flags.trace && (t instanceof SimTarget || t instanceof TcpTarget)) {
+    const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
+    const { trace, result } = await traced(t, faults);
     writeFileAtomic(flags.trace, JSON.stringify(trace, null, 1) + '\n');
     process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
+    r = { ...result, faults, unknown: result.unknown ?? [], notes: result.notes ?? [] };
+  } else {
+    r = await replay(t, flags.faults);
   }
+  const faults = r.faults;
   const lines = [
     r.violations.length || r.error
       ? `✗ invariant violated under: ${formatFaults(faults)}`
-      : r.unknown?.length
+      : r.unknown.length
         ? `? invariant could not be fully checked under: ${formatFaults(faults)}`
         : `✓ invariant holds under: ${formatFaults(faults)}`,
     `  ${files.join(' ')} — EOT ${t.bounds.eot}, EFF ${t.bounds.eff}, crashes ${t.bounds.crashes}, nodes ${t.bounds.nodes.join(',')}`,
     ...r.violations.map((v) => `  violated: ${v.message}`),
     ...(r.error ? [`  error:    ${r.error}`] : []),
-    ...(r.unknown ?? []).map((u) => `  unknown:  ${u}`),
-    ...(r.notes ?? []).map((n) => `  note:     ${n}`),
+    ...r.unknown.map((u) => `  unknown:  ${u}`),
+    ...r.notes.map((n) => `  note:     ${n}`),
     '  run:',
     ...spaceTimeListing(r.messages, faults, '    '),
   ];

@@ -11,12 +11,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type CampaignCase } from '../src/campaign/config.ts';
 import { readCorpus, saveToCorpus, type CorpusEntry, type CorpusVerdict } from '../src/campaign/corpus.ts';
 import { formatSummary, mergeSummaries, shardOf, verdictOfCampaign, type CampaignSummary, type CaseRow, type CorpusRow } from '../src/campaign/summary.ts';
-import { validateSchedule } from '../src/injector/faults.ts';
-import { formatFaults, parseFaults } from '../src/injector/text.ts';
+import { formatFaults } from '../src/injector/text.ts';
 import { isUserError, UserError } from '../src/model/errors.ts';
 import { verdictOf } from '../src/report/verdict.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
-import { search, type SearchResult } from '../src/search/index.ts';
+import type { SearchResult } from '../src/search/index.ts';
+import { replay, search } from '../src/index.ts';
 import { TcpTarget } from '../src/targets/tcp/target.ts';
 import { target, writeReports } from './actions.ts';
 import { catchCtrlC, COMMAND, EXIT, setExit } from './cli-common.ts';
@@ -142,8 +142,7 @@ async function replayEntry(entry: CorpusEntry, base: string, nodes: readonly str
   if (missing) return { verdict: 'stale', detail: `${relative(base, missing)} is gone` };
   try {
     const t = await target(files, { eot: entry.bounds.eot, eff: entry.bounds.eff, crashes: entry.bounds.crashes, nodes: nodes ? [...nodes] : undefined }, entry.seed, { quiet: true });
-    const faults = validateSchedule(parseFaults(entry.faults), t.bounds, t.supportedFaults);
-    const r = await t.run(faults, { lineage: false });
+    const r = await replay(t, entry.faults);
     const changed = t.contentHash !== entry.contentHash ? 'replayed on the target as it is now, changed since the entry was saved' : '';
     if (r.violations.length || r.error) return { verdict: 'still failing', detail: [r.violations[0]?.message ?? r.error, changed].filter(Boolean).join('; ') };
     return { verdict: 'fixed', detail: changed };

@@ -88,6 +88,8 @@ export interface Replay {
   /** The target itself failed (a protocol threw, a handler never returned). */
   readonly error?: string;
   readonly messages: readonly MessageRecord[];
+  /** What happened that the messages do not show (a process that exited on its own). */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -99,7 +101,7 @@ export async function replay(target: Target, faults: string | FaultSet = []): Pr
   const schedule = validateSchedule(typeof faults === 'string' ? parseFaults(faults) : faults, target.bounds, target.supportedFaults);
   const r = await target.run(schedule, { lineage: false });
   const unknown = r.unknown ?? [];
-  return { faults: schedule, holds: r.violations.length === 0 && !r.error && unknown.length === 0, violations: r.violations, unknown, error: r.error, messages: r.messages };
+  return { faults: schedule, holds: r.violations.length === 0 && !r.error && unknown.length === 0, violations: r.violations, unknown, error: r.error, messages: r.messages, notes: r.notes ?? [] };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Fault } from '../model/faults.ts';
 /**
  * A targeted fault space (`--only-faults`): the faults a search may use. Entries separated by `;`,
  * each a kind and where: `crash:C`, `crash:* @3..5`, `omit:*→C @1..4`, `omit:a->b`,
- * `disconnect:a↔b @2`; `*` is any node, a time window is inclusive, no window is any time. A fault is
+ * `omit:a↔b` (both directions), `disconnect:a↔b @2`; `*` is any node, a time window is inclusive, no window is any time. A fault is
  * allowed when an entry matches it.
  */
 export interface FaultRestriction {
@@ -17,6 +17,8 @@ interface Entry {
   kind: 'crash' | 'omit' | 'disconnect';
   from: string;
   to?: string;
+  /** `↔`: the link in either direction. */
+  both: boolean;
   start: number;
   end: number;
 }
@@ -36,7 +38,7 @@ export function parseRestriction(text: string): FaultRestriction {
     const start = s === undefined ? 0 : Number(s);
     const end = e === undefined ? (s === undefined ? Infinity : start) : Number(e);
     if (end < start) bad('has a window that ends before it starts');
-    entries.push({ kind: kind as Entry['kind'], from, to, start, end });
+    entries.push({ kind: kind as Entry['kind'], from, to, both: arrow === '↔' || arrow === '<->', start, end });
   }
   if (entries.length === 0) throw new UserError('BAD_OPTION', '--only-faults: no entry (e.g. \'crash:c; omit:*→c @1..4\')');
   const node = (pattern: string, name: string) => pattern === '*' || pattern === name;
@@ -47,7 +49,7 @@ export function parseRestriction(text: string): FaultRestriction {
       return entries.some((e) => {
         if (e.kind !== f.kind) return false;
         if (f.kind === 'crash') return node(e.from, f.node) && within(e, f.time);
-        if (f.kind === 'omit') return node(e.from, f.from) && node(e.to!, f.to) && within(e, f.time);
+        if (f.kind === 'omit') return ((node(e.from, f.from) && node(e.to!, f.to)) || (e.both && node(e.from, f.to) && node(e.to!, f.from))) && within(e, f.time);
         if (f.kind === 'disconnect') {
           const pair = (a: string, b: string) => node(e.from, a) && node(e.to!, b);
           return (pair(f.from, f.to) || (f.both && pair(f.to, f.from))) && within(e, f.start);

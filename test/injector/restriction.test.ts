@@ -17,6 +17,14 @@ describe('targeted fault spaces (--only-faults)', () => {
     expect(r.allows({ kind: 'disconnect', from: 'a', to: 'b', both: true, start: 2, end: 2 })).toBe(false);
   });
 
+  it('reads omit:a↔b as the link in both directions, and a→b as one', () => {
+    const both = parseRestriction('omit:a↔b');
+    expect(both.allows({ kind: 'omit', from: 'a', to: 'b', time: 1 })).toBe(true);
+    expect(both.allows({ kind: 'omit', from: 'b', to: 'a', time: 1 })).toBe(true);
+    expect(both.allows({ kind: 'omit', from: 'a', to: 'c', time: 1 })).toBe(false);
+    expect(parseRestriction('omit:a->b').allows({ kind: 'omit', from: 'b', to: 'a', time: 1 })).toBe(false);
+  });
+
   it('names the entry that does not read', () => {
     expect(() => parseRestriction('crash:a→b')).toThrow(/--only-faults: 'crash:a→b' names a link; a crash names a node/);
     expect(() => parseRestriction('omit:a')).toThrow(/'omit:a' needs a link, from→to/);
