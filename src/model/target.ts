@@ -10,7 +10,11 @@ export interface MessageRecord {
   readonly deliverTime: number;
   /** What was sent, e.g. `log(b,hello)`. */
   readonly content: string;
-  readonly status: 'delivered' | 'omitted' | 'sender-crashed' | 'receiver-down';
+  /**
+   * `in-flight`: sent, but due after the end of time (or held by a proxy when the run ended): it never
+   * arrived within the run, whatever would have happened next.
+   */
+  readonly status: 'delivered' | 'omitted' | 'sender-crashed' | 'receiver-down' | 'in-flight';
   /** The fault that decided a non-delivery, when there is one. */
   readonly reason?: string;
 }

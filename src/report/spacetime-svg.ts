@@ -23,6 +23,7 @@ const STATUS_TEXT: Record<MessageRecord['status'], string> = {
   omitted: 'LOST (omitted)',
   'sender-crashed': 'not sent (sender crashed)',
   'receiver-down': 'LOST (receiver down)',
+  'in-flight': 'in flight at end of time',
 };
 
 interface Layout {

@@ -6,6 +6,7 @@ const STATUS: Record<MessageRecord['status'], string> = {
   omitted: 'LOST (omitted)',
   'sender-crashed': 'not sent (sender crashed)',
   'receiver-down': 'LOST (receiver down)',
+  'in-flight': 'in flight at end of time',
 };
 
 /**
@@ -27,7 +28,7 @@ export function spaceTimeListing(messages: readonly MessageRecord[], faults: Fau
   const width = widest(sorted.map((m) => `${m.from}→${m.to}`.length));
   const contentWidth = widest(sorted.map((m) => m.content.length));
   for (const m of sorted) {
-    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}${m.status === 'receiver-down' ? ` on arrival @${m.deliverTime}` : ''}`);
+    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}${arrival(m)}`);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   const stepWidth = widest(steps.map((t) => String(t).length));
@@ -37,6 +38,14 @@ export function spaceTimeListing(messages: readonly MessageRecord[], faults: Fau
   }
   if (out.length === 0) out.push(`${indent}(no messages between nodes)`);
   return out;
+}
+
+/** When the message arrived, or would have: the listing is by send time, so the arrival is said. */
+function arrival(m: MessageRecord): string {
+  if (m.status === 'delivered') return ` @${m.deliverTime}`;
+  if (m.status === 'receiver-down') return ` on arrival @${m.deliverTime}`;
+  if (m.status === 'in-flight' && m.deliverTime > m.sendTime) return ` (due @${m.deliverTime})`;
+  return '';
 }
 
 function cmp(a: string, b: string): number {

@@ -188,7 +188,8 @@ export function executionResult(exec: SimExecution, faults: FaultSet, invariants
 }
 
 function toMessageRecord(m: SimExecution['messages'][number]): MessageRecord {
-  const status = m.status === 'delivered' || m.status === 'pending' ? 'delivered' : m.status === 'receiver-down' ? 'receiver-down' : 'omitted';
+  // Pending when the run ended: due after the end of time, it never arrived (even to a node still up).
+  const status = m.status === 'delivered' ? 'delivered' : m.status === 'pending' ? 'in-flight' : m.status === 'receiver-down' ? 'receiver-down' : 'omitted';
   return {
     from: m.ref.from,
     to: m.ref.to,

@@ -284,3 +284,25 @@ describe('several runs under one watchdog', () => {
     expect(t.runMany(schedules.slice(3), { lineage: false })[0]).toEqual(t.run(schedules[3], { lineage: false }));
   });
 });
+
+describe('messages at the end of time', () => {
+  it('a message due after EOT is in flight, not delivered, and the listing says when it was due', async () => {
+    const { executionResult } = await import('../../../src/targets/sim/target.ts');
+    const { spaceTimeListing } = await import('../../../src/report/spacetime.ts');
+    const p = defineProtocol({
+      name: 'late',
+      nodes: ['a', 'b'],
+      node: (id) => ({ init: (ctx) => (id === 'a' ? ctx.setTimer(9) : undefined), onTimer: (ctx) => ctx.send('b', 'late'), onMessage: (ctx, _from, v) => ctx.output(v) }),
+      workload: [],
+      invariants: [],
+      latency: [3, 3],
+    });
+    const exec = simulate(p, { eot: 10, seed: '1', faults: [] });
+    const r = executionResult(exec, [], [], { eot: 10, eff: 5, crashes: 0, nodes: ['a', 'b'] }, { lineage: false });
+    const late = r.messages.find((m) => m.content === '"late"')!;
+    expect(late.status).toBe('in-flight');
+    expect(late.deliverTime).toBeGreaterThan(10);
+    expect(spaceTimeListing(r.messages, []).join('\n')).toMatch(/a→b {2}"late" {2}in flight at end of time \(due @1[1-9]\)/);
+    expect(r.outcomes).toEqual([]);
+  });
+});
