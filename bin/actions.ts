@@ -12,7 +12,8 @@ import { explain, openTarget, replay, search, why } from '../src/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
 import { formatJsonReport } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
-import { formatHtmlReport } from '../src/report/html.ts';
+import { formatHtmlReport, renderHtmlReport } from '../src/report/html.ts';
+import { parseJsonReport } from '../src/report/json.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
 import { checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
@@ -235,6 +236,26 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
   const w = await why(t, flags.tuple, flags.faults, { depth: flags.depth });
   process.stdout.write(w.text + '\n');
   if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));
+}
+
+/**
+ * `ldfi report FILE --html OUT`: the HTML page of a saved JSON report, the same page `--html` wrote
+ * during the search (both are drawn from the JSON report). Exit 0 when written; 2 for a file that is
+ * not an ldfi JSON report.
+ */
+export async function reportAction(file: string, flags: { html: string }): Promise<void> {
+  checkOutputPath('--html', flags.html);
+  const { readFileSync } = await import('node:fs');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError('FILE', `cannot read report ${file}: no such file`);
+  }
+  const report = parseJsonReport(text, file);
+  writeFileAtomic(flags.html, renderHtmlReport(report));
+  process.stderr.write(`HTML report written to ${flags.html}\n`);
+  setExit(EXIT.ok);
 }
 
 /**

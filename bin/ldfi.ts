@@ -174,6 +174,15 @@ function buildProgram(): Command {
     });
 
   program
+    .command('report')
+    .description('draw the report of a saved JSON report (ldfi run --json) again: the same HTML page --html writes')
+    .argument('<report>', 'a JSON report written by --json')
+    .requiredOption('--html <file>', 'write the HTML report to file')
+    .action(async (file: string, flags: { html: string }) => {
+      await (await actions()).reportAction(file, flags);
+    });
+
+  program
     .command('check')
     .description('list static problems before any run: a TypeScript protocol type-checked against ldfi/sim (a misspelled handler, a send to an unknown node), or a Dedalus program parsed and compiled (exit 2 if any)')
     .argument('<files...>', 'one TypeScript protocol, or Dedalus files read as one program')

@@ -13,6 +13,7 @@ export type UserErrorCode =
   | 'BAD_TUPLE'
   | 'BAD_PROGRAM'
   | 'BAD_CONFIG'
+  | 'BAD_REPORT'
   | 'FILE';
 
 export interface SourcePos {

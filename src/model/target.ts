@@ -65,6 +65,8 @@ export interface RunResult {
   readonly footprint?: readonly FootprintPoint[];
   /** What happened that the message listing does not show (a process that exited on its own). */
   readonly notes?: readonly string[];
+  /** The run's state over time, when `RunOptions.states` asked for it (reports draw it). */
+  readonly states?: readonly StateFact[];
   /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */
   readonly error?: string;
 }
@@ -78,6 +80,22 @@ export interface RunOptions {
   readonly footprint?: boolean;
   /** Goal keys (e.g. preconditions of attacked outcomes) whose absence to explain if they do not hold. */
   readonly explainAbsent?: readonly string[];
+  /** Return the run's state over time (`RunResult.states`). */
+  readonly states?: boolean;
+}
+
+/**
+ * One fact of a run's state at a time: Dedalus, a tuple at a step (`node` its location); sim and tcp,
+ * an input or an output of a node at a virtual time or round. Messages are not repeated here.
+ */
+export interface StateFact {
+  /** Step (Dedalus), virtual ms (sim) or round (tcp). */
+  readonly time: number;
+  readonly node: string;
+  /** Dedalus: the relation; sim and tcp: `input` or `output`. */
+  readonly relation: string;
+  /** The tuple (`log(b,hello)`) or the value as JSON. */
+  readonly fact: string;
 }
 
 /**

@@ -1,9 +1,73 @@
 import { formatFaults } from '../injector/text.ts';
-import type { SearchResult } from '../search/result.ts';
-import { verdictOf } from './verdict.ts';
+import type { Bounds } from '../model/bounds.ts';
+import type { FaultSet } from '../model/faults.ts';
+import type { MessageRecord, Violation } from '../model/target.ts';
+import type { DrawnRun, ReportDetails } from '../search/details.ts';
+import type { SearchResult, SearchStatus, Strategy } from '../search/result.ts';
+import { verdictOf, type Verdict } from './verdict.ts';
+import { UserError } from '../model/errors.ts';
 
-export const REPORT_FORMAT = 'ldfi-report';
-export const REPORT_VERSION = 1;
+/** One run in the JSON report. */
+export interface JsonRun {
+  readonly index: number;
+  readonly faults: string;
+  readonly faultList: FaultSet;
+  readonly violated: boolean;
+  readonly violations: readonly Violation[];
+  readonly unknown?: readonly string[];
+  readonly attacked: readonly string[];
+  readonly defeatedBy: readonly { readonly outcome: string; readonly support: readonly string[] }[];
+  readonly learned: number;
+  readonly error?: string;
+  readonly durationMs?: number;
+}
+
+export interface JsonCounterexample {
+  readonly faults: string;
+  readonly faultList: FaultSet;
+  readonly foundAs: string;
+  readonly foundAtRun: number;
+  readonly sameCause?: number;
+  readonly violations: readonly Violation[];
+  readonly error?: string;
+  readonly notes?: readonly string[];
+  readonly replay: string;
+  readonly messages: readonly MessageRecord[];
+  readonly shrinkSteps?: readonly { readonly faults: string; readonly violated: boolean }[];
+}
+
+/** The JSON report (docs/report-format.md, docs/report.schema.json): what every other report can be drawn from. */
+export interface JsonReport {
+  readonly format: typeof REPORT_FORMAT;
+  readonly version: typeof REPORT_VERSION;
+  readonly status: SearchStatus;
+  readonly error?: string;
+  readonly budget?: 'runs' | 'time';
+  /** The verdict every report shows (`verdict.ts`), so a report drawn from this file says the same. */
+  readonly verdict: Pick<Verdict, 'mark' | 'headline'>;
+  readonly proven: boolean;
+  readonly caveat?: string;
+  readonly strategy: Strategy;
+  readonly seed: string;
+  readonly findAll: boolean;
+  readonly target: SearchResult['target'];
+  readonly bounds: Bounds;
+  readonly faultSpace: string;
+  readonly restriction?: string;
+  readonly outcomePattern?: string;
+  readonly symmetrySaved?: number;
+  readonly outcomes: readonly string[];
+  readonly hypotheses: number;
+  readonly replayCommand: string;
+  readonly runs: readonly JsonRun[];
+  readonly counterexamples: readonly JsonCounterexample[];
+  readonly supports?: Readonly<Record<string, readonly (readonly string[])[]>>;
+  readonly details?: Omit<ReportDetails, 'runs'> & { readonly runs: readonly (Omit<DrawnRun, 'faults'> & { readonly faults: string; readonly faultList: FaultSet })[] };
+  readonly timings?: Readonly<Record<string, number>>;
+}
+
+export const REPORT_FORMAT = 'ldfi-report' as const;
+export const REPORT_VERSION = 1 as const;
 
 export interface JsonReportOptions {
   /** Leave out wall-clock figures, so that the same seed gives a byte-identical report. */
@@ -11,7 +75,7 @@ export interface JsonReportOptions {
 }
 
 /** The versioned machine-readable report; docs/report-format.md documents every field. */
-export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }): object {
+export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }): JsonReport {
   const verdict = verdictOf(r);
   return {
     format: REPORT_FORMAT,
@@ -20,6 +84,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     ...(r.status === 'internal-error' ? { error: r.error } : {}),
     ...(r.status === 'budget-exhausted' && r.budget ? { budget: r.budget } : {}),
     // The same verdict every other report shows; the caveat when nothing was proven.
+    verdict: { mark: verdict.mark, headline: verdict.headline },
     proven: verdict.proven,
     ...(verdict.caveat ? { caveat: verdict.caveat } : {}),
     strategy: r.strategy,
@@ -33,6 +98,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     ...(r.symmetrySaved !== undefined ? { symmetrySaved: r.symmetrySaved } : {}),
     outcomes: r.outcomes,
     hypotheses: r.hypotheses,
+    replayCommand: r.replayCommand,
     runs: r.runs.map((run) => ({
       index: run.index,
       faults: formatFaults(run.faults),
@@ -57,8 +123,10 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       ...(c.notes?.length ? { notes: c.notes } : {}),
       replay: c.replay,
       messages: c.messages,
+      ...(c.shrinkSteps ? { shrinkSteps: c.shrinkSteps.map((step) => ({ faults: formatFaults(step.faults), violated: step.violated })) } : {}),
     })),
     ...(r.supports ? { supports: Object.fromEntries(r.supports) } : {}),
+    ...(r.details ? { details: { ...r.details, runs: r.details.runs.map((d) => ({ ...d, faults: formatFaults(d.faults), faultList: d.faults })) } } : {}),
     ...(opts.timings
       ? { timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, round(v)])) }
       : {}),
@@ -71,4 +139,34 @@ export function formatJsonReport(r: SearchResult, opts?: JsonReportOptions): str
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/**
+ * Reads a JSON report written by `--json`. Throws `UserError` naming the file, and the line and
+ * column of a JSON syntax error, for anything that is not an ldfi report of this version.
+ */
+export function parseJsonReport(text: string, file: string): JsonReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const at = /position (\d+)/.exec((e as Error).message);
+    const where = at ? lineColumn(text, Number(at[1])) : '';
+    // Node's message quotes the text around the error, newlines and all: the first clause is enough.
+    const why = (e as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '');
+    throw new UserError('BAD_REPORT', `${file}${where}: not a JSON report (${why}); write one with ldfi run --json FILE`);
+  }
+  const r = data as Partial<JsonReport> | null;
+  if (!r || typeof r !== 'object' || r.format !== REPORT_FORMAT) throw new UserError('BAD_REPORT', `${file}: not an ldfi JSON report (no "format": "${REPORT_FORMAT}"); write one with ldfi run --json FILE`);
+  if (r.version !== REPORT_VERSION) throw new UserError('BAD_REPORT', `${file}: report version ${String(r.version)}, this ldfi reads version ${REPORT_VERSION}`);
+  for (const field of ['status', 'verdict', 'bounds', 'target', 'runs', 'counterexamples', 'replayCommand'] as const) {
+    if (r[field] === undefined) throw new UserError('BAD_REPORT', `${file}: the report has no "${field}" (written by an older ldfi? run the search again with --json)`);
+  }
+  return r as JsonReport;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `:${line}:${offset - before.lastIndexOf('\n')}`;
 }

@@ -35,6 +35,7 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
   const stillAbsent = new Map<string, string[]>();
   const symmetries = rec.options.symmetry ? (rec.target.symmetries ?? []) : [];
 
+  rec.knownLineage = known;
   const first = await rec.execute([], { lineage: true });
   // What each run asked to be watched (potential violations), handed back to later runs.
   const watch = new Map(first.result.watch ?? []);

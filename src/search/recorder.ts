@@ -1,12 +1,14 @@
 import type { FaultSet } from '../model/faults.ts';
-import type { RunOptions, RunResult, Target } from '../model/target.ts';
+import type { MessageRecord, RunOptions, RunResult, Target } from '../model/target.ts';
 import { formatFaults } from '../injector/text.ts';
 import { shellQuote } from '../model/shell.ts';
 import { faultSpaceSize } from '../injector/space.ts';
 import type { SearchOptions } from './options.ts';
-import type { Counterexample, RunRecord, SearchResult, SearchStatus } from './result.ts';
+import type { Counterexample, RunRecord, SearchResult, SearchStatus, ShrinkStep } from './result.ts';
 import { rootCause } from './root-cause.ts';
-import { shrinkFaults } from './shrink.ts';
+import { shrinkFaults, violates } from './shrink.ts';
+import { DRAWN_MESSAGES, DRAWN_RUNS } from './details.ts';
+import type { LineageGraph } from '../model/lineage.ts';
 
 /** Optional hooks a reporter implements to follow a search as it goes. */
 export interface SearchObserver {
@@ -34,6 +36,11 @@ export class SearchRecorder {
   symmetrySaved = 0;
   runMs = 0;
   shrinkMs = 0;
+  /** Messages of the first runs, for reports to draw (`details.ts` limits). */
+  readonly drawnMessages = new Map<number, readonly MessageRecord[]>();
+  private drawnCount = 0;
+  /** The union of the lineage the search learned (LDFI), for reports to draw. */
+  knownLineage: LineageGraph | undefined;
   private readonly started = performance.now();
   private lastYield = performance.now();
 
@@ -97,6 +104,10 @@ export class SearchRecorder {
       durationMs: ms,
     };
     this.runs.push(rec);
+    if (rec.index <= DRAWN_RUNS && this.drawnCount + result.messages.length <= DRAWN_MESSAGES) {
+      this.drawnMessages.set(rec.index, result.messages);
+      this.drawnCount += result.messages.length;
+    }
     this.observer.onRun?.(rec);
     return rec;
   }
@@ -110,7 +121,10 @@ export class SearchRecorder {
   /** Shrinks a violating schedule so every fault is necessary, then records it. */
   async counterexample(found: RunResult, foundAtRun: number): Promise<Counterexample> {
     const t0 = performance.now();
-    const shrunk = await shrinkFaults(found, async (faults) => (await this.target.run(faults, { lineage: false })));
+    const steps: ShrinkStep[] = [];
+    const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, { lineage: false }), (r) =>
+      steps.push({ faults: r.faults, violated: violates(r), messages: r.messages }),
+    );
     this.shrinkMs += performance.now() - t0;
     const cex: Counterexample = {
       faults: shrunk.faults,
@@ -122,6 +136,7 @@ export class SearchRecorder {
       error: shrunk.error,
       foundAtRun,
       replay: this.replayLine(shrunk.faults),
+      shrinkSteps: steps,
     };
     // One report per root cause: the same faults at other times are counted, not repeated.
     const cause = rootCause(cex.faults);
@@ -136,6 +151,11 @@ export class SearchRecorder {
   }
 
   replayLine(faults: FaultSet): string {
+    return `${this.replayCommand()} --faults ${shellQuote(formatFaults(faults))}`;
+  }
+
+  /** The replay command of this search without its `--faults`: any run's line is it plus its faults. */
+  replayCommand(): string {
     const b = this.target.bounds;
     const parts = [
       this.options.command,
@@ -146,7 +166,6 @@ export class SearchRecorder {
       `--crashes ${b.crashes}`,
       `--nodes ${shellQuote(b.nodes.join(','))}`,
       ...(this.target.replayOptions ?? []),
-      `--faults ${shellQuote(formatFaults(faults))}`,
     ];
     return parts.join(' ');
   }
@@ -196,6 +215,7 @@ export class SearchRecorder {
       bounds: t.bounds,
       target: { kind: t.kind, files: t.files, contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}) },
       runs: this.runs,
+      replayCommand: this.replayCommand(),
       hypotheses: this.hypotheses,
       outcomes: this.outcomes,
       counterexamples: this.counterexamples,

@@ -1,6 +1,7 @@
 import type { Bounds } from '../model/bounds.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { MessageRecord, Violation } from '../model/target.ts';
+import type { ReportDetails } from './details.ts';
 
 export type Strategy = 'ldfi' | 'random' | 'exhaustive' | 'molly' | 'causal';
 
@@ -37,6 +38,14 @@ export interface Counterexample {
   readonly replay: string;
   /** Over several seeds: how many more counterexamples of the same root cause were found. */
   readonly sameCause?: number;
+  /** The runs shrinking made, in order: each removed one fault and kept the set if it still violated. */
+  readonly shrinkSteps?: readonly ShrinkStep[];
+}
+
+export interface ShrinkStep {
+  readonly faults: FaultSet;
+  readonly violated: boolean;
+  readonly messages: readonly MessageRecord[];
 }
 
 interface Common {
@@ -47,6 +56,8 @@ interface Common {
   readonly bounds: Bounds;
   readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean; readonly footprints?: boolean };
   readonly runs: readonly RunRecord[];
+  /** The command that replays a run of this search, but for its `--faults '…'`. */
+  readonly replayCommand: string;
   readonly hypotheses: number;
   readonly outcomes: readonly string[];
   readonly counterexamples: readonly Counterexample[];
@@ -61,6 +72,8 @@ interface Common {
   readonly timings: { readonly totalMs: number; readonly solverMs: number; readonly runMs: number; readonly shrinkMs: number };
   /** The supports known for each good outcome at the end (LDFI only; for `ldfi explain`). */
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;
+  /** What reports draw: runs with their messages, shrink steps, states over time, lineage per outcome. */
+  readonly details?: ReportDetails;
 }
 
 /** A search ends in one of six ways; each carries what it explored so far. */

@@ -10,7 +10,7 @@ export function violates(r: RunResult): boolean {
  * necessary: take any one away and the invariant holds. The violations reported are those of the
  * shrunk run (possibly fewer than first found), so the replay line shows exactly them.
  */
-export async function shrinkFaults(found: RunResult, run: (faults: FaultSet) => Promise<RunResult>): Promise<RunResult> {
+export async function shrinkFaults(found: RunResult, run: (faults: FaultSet) => Promise<RunResult>, onStep?: (r: RunResult) => void): Promise<RunResult> {
   let best = found;
   let changed = true;
   while (changed && best.faults.length > 0) {
@@ -18,6 +18,7 @@ export async function shrinkFaults(found: RunResult, run: (faults: FaultSet) => 
     for (let i = 0; i < best.faults.length; i++) {
       const candidate: Fault[] = best.faults.filter((_, j) => j !== i);
       const r = await run(candidate);
+      onStep?.(r);
       if (violates(r)) {
         best = r;
         changed = true;

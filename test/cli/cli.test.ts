@@ -47,6 +47,34 @@ describe('ldfi run', () => {
   });
 });
 
+describe('ldfi report', () => {
+  it('draws the same HTML page from a saved JSON report as --html wrote during the search', () => {
+    const [json, live, again] = ['r.json', 'live.html', 'again.html'].map((f) => join(tmp, f));
+    expect(ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--crashes', '1', '--find-all', '--seed', '1', '--json', json, '--html', live]).code).toBe(1);
+    const r = ldfi(['report', json, '--html', again]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`HTML report written to ${again}`);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(live, 'utf8'));
+  });
+
+  it('refuses a file that is not a JSON report, naming it (exit 2)', () => {
+    const notJson = join(tmp, 'not.json');
+    writeFileSync(notJson, '{"a": x}');
+    const other = join(tmp, 'other.json');
+    writeFileSync(other, '{"format": "something-else"}');
+    for (const [file, message] of [
+      [notJson, `${notJson}: not a JSON report (Unexpected token`],
+      [other, `${other}: not an ldfi JSON report`],
+      [join(tmp, 'missing.json'), 'cannot read report'],
+    ]) {
+      const r = ldfi(['report', file, '--html', join(tmp, 'x.html')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
 describe("every bound Molly's model allows is accepted (EOT ≥ 1, 0 ≤ EFF ≤ EOT, 0 ≤ crashes ≤ nodes)", () => {
   const edges: [string, string[], RegExp][] = [
     // EFF 0 is the fail-stop model: crashes only. The naive broadcast falls to its sender's crash.

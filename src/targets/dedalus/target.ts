@@ -6,7 +6,7 @@ import { expandToOmissions } from '../../injector/faults.ts';
 import type { FaultSet } from '../../model/faults.ts';
 import { shellQuote } from '../../model/shell.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
-import type { RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
+import type { RunOptions, RunResult, StateFact, Target, Violation } from '../../model/target.ts';
 import { BUILTIN_CRASH, compileProgram, type CompiledProgram } from './compile.ts';
 import { evaluate, type Execution } from './evaluator.ts';
 import { loadProgram } from './loader.ts';
@@ -172,6 +172,7 @@ export class DedalusTarget implements Target {
     return {
       faults,
       messages: exec.messages,
+      ...(options.states ? { states: dedalusStates(exec) } : {}),
       violations,
       outcomes: [...outcomes.map((t) => t.goalKey), ...breakable.map(({ k }) => k)],
       preconditions,
@@ -245,4 +246,17 @@ interface Watched {
 
 function matches(values: readonly Value[], pattern: readonly (Value | undefined)[]): boolean {
   return pattern.every((p, i) => p === undefined || values[i] === p);
+}
+
+/** Every tuple of every step, by step, relation and tuple (the first column is the location). */
+function dedalusStates(exec: Execution): StateFact[] {
+  const out: StateFact[] = [];
+  for (let t = 1; t < exec.steps.length; t++) {
+    const step = exec.steps[t];
+    if (!step) continue;
+    for (const name of [...step.relations.keys()].sort()) {
+      for (const tuple of step.relations.get(name)!.tuples) out.push({ time: t, node: String(tuple.values[0]), relation: name, fact: tuple.label });
+    }
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
-import type { MessageRecord, RunOptions, RunResult, Target, Violation } from '../../model/target.ts';
+import type { MessageRecord, RunOptions, RunResult, StateFact, Target, Violation } from '../../model/target.ts';
 import type { Invariant, Protocol } from './api.ts';
 import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
@@ -177,6 +177,7 @@ export function executionResult(exec: SimExecution, faults: FaultSet, invariants
   return {
     faults,
     messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
+    ...(options.states ? { states: simStates(exec) } : {}),
     violations,
     unknown,
     outcomes: outputKeys(exec),
@@ -185,6 +186,16 @@ export function executionResult(exec: SimExecution, faults: FaultSet, invariants
     error: exec.error,
     ...(exec.notes?.length ? { notes: exec.notes } : {}),
   };
+}
+
+/** The inputs each node was given and the outputs it wrote, in time order (messages are drawn apart). */
+function simStates(exec: SimExecution): StateFact[] {
+  const facts: StateFact[] = [
+    ...exec.inputs.map((i) => ({ time: i.at, node: i.node, relation: 'input', fact: JSON.stringify(i.value) ?? 'undefined' })),
+    ...exec.outputs.map((o) => ({ time: o.at, node: o.node, relation: 'output', fact: JSON.stringify(o.value) ?? 'undefined' })),
+  ];
+  // Stable: within a time, inputs before outputs, each in the order they happened.
+  return facts.map((f, i) => ({ f, i })).sort((a, b) => a.f.time - b.f.time || a.i - b.i).map(({ f }) => f);
 }
 
 function toMessageRecord(m: SimExecution['messages'][number]): MessageRecord {

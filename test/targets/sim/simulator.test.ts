@@ -297,7 +297,7 @@ describe('messages at the end of time', () => {
       invariants: [],
       latency: [3, 3],
     });
-    const exec = simulate(p, { eot: 10, seed: '1', faults: [] });
+    const exec = simulate(p, { eot: 10, seed: '1', faults: [], trace: false });
     const r = executionResult(exec, [], [], { eot: 10, eff: 5, crashes: 0, nodes: ['a', 'b'] }, { lineage: false });
     const late = r.messages.find((m) => m.content === '"late"')!;
     expect(late.status).toBe('in-flight');

@@ -19,7 +19,7 @@ describe('tcp: the double-and-halve pipeline (Node and Python processes)', () =>
       const r = await t.run(faults, { lineage: false });
       seen.add(`${messageTraceHash(exec)} ${JSON.stringify(r.violations)}`);
     }
-    expect(seen.size).toBe(1);
+    expect(seen.size, [...seen].join('\n')).toBe(1);
     expect([...seen][0]).toMatch(/input 2 \(at source @2\) never came out at sink/);
     expect(liveProcesses()).toBe(0);
   });

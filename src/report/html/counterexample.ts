@@ -1,0 +1,68 @@
+import type { JsonCounterexample, JsonReport } from '../json.ts';
+import { esc } from './escape.ts';
+import { cutBy } from './lineage.ts';
+import { lineageFigure } from './resilience.ts';
+import { detailId, runDetail, type DetailInput } from './run-detail.ts';
+
+/** Outcomes whose lineage is drawn with the counterexample's cut, at most. */
+const CUT_LINEAGES = 3;
+
+type Drawn = NonNullable<JsonReport['details']>['runs'][number];
+
+/**
+ * A counterexample: what broke, the pasteable replay line, its run drawn, the shrink steps that led
+ * to its minimal fault set (each with its own diagram), and the lineage of the outcomes whose
+ * supports its faults cut.
+ */
+export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: number, drawn: ReadonlyMap<string, Drawn>): string {
+  const of = j.counterexamples.length;
+  const shrunk = c.foundAs !== c.faults ? `, shrunk from ${c.foundAs} to ${c.faultList.length} fault${c.faultList.length === 1 ? '' : 's'}` : '';
+  const same = c.sameCause ? `; ${c.sameCause} more of the same cause (the same faults at other times or seeds)` : '';
+  const rows: [string, string][] = [
+    ['faults', `<code>${esc(c.faults)}</code>`],
+    ...c.violations.map((v) => ['violated', esc(v.message)] as [string, string]),
+    ...(c.error ? [['error', esc(c.error)] as [string, string]] : []),
+    ...(c.notes ?? []).map((note) => ['note', esc(note)] as [string, string]),
+  ];
+  const self = drawn.get(`cex-${n}`);
+  const detail: DetailInput = {
+    key: `cex-${n}`,
+    title: `The run of counterexample ${n}`,
+    faults: c.faultList,
+    faultText: c.faults,
+    violated: true,
+    messages: self?.messages ?? c.messages,
+    states: self?.states,
+  };
+  const steps = c.shrinkSteps ?? [];
+  const stepRows = steps.map((s, k) => {
+    const key = `cex-${n}-step-${k + 1}`;
+    return `<tr><td class="num">${k + 1}</td><td><code>${esc(s.faults)}</code></td><td class="${s.violated ? 'bad">✗ still violated: kept' : 'good">✓ held: that fault is needed'}</td><td>${drawn.has(key) ? `<a href="#${detailId(key)}">diagram</a>` : ''}</td></tr>`;
+  });
+  const stepDetails = steps.flatMap((s, k) => {
+    const d = drawn.get(`cex-${n}-step-${k + 1}`);
+    return d ? [runDetail({ key: d.key, title: `Counterexample ${n}, shrink step ${k + 1}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages }, j.bounds, j.replayCommand)] : [];
+  });
+  // The supports the fault set cut: leaves of good outcomes' lineage that its faults remove.
+  const cuts = (j.details?.lineage ?? [])
+    .map((l) => ({ l, cut: new Set(l.vertices.filter((v) => cutBy(v, c.faultList)).map((v) => v.id)) }))
+    .filter((x) => x.cut.size > 0)
+    .slice(0, CUT_LINEAGES);
+  return [
+    `<section class="cex" id="cex-${n}">`,
+    `<h2>Counterexample${of > 1 ? ` ${n}/${of}` : ''} <small>found at <a href="#run-${c.foundAtRun}">run ${c.foundAtRun}</a>${esc(shrunk + same)}</small></h2>`,
+    `<dl class="cex-facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`,
+    '<h3>Replay</h3>',
+    `<pre class="replay"><code>${esc(c.replay)}</code></pre>`,
+    runDetail(detail, j.bounds, j.replayCommand, { shown: true }),
+    ...(steps.length
+      ? [
+          `<h3>Shrinking <small>from <code>${esc(c.foundAs)}</code>: each step took one fault away and kept the set if the invariant still broke</small></h3>`,
+          `<table class="shrink"><thead><tr><th>step</th><th>faults tried</th><th>result</th><th>run</th></tr></thead><tbody>${stepRows.join('')}</tbody></table>`,
+          ...stepDetails,
+        ]
+      : []),
+    ...(cuts.length ? ['<h3>What the faults cut</h3>', ...cuts.map(({ l, cut }) => `<h4><code>${esc(l.outcome)}</code></h4>${lineageFigure(l, cut, 'cut')}`)] : []),
+    '</section>',
+  ].join('\n');
+}

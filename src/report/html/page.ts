@@ -1,0 +1,82 @@
+import type { SearchResult } from '../../search/result.ts';
+import { formatBig } from '../text.ts';
+import { toJsonReport, type JsonReport } from '../json.ts';
+import { counterexampleSection } from './counterexample.ts';
+import { CSS } from './css.ts';
+import { esc } from './escape.ts';
+import { resilienceSection } from './resilience.ts';
+import { runDetail } from './run-detail.ts';
+import { runsTable } from './runs.ts';
+
+/**
+ * The report of a search as one self-contained HTML page: inline CSS and SVG, no script, font or
+ * network, so it opens from file:// and can be attached to a bug report as is. Drawn from the JSON
+ * report, so that `ldfi report run.json --html` gives the same page as `--html` did.
+ */
+export function formatHtmlReport(r: SearchResult): string {
+  return renderHtmlReport(toJsonReport(r));
+}
+
+/** The page of a JSON report (`JsonReport`, as `ldfi run --json` writes it). */
+export function renderHtmlReport(j: JsonReport): string {
+  const details = new Map((j.details?.runs ?? []).map((d) => [d.key, d]));
+  const drawnRuns = new Set([...details.keys()].filter((k) => k.startsWith('run-')));
+  const cexRuns = new Map(j.counterexamples.map((c, i) => [c.foundAtRun, i + 1]));
+  const title = `ldfi: ${j.verdict.mark} ${j.verdict.headline}`;
+  const runDetails = j.runs.flatMap((run) => {
+    const d = details.get(`run-${run.index}`);
+    return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages, states: d.states }, j.bounds, j.replayCommand)] : [];
+  });
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    header(j),
+    '<main>',
+    ...(j.details?.error ? [`<p class="ended">The drawings of this report are missing: gathering them failed (${esc(j.details.error)}). The verdict stands.</p>`] : []),
+    ...j.counterexamples.map((c, i) => counterexampleSection(j, c, i + 1, details)),
+    resilienceSection(j, drawnRuns),
+    runsTable(j, drawnRuns, cexRuns),
+    ...runDetails,
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function header(j: JsonReport): string {
+  const b = j.bounds;
+  const good = j.outcomes.filter((o) => !o.startsWith('not:')).length;
+  const watched = j.outcomes.length - good;
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const facts: [string, string][] = [
+    ['target', `${j.target.files.join(' ')} (${j.target.kind}, content ${j.target.contentHash})`],
+    ['bounds', `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`],
+    ['strategy', j.strategy],
+    ['seed', j.seed],
+    ['runs', String(j.runs.length)],
+    ...(j.strategy === 'ldfi' ? [['hypotheses', String(j.hypotheses)] as [string, string]] : []),
+    ['fault space', `${formatBig(BigInt(j.faultSpace))} schedules${j.restriction ? ` (targeted: '${j.restriction}')` : ''}`],
+    ['outcomes', `${plural(good, 'good outcome')} attacked${watched ? `, ${plural(watched, 'potential violation')} watched` : ''}`],
+    ...(j.caveat ? [['not a proof', j.caveat] as [string, string]] : []),
+  ];
+  const toc = [
+    ...j.counterexamples.map((_, i) => `<a href="#cex-${i + 1}">counterexample ${i + 1}</a>`),
+    `<a href="#why">why ${j.status === 'resilient' ? 'resilient' : 'it ended here'}</a>`,
+    '<a href="#runs">runs</a>',
+  ];
+  return [
+    '<header>',
+    `<h1 class="verdict ${j.status}">${esc(`${j.verdict.mark} ${j.verdict.headline}`)}</h1>`,
+    `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`,
+    `<nav class="toc">${toc.join('')}</nav>`,
+    '</header>',
+  ].join('\n');
+}

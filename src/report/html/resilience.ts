@@ -1,0 +1,87 @@
+import type { JsonReport } from '../json.ts';
+import type { OutcomeLineage } from '../../search/details.ts';
+import { esc } from './escape.ts';
+import { leafText } from './faults-text.ts';
+import { lineageSvg } from './lineage.ts';
+import { detailId } from './run-detail.ts';
+
+/** The vertices a support is made of: what faults remove or add. */
+const LEAF_KINDS = new Set(['message', 'no-crash', 'crash', 'lost']);
+
+/** Hypotheses linked per support at most; the rest are counted. */
+const RUNS_LINKED = 12;
+
+/**
+ * Why the search ended as it did, and, for each good outcome, the supports found and the hypotheses
+ * each one defeated (a hypothesis cut every support known then; the run showed another), as a table
+ * and as the outcome's lineage with those supports' leaves marked. This is what makes a resilient
+ * verdict believable: every attack and what withstood it.
+ */
+export function resilienceSection(j: JsonReport, drawn: ReadonlySet<string>): string {
+  const byOutcome = new Map<string, Map<string, { support: readonly string[]; runs: number[] }>>();
+  for (const run of j.runs) {
+    for (const d of run.defeatedBy) {
+      const supports = byOutcome.get(d.outcome) ?? byOutcome.set(d.outcome, new Map()).get(d.outcome)!;
+      const key = d.support.join('\u0000');
+      (supports.get(key) ?? supports.set(key, { support: d.support, runs: [] }).get(key)!).runs.push(run.index);
+    }
+  }
+  const lineage = new Map((j.details?.lineage ?? []).map((l) => [l.outcome, l]));
+  const goods = j.outcomes.filter((o) => !o.startsWith('not:'));
+  const out = ['<section id="why">', `<h2>Why ${j.status === 'resilient' ? 'resilient' : 'it ended here'} <small>${goods.length} good outcome${goods.length === 1 ? '' : 's'} attacked</small></h2>`, `<p class="ended">${esc(endedBecause(j))}</p>`];
+  const runLink = (n: number) => (drawn.has(`run-${n}`) ? `<a href="#${detailId(`run-${n}`)}">${n}</a>` : `<a href="#run-${n}">${n}</a>`);
+  for (const outcome of goods) {
+    const supports = [...(byOutcome.get(outcome)?.values() ?? [])];
+    const known = j.supports?.[outcome] ?? [];
+    out.push(`<h3><code>${esc(outcome)}</code> <small>${supports.length ? `${supports.length} support${supports.length === 1 ? '' : 's'} defeated hypotheses` : known.length ? `${known.length} support${known.length === 1 ? '' : 's'} known; no hypothesis against it survived` : 'no support recorded'}</small></h3>`);
+    if (supports.length) {
+      out.push('<table class="supports"><thead><tr><th>support (all of it held)</th><th>hypotheses it defeated (runs)</th></tr></thead><tbody>');
+      for (const s of supports) {
+        const links = s.runs.slice(0, RUNS_LINKED).map(runLink).join(', ') + (s.runs.length > RUNS_LINKED ? ` and ${s.runs.length - RUNS_LINKED} more` : '');
+        out.push(`<tr><td>${s.support.map((k) => esc(leafText(k))).join('<br>')}</td><td>${links}</td></tr>`);
+      }
+      out.push('</tbody></table>');
+    } else if (known.length) {
+      out.push(`<p>Known supports: ${known.slice(0, 4).map((s) => s.map((k) => esc(leafText(k))).join(' ∧ ')).join(' <b>or</b> ')}</p>`);
+    }
+    const l = lineage.get(outcome);
+    if (l) {
+      // Supports name their leaves by label (src/lineage/supports.ts); the picture marks vertices.
+      const labels = new Set([...supports.flatMap((s) => s.support), ...known.flat()]);
+      const leaves = l.vertices.filter((v) => LEAF_KINDS.has(v.kind) && labels.has(v.label)).map((v) => v.id);
+      out.push(lineageFigure(l, new Set(leaves), 'support'));
+    }
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+export function lineageFigure(l: OutcomeLineage, marked: ReadonlySet<string>, as: 'support' | 'cut'): string {
+  const caption =
+    as === 'support'
+      ? 'Lineage (outcome on top, what it depends on below; OR: any one of its firings derives it). Green: leaves of the supports that withstood the hypotheses.'
+      : 'Lineage in the fault-free run (OR: any one of its firings derives it). Red, struck through: the leaves the counterexample\'s faults cut.';
+  return `<figure class="lineage">${lineageSvg(l, as === 'support' ? { support: marked } : { cut: marked })}<figcaption class="rule">${esc(caption)}${l.truncated ? ` ${l.truncated} more vertices beyond the first ${l.vertices.length} are not drawn.` : ''}</figcaption></figure>`;
+}
+
+/** The reason the search ended, in a sentence (the verdict's headline says what it means). */
+export function endedBecause(j: JsonReport): string {
+  const b = j.bounds;
+  const within = `EOT ${b.eot}, EFF ${b.eff}, ${b.crashes} crash${b.crashes === 1 ? '' : 'es'}`;
+  switch (j.status) {
+    case 'resilient':
+      if (j.strategy === 'exhaustive') return `Every schedule of the fault space within ${within} was run; none broke the invariant.`;
+      if (j.target.footprints) return `No hypothesis was left within ${within}: every fault set is equivalent to one of the ${j.runs.length} runs made (a fault outside a run's footprint changes nothing), and none broke the invariant.`;
+      return `No hypothesis was left within ${within}: every fault set that cuts all the known supports of a good outcome was run (${j.hypotheses} hypotheses), and each revealed another support.`;
+    case 'counterexample':
+      return j.findAll ? `The search went on to the end (--find-all) and found ${j.counterexamples.length} counterexample${j.counterexamples.length === 1 ? '' : 's'}.` : 'The search stopped at its first counterexample (--find-all goes on).';
+    case 'budget-exhausted':
+      return j.budget === 'time' ? `The time budget stopped the search after ${j.runs.length} runs, with hypotheses left: not a proof.` : `The run budget (--max-runs) stopped the search after ${j.runs.length} runs, with hypotheses left: not a proof.`;
+    case 'no-counterexample-found':
+      return `No hypothesis was left, but this is not a proof: ${j.caveat ?? ''}`;
+    case 'interrupted':
+      return `Interrupted (Ctrl-C) after ${j.runs.length} runs: not a proof.`;
+    case 'internal-error':
+      return `ldfi itself failed after ${j.runs.length} runs: no verdict (${j.error ?? ''}).`;
+  }
+}

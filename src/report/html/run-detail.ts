@@ -1,0 +1,67 @@
+import type { Bounds } from '../../model/bounds.ts';
+import type { FaultSet } from '../../model/faults.ts';
+import type { MessageRecord, StateFact } from '../../model/target.ts';
+import { shellQuote } from '../../model/shell.ts';
+import { esc } from './escape.ts';
+import { LABEL_RULE } from './labels.ts';
+import { spaceTime, STATUS_TEXT } from './spacetime.ts';
+import { stateTable } from './state.ts';
+
+/** A drawn run as the page needs it (a run of the search, a counterexample or a shrink step). */
+export interface DetailInput {
+  readonly key: string;
+  readonly title: string;
+  readonly faults: FaultSet;
+  readonly faultText: string;
+  readonly violated: boolean;
+  readonly messages: readonly MessageRecord[];
+  readonly states?: readonly StateFact[];
+}
+
+export function detailId(key: string): string {
+  return `d-${key}`;
+}
+
+// Drawn with CSS borders rather than SVG, so that the page's SVGs hold only diagrams.
+export const LEGEND = [
+  '<p class="legend">',
+  '<span><i class="solid"></i>delivered</span>',
+  '<span><i class="dashed"></i>✕ lost (omitted midway, or at a receiver that is down)</span>',
+  '<span><i class="grey"></i>not sent (sender crashed)</span>',
+  '<span><i class="flight"></i>in flight at end of time (never arrived)</span>',
+  '<span><i class="crashbar"></i>crash (sends nothing from then on)</span>',
+  '<span><i class="band"></i>restart, disconnect, partition or delay window</span>',
+  '<span>hover an arrow for the full message</span>',
+  '</p>',
+].join('');
+
+/**
+ * One run: its space-time diagram, every message in full under it, and its state over time when
+ * known. Hidden until its link is followed (CSS :target), unless `shown`: the page needs no script.
+ */
+export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string, opts: { shown?: boolean } = {}): string {
+  const st = spaceTime(d.messages, d.faults, bounds.nodes, bounds.eot, `s-${d.key}`);
+  const hidden = st.wire.filter((w) => !w.shown).length;
+  const items = st.wire
+    .slice()
+    .sort((a, b) => a.message.sendTime - b.message.sendTime)
+    .map(({ message: m, label, shown }) => {
+      const arrival = m.status === 'delivered' || m.status === 'receiver-down' ? ` → @${m.deliverTime}` : m.status === 'in-flight' && m.deliverTime > m.sendTime ? ` (due @${m.deliverTime})` : '';
+      return `<li class="${m.status}">@${m.sendTime}${arrival} ${esc(m.from)}→${esc(m.to)} <b>${esc(label)}</b>${shown ? '' : ' <i>(no room for its label)</i>'} — ${esc(STATUS_TEXT[m.status])}: <code>${esc(m.content)}</code></li>`;
+    });
+  return [
+    `<section class="detail${opts.shown ? ' shown' : ''}" id="${detailId(d.key)}">`,
+    `<h3>${esc(d.title)} <small>${d.violated ? '✗ invariant violated' : '✓ invariant held'} · faults: <code>${esc(d.faultText)}</code></small></h3>`,
+    // A counterexample's own run sits under its replay line; other runs carry theirs.
+    opts.shown ? '' : '<p><a href="#runs">↑ back to the runs</a></p>',
+    opts.shown ? '' : `<pre class="replay"><code>${esc(`${replayCommand} --faults ${shellQuote(d.faultText)}`)}</code></pre>`,
+    LEGEND,
+    `<figure class="diagram">${st.svg}</figure>`,
+    `<p class="rule">Labels: ${esc(LABEL_RULE)}.</p>`,
+    `<details class="messages"><summary>${st.wire.length} message${st.wire.length === 1 ? '' : 's'} between nodes${hidden ? ` (${hidden} label${hidden === 1 ? '' : 's'} left out of the diagram for room)` : ''}</summary><ol>${items.join('')}</ol></details>`,
+    d.states?.length ? stateTable(d.states, d.messages, bounds) : '',
+    '</section>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}

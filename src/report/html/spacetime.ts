@@ -1,0 +1,256 @@
+import { formatFault } from '../../injector/text.ts';
+import { faultStart, type Fault, type FaultSet } from '../../model/faults.ts';
+import type { MessageRecord } from '../../model/target.ts';
+import { esc } from './escape.ts';
+import { LABEL_HEIGHT, labelWidth, placeLabels, type Box } from './label-layout.ts';
+import { messageLabels } from './labels.ts';
+
+const TOP = 44; // room for node names
+const LEFT = 60; // room for the @t labels
+const BOTTOM = 30; // room for the end-of-time line
+const LINEAR_STEPS = 40; // up to this many steps, one row per step; beyond (sim: virtual ms), one row per event time
+const LOST_AT = 0.6; // an omitted message stops this far along its path, where it is lost
+
+/** What each message's fate is called on hover and in the list. */
+export const STATUS_TEXT: Record<MessageRecord['status'], string> = {
+  delivered: 'delivered',
+  omitted: 'LOST (omitted)',
+  'sender-crashed': 'not sent (sender crashed)',
+  'receiver-down': 'LOST (receiver down)',
+  'in-flight': 'in flight at end of time',
+};
+
+/** Drawn first, so that they get the free room for their labels. */
+const PRIORITY: Record<MessageRecord['status'], number> = { omitted: 0, 'receiver-down': 1, 'in-flight': 2, 'sender-crashed': 3, delivered: 4 };
+
+export interface SpaceTime {
+  readonly svg: string;
+  /** The messages between nodes, in drawing order, with their short labels (undefined: no room in the diagram). */
+  readonly wire: readonly { readonly message: MessageRecord; readonly label: string; readonly shown: boolean }[];
+}
+
+interface Layout {
+  readonly x: (node: string) => number;
+  readonly y: (t: number) => number;
+  readonly ticks: readonly number[];
+  readonly row: number;
+  readonly width: number;
+  /** The end-of-time line, where messages still in flight are cut. */
+  readonly endY: number;
+  readonly height: number;
+}
+
+/**
+ * A space-time diagram as inline SVG: one lane per node, time flowing down, one arrow per message
+ * between distinct nodes (self-messages are local state and cannot fail), each fate drawn its own way
+ * (delivered, lost midway, lost at a receiver that is down, never sent, in flight at the end of time),
+ * crashes on the lanes and windows of restarts, disconnections, partitions and delays shaded.
+ * Labels follow `labels.ts` and never overlap (`label-layout.ts`). Styles are the page's classes
+ * (`css.ts`), which keeps a 10,000-message run to a few megabytes. `id` keeps marker ids unique.
+ */
+export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, nodes: readonly string[], eot: number, id: string): SpaceTime {
+  const wire = messages.filter((m) => m.from !== m.to);
+  const lanes = laneNodes(nodes, wire, faults);
+  const layout = computeLayout(lanes, wire, faults, eot);
+  const labels = messageLabels(wire);
+  const order = wire.map((_, i) => i).sort((a, b) => PRIORITY[wire[a].status] - PRIORITY[wire[b].status] || wire[a].sendTime - wire[b].sendTime || a - b);
+  const ends = wire.map((m) => endOf(m, layout));
+  const crashes = new Map<string, number>();
+  for (const f of faults) if (f.kind === 'crash') crashes.set(f.node, Math.min(f.time, crashes.get(f.node) ?? Infinity));
+  // Node names and crash marks keep their room: labels go elsewhere.
+  const reserved: Box[] = [
+    ...lanes.map((n) => ({ x: layout.x(n) - labelWidth(n) / 2, y: TOP - 28, w: labelWidth(n), h: 18 })),
+    ...[...crashes].map(([n, t]) => ({ x: layout.x(n) - 18 - labelWidth('crash'), y: layout.y(t) - 7, w: labelWidth('crash') + 32, h: 14 })),
+  ];
+  const boxes = placeLabels(
+    order.map((i) => ({ x1: layout.x(wire[i].from), y1: layout.y(wire[i].sendTime), x2: ends[i][0], y2: ends[i][1], width: labelWidth(labels[i]) })),
+    reserved,
+  );
+  const parts: string[] = [
+    `<svg class="st" role="img" aria-label="space-time diagram" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">`,
+    markers(id),
+    ...timeGrid(layout, eot),
+    ...faults.map((f) => windowMark(f, layout, lanes)),
+    ...lanes.map((n) => lane(n, layout, crashes.get(n))),
+  ];
+  const drawn: SpaceTime['wire'][number][] = [];
+  order.forEach((i, k) => {
+    parts.push(arrow(wire[i], layout, ends[i], labels[i], boxes[k], id));
+    drawn.push({ message: wire[i], label: labels[i], shown: boxes[k] !== undefined });
+  });
+  for (const [n, t] of crashes) parts.push(crashMark(n, t, layout));
+  if (wire.length === 0) parts.push(`<text x="${LEFT}" y="${layout.height - 8}" class="note">(no messages between nodes)</text>`);
+  parts.push('</svg>');
+  return { svg: parts.join('\n'), wire: drawn };
+}
+
+/** The bounds' nodes first, in their order; then any other node a message or fault names, so nothing is dropped. */
+function laneNodes(nodes: readonly string[], wire: readonly MessageRecord[], faults: FaultSet): string[] {
+  const out = [...nodes];
+  const seen = new Set(out);
+  const add = (n: string) => {
+    if (!seen.has(n)) (seen.add(n), out.push(n));
+  };
+  for (const m of wire) (add(m.from), add(m.to));
+  for (const f of faults) if (f.kind === 'crash' || f.kind === 'restart') add(f.node);
+  return out;
+}
+
+/** A message that never arrived may carry no meaningful delivery time (the sim target leaves 0). */
+function arrives(m: MessageRecord): boolean {
+  return m.deliverTime >= m.sendTime && m.status !== 'in-flight' && m.status !== 'omitted' && m.status !== 'sender-crashed';
+}
+
+function faultTimes(f: Fault): number[] {
+  return 'end' in f ? [f.start, f.end] : [faultStart(f)];
+}
+
+function computeLayout(lanes: readonly string[], wire: readonly MessageRecord[], faults: FaultSet, eot: number): Layout {
+  const times: number[] = [];
+  for (const m of wire) {
+    times.push(m.sendTime);
+    if (arrives(m)) times.push(m.deliverTime);
+  }
+  for (const f of faults) for (const t of faultTimes(f)) if (t <= eot) times.push(t);
+  const first = times.reduce((m, x) => Math.min(m, x), 1);
+  // Every step to the end of time when there are few (Dedalus, tcp rounds); else up to the last event.
+  const linear = eot - first <= LINEAR_STEPS;
+  const last = linear ? Math.max(eot, times.reduce((m, x) => Math.max(m, x), first)) : times.reduce((m, x) => Math.max(m, x), first);
+  const ticks = linear ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : [...new Set(times)].sort((a, b) => a - b);
+  const row = linear ? 56 : 36;
+  const rank = new Map(ticks.map((t, i) => [t, i]));
+  // A time between ticks (a compressed axis) sits just after the tick before it.
+  const y = (t: number) => TOP + 16 + (rank.get(t) ?? nearestRank(ticks, t) + 0.5) * row;
+  const longestName = lanes.reduce((m, n) => Math.max(m, n.length), 4);
+  const gap = Math.max(190, longestName * 8 + 40);
+  const index = new Map(lanes.map((n, i) => [n, i]));
+  const endY = y(ticks[ticks.length - 1]) + row * 0.75;
+  return {
+    x: (n) => LEFT + gap / 2 + (index.get(n) ?? 0) * gap,
+    y,
+    ticks,
+    row,
+    width: LEFT + Math.max(1, lanes.length) * gap,
+    endY,
+    height: endY + BOTTOM,
+  };
+}
+
+/** Index of the last tick at or before t (binary search: long runs have many ticks). */
+function nearestRank(ticks: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = ticks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ticks[mid] <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Where an arrow's line ends: at the receiver, midway (lost), or at the end-of-time line (in flight). */
+function endOf(m: MessageRecord, l: Layout): [number, number] {
+  const [x1, y1, x2] = [l.x(m.from), l.y(m.sendTime), l.x(m.to)];
+  if (m.status === 'in-flight') {
+    // Heading for the receiver, cut where time ends.
+    const due = m.deliverTime > m.sendTime ? m.deliverTime : m.sendTime + 1;
+    const fullY = l.y(Math.max(due, l.ticks[l.ticks.length - 1] + 1));
+    const f = Math.min(1, (l.endY - y1) / Math.max(1, fullY - y1));
+    return [round(x1 + (x2 - x1) * f), round(l.endY)];
+  }
+  const y2 = arrives(m) ? l.y(m.deliverTime) : y1 + l.row;
+  if (m.status === 'omitted') return [round(x1 + (x2 - x1) * LOST_AT), round(y1 + (y2 - y1) * LOST_AT)];
+  return [x2, y2];
+}
+
+function markers(id: string): string {
+  const head = (suffix: string, cls: string) =>
+    `<marker id="${id}-${suffix}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="${cls}"/></marker>`;
+  return `<defs>${head('a', 'head')}${head('g', 'head-grey')}${head('f', 'head-flight')}</defs>`;
+}
+
+function timeGrid(l: Layout, eot: number): string[] {
+  const out = l.ticks.map((t) => `<line x1="${LEFT - 8}" y1="${l.y(t)}" x2="${l.width - 8}" y2="${l.y(t)}" class="grid"/><text x="${LEFT - 12}" y="${l.y(t) + 4}" class="tick">@${t}</text>`);
+  out.push(`<line x1="${LEFT - 8}" y1="${l.endY}" x2="${l.width - 8}" y2="${l.endY}" class="eot"/><text x="${LEFT - 12}" y="${l.endY + 4}" class="tick eot-label">EOT</text>`);
+  return out;
+}
+
+/** A lane is drawn faint from its crash on: the node sends nothing from then on. */
+function lane(node: string, l: Layout, crashedAt: number | undefined): string {
+  const x = l.x(node);
+  const top = l.y(l.ticks[0]) - 10;
+  const bottom = l.endY;
+  const split = crashedAt === undefined ? bottom : Math.min(bottom, l.y(crashedAt));
+  const name = `<text class="node" x="${x}" y="${TOP - 14}">${esc(node)}</text>`;
+  const alive = `<line x1="${x}" y1="${top}" x2="${x}" y2="${split}" class="lane"/>`;
+  const dead = split < bottom ? `<line x1="${x}" y1="${split}" x2="${x}" y2="${bottom}" class="lane down"/>` : '';
+  return `<g class="lane-g" data-node="${esc(node)}">${name}${alive}${dead}</g>`;
+}
+
+function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: string, box: Box | undefined, id: string): string {
+  const [x1, y1] = [l.x(m.from), l.y(m.sendTime)];
+  const fate = `${STATUS_TEXT[m.status]}${m.reason && m.status !== 'delivered' ? ` by ${m.reason}` : ''}`;
+  const when = m.status === 'delivered' || m.status === 'receiver-down' ? ` → @${m.deliverTime}` : m.status === 'in-flight' && m.deliverTime > m.sendTime ? `, due @${m.deliverTime}` : '';
+  const title = `<title>${esc(`${m.from}→${m.to} @${m.sendTime}${when}: ${m.content} — ${fate}`)}</title>`;
+  let body: string;
+  switch (m.status) {
+    case 'omitted':
+    case 'receiver-down':
+      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}"/>${cross(ex, ey)}`;
+      break;
+    case 'in-flight':
+      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" marker-end="url(#${id}-f)"/>`;
+      break;
+    case 'sender-crashed':
+      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" marker-end="url(#${id}-g)"/>`;
+      break;
+    default:
+      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" marker-end="url(#${id}-a)"/>`;
+  }
+  const text = box ? `<text class="label" x="${round(box.x + box.w / 2)}" y="${round(box.y + LABEL_HEIGHT - 3.5)}">${esc(label)}</text>` : '';
+  return `<g class="msg ${m.status}">${title}${body}${text}</g>`;
+}
+
+function cross(x: number, y: number, r = 5): string {
+  return `<path class="x" d="M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}"/>`;
+}
+
+function crashMark(node: string, time: number, l: Layout): string {
+  const [x, y] = [l.x(node), l.y(time)];
+  const title = `<title>${esc(`crash ${node} @${time}: sends nothing from now on`)}</title>`;
+  return `<g class="crash" data-node="${esc(node)}" data-time="${time}">${title}<rect x="${x - 14}" y="${y - 5}" width="28" height="10" rx="2"/><text x="${x - 18}" y="${y + 4}">crash</text></g>`;
+}
+
+/**
+ * Faults that last a window (restart, disconnect, partition) as a shaded band over the lanes they
+ * touch, and a delay as a band over its link at its send time; the lost messages themselves are arrows.
+ */
+function windowMark(f: Fault, l: Layout, lanes: readonly string[]): string {
+  let touched: readonly string[];
+  let [start, end] = [0, 0];
+  switch (f.kind) {
+    case 'restart':
+      [touched, start, end] = [[f.node], f.start, f.end];
+      break;
+    case 'disconnect':
+      [touched, start, end] = [[f.from, f.to], f.start, f.end];
+      break;
+    case 'partition':
+      [touched, start, end] = [lanes, f.start, f.end];
+      break;
+    case 'delay':
+      [touched, start, end] = [[f.from, f.to], f.time, f.time];
+      break;
+    default:
+      return '';
+  }
+  const xs = touched.map(l.x);
+  const [x0, x1] = [xs.reduce((m, x) => Math.min(m, x), Infinity) - 16, xs.reduce((m, x) => Math.max(m, x), -Infinity) + 16];
+  const [y0, y1] = [l.y(start) - 6, l.y(end) + 6];
+  const name = f.kind === 'delay' ? `delay +${f.by}` : f.kind;
+  return `<g class="window ${f.kind}"><title>${esc(formatFault(f))}</title><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" rx="4"/><text x="${x1 - 4}" y="${y0 + 12}">${esc(name)}</text></g>`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}

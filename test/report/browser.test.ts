@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatHtmlReport } from '../../src/report/html.ts';
+import { search, type SearchResult } from '../../src/search/index.ts';
+import { openTarget } from '../../src/index.ts';
+
+/**
+ * The HTML reports opened in a real browser (Debian's chromium, which .ci/run installs when missing):
+ * a counterexample report and a resilient report of each target kind. Screenshots stay in the test's
+ * temporary folder, named in the output, for a person to look at.
+ */
+const CHROMIUM = process.env.LDFI_CHROMIUM ?? '/usr/bin/chromium';
+const shots = mkdtempSync(join(tmpdir(), 'ldfi-browser-'));
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // As root in CI; no network: the page must need none.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  console.log(`screenshots in ${shots}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const cases: { name: string; files: string[]; options: Parameters<typeof openTarget>[1]; expect: SearchResult['status']; lineage: boolean }[] = [
+  { name: 'dedalus-counterexample', files: ['examples/dedalus/broadcast-naive.ded'], options: { eot: 4, eff: 2, crashes: 1 }, expect: 'counterexample', lineage: true },
+  { name: 'dedalus-resilient', files: ['examples/dedalus/broadcast-ack.ded'], options: { eot: 6, eff: 5, crashes: 0 }, expect: 'resilient', lineage: true },
+  { name: 'sim-counterexample', files: ['examples/sim/chain-replication-buggy.ts'], options: {}, expect: 'counterexample', lineage: true },
+  { name: 'sim-resilient', files: ['examples/sim/primary-backup-sync.ts'], options: {}, expect: 'resilient', lineage: true },
+  { name: 'tcp-counterexample', files: ['examples/tcp/double-halve/ldfi.tcp.ts'], options: { eot: 8 }, expect: 'counterexample', lineage: true },
+  { name: 'tcp-resilient', files: ['examples/tcp/double-halve/ldfi-recovery.tcp.ts'], options: { eot: 10, eff: 2 }, expect: 'resilient', lineage: false },
+];
+
+/** Opens a page, failing on any console error or failed request. */
+async function open(file: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  await page.goto(`file://${file}`);
+  return { page, errors };
+}
+
+/** Pairs of overlapping label boxes among the visible diagram's labels, as the browser lays them out. */
+async function overlappingLabels(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluate((root) => {
+    const boxes = [...root.querySelectorAll('svg.st text.label')].map((t) => ({ text: t.textContent ?? '', r: (t as SVGGraphicsElement).getBoundingClientRect() }));
+    const out: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i].r, boxes[j].r];
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`${boxes[i].text} / ${boxes[j].text}`);
+      }
+    }
+    return out;
+  });
+}
+
+describe('HTML reports in a real browser (headless chromium)', () => {
+  for (const c of cases) {
+    it(`${c.name}: opens without errors, a click shows a run's diagram, labels do not overlap`, { timeout: 120_000 }, async () => {
+      const target = await openTarget(c.files, c.options);
+      const result = await search(target, { seed: '1' });
+      expect(result.status).toBe(c.expect);
+      const file = join(shots, `${c.name}.html`);
+      writeFileSync(file, formatHtmlReport(result));
+      const { page, errors } = await open(file);
+      try {
+        expect(await page.locator('h1.verdict').textContent()).toMatch(c.expect === 'resilient' ? /^✓ resilient/ : /^✗ 1 counterexample/);
+        // A run of the table: its diagram is hidden until its link is clicked.
+        const run = result.runs.length > 1 ? 2 : 1;
+        const detail = page.locator(`#d-run-${run}`);
+        expect(await detail.isVisible()).toBe(false);
+        await page.locator(`#run-${run} a`, { hasText: 'diagram' }).click();
+        expect(await detail.isVisible()).toBe(true);
+        expect(await detail.locator('svg.st').count()).toBe(1);
+        expect(await detail.locator('svg.st g.msg').count()).toBeGreaterThan(0);
+        expect(await overlappingLabels(page, `#d-run-${run}`)).toEqual([]);
+        await detail.screenshot({ path: join(shots, `${c.name}-run-${run}.png`) });
+        if (c.expect === 'counterexample') {
+          const cex = page.locator('#cex-1');
+          expect(await cex.locator('svg.st g.msg').count()).toBeGreaterThan(0);
+          expect(await overlappingLabels(page, '#cex-1 #d-cex-1')).toEqual([]);
+          if (c.lineage) expect(await cex.locator('svg.lineage g.cut').count()).toBeGreaterThan(0);
+          await cex.screenshot({ path: join(shots, `${c.name}-cex.png`) });
+        } else {
+          const why = page.locator('#why');
+          expect(await why.locator('p.ended').textContent()).toMatch(/No hypothesis was left|Every schedule/);
+          if (c.lineage) expect(await why.locator('svg.lineage').count()).toBeGreaterThan(0);
+          await why.screenshot({ path: join(shots, `${c.name}-why.png`) });
+        }
+        await page.screenshot({ path: join(shots, `${c.name}.png`) });
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
