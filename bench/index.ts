@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the figures the issues ask for, measured, not asserted. Set BENCH_QUICK=1 for a
- * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|sim|tcp|shards for one part.
+ * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|sim|tcp|shards|html for one part.
  */
 import { readdirSync } from 'node:fs';
 import { faultSpaceSize } from '../src/injector/space.ts';
@@ -283,6 +283,48 @@ async function exhaustiveAgreementTable(): Promise<void> {
   console.log(table(['example', 'EOT/EFF/crashes', 'fault space', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'exhaustive', 'exhaustive time', 'agree'], rows));
 }
 
+/**
+ * The HTML report of a 10,000-message run: its size, and the time headless chromium takes to open it
+ * at that run's diagram (navigation to the load event, then the diagram laid out and painted).
+ */
+async function htmlTable(): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const { mkdtempSync, rmSync, writeFileSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { formatHtmlReport } = await import('../src/report/html.ts');
+  // Each of the 12 channels carries a message every 2 virtual ms on average: EOT 1,700 gives ~10,000.
+  const target = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: 1700 });
+  const result = await search(target, { strategy: 'exhaustive', maxRuns: 1, seed: '1' });
+  const messages = result.details?.runs.find((d) => d.key === 'run-1')?.messages.length ?? 0;
+  const dir = mkdtempSync(join(tmpdir(), 'ldfi-bench-html-'));
+  const browser = await chromium.launch({ executablePath: process.env.LDFI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    const t0 = performance.now();
+    const html = formatHtmlReport(result);
+    const renderMs = performance.now() - t0;
+    const file = join(dir, 'big.html');
+    writeFileSync(file, html);
+    const times: number[] = [];
+    for (let i = 0; i < (QUICK ? 2 : 5); i++) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const p0 = performance.now();
+      await page.goto(`file://${file}#d-run-1`);
+      // Two animation frames: the diagram has been laid out and painted.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      times.push(performance.now() - p0);
+      await page.close();
+    }
+    console.log(
+      `\nHTML report of a ${messages.toLocaleString('en-US')}-message run: ${(statSync(file).size / 1e6).toFixed(2)} MB, written in ${fmtMs(renderMs)}; ` +
+        `opened at its diagram in headless chromium in ${fmtMs(median(times))} (median of ${times.length})`,
+    );
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function simulatorSpeed(): Promise<void> {
   const t = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: QUICK ? 2000 : 20000 });
   t.simulate([], false); // warm up
@@ -312,6 +354,7 @@ try {
   if (part('tcp')) await tcpTable();
   if (part('sim') || part('tcp')) await exhaustiveAgreementTable();
   if (part('shards')) await shardTable();
+  if (part('html')) await htmlTable();
   console.log(`\nPeak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   await z3.close();

@@ -274,3 +274,18 @@ describe('other verdicts', () => {
     expect(sections(interrupted)).toHaveLength(r.counterexamples.length);
   });
 });
+
+describe('a long run', () => {
+  it('a 10,000-message run renders into a page under 5 MB, every message listed and none dropped', async () => {
+    const { SimTarget } = await import('../../src/targets/sim/target.ts');
+    const target = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: 1700 });
+    const result = await search(target, { strategy: 'exhaustive', maxRuns: 1, seed: '1' });
+    const drawn = result.details!.runs.find((d) => d.key === 'run-1')!;
+    expect(drawn.messages.length).toBeGreaterThanOrEqual(10_000);
+    const page = formatHtmlReport(result);
+    expect(Buffer.byteLength(page)).toBeLessThan(5_000_000);
+    const detail = byId(page, 'd-run-1');
+    expect(count(detail, '<g class="msg ')).toBe(drawn.messages.length);
+    expect(count(detail, '<li class="')).toBe(drawn.messages.length);
+  });
+});
