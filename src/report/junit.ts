@@ -1,42 +1,38 @@
 import { formatFaults } from '../injector/text.ts';
 import type { Counterexample, SearchResult } from '../search/result.ts';
 import { outcomeLabel } from './explain.ts';
-import { verdictOf, type Verdict } from './verdict.ts';
+import { verdictOf } from './verdict.ts';
 
 /**
- * JUnit XML for CI: one test case per good outcome (failed when a counterexample violates it), one
- * per other violation found, and one for the invariant as a whole — skipped when a budget or Ctrl-C
- * stopped the search, since nothing was proven then.
+ * JUnit XML for CI, read by people in a CI page: one failed test case per counterexample (named by
+ * what it violated, its replay line in the body), one test case per good outcome that no
+ * counterexample broke, and one for the invariant as a whole. A case passes only when the search
+ * proved it (src/report/verdict.ts); nothing proven (a budget, Ctrl-C, a target that cannot show
+ * every violation, a search that stopped at its first counterexample) is skipped with the reason;
+ * a failure of ldfi itself is an error. Never a plain pass without a proof.
  */
 export function formatJUnit(r: SearchResult): string {
-  const suite = `ldfi ${r.target.files.join(' ')}`;
+  const files = r.target.files.join(' ');
   const verdict = verdictOf(r);
   const cases: string[] = [];
-  const covered = new Set<string>();
+  const testCase = (name: string, inner = '') => `    <testcase classname="${esc(files)}" name="${esc(name)}">${inner ? `\n      ${inner}\n    ` : ''}</testcase>`;
+  // Passing means proven; a search that stopped early, or cannot prove anything, skips with its reason.
+  const notProven = verdict.proven
+    ? undefined
+    : r.status === 'counterexample'
+      ? 'not searched to the end: the search stopped at its first counterexample (--find-all goes on)'
+      : `not a proof: ${verdict.caveat ?? r.status}`;
+  r.counterexamples.forEach((c, i) => cases.push(testCase(counterexampleName(c, i + 1, r.counterexamples.length), failure(c))));
+  const broken = new Set(r.counterexamples.flatMap((c) => c.violations.map((v) => v.key)));
   for (const outcome of r.outcomes) {
-    // Dedalus: post(x)@EOT is the good outcome of the invariant tuple pre(x).
+    // Dedalus: post(x)@EOT is the good outcome of the invariant tuple pre(x); a counterexample's case covers it.
     const key = /^post\((.*)\)@\d+$/.exec(outcome)?.[1];
-    const pre = key === undefined ? undefined : `pre(${key})`;
-    if (pre) covered.add(pre);
-    cases.push(testCase(outcomeLabel(outcome), pre ? r.counterexamples.filter((c) => c.violations.some((v) => v.key === pre)) : [], r, verdict));
+    if (key !== undefined && broken.has(`pre(${key})`)) continue;
+    if (outcome.startsWith('not:') && broken.has(outcome.slice(4).replace(/@\d+(#.*)?$/, ''))) continue;
+    const name = `${outcomeLabel(outcome)} survives every fault set within the bounds`;
+    cases.push(testCase(name, skipOrError(r, notProven)));
   }
-  const others = new Map<string, Counterexample[]>();
-  for (const c of r.counterexamples) {
-    for (const v of c.violations.filter((x) => !covered.has(x.key))) others.set(v.key, [...(others.get(v.key) ?? []), c]);
-    if (c.error) others.set('protocol error', [...(others.get('protocol error') ?? []), c]);
-  }
-  for (const [key, found] of others) cases.push(testCase(key, found, r, verdict));
-  // Nothing found and nothing proven: skipped with the caveat, never a pass (src/report/verdict.ts).
-  const inconclusive = r.counterexamples.length === 0 && !verdict.proven && r.status !== 'internal-error';
-  const classname = esc(r.target.files.join(' '));
-  cases.push(
-    r.status === 'internal-error'
-      ? // ldfi failed: an error, never a pass, whatever was found before.
-        `    <testcase classname="${classname}" name="invariant within the bounds">\n      <error message="${esc(`ldfi failed after ${r.runs.length} runs: ${r.error}`)}" type="internal-error"/>\n    </testcase>`
-      : inconclusive
-        ? `    <testcase classname="${classname}" name="invariant within the bounds">\n      <skipped message="${esc(`${r.status} after ${r.runs.length} runs: not a proof: ${verdict.caveat ?? ''}`)}"/>\n    </testcase>`
-        : testCase('invariant within the bounds', r.counterexamples, r, verdict),
-  );
+  if (r.counterexamples.length === 0 || r.status === 'internal-error') cases.push(testCase(`the invariant holds within EOT ${r.bounds.eot}, EFF ${r.bounds.eff}, ${r.bounds.crashes} crashes`, skipOrError(r, notProven)));
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const errors = cases.filter((c) => c.includes('<error')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;
@@ -44,9 +40,10 @@ export function formatJUnit(r: SearchResult): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="ldfi" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time}">`,
-    `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}">`,
+    `  <testsuite name="${esc(`ldfi ${files}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}">`,
     '    <properties>',
     `      <property name="status" value="${r.status}"/>`,
+    `      <property name="verdict" value="${esc(`${verdict.mark} ${verdict.headline}`)}"/>`,
     `      <property name="strategy" value="${r.strategy}"/>`,
     `      <property name="seed" value="${esc(r.seed)}"/>`,
     `      <property name="bounds" value="EOT ${r.bounds.eot}, EFF ${r.bounds.eff}, crashes ${r.bounds.crashes}, nodes ${esc(r.bounds.nodes.join(','))}"/>`,
@@ -59,16 +56,22 @@ export function formatJUnit(r: SearchResult): string {
   ].join('\n');
 }
 
-function testCase(name: string, failures: readonly Counterexample[], r: SearchResult, v: Verdict): string {
-  const head = `    <testcase classname="${esc(r.target.files.join(' '))}" name="${esc(name)}">`;
-  if (failures.length === 0) {
-    // A case passes only if the search proved it: otherwise it is skipped with the same caveat.
-    if (!v.proven && r.status !== 'internal-error') return `${head}\n      <skipped message="${esc(`not a proof: ${v.caveat ?? r.status}`)}"/>\n    </testcase>`;
-    return `${head}</testcase>`;
-  }
-  const c = failures[0];
-  const body = [...c.violations.map((v) => v.message), ...(c.error ? [c.error] : []), `faults: ${formatFaults(c.faults)}`, `replay: ${c.replay}`].join('\n');
-  return `${head}\n      <failure message="${esc(`broken by ${formatFaults(c.faults)}`)}" type="counterexample">${esc(body)}</failure>\n    </testcase>`;
+/** `counterexample 1/2: pre(b,hello) holds at end of time (4) but post(b,hello) does not`. */
+function counterexampleName(c: Counterexample, n: number, of: number): string {
+  const what = c.violations[0]?.message ?? (c.error ? `the protocol failed: ${c.error}` : 'violated');
+  const more = c.violations.length > 1 ? ` (and ${c.violations.length - 1} more)` : '';
+  return `counterexample${of > 1 ? ` ${n}/${of}` : ''}: ${what}${more}`;
+}
+
+function failure(c: Counterexample): string {
+  const body = [...c.violations.map((v) => `violated: ${v.message}`), ...(c.error ? [`error: ${c.error}`] : []), `faults: ${formatFaults(c.faults)}`, `replay: ${c.replay}`].join('\n');
+  return `<failure message="${esc(`broken by ${formatFaults(c.faults)}`)}" type="counterexample">${esc(body)}</failure>`;
+}
+
+/** No inner element: passed (proven). Otherwise skipped with the reason, or an error when ldfi failed. */
+function skipOrError(r: SearchResult, notProven: string | undefined): string {
+  if (r.status === 'internal-error') return `<error message="${esc(`ldfi failed after ${r.runs.length} runs: ${r.error}`)}" type="internal-error"/>`;
+  return notProven ? `<skipped message="${esc(notProven)}"/>` : '';
 }
 
 function esc(s: string): string {
