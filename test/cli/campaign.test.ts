@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { schemaErrors } from '../helpers/report-schema.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ldfi, REPO } from '../helpers/cli.ts';
 
@@ -36,6 +37,9 @@ describe('ldfi campaign', () => {
     expect(readdirSync(join(dir, 'ldfi-reports')).sort()).toEqual(
       ['broadcast-eot3', 'broadcast-eot4', 'quiet'].flatMap((c) => [`${c}.html`, `${c}.json`, `${c}.xml`]).concat('summary.json').sort(),
     );
+    for (const c of ['broadcast-eot3', 'broadcast-eot4', 'quiet']) {
+      expect(schemaErrors(JSON.parse(readFileSync(join(dir, 'ldfi-reports', `${c}.json`), 'utf8'))), c).toEqual([]);
+    }
     const s = summary(dir);
     expect(s.verdict).toBe('counterexample');
     expect(s.cases.map((c: { name: string; status: string }) => `${c.name} ${c.status}`)).toEqual(['broadcast-eot3 counterexample', 'broadcast-eot4 counterexample', 'quiet resilient']);

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { schemaErrors } from './report-schema.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const LDFI = ['node', 'bin/ldfi.js'];
@@ -19,7 +22,22 @@ export function ldfi(args: string[], opts: { timeoutMs?: number; cwd?: string; e
     timeout: opts.timeoutMs ?? 60_000,
     env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js', LDFI_DEBUG: '', ...opts.env },
   });
+  // Exit 2 writes no report (a usage error).
+  if (r.status !== 2) checkJsonReports(args, opts.cwd ?? REPO);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Every JSON report a command of the suite writes must follow docs/report.schema.json: a report
+ * named by --json is checked as soon as the command has run.
+ */
+function checkJsonReports(args: readonly string[], cwd: string): void {
+  const i = args.indexOf('--json');
+  if (i < 0 || !args[i + 1]) return;
+  const file = isAbsolute(args[i + 1]) ? args[i + 1] : join(cwd, args[i + 1]);
+  if (!existsSync(file) || !statSync(file).isFile()) return;
+  const errors = schemaErrors(JSON.parse(readFileSync(file, 'utf8')));
+  if (errors.length) throw new Error(`${file} breaks docs/report.schema.json:\n${errors.join('\n')}`);
 }
 
 /** Splits a printed replay line into arguments (handles the single quotes ldfi uses). */
