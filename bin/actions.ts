@@ -7,6 +7,8 @@ import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import { validateSchedule } from '../src/injector/faults.ts';
 import { formatFaults, parseFaults } from '../src/injector/text.ts';
 import { toDot } from '../src/lineage/dot.ts';
+import { reachableFrom, toGexf } from '../src/lineage/export.ts';
+import { lineageSvgDocument } from '../src/report/html/lineage.ts';
 import type { SearchResult } from '../src/search/index.ts';
 import { explain, openTarget, replay, search, why } from '../src/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
@@ -230,12 +232,18 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
   setExit(r.violations.length || r.error ? EXIT.counterexample : EXIT.ok);
 }
 
-export async function whyAction(files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; depth: number }): Promise<void> {
-  if (flags.dot) checkOutputPath('--dot', flags.dot);
+export async function whyAction(files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; svg?: string; gexf?: string; depth: number }): Promise<void> {
+  for (const [option, path] of [['--dot', flags.dot], ['--svg', flags.svg], ['--gexf', flags.gexf]] as const) if (path) checkOutputPath(option, path);
   const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
   const w = await why(t, flags.tuple, flags.faults, { depth: flags.depth });
   process.stdout.write(w.text + '\n');
   if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));
+  if (flags.gexf) writeFileAtomic(flags.gexf, toGexf(w.lineage, w.root));
+  if (flags.svg) {
+    const g = reachableFrom(w.lineage, w.root);
+    const vertices = g.mapNodes((id, attrs) => ({ ...attrs, id }));
+    writeFileAtomic(flags.svg, lineageSvgDocument({ outcome: w.root, vertices, edges: g.mapEdges((_e, _a, from, to) => [from, to] as const), truncated: 0 }));
+  }
 }
 
 /**

@@ -147,8 +147,10 @@ function buildProgram(): Command {
     .option('--faults <schedule>', 'in the run of this fault schedule', 'none')
     .addOption(new Option('--seed <seed>', 'seed of a simulated network (sim protocols)').default('1').argParser(seedText))
     .option('--dot <file>', 'also write the lineage as Graphviz DOT to file')
+    .option('--svg <file>', 'also draw the lineage as an SVG picture (laid out by ldfi: no Graphviz needed)')
+    .option('--gexf <file>', 'also write the lineage as GEXF (Gephi and other graph tools)')
     .addOption(new Option('--depth <n>', 'expand the tree to this depth').default(64).argParser(integer('--depth', 1)))
-    .action(async (files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; depth: number }) => {
+    .action(async (files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; svg?: string; gexf?: string; depth: number }) => {
       await (await actions()).whyAction(files, flags);
     });
 

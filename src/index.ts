@@ -115,7 +115,10 @@ export async function why(target: Target, tuple: string, faults: string | FaultS
   const schedule = validateSchedule(typeof faults === 'string' ? parseFaults(faults) : faults, target.bounds, target.supportedFaults);
   const answer = await target.why(tuple, schedule);
   const head = answer.holds ? '' : `${tuple} does not hold in this run (faults: ${formatFaults(schedule)}).\n`;
-  return { ...answer, text: head + formatWhyTree(answer.lineage, answer.root, { maxDepth: options.depth }) };
+  const roots = [answer.root, ...(answer.others ?? [])];
+  // An output produced more than once: every occurrence, each with its own tree.
+  const trees = roots.map((root, i) => (roots.length > 1 ? `occurrence ${i + 1} of ${roots.length} (${tuple.trim()}#${i + 1}):\n` : '') + formatWhyTree(answer.lineage, root, { maxDepth: options.depth }));
+  return { ...answer, text: head + trees.join('\n\n') };
 }
 
 /** Why a search ended as it did: for each good outcome, its supports and the hypotheses they defeated. */

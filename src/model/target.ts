@@ -127,6 +127,8 @@ export interface WhyAnswer {
   readonly root: string;
   readonly holds: boolean;
   readonly lineage: LineageGraph;
+  /** An output produced more than once, asked for without `#k`: the roots of the other occurrences, in `lineage` too. */
+  readonly others?: readonly string[];
 }
 
 /** Something ldfi can run under a fault schedule (Dedalus program, sim protocol, real processes). */

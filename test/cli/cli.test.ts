@@ -154,19 +154,44 @@ describe('warnings', () => {
 });
 
 describe('ldfi why', () => {
-  it('prints every alternative derivation and writes DOT', () => {
-    const dot = join(tmp, 'why.dot');
-    const r = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(c,hello)@3', '--dot', dot]);
+  it('prints every alternative derivation, persistence folded, and writes DOT, SVG and GEXF', async () => {
+    const [dot, svg, gexf] = ['why.dot', 'why.svg', 'why.gexf'].map((f) => join(tmp, f));
+    const r = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(c,hello)@3', '--dot', dot, '--svg', svg, '--gexf', gexf]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('log(c,hello)@3');
+    // Carried from step 2 to 3 by persistence alone: one line, then what step 2 rests on.
+    expect(r.stdout.split('\n')[0]).toBe('log(c,hello)@2..3  (carried by persistence)');
     expect(r.stdout).toMatch(/message a→c sent @1, delivered @2/);
     expect(readFileSync(dot, 'utf8')).toMatch(/^digraph lineage \{[\s\S]*->[\s\S]*\}\n$/);
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="lineage"/);
+    expect(picture).toContain('<style>');
+    expect(picture).toContain('>log(c,hello)@3</text>');
+    // GEXF that graph tools read back: the same vertices and edges.
+    const { parse } = (await import('graphology-gexf')) as unknown as { parse: (g: unknown, s: string) => { order: number; size: number; hasNode: (k: string) => boolean } };
+    const graphology = (await import('graphology')).default as unknown as { DirectedGraph: unknown };
+    const g = parse(graphology.DirectedGraph, readFileSync(gexf, 'utf8'));
+    expect(g.hasNode('log(c,hello)@3')).toBe(true);
+    expect(g.hasNode('msg:a→c@1')).toBe(true);
+    expect(g.size).toBeGreaterThanOrEqual(g.order - 1);
   });
 
-  it('explains a tuple that does not hold', () => {
+  it('explains a tuple that does not hold: its root cause first, the absence folded over its steps', () => {
     const r = ldfi(['why', NAIVE, '--eot', '4', '--eff', '2', '--tuple', 'log(b,hello)@4', '--faults', 'omit a→b @1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/does not hold in this run/);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/does not hold in this run/);
+    expect(lines[1]).toBe('root cause: message a→b sent @1 was lost');
+    expect(r.stdout).toContain('not log(b,hello)@2..4  (absent at every step');
+    expect(r.stdout).toContain('message a→b sent @1 stays lost');
+  });
+
+  it('refuses a tuple at a node, or of a relation, the program does not have (exit 2)', () => {
+    const node = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(zz,hello)@3']);
+    expect(node.code).toBe(2);
+    expect(node.stderr).toContain("ldfi: error: --tuple: 'zz' is not a node (nodes: a, b, c), and nothing puts log tuples there\n");
+    const relation = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'lgo(b,hello)@3']);
+    expect(relation.code).toBe(2);
+    expect(relation.stderr).toContain("the program has no relation 'lgo'");
   });
 });
 
@@ -308,6 +333,26 @@ describe('ldfi why on a sim protocol', () => {
     const r = ldfi(['why', 'examples/sim/double-halve.ts', '--tuple', 'sink:2', '--seed', '1', '--faults', 'disconnect doubler↔halver @1..14']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sink:2 does not hold in this run/);
+  });
+
+  it('lists every occurrence of an output produced more than once, and refuses an unknown node (exit 2)', () => {
+    const file = join(tmp, 'twice.ts');
+    writeFileSync(
+      file,
+      `import { defineProtocol } from '${REPO_ROOT}/src/targets/sim/api.ts';
+       export default defineProtocol({ name: 'twice', nodes: ['a', 'b'],
+         node: (id) => ({ init: (ctx) => { if (id === 'a') { ctx.send('b', 'x'); ctx.setTimer(5); } }, onTimer: (ctx) => ctx.send('b', 'x'), onMessage: (ctx, _from, v) => ctx.output(v) }),
+         workload: [], invariants: [], latency: [1, 1] });`,
+    );
+    const r = ldfi(['why', file, '--tuple', 'b:"x"', '--eot', '20', '--eff', '10']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('occurrence 1 of 2 (b:"x"#1):');
+    expect(r.stdout).toContain('occurrence 2 of 2 (b:"x"#2):');
+    const one = ldfi(['why', file, '--tuple', 'b:"x"#2', '--eot', '20', '--eff', '10']);
+    expect(one.stdout).not.toContain('occurrence');
+    const bad = ldfi(['why', file, '--tuple', 'c:"x"', '--eot', '20', '--eff', '10']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("ldfi: error: --tuple: 'c' is not a node (nodes: a, b)\n");
   });
 });
 

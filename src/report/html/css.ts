@@ -1,3 +1,16 @@
+/** The lineage picture's styles: in the page, and inside a standalone SVG file (`ldfi why --svg`). */
+export const LINEAGE_CSS = `
+svg.lineage { font: 11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+svg.lineage .edge { fill: none; stroke: #9e9e9e; stroke-width: 1.2; }
+svg.lineage .v rect { fill: #fff; stroke: #757575; } svg.lineage .v text { text-anchor: middle; fill: #212121; }
+svg.lineage .goal rect { fill: #e3f2fd; stroke: #1f4e8c; } svg.lineage .root rect { stroke-width: 2.5; }
+svg.lineage .firing rect { fill: #f5f5f5; } svg.lineage .absent rect, svg.lineage .blocked rect { fill: #fff8e1; stroke: #8d6e00; }
+svg.lineage .message rect, svg.lineage .no-crash rect { fill: #e8f5e9; stroke: #66bb6a; }
+svg.lineage .cut rect { fill: #ffebee; stroke: #c62828; stroke-width: 2.5; } svg.lineage .cut text { fill: #c62828; font-weight: bold; text-decoration: line-through; }
+svg.lineage .support rect { stroke: #2e7d32; stroke-width: 3; } svg.lineage .support text { font-weight: bold; }
+svg.lineage .badge { text-anchor: end; font-size: 9px; fill: #1f4e8c; font-weight: bold; }
+`;
+
 /**
  * The page's styles, diagrams included: an SVG inline in the page takes the page's classes, which
  * keeps every arrow a few attributes long. System fonts only: a web font would need the network.
@@ -51,13 +64,5 @@ svg.st .crash rect { fill: var(--bad); } svg.st .crash text { text-anchor: end; 
 svg.st .window rect { fill: #c6282814; stroke: #c628285a; } svg.st .window text { text-anchor: end; fill: var(--bad); }
 svg.st .note { fill: var(--grey); }
 figure.lineage { margin: .5rem 0; overflow: auto; max-height: 70vh; border: 1px solid var(--line); border-radius: 4px; }
-svg.lineage { font: 11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
-svg.lineage .edge { fill: none; stroke: #9e9e9e; stroke-width: 1.2; }
-svg.lineage .v rect { fill: #fff; stroke: #757575; } svg.lineage .v text { text-anchor: middle; fill: #212121; }
-svg.lineage .goal rect { fill: #e3f2fd; stroke: var(--msg); } svg.lineage .root rect { stroke-width: 2.5; }
-svg.lineage .firing rect { fill: #f5f5f5; } svg.lineage .absent rect, svg.lineage .blocked rect { fill: #fff8e1; stroke: var(--warn); }
-svg.lineage .message rect, svg.lineage .no-crash rect { fill: #e8f5e9; stroke: #66bb6a; }
-svg.lineage .cut rect { fill: #ffebee; stroke: var(--bad); stroke-width: 2.5; } svg.lineage .cut text { fill: var(--bad); font-weight: bold; text-decoration: line-through; }
-svg.lineage .support rect { stroke: var(--good); stroke-width: 3; } svg.lineage .support text { font-weight: bold; }
-svg.lineage .badge { text-anchor: end; font-size: 9px; fill: var(--msg); font-weight: bold; }
+${LINEAGE_CSS}
 `;

@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import type { Fault, FaultSet } from '../../model/faults.ts';
 import type { DrawnVertex, OutcomeLineage } from '../../search/details.ts';
+import { LINEAGE_CSS } from './css.ts';
 import { esc } from './escape.ts';
 
 /** Longer vertex labels are cut with …; the full label is on hover. */
@@ -47,7 +48,7 @@ export function cutBy(v: DrawnVertex, faults: FaultSet): boolean {
  * what they need, and leaves are message deliveries and nodes staying alive. `cut` marks the leaves a
  * fault set removed; `support` marks the leaves of a support (for "why resilient").
  */
-export function lineageSvg(l: OutcomeLineage, marks: { cut?: ReadonlySet<string>; support?: ReadonlySet<string> } = {}): string {
+export function lineageSvg(l: OutcomeLineage, marks: { cut?: ReadonlySet<string>; support?: ReadonlySet<string> } = {}, opts: { standalone?: boolean } = {}): string {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 34, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -61,9 +62,10 @@ export function lineageSvg(l: OutcomeLineage, marks: { cut?: ReadonlySet<string>
   const width = Math.ceil(graph.width ?? 0);
   const height = Math.ceil(graph.height ?? 0);
   // A wide graph is scaled to the page down to FIT_SCALE (the text stays legible); wider still, it scrolls.
-  const fit = width > PAGE_WIDTH && width * FIT_SCALE <= PAGE_WIDTH;
+  const fit = !opts.standalone && width > PAGE_WIDTH && width * FIT_SCALE <= PAGE_WIDTH;
   const size = fit ? 'width="100%"' : `width="${width}" height="${height}"`;
-  const parts = [`<svg class="lineage" role="img" aria-label="lineage of ${esc(l.outcome)}" ${size} viewBox="0 0 ${width} ${height}">`];
+  const ns = opts.standalone ? ' xmlns="http://www.w3.org/2000/svg"' : '';
+  const parts = [`<svg${ns} class="lineage" role="img" aria-label="lineage of ${esc(l.outcome)}" ${size} viewBox="0 0 ${width} ${height}">`];
   for (const [from, to] of l.edges) {
     const points = g.edge(from, to).points;
     parts.push(`<path class="edge" d="M${points.map((p: { x: number; y: number }) => `${round(p.x)},${round(p.y)}`).join('L')}"/>`);
@@ -91,4 +93,10 @@ function cutText(s: string): string {
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;
+}
+
+/** A lineage picture as a file of its own (`ldfi why --svg`): the SVG with its styles inside. */
+export function lineageSvgDocument(l: OutcomeLineage, marks: { cut?: ReadonlySet<string>; support?: ReadonlySet<string> } = {}): string {
+  const svg = lineageSvg(l, marks, { standalone: true });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.replace('>', `><style>${LINEAGE_CSS}</style>`)}\n`;
 }

@@ -13,6 +13,7 @@ import { loadProgram } from './loader.ts';
 import { parseDedalus } from './parser.ts';
 import { absentVertexKey, buildLineage } from './provenance.ts';
 import { blockedWays } from './absence.ts';
+import { staticDomains } from './domains.ts';
 import { inferNodes, invariantOutsideNodes, type InferredNode } from './locations.ts';
 import type { Value } from './ast.ts';
 import type { NegatedAtom } from './relation.ts';
@@ -127,6 +128,11 @@ export class DedalusTarget implements Target {
     const arity = this.compiled.arity.get(relation);
     if (arity === undefined) throw new UserError('BAD_TUPLE', `--tuple: the program has no relation '${relation}'`);
     if (arity !== values.length) throw new UserError('BAD_TUPLE', `--tuple: ${relation} has ${arity} columns, not ${values.length}`);
+    // A location no fact or rule can put a tuple of this relation at: a typo, not an absence to explain.
+    const locations = staticDomains(this.compiled)(relation, 0);
+    if (locations && !locations.some((v) => v === values[0]) && !this.bounds.nodes.includes(String(values[0]))) {
+      throw new UserError('BAD_TUPLE', `--tuple: '${String(values[0])}' is not a node (nodes: ${this.bounds.nodes.join(', ')}), and nothing puts ${relation} tuples there`);
+    }
     const exec = this.execute(faults);
     const tuple = exec.steps[step].peek(relation)?.get(values);
     const opts = { negativeSupport: true };

@@ -7,7 +7,7 @@ import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
-import type { MessageRecord, RunOptions, RunResult, StateFact, Target, Violation } from '../../model/target.ts';
+import type { MessageRecord, RunOptions, RunResult, StateFact, Target, Violation, WhyAnswer } from '../../model/target.ts';
 import type { Invariant, Protocol } from './api.ts';
 import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
@@ -99,9 +99,9 @@ export class SimTarget implements Target {
    * "How did I get here" for an output: `node:value` (value as JSON, e.g. `b:"v1"`), optionally
    * `#k` for its k-th occurrence. Its lineage, down to the messages and liveness it needed.
    */
-  why(outputText: string, faults: FaultSet): { root: string; holds: boolean; lineage: LineageGraph } {
-    const root = outputRoot(outputText);
-    return whyOutput(root, this.simulate(faults, false));
+  why(outputText: string, faults: FaultSet): WhyAnswer {
+    const root = outputRoot(outputText, this.bounds.nodes);
+    return whyOutput(root, this.simulate(faults, false), /#\d+\s*$/.test(outputText));
   }
 
 
@@ -128,7 +128,7 @@ export class SimTarget implements Target {
  * The lineage goal of an output named as `node:value` (value as JSON, e.g. `b:"v1"`), optionally `#k`
  * for its k-th occurrence. Throws `UserError` for anything else.
  */
-export function outputRoot(outputText: string): string {
+export function outputRoot(outputText: string, nodes?: readonly string[]): string {
   const m = /^([^:]+):(.*?)(?:#(\d+))?$/.exec(outputText.trim());
   let value: unknown;
   try {
@@ -139,13 +139,19 @@ export function outputRoot(outputText: string): string {
   if (!m || value === undefined) {
     throw new UserError('BAD_TUPLE', `--tuple: expected an output as node:value with the value in JSON, e.g. 'b:"v1"' or 'sink:4#2', got '${outputText}'`);
   }
+  if (nodes && !nodes.includes(m[1])) throw new UserError('BAD_TUPLE', `--tuple: '${m[1]}' is not a node (nodes: ${nodes.join(', ')})`);
   return `out:${m[1]}:${JSON.stringify(value)}#${m[3] ?? 1}`;
 }
 
 /** "How did I get here" for an output of an execution: its lineage, or a lone vertex saying it was not produced. */
-export function whyOutput(root: string, exec: SimExecution): { root: string; holds: boolean; lineage: LineageGraph } {
+export function whyOutput(root: string, exec: SimExecution, occurrenceGiven = true): WhyAnswer {
   const lineage = buildSimLineage(exec);
-  if (lineage.hasNode(root)) return { root, holds: true, lineage };
+  if (lineage.hasNode(root)) {
+    // The same value output again: without #k, every occurrence is shown.
+    const others: string[] = [];
+    for (let k = 2; !occurrenceGiven && lineage.hasNode(root.replace(/#\d+$/, `#${k}`)); k++) others.push(root.replace(/#\d+$/, `#${k}`));
+    return { root, holds: true, lineage, ...(others.length ? { others } : {}) };
+  }
   const [, node, value] = /^out:([^:]+):(.*)#\d+$/.exec(root)!;
   const g = newLineageGraph();
   g.addNode(root, { kind: 'goal', label: `output ${node}: ${value} (not produced)`, relation: 'output', time: 0, edb: false });

@@ -96,8 +96,8 @@ export class TcpTarget implements Target {
 
   /** "How did I get here" for an output (`node:value`, value as JSON), in the run of `faults`. */
   async why(outputText: string, faults: FaultSet): Promise<WhyAnswer> {
-    const root = outputRoot(outputText);
-    return whyOutput(root, await this.execute(faults));
+    const root = outputRoot(outputText, this.bounds.nodes);
+    return whyOutput(root, await this.execute(faults), /#\d+\s*$/.test(outputText));
   }
 
   async run(faults: FaultSet, options: RunOptions = { lineage: true }): Promise<RunResult> {
