@@ -22,6 +22,7 @@ import { checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
 import type { RunResult, Target } from '../src/model/target.ts';
 import type { Fault } from '../src/model/faults.ts';
 import { terminalProgress } from '../src/report/progress.ts';
+import { colorsFor, paintMessage, paintReport } from '../src/report/colors.ts';
 import { randomBytes } from 'node:crypto';
 import { ParallelTarget } from '../src/parallel/pool.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
@@ -47,7 +48,8 @@ function targetOptions(f: BoundsFlags) {
 export async function target(files: string[], f: BoundsFlags, seed: string, opts: { quiet?: boolean } = {}) {
   const t = await openTarget(files, { ...targetOptions(f), seed });
   // The library checked the bounds; the command line also says what it inferred and warns.
-  for (const w of t.warnings ?? []) process.stderr.write(`ldfi: warning: ${w}\n`);
+  const paint = colorsFor(process.stderr);
+  for (const w of t.warnings ?? []) process.stderr.write(`${paintMessage(`ldfi: warning: ${w}`, paint)}\n`);
   // Campaigns run many cases: the inferred nodes are in each report, not on the terminal.
   if (t instanceof DedalusTarget && t.inferredNodes && !opts.quiet) {
     const list = t.inferredNodes.map((n) => `${n.node} ${n.reason}`).join('; ');
@@ -75,7 +77,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   const { controller, release: releaseCtrlC } = catchCtrlC();
   // A run of real processes takes a while: Ctrl-C ends it at its next round, cleaned up.
   if (t instanceof TcpTarget) t.signal = controller.signal;
-  const progress = terminalProgress();
+  const progress = terminalProgress(process.stderr, { maxRuns: flags.maxRuns });
   const observer = { ...progress.observer, onStart: (partial: (error: string) => SearchResult) => (inFlight = { partial, flags }) };
   try {
     const options = {
@@ -158,7 +160,7 @@ async function replayFromTrace(path: string): Promise<number> {
     ...r.violations.map((v) => `  violated: ${v.message}`),
     ...(r.error ? [`  error:    ${r.error}`] : []),
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(paintReport(lines.join('\n'), colorsFor(process.stdout)) + '\n');
   return same && !r.violations.length && !r.error ? EXIT.ok : EXIT.counterexample;
 }
 
@@ -176,7 +178,7 @@ export function reportPartial(message: string): void {
   try {
     const partial = search.partial(message);
     writeReports(partial, search.flags);
-    process.stdout.write(formatSearchResult(partial, { command: COMMAND }) + '\n');
+    process.stdout.write(paintReport(formatSearchResult(partial, { command: COMMAND }), colorsFor(process.stdout)) + '\n');
   } catch (again) {
     process.stderr.write(`ldfi: the partial report could not be written either: ${errorText(again)}\n`);
   }
@@ -184,13 +186,13 @@ export function reportPartial(message: string): void {
 
 export async function runAction(files: string[], flags: RunFlags, cmd: Command): Promise<void> {
   const r = await runSearch(files, flags, cmd);
-  process.stdout.write(formatSearchResult(r, { command: COMMAND }) + '\n');
+  process.stdout.write(paintReport(formatSearchResult(r, { command: COMMAND }), colorsFor(process.stdout)) + '\n');
   setExit(exitFor(r));
 }
 
 export async function explainAction(files: string[], flags: RunFlags, cmd: Command): Promise<void> {
   const r = await runSearch(files, flags, cmd);
-  process.stdout.write(formatSearchResult(r, { command: COMMAND, explaining: true }) + '\n\n' + explain(r) + '\n');
+  process.stdout.write(paintReport(formatSearchResult(r, { command: COMMAND, explaining: true }), colorsFor(process.stdout)) + '\n\n' + explain(r) + '\n');
   setExit(exitFor(r));
 }
 
@@ -228,7 +230,7 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
     '  run:',
     ...spaceTimeListing(r.messages, faults, '    '),
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(paintReport(lines.join('\n'), colorsFor(process.stdout)) + '\n');
   setExit(r.violations.length || r.error ? EXIT.counterexample : EXIT.ok);
 }
 
@@ -292,7 +294,8 @@ export async function checkAction(files: string[], flags: { include?: string[] }
   const errors = problems.filter((p) => !p.warning).length;
   const warnings = problems.length - errors;
   const what = files.join(' ');
-  if (errors) process.stdout.write(`✗ ${what}: ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}\n`);
-  else process.stdout.write(`✓ ${what}: no errors${warnings ? ` (${plural(warnings, 'warning')})` : ''}\n`);
+  const paint = colorsFor(process.stdout);
+  if (errors) process.stdout.write(`${paintReport(`✗ ${what}: ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`, paint)}\n`);
+  else process.stdout.write(`${paintReport(`✓ ${what}: no errors${warnings ? ` (${plural(warnings, 'warning')})` : ''}`, paint)}\n`);
   setExit(errors ? EXIT.usage : EXIT.ok);
 }

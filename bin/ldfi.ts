@@ -208,7 +208,8 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isUserError(e)) {
-      process.stderr.write(`ldfi: error: ${e.message}\n`);
+      const { colorsFor, paintMessage } = await import('../src/report/colors.ts');
+      process.stderr.write(`${paintMessage(`ldfi: error: ${e.message}`, colorsFor(process.stderr))}\n`);
       return EXIT.usage;
     }
     process.stderr.write(`ldfi: internal error: ${errorText(e)}\n`);

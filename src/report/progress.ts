@@ -1,34 +1,87 @@
 import cliProgress from 'cli-progress';
 import type { SearchObserver } from '../search/index.ts';
 
+/** How often a status line is written when stderr is not a terminal (a CI log), in ms. */
+const STATUS_EVERY_MS = 10_000;
+
+export interface ProgressOptions {
+  /** The run budget (`--max-runs`), if any. */
+  readonly maxRuns?: number;
+  /** Override of the status-line interval for logs (tests use a short one to key on it). */
+  readonly statusEveryMs?: number;
+}
+
+/** What the search has done so far, as the status shows it. */
+interface State {
+  runs: number;
+  pending: number | undefined;
+  found: number;
+  readonly started: number;
+}
+
 /**
- * A live status line on a terminal while the search runs (cli-progress handles redrawing, terminal
- * width and cleanup). Off when stderr is not a terminal, so logs and CI output stay clean.
+ * Progress while the search runs. On a terminal, a live line (cli-progress redraws it, and clears it
+ * at the end): runs / budget, hypotheses pending, counterexamples, elapsed time and an estimate of
+ * the time the pending hypotheses take at the pace so far. Elsewhere (a CI log), one status line every
+ * 10 s, so a long search shows life without flooding the log.
  */
-export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): { observer: SearchObserver; stop(): void } {
-  if (!stream.isTTY) return { observer: {}, stop: () => undefined };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: 'ldfi  runs {value}  counterexamples {found}  last {last}  {duration_formatted}',
-      hideCursor: true,
-      clearOnComplete: true,
-      fps: 10,
+export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, opts: ProgressOptions = {}): { observer: SearchObserver; stop(): void } {
+  const state: State = { runs: 0, pending: undefined, found: 0, started: performance.now() };
+  const budget = opts.maxRuns !== undefined && Number.isFinite(opts.maxRuns) ? `/${opts.maxRuns}` : '';
+  const observer: SearchObserver = {
+    onRun(run) {
+      state.runs = run.index;
     },
+    onPending(pending) {
+      state.pending = pending;
+    },
+    onCounterexample() {
+      state.found++;
+    },
+  };
+  if (!stream.isTTY) {
+    const timer = setInterval(() => stream.write(`ldfi: status: ${statusText(state, budget)}\n`), opts.statusEveryMs ?? (Number(process.env.LDFI_STATUS_EVERY_MS) || STATUS_EVERY_MS));
+    // A status line never keeps the process alive.
+    timer.unref();
+    return { observer, stop: () => clearInterval(timer) };
+  }
+  const bar = new cliProgress.SingleBar(
+    { stream, format: 'ldfi  {status}', hideCursor: true, clearOnComplete: true, fps: 10 },
     cliProgress.Presets.shades_classic,
   );
-  let found = 0;
-  bar.start(0, 0, { found, last: '—' });
+  bar.start(0, 0, { status: statusText(state, budget) });
+  const redraw = () => bar.update(state.runs, { status: statusText(state, budget) });
   return {
     observer: {
       onRun(run) {
-        bar.update(run.index, { found, last: run.faults.length ? `${run.faults.length} fault(s)` : 'fault-free' });
+        observer.onRun!(run);
+        redraw();
       },
-      onCounterexample() {
-        found++;
-        bar.update({ found });
+      onPending(pending) {
+        observer.onPending!(pending);
+        redraw();
+      },
+      onCounterexample(c) {
+        observer.onCounterexample!(c);
+        redraw();
       },
     },
     stop: () => bar.stop(),
   };
+}
+
+/** `1234/5000 runs, 56 hypotheses pending, 0 counterexamples, 12 s (~3 s for the pending at this pace)`. */
+export function statusText(s: State, budget: string): string {
+  const elapsed = (performance.now() - s.started) / 1000;
+  const parts = [`${s.runs}${budget} runs`];
+  if (s.pending !== undefined) parts.push(`${s.pending} hypothes${s.pending === 1 ? 'is' : 'es'} pending`);
+  parts.push(`${s.found} counterexample${s.found === 1 ? '' : 's'}`);
+  let line = `${parts.join(', ')}, ${seconds(elapsed)}`;
+  // The estimate needs a pace: a few runs and a second of history.
+  if (s.pending && s.runs >= 5 && elapsed >= 1) line += ` (~${seconds((s.pending * elapsed) / s.runs)} for the pending at this pace)`;
+  return line;
+}
+
+function seconds(s: number): string {
+  return s < 60 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }

@@ -1,5 +1,6 @@
 import { formatFaults } from '../injector/text.ts';
 import { DEFAULT_COMMAND } from '../search/options.ts';
+import { shellQuote } from '../model/shell.ts';
 import type { Counterexample, SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
 import { verdictOf } from './verdict.ts';
@@ -26,23 +27,47 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   }
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
   lines.push('');
-  if (r.status === 'counterexample') {
-    if (r.counterexamples.some((c) => c.faults.length === 0)) {
-      lines.push(`Note: the run without faults already violates the invariant: the protocol is wrong even without faults, or it needs more time (raise --eot), or the invariant is wrong.`);
-    }
-    if (r.strategy === 'ldfi' && !r.findAll) lines.push('Hint: --find-all keeps searching after the first counterexample.');
-    if (r.target.kind === 'dedalus') {
-      lines.push(`Hint: ${opts.command} why FILES… --tuple 'post(…)@${b.eot}' --faults '…' shows how a tuple was, or was not, derived.`);
-    } else lines.push(`Hint: add --trace FILE to the replay line to keep the run's trace and audit log.`);
-  } else if (r.status === 'no-counterexample-found' && r.target.kind !== 'dedalus') {
-    lines.push('Hint: --strategy random draws faults without lineage, so it can find what this search could not look for.');
-  }
-  if ((r.status === 'resilient' || r.status === 'no-counterexample-found') && r.strategy === 'ldfi' && !opts.explaining) {
-    lines.push(`Hint: ${opts.command} explain FILES… (same options) shows which supports defeated which hypotheses.`);
-  } else if (r.status === 'budget-exhausted') {
-    lines.push('Hint: raise --max-runs, or use the default ldfi strategy, which can prove resilience.');
-  }
+  for (const line of hints(r, opts)) lines.push(line);
   return lines.join('\n');
+}
+
+/**
+ * Notes and hints after the report: real commands with the user's own files and bounds (built from
+ * the search's replay command), and only those that apply to how this search ended.
+ */
+function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
+  const out: string[] = [];
+  // The replay command is the user's command, files and bounds: another subcommand of the same.
+  const command = (sub: string, extra = '') => `${r.replayCommand.replace(' replay ', ` ${sub} `)}${extra}`;
+  const first = r.counterexamples[0];
+  if (r.status === 'counterexample' && first) {
+    const faultFree = r.counterexamples.find((c) => c.faults.length === 0);
+    if (faultFree && faultFree.error) {
+      out.push('Note: the protocol failed in the run without faults (the error above): fix it before searching for faults.');
+    } else if (faultFree) {
+      out.push(`Note: the run without faults already violates the invariant: the protocol is wrong even without faults, or it needs more time (${command('run').replace(/ --eot \d+/, ` --eot ${r.bounds.eot * 2}`)}), or the invariant is wrong.`);
+    }
+    if (r.strategy === 'ldfi' && !r.findAll) out.push(`Hint: ${command('run', ' --find-all')} keeps searching after the first counterexample.`);
+    if (r.target.kind === 'dedalus') {
+      const key = first.violations[0]?.key;
+      const tuple = key && /^pre\((.*)\)$/.exec(key) ? `post(${/^pre\((.*)\)$/.exec(key)![1]})@${r.bounds.eot}` : key;
+      if (tuple && first.faults.length > 0) out.push(`Hint: ${command('why', ` --tuple ${shellQuote(tuple)} --faults ${shellQuote(formatFaults(first.faults))}`)} shows why ${tuple} does not hold under these faults.`);
+    } else if (!first.error) {
+      out.push(`Hint: ${first.replay} --trace run.trace.json keeps the run's trace and audit log.`);
+    }
+  }
+  if (r.status === 'no-counterexample-found' && !r.target.tracksAbsence && r.target.kind === 'dedalus') {
+    out.push(`Hint: ${command('run')} (with negative support, the default) can prove resilience.`);
+  }
+  if ((r.status === 'resilient' || r.status === 'no-counterexample-found') && r.strategy === 'ldfi' && !opts.explaining && r.runs.length > 1) {
+    out.push(`Hint: ${command('explain')} shows which supports defeated which hypotheses.`);
+  }
+  if (r.status === 'budget-exhausted') {
+    if (r.budget === 'time') out.push('Hint: a larger time budget lets the search go on: it had hypotheses left.');
+    else if (r.strategy === 'random' || r.strategy === 'exhaustive') out.push(`Hint: ${command('run')} (LDFI, the default strategy) can prove resilience.`);
+    else out.push(`Hint: ${command('run', ` --max-runs ${Math.max(10, r.runs.length * 10)}`)} lets the search go on: it had hypotheses left.`);
+  }
+  return out;
 }
 
 export function formatCounterexample(c: Counterexample, n: number, of: number): string[] {

@@ -76,6 +76,7 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
     };
     let i = 0;
     while (i < pending.length) {
+      rec.notePending(pending.length - i);
       if (rec.interrupted) return (learn(), end('interrupted'));
       if (!rec.budgetLeft) return (learn(), end('budget-exhausted'));
       // A batch of hypotheses, run back to back (cheaper for targets that can), none a superset of a

@@ -73,6 +73,7 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
         for (const h of answer.hypotheses) queue.push(h);
       }
       const hypothesis = queue.shift()!;
+      rec.notePending(queue.length + 1);
       if (triedKeys.has(faultSetKey(hypothesis))) continue;
       if (counterexamples.some((c) => isSubsetOf(c, hypothesis))) continue;
       // Symmetry: the same hypothesis with interchangeable nodes renamed gives the same run renamed.

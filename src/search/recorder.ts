@@ -20,6 +20,8 @@ export interface SearchObserver {
   onStart?(partial: (error: string) => SearchResult): void;
   onRun?(record: RunRecord): void;
   onCounterexample?(cex: Counterexample): void;
+  /** Hypotheses known and not yet run (LDFI: of the current size, or of the solver's last answer). */
+  onPending?(pending: number): void;
 }
 
 /**
@@ -110,6 +112,11 @@ export class SearchRecorder {
     }
     this.observer.onRun?.(rec);
     return rec;
+  }
+
+  /** Tells the observer how many hypotheses wait to be run. */
+  notePending(pending: number): void {
+    this.observer.onPending?.(pending);
   }
 
   /** Sets how much a recorded run taught (when its lineage joins what is known after it was recorded). */

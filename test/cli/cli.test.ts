@@ -224,12 +224,20 @@ describe('Ctrl-C', () => {
     const out = join(tmp, 'interrupted.json');
     const child = spawn('node', ['bin/ldfi.js', 'run', NAIVE, '--eot', '4', '--eff', '1', '--strategy', 'random', '--max-runs', '100000000', '--json', out], {
       cwd: REPO_ROOT,
-      env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js' },
+      // A status line every 100 ms: the signal is sent once the search is seen running, not after a guess.
+      env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js', LDFI_STATUS_EVERY_MS: '100' },
     });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     try {
-      await new Promise((r) => setTimeout(r, 2500));
+      await new Promise<void>((resolve) => {
+        let stderr = '';
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          // Two status lines with runs made: the search is under way.
+          if ((stderr.match(/ldfi: status: [1-9]\d*(\/\d+)? runs/g) ?? []).length >= 2) resolve();
+        });
+      });
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(code).toBe(0);
@@ -240,6 +248,49 @@ describe('Ctrl-C', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('progress, colours and hints', () => {
+  it('writes a status line to a log (not a terminal) while a search runs: runs, budget, pending, counterexamples, time', () => {
+    const r = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--max-runs', '100000'], { env: { LDFI_STATUS_EVERY_MS: '200' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ldfi: status: \d+\/100000 runs, \d+ hypothes[ie]s pending, 0 counterexamples, \d+ s/m);
+    // Only the report on stdout.
+    expect(r.stdout).not.toContain('status:');
+  });
+
+  it('colours only when asked or on a terminal: plain in a pipe, and NO_COLOR wins over a terminal', async () => {
+    const plain = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
+    expect(plain.stdout).not.toContain('\u001b[');
+    const forced = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(/^\u001b\[1m\u001b\[31m✗ 1 counterexample/);
+    const { colorsFor, paintReport } = await import('../../src/report/colors.ts');
+    expect(paintReport('✓ resilient', colorsFor({ isTTY: true }, {}))).toContain('\u001b[32m');
+    expect(paintReport('✓ resilient', colorsFor({ isTTY: true }, { NO_COLOR: '1' }))).toBe('✓ resilient');
+    expect(paintReport('✓ resilient', colorsFor({ isTTY: false }, {}))).toBe('✓ resilient');
+  });
+
+  it('prints hints as real commands with the user\'s files and bounds, which run as they say', () => {
+    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
+    expect(r.stdout).not.toMatch(/FILES…|'…'|\(…\)/);
+    const hints = [...r.stdout.matchAll(/^Hint: (.*?) (keeps searching|shows why)/gm)].map((m) => splitCommand(m[1]));
+    expect(hints).toHaveLength(2);
+    for (const args of hints) expect(args.slice(0, 2)).toEqual(['node', 'bin/ldfi.js']);
+    const findAll = ldfi(hints[0].slice(2));
+    expect(findAll.code).toBe(1);
+    expect(findAll.stdout).toMatch(/✗ 2 counterexamples/);
+    const why = ldfi(hints[1].slice(2));
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('root cause: message a→b sent @1 was lost');
+  });
+
+  it('does not print a hint that does not apply', () => {
+    // A proof with nothing to explain (one run), and a counterexample found with --find-all already.
+    const proof = ldfi(['run', NAIVE, '--eot', '4', '--eff', '1']);
+    expect(proof.stdout).not.toContain('Hint:');
+    const all = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all']);
+    expect(all.stdout).not.toContain('--find-all keeps searching');
   });
 });
 
