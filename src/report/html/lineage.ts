@@ -25,8 +25,9 @@ function vertexText(v: DrawnVertex): string {
     case 'crash':
       return `crash ${v.node}${v.time !== undefined ? ` @${v.time}` : ''}`;
     case 'absent':
-    case 'blocked':
       return v.label;
+    case 'blocked':
+      return v.label.replace(/\(([^()]*\/)?([^()/]+:\d+)\)$/, '($2)');
     case 'lost':
       return `lost ${v.from}→${v.to} @${v.sendTime}`;
   }

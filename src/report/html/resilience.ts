@@ -3,6 +3,7 @@ import type { OutcomeLineage } from '../../search/details.ts';
 import { esc } from './escape.ts';
 import { leafText } from './faults-text.ts';
 import { lineageSvg } from './lineage.ts';
+import { outcomeLabel } from '../explain.ts';
 import { detailId } from './run-detail.ts';
 
 /** The vertices a support is made of: what faults remove or add. */
@@ -52,16 +53,26 @@ export function resilienceSection(j: JsonReport, drawn: ReadonlySet<string>): st
       out.push(lineageFigure(l, new Set(leaves), 'support'));
     }
   }
+  // Violations faults could create: each tuple that stays absent, and what keeps it absent.
+  const watched = j.outcomes.filter((o) => o.startsWith('not:'));
+  if (watched.length) out.push(`<h3>Potential violations watched <small>${watched.length}: tuples that would break the invariant, absent in every run made</small></h3>`);
+  for (const outcome of watched) {
+    const l = lineage.get(outcome);
+    out.push(`<h4><code>${esc(outcomeLabel(outcome))}</code></h4>`);
+    if (l) out.push(lineageFigure(l, new Set(), 'absence'));
+  }
   out.push('</section>');
   return out.join('\n');
 }
 
-export function lineageFigure(l: OutcomeLineage, marked: ReadonlySet<string>, as: 'support' | 'cut'): string {
+export function lineageFigure(l: OutcomeLineage, marked: ReadonlySet<string>, as: 'support' | 'cut' | 'absence'): string {
   const caption =
     as === 'support'
       ? 'Lineage (outcome on top, what it depends on below; OR: any one of its firings derives it). Green: leaves of the supports that withstood the hypotheses.'
-      : 'Lineage in the fault-free run (OR: any one of its firings derives it). Red, struck through: the leaves the counterexample\'s faults cut.';
-  return `<figure class="lineage">${lineageSvg(l, as === 'support' ? { support: marked } : { cut: marked })}<figcaption class="rule">${esc(caption)}${l.truncated ? ` ${l.truncated} more vertices beyond the first ${l.vertices.length} are not drawn.` : ''}</figcaption></figure>`;
+      : as === 'cut'
+        ? 'Lineage in the fault-free run (OR: any one of its firings derives it). Red, struck through: the leaves the counterexample\'s faults cut.'
+        : 'Negative support: the tuple stays absent while every way to derive it stays blocked (yellow); a fault that unblocks one (a lost message, a crash) could make it appear.';
+  return `<figure class="lineage">${lineageSvg(l, as === 'support' ? { support: marked } : as === 'cut' ? { cut: marked } : {})}<figcaption class="rule">${esc(caption)}${l.truncated ? ` ${l.truncated} more vertices beyond the first ${l.vertices.length} are not drawn.` : ''}</figcaption></figure>`;
 }
 
 /** The reason the search ended, in a sentence (the verdict's headline says what it means). */
@@ -72,6 +83,7 @@ export function endedBecause(j: JsonReport): string {
     case 'resilient':
       if (j.strategy === 'exhaustive') return `Every schedule of the fault space within ${within} was run; none broke the invariant.`;
       if (j.target.footprints) return `No hypothesis was left within ${within}: every fault set is equivalent to one of the ${j.runs.length} runs made (a fault outside a run's footprint changes nothing), and none broke the invariant.`;
+      if (j.hypotheses === 0) return `No fault set within ${within} can break a good outcome or make a watched violation appear: every outcome has a support no fault there can cut, so there was no hypothesis to run.`;
       return `No hypothesis was left within ${within}: every fault set that cuts all the known supports of a good outcome was run (${j.hypotheses} hypotheses), and each revealed another support.`;
     case 'counterexample':
       return j.findAll ? `The search went on to the end (--find-all) and found ${j.counterexamples.length} counterexample${j.counterexamples.length === 1 ? '' : 's'}.` : 'The search stopped at its first counterexample (--find-all goes on).';
