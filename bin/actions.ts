@@ -239,12 +239,14 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
   const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
   const w = await why(t, flags.tuple, flags.faults, { depth: flags.depth });
   process.stdout.write(w.text + '\n');
-  if (flags.dot) writeFileAtomic(flags.dot, toDot(w.lineage, w.root));
-  if (flags.gexf) writeFileAtomic(flags.gexf, toGexf(w.lineage, w.root));
+  const wrote = (what: string, file: string) => process.stderr.write(`${what} written to ${file}\n`);
+  if (flags.dot) (writeFileAtomic(flags.dot, toDot(w.lineage, w.root)), wrote('Graphviz DOT', flags.dot));
+  if (flags.gexf) (writeFileAtomic(flags.gexf, toGexf(w.lineage, w.root)), wrote('GEXF', flags.gexf));
   if (flags.svg) {
     const g = reachableFrom(w.lineage, w.root);
     const vertices = g.mapNodes((id, attrs) => ({ ...attrs, id }));
     writeFileAtomic(flags.svg, lineageSvgDocument({ outcome: w.root, vertices, edges: g.mapEdges((_e, _a, from, to) => [from, to] as const), truncated: 0 }));
+    wrote('SVG picture', flags.svg);
   }
 }
 

@@ -14,6 +14,7 @@ export interface ProgressOptions {
 /** What the search has done so far, as the status shows it. */
 interface State {
   runs: number;
+  readonly maxRuns?: number;
   pending: number | undefined;
   found: number;
   readonly started: number;
@@ -26,8 +27,9 @@ interface State {
  * 10 s, so a long search shows life without flooding the log.
  */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, opts: ProgressOptions = {}): { observer: SearchObserver; stop(): void } {
-  const state: State = { runs: 0, pending: undefined, found: 0, started: performance.now() };
-  const budget = opts.maxRuns !== undefined && Number.isFinite(opts.maxRuns) ? `/${opts.maxRuns}` : '';
+  const finite = opts.maxRuns !== undefined && Number.isFinite(opts.maxRuns);
+  const state: State = { runs: 0, pending: undefined, found: 0, started: performance.now(), ...(finite ? { maxRuns: opts.maxRuns } : {}) };
+  const budget = finite ? `/${opts.maxRuns!.toLocaleString('en-US')}` : '';
   const observer: SearchObserver = {
     onRun(run) {
       state.runs = run.index;
@@ -70,15 +72,16 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, op
   };
 }
 
-/** `1234/5000 runs, 56 hypotheses pending, 0 counterexamples, 12 s (~3 s for the pending at this pace)`. */
+/** `1,234/5,000 runs, 56 hypotheses pending, 0 counterexamples, 12 s (~37 s to the run budget at this pace)`. */
 export function statusText(s: State, budget: string): string {
   const elapsed = (performance.now() - s.started) / 1000;
-  const parts = [`${s.runs}${budget} runs`];
-  if (s.pending !== undefined) parts.push(`${s.pending} hypothes${s.pending === 1 ? 'is' : 'es'} pending`);
+  const parts = [`${s.runs.toLocaleString('en-US')}${budget} runs`];
+  if (s.pending !== undefined) parts.push(`${s.pending.toLocaleString('en-US')} hypothes${s.pending === 1 ? 'is' : 'es'} pending`);
   parts.push(`${s.found} counterexample${s.found === 1 ? '' : 's'}`);
   let line = `${parts.join(', ')}, ${seconds(elapsed)}`;
-  // The estimate needs a pace: a few runs and a second of history.
-  if (s.pending && s.runs >= 5 && elapsed >= 1) line += ` (~${seconds((s.pending * elapsed) / s.runs)} for the pending at this pace)`;
+  // An estimate only where the end is known: the run budget, at the pace so far (a few runs and a
+  // second of history). How many hypotheses the next sizes bring is not known in advance.
+  if (s.maxRuns !== undefined && s.runs >= 5 && elapsed >= 1) line += ` (~${seconds(((s.maxRuns - s.runs) * elapsed) / s.runs)} to the run budget at this pace)`;
   return line;
 }
 

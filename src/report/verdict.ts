@@ -49,6 +49,7 @@ export function verdictOf(r: SearchResult): Verdict {
   }
 }
 
+/** `1 run`, `2 runs`, `9,604 runs`: thousands separated, as everywhere ldfi prints a count. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }

@@ -59,23 +59,27 @@ export function emptyLimits(): ReportDetails['limits'] {
 export async function collectDetails(rec: SearchRecorder, result: SearchResult, rerun: boolean): Promise<ReportDetails> {
   const runs: DrawnRun[] = [];
   const faultFree = rerun ? await rec.target.run([], { lineage: true, states: true }) : undefined;
+  // States of every drawn run where runs are cheap; of real processes, only the fault-free run's.
+  const cheap = rec.target.kind !== 'tcp';
   for (const run of result.runs) {
     const messages = run.index === 1 && faultFree && run.faults.length === 0 ? faultFree.messages : rec.drawnMessages.get(run.index);
     if (!messages) continue;
+    const states = run.index === 1 && faultFree && run.faults.length === 0 ? faultFree.states : rerun && cheap ? (await rec.target.run(run.faults, { lineage: false, states: true })).states : undefined;
     runs.push({
       key: `run-${run.index}`,
       runIndex: run.index,
       faults: run.faults,
       violated: run.violations.length > 0 || run.error !== undefined,
       messages,
-      ...(run.index === 1 && faultFree && run.faults.length === 0 ? { states: faultFree.states } : {}),
+      ...(states ? { states } : {}),
     });
   }
   for (const [j, c] of result.counterexamples.entries()) {
     const again = rerun ? await rec.target.run(c.faults, { lineage: false, states: true }) : undefined;
     runs.push({ key: `cex-${j + 1}`, faults: c.faults, violated: true, messages: c.messages, ...(again?.states ? { states: again.states } : {}) });
     for (const [k, step] of (c.shrinkSteps ?? []).entries()) {
-      runs.push({ key: `cex-${j + 1}-step-${k + 1}`, faults: step.faults, violated: step.violated, messages: step.messages });
+      const stepStates = rerun && cheap ? (await rec.target.run(step.faults, { lineage: false, states: true })).states : undefined;
+      runs.push({ key: `cex-${j + 1}-step-${k + 1}`, faults: step.faults, violated: step.violated, messages: step.messages, ...(stepStates ? { states: stepStates } : {}) });
     }
   }
   const graph = rec.knownLineage ?? faultFree?.lineage;

@@ -192,6 +192,10 @@ describe('ldfi why', () => {
     const relation = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'lgo(b,hello)@3']);
     expect(relation.code).toBe(2);
     expect(relation.stderr).toContain("the program has no relation 'lgo'");
+    // A constant nothing can put in its column: a typo, with the likely one named.
+    const constant = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(b,helo)@3']);
+    expect(constant.code).toBe(2);
+    expect(constant.stderr).toContain("--tuple: column 2 of log never holds 'helo' (did you mean 'hello'?)");
   });
 });
 
@@ -235,7 +239,7 @@ describe('Ctrl-C', () => {
         child.stderr.on('data', (d) => {
           stderr += d;
           // Two status lines with runs made: the search is under way.
-          if ((stderr.match(/ldfi: status: [1-9]\d*(\/\d+)? runs/g) ?? []).length >= 2) resolve();
+          if ((stderr.match(/ldfi: status: [1-9][\d,]*(\/[\d,]+)? runs/g) ?? []).length >= 2) resolve();
         });
       });
       child.kill('SIGINT');
@@ -255,7 +259,7 @@ describe('progress, colours and hints', () => {
   it('writes a status line to a log (not a terminal) while a search runs: runs, budget, pending, counterexamples, time', () => {
     const r = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--max-runs', '100000'], { env: { LDFI_STATUS_EVERY_MS: '200' } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^ldfi: status: \d+\/100000 runs, \d+ hypothes[ie]s pending, 0 counterexamples, \d+ s/m);
+    expect(r.stderr).toMatch(/^ldfi: status: [\d,]+\/100,000 runs, [\d,]+ hypothes[ie]s pending, 0 counterexamples, \d+ s/m);
     // Only the report on stdout.
     expect(r.stdout).not.toContain('status:');
   });
@@ -401,6 +405,10 @@ describe('ldfi why on a sim protocol', () => {
     expect(r.stdout).toContain('occurrence 2 of 2 (b:"x"#2):');
     const one = ldfi(['why', file, '--tuple', 'b:"x"#2', '--eot', '20', '--eff', '10']);
     expect(one.stdout).not.toContain('occurrence');
+    // The report's own name for an output is accepted; an occurrence past the last says how many there were.
+    const fifth = ldfi(['why', file, '--tuple', 'out:b:"x"#5', '--eot', '20', '--eff', '10']);
+    expect(fifth.code).toBe(0);
+    expect(fifth.stdout).toContain('(not produced: it was output 2 times in this run, #1..#2)');
     const bad = ldfi(['why', file, '--tuple', 'c:"x"', '--eot', '20', '--eff', '10']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("ldfi: error: --tuple: 'c' is not a node (nodes: a, b)\n");

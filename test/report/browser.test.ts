@@ -95,7 +95,7 @@ describe('HTML reports in a real browser (headless chromium)', () => {
           await cex.screenshot({ path: join(shots, `${c.name}-cex.png`) });
         } else {
           const why = page.locator('#why');
-          expect(await why.locator('p.ended').textContent()).toMatch(/No hypothesis was left|Every schedule/);
+          expect(await why.locator('p.ended').first().textContent()).toMatch(/No hypothesis was left|Every schedule/);
           if (c.lineage) expect(await why.locator('svg.lineage').count()).toBeGreaterThan(0);
           await why.screenshot({ path: join(shots, `${c.name}-why.png`) });
         }

@@ -53,7 +53,7 @@ describe('one verdict in every report', () => {
     const { text, json, junit, html } = reports(r);
     expect(json.status).toBe('resilient');
     expect(json.proven).toBe(true);
-    const headline = /resilient within the bounds, in seed 1(?:'|&#39;)s delivery order \(--seeds for others\): every fault set is equivalent to one of the \d+ runs made/;
+    const headline = /resilient within the bounds, in seed 1(?:'|&#39;)s delivery order \(--seeds for others\): every fault set is equivalent to one of the [\d,]+ runs made/;
     expect(text.split('\n')[0]).toMatch(new RegExp(`^✓ ${headline.source}`));
     expect(junit).not.toMatch(/<skipped|<failure/);
     expect(html).toMatch(new RegExp(`class="verdict resilient">✓ ${headline.source}`));

@@ -9,6 +9,15 @@ const CUT_LINEAGES = 3;
 
 type Drawn = NonNullable<JsonReport['details']>['runs'][number];
 
+/** Shrinking starts from the faults that acted: an omission that dropped no message is removed first. */
+function shrinkStart(c: JsonCounterexample): string {
+  const first = c.shrinkSteps?.[0];
+  if (!first) return '';
+  const start = first.faults === 'none' ? 0 : first.faults.split('; ').length + 1;
+  const found = c.foundAs === 'none' ? 0 : c.foundAs.split('; ').length;
+  return start < found ? `the ${found - start} omission${found - start === 1 ? '' : 's'} that dropped no message removed first (the run is the same without them); then ` : '';
+}
+
 /**
  * A counterexample: what broke, the pasteable replay line, its run drawn, the shrink steps that led
  * to its minimal fault set (each with its own diagram), and the lineage of the outcomes whose
@@ -33,6 +42,7 @@ export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: n
     violated: true,
     messages: self?.messages ?? c.messages,
     states: self?.states,
+    violations: [...c.violations.map((v) => v.message), ...(c.error ? [`error: ${c.error}`] : [])],
   };
   const steps = c.shrinkSteps ?? [];
   const stepRows = steps.map((s, k) => {
@@ -41,7 +51,7 @@ export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: n
   });
   const stepDetails = steps.flatMap((s, k) => {
     const d = drawn.get(`cex-${n}-step-${k + 1}`);
-    return d ? [runDetail({ key: d.key, title: `Counterexample ${n}, shrink step ${k + 1}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages }, j.bounds, j.replayCommand)] : [];
+    return d ? [runDetail({ key: d.key, title: `Counterexample ${n}, shrink step ${k + 1}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages, states: d.states }, j.bounds, j.replayCommand)] : [];
   });
   // The supports the fault set cut: leaves of good outcomes' lineage that its faults remove.
   const cuts = (j.details?.lineage ?? [])
@@ -57,7 +67,7 @@ export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: n
     runDetail(detail, j.bounds, j.replayCommand, { shown: true }),
     ...(steps.length
       ? [
-          `<h3>Shrinking <small>from <code>${esc(c.foundAs)}</code>: each step took one fault away and kept the set if the invariant still broke</small></h3>`,
+          `<h3>Shrinking <small>found as <code>${esc(c.foundAs)}</code>; ${shrinkStart(c)}each step below took one fault away and kept the set if the invariant still broke</small></h3>`,
           `<table class="shrink"><thead><tr><th>step</th><th>faults tried</th><th>result</th><th>run</th></tr></thead><tbody>${stepRows.join('')}</tbody></table>`,
           ...stepDetails,
         ]

@@ -58,7 +58,12 @@ svg.st .omitted line, svg.st .receiver-down line { stroke: var(--bad); stroke-da
 svg.st .sender-crashed line { stroke: var(--grey); stroke-width: 1.5; } svg.st .sender-crashed .label { fill: var(--grey); }
 svg.st .in-flight line { stroke: var(--flight); stroke-dasharray: 2 3; } svg.st .in-flight .label { fill: var(--flight); }
 svg.st .x { stroke: var(--bad); stroke-width: 2.5; fill: none; }
-svg.st .label { text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
+svg.st .label { text-anchor: middle; } svg.st .lbg { fill: #fff; fill-opacity: .92; stroke: currentColor; stroke-opacity: .25; }
+svg.st .sender-crashed line { stroke-dasharray: 2 2; } svg.st .stub { stroke: var(--grey); stroke-width: 2; }
+svg.st .out circle { fill: var(--good); } svg.st .out text { fill: var(--good); font-weight: bold; }
+svg.st .quiet { fill: var(--grey); font-style: italic; }
+td.nowrap, td.nowrap code { white-space: nowrap; }
+p.violated { color: var(--bad); margin: .2rem 0; }
 svg.st .head { fill: var(--msg); } svg.st .head-grey { fill: var(--grey); } svg.st .head-flight { fill: var(--flight); }
 svg.st .crash rect { fill: var(--bad); } svg.st .crash text { text-anchor: end; fill: var(--bad); font-weight: bold; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.st .window rect { fill: #c6282814; stroke: #c628285a; } svg.st .window text { text-anchor: end; fill: var(--bad); }

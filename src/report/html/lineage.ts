@@ -14,7 +14,7 @@ const FIT_SCALE = 0.6;
 function vertexText(v: DrawnVertex): string {
   switch (v.kind) {
     case 'goal':
-      return v.label;
+      return shortPayload(v.label);
     case 'firing':
       // The rule with its file's name and line, not its whole path.
       return v.rule.replace(/\(([^()]*\/)?([^()/]+:\d+)\)$/, '($2)');
@@ -51,7 +51,7 @@ export function cutBy(v: DrawnVertex, faults: FaultSet): boolean {
  */
 export function lineageSvg(l: OutcomeLineage, marks: { cut?: ReadonlySet<string>; support?: ReadonlySet<string> } = {}, opts: { standalone?: boolean } = {}): string {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 34, marginx: 8, marginy: 8 });
+  g.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 34, marginx: 8, marginy: 16 }); // room above for the OR badges
   g.setDefaultEdgeLabel(() => ({}));
   const outDegree = new Map<string, number>();
   for (const [from] of l.edges) outDegree.set(from, (outDegree.get(from) ?? 0) + 1);
@@ -86,6 +86,23 @@ export function lineageSvg(l: OutcomeLineage, marks: { cut?: ReadonlySet<string>
   }
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/**
+ * A sim or tcp goal names a payload as JSON (`deliver a→b @3: {"kind":"inc","id":"r2"}`): shown as
+ * its kind and fields (`deliver a→b @3: inc id=r2`), so the field that matters is not cut off.
+ */
+function shortPayload(label: string): string {
+  const at = label.indexOf(': {');
+  if (at < 0) return label;
+  try {
+    const v = JSON.parse(label.slice(at + 2)) as Record<string, unknown>;
+    const kind = ['kind', 'type', 'op', 'cmd', 'msg'].find((k) => typeof v[k] === 'string');
+    const fields = Object.entries(v).filter(([k]) => k !== kind).map(([k, x]) => `${k}=${typeof x === 'string' ? x : JSON.stringify(x)}`);
+    return `${label.slice(0, at)}: ${[kind ? String(v[kind]) : '', ...fields].filter(Boolean).join(' ')}`;
+  } catch {
+    return label;
+  }
 }
 
 function cutText(s: string): string {

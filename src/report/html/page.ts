@@ -25,7 +25,8 @@ export function renderHtmlReport(j: JsonReport): string {
   const title = `ldfi: ${j.verdict.mark} ${j.verdict.headline}`;
   const runDetails = j.runs.flatMap((run) => {
     const d = details.get(`run-${run.index}`);
-    return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages, states: d.states }, j.bounds, j.replayCommand)] : [];
+    const violations = [...run.violations.map((v) => v.message), ...(run.error ? [`error: ${run.error}`] : [])];
+    return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages, states: d.states, violations }, j.bounds, j.replayCommand)] : [];
   });
   return [
     '<!DOCTYPE html>',
@@ -60,7 +61,8 @@ function header(j: JsonReport): string {
     ['target', `${j.target.files.join(' ')} (${j.target.kind}, content ${j.target.contentHash})`],
     ['bounds', `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`],
     ['strategy', j.strategy],
-    ['seed', j.seed],
+    // A seed matters to the random strategy and to simulated networks only.
+    ...(j.strategy === 'random' || j.target.kind === 'sim' ? [['seed', j.seed] as [string, string]] : []),
     ['runs', String(j.runs.length)],
     ...(j.strategy === 'ldfi' ? [['hypotheses', String(j.hypotheses)] as [string, string]] : []),
     ['fault space', `${formatBig(BigInt(j.faultSpace))} schedules${j.restriction ? ` (targeted: '${j.restriction}')` : ''}`],

@@ -31,24 +31,32 @@ export function resilienceSection(j: JsonReport, drawn: ReadonlySet<string>): st
   const goods = j.outcomes.filter((o) => !o.startsWith('not:'));
   const out = ['<section id="why">', `<h2>Why ${j.status === 'resilient' ? 'resilient' : 'it ended here'} <small>${goods.length} good outcome${goods.length === 1 ? '' : 's'} attacked</small></h2>`, `<p class="ended">${esc(endedBecause(j))}</p>`];
   const runLink = (n: number) => (drawn.has(`run-${n}`) ? `<a href="#${detailId(`run-${n}`)}">${n}</a>` : `<a href="#run-${n}">${n}</a>`);
+  if (j.target.footprints && j.strategy === 'ldfi') out.push(footprintSummary(j));
   for (const outcome of goods) {
     const supports = [...(byOutcome.get(outcome)?.values() ?? [])];
     const known = j.supports?.[outcome] ?? [];
-    out.push(`<h3><code>${esc(outcome)}</code> <small>${supports.length ? `${supports.length} support${supports.length === 1 ? '' : 's'} defeated hypotheses` : known.length ? `${known.length} support${known.length === 1 ? '' : 's'} known; no hypothesis against it survived` : 'no support recorded'}</small></h3>`);
+    const defeating = new Set(supports.map((s) => s.support.join('\u0000')));
+    const others = known.filter((k) => !defeating.has(k.join('\u0000')));
+    const attacks = j.runs.filter((run) => run.attacked.includes(outcome)).length;
+    out.push(
+      `<h3><code>${esc(outcomeLabel(outcome))}</code> <small>${attacks} hypothes${attacks === 1 ? 'is' : 'es'} attacked it; ${supports.length} support${supports.length === 1 ? '' : 's'} defeated them; ${known.length} support${known.length === 1 ? '' : 's'} known in the end</small></h3>`,
+    );
     if (supports.length) {
-      out.push('<table class="supports"><thead><tr><th>support (all of it held)</th><th>hypotheses it defeated (runs)</th></tr></thead><tbody>');
+      out.push('<table class="supports"><thead><tr><th>support that withstood (all of it held in the run)</th><th>hypotheses it defeated (runs)</th></tr></thead><tbody>');
       for (const s of supports) {
         const links = s.runs.slice(0, RUNS_LINKED).map(runLink).join(', ') + (s.runs.length > RUNS_LINKED ? ` and ${s.runs.length - RUNS_LINKED} more` : '');
         out.push(`<tr><td>${s.support.map((k) => esc(leafText(k))).join('<br>')}</td><td>${links}</td></tr>`);
       }
       out.push('</tbody></table>');
-    } else if (known.length) {
-      out.push(`<p>Known supports: ${known.slice(0, 4).map((s) => s.map((k) => esc(leafText(k))).join(' ∧ ')).join(' <b>or</b> ')}</p>`);
     }
+    if (others.length) out.push(`<p>${supports.length ? 'Other supports known' : 'Supports known'}: ${others.slice(0, 6).map((k) => k.map((x) => esc(leafText(x))).join(' ∧ ')).join(' <b>or</b> ')}${others.length > 6 ? ` and ${others.length - 6} more` : ''}.</p>`);
+    const uncuttable = known.find((k) => k.every((leaf) => uncuttableLeaf(leaf, j.bounds)));
+    if (uncuttable) out.push(`<p class="ended">No fault within the bounds can cut this support: ${uncuttable.map((x) => esc(leafText(x))).join(' ∧ ')} (${esc(whyUncuttable(j.bounds))}).</p>`);
     const l = lineage.get(outcome);
     if (l) {
-      // Supports name their leaves by label (src/lineage/supports.ts); the picture marks vertices.
-      const labels = new Set([...supports.flatMap((s) => s.support), ...known.flat()]);
+      // Supports name their leaves by label (src/lineage/supports.ts); the picture marks vertices:
+      // green, the leaves of the supports that defeated hypotheses.
+      const labels = new Set(supports.flatMap((s) => s.support));
       const leaves = l.vertices.filter((v) => LEAF_KINDS.has(v.kind) && labels.has(v.label)).map((v) => v.id);
       out.push(lineageFigure(l, new Set(leaves), 'support'));
     }
@@ -75,6 +83,30 @@ export function lineageFigure(l: OutcomeLineage, marked: ReadonlySet<string>, as
   return `<figure class="lineage">${lineageSvg(l, as === 'support' ? { support: marked } : as === 'cut' ? { cut: marked } : {})}<figcaption class="rule">${esc(caption)}${l.truncated ? ` ${l.truncated} more vertices beyond the first ${l.vertices.length} are not drawn.` : ''}</figcaption></figure>`;
 }
 
+/** For opaque code (sim, tcp): what the hypotheses were, beyond the supports they attacked. */
+function footprintSummary(j: JsonReport): string {
+  const hypotheses = j.runs.length - 1;
+  const attacking = j.runs.filter((r) => r.attacked.length > 0).length;
+  return (
+    `<p>The nodes are code, so every fault that could change a run is a hypothesis: each of the ${hypotheses.toLocaleString('en-US')} hypotheses ` +
+    `added to a run already made one fault of its footprint (a message it sent before EFF, or a crash between two of a node's events). ` +
+    `${attacking.toLocaleString('en-US')} of them also cut every known support of a good outcome; the supports that withstood those are below. ` +
+    `The others changed a run without touching a known support, and none broke the invariant.</p>`
+  );
+}
+
+/** A leaf no fault within the bounds removes: a delivery at or after EFF with no crash allowed, or a node alive with no crash allowed. */
+function uncuttableLeaf(leaf: string, b: JsonReport['bounds']): boolean {
+  if (b.crashes > 0) return false;
+  const message = /^(?:.*?)(\S+)→(\S+) @(\d+)$/.exec(leaf);
+  if (message && !leaf.startsWith('lost')) return Number(message[3]) >= b.eff;
+  return /^no crash of|alive|up @/.test(leaf);
+}
+
+function whyUncuttable(b: JsonReport['bounds']): string {
+  return `a message sent at or after EFF ${b.eff} cannot be lost, and no crash is allowed`;
+}
+
 /** The reason the search ended, in a sentence (the verdict's headline says what it means). */
 export function endedBecause(j: JsonReport): string {
   const b = j.bounds;
@@ -84,7 +116,7 @@ export function endedBecause(j: JsonReport): string {
       if (j.strategy === 'exhaustive') return `Every schedule of the fault space within ${within} was run; none broke the invariant.`;
       if (j.target.footprints) return `No hypothesis was left within ${within}: every fault set is equivalent to one of the ${j.runs.length} runs made (a fault outside a run's footprint changes nothing), and none broke the invariant.`;
       if (j.hypotheses === 0) return `No fault set within ${within} can break a good outcome or make a watched violation appear: every outcome has a support no fault there can cut, so there was no hypothesis to run.`;
-      return `No hypothesis was left within ${within}: every fault set that cuts all the known supports of a good outcome was run (${j.hypotheses} hypotheses), and each revealed another support.`;
+      return `No hypothesis was left within ${within}: every fault set that cuts all the known supports of a good outcome was run (${j.hypotheses} hypothes${j.hypotheses === 1 ? 'is' : 'es'}), and each revealed another support.`;
     case 'counterexample':
       return j.findAll ? `The search went on to the end (--find-all) and found ${j.counterexamples.length} counterexample${j.counterexamples.length === 1 ? '' : 's'}.` : 'The search stopped at its first counterexample (--find-all goes on).';
     case 'budget-exhausted':

@@ -6,6 +6,7 @@ import { esc } from './escape.ts';
 import { LABEL_RULE } from './labels.ts';
 import { spaceTime, STATUS_TEXT } from './spacetime.ts';
 import { stateTable } from './state.ts';
+import { faultColumns } from './faults-text.ts';
 
 /** A drawn run as the page needs it (a run of the search, a counterexample or a shrink step). */
 export interface DetailInput {
@@ -16,6 +17,8 @@ export interface DetailInput {
   readonly violated: boolean;
   readonly messages: readonly MessageRecord[];
   readonly states?: readonly StateFact[];
+  /** What the run violated (and what the protocol threw). */
+  readonly violations?: readonly string[];
 }
 
 export function detailId(key: string): string {
@@ -40,7 +43,9 @@ export const LEGEND = [
  * known. Hidden until its link is followed (CSS :target), unless `shown`: the page needs no script.
  */
 export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string, opts: { shown?: boolean } = {}): string {
-  const st = spaceTime(d.messages, d.faults, bounds.nodes, bounds.eot, `s-${d.key}`);
+  const outputs = (d.states ?? []).filter((f) => f.relation === 'output');
+  const st = spaceTime(d.messages, d.faults, bounds.nodes, bounds.eot, `s-${d.key}`, outputs);
+  const { crashes, others } = faultColumns(d.faults);
   const hidden = st.wire.filter((w) => !w.shown).length;
   const items = st.wire
     .slice()
@@ -51,7 +56,8 @@ export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string,
     });
   return [
     `<section class="detail${opts.shown ? ' shown' : ''}" id="${detailId(d.key)}">`,
-    `<h3>${esc(d.title)} <small>${d.violated ? '✗ invariant violated' : '✓ invariant held'} · faults: <code>${esc(d.faultText)}</code></small></h3>`,
+    `<h3>${esc(d.title)} <small>${d.violated ? '✗ invariant violated' : '✓ invariant held'} · faults: <code>${esc([crashes, others].filter(Boolean).join('; ') || 'none')}</code></small></h3>`,
+    ...(d.violations ?? []).map((v) => `<p class="violated">✗ ${esc(v)}</p>`),
     // A counterexample's own run sits under its replay line; other runs carry theirs.
     opts.shown ? '' : '<p><a href="#runs">↑ back to the runs</a></p>',
     opts.shown ? '' : `<pre class="replay"><code>${esc(`${replayCommand} --faults ${shellQuote(d.faultText)}`)}</code></pre>`,

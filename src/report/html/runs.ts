@@ -4,6 +4,9 @@ import { esc } from './escape.ts';
 import { faultColumns } from './faults-text.ts';
 import { detailId } from './run-detail.ts';
 
+/** Rows of the runs table at most (and every run that found a counterexample): the JSON report lists them all. */
+export const RUNS_LISTED = 2000;
+
 /** Attacked outcomes named in a row at most. */
 const ATTACKED_SHOWN = 3;
 
@@ -23,17 +26,20 @@ export function runsTable(j: JsonReport, drawn: ReadonlySet<string>, cexRuns: Re
     return (
       `<tr id="run-${run.index}"><td class="num"><a href="#${drawn.has(key) ? detailId(key) : `run-${run.index}`}">${run.index}</a></td>` +
       `<td>${tested(j, run)}${cex ? ` · <a href="#cex-${cex}">counterexample ${cex}</a>` : ''}</td>` +
-      `<td><code>${esc(crashes)}</code></td><td><code>${esc(others)}</code></td>${outcome}<td>${link}</td></tr>`
+      `<td class="nowrap"><code>${esc(crashes)}</code></td><td><code>${esc(others)}</code></td>${outcome}<td>${link}</td></tr>`
     );
   };
   const undrawn = j.runs.length - j.runs.filter((r) => drawn.has(`run-${r.index}`)).length;
+  const listed = j.runs.filter((r) => r.index <= RUNS_LISTED || r.violated || cexRuns.has(r.index));
+  const left = j.runs.length - listed.length;
   return [
     '<section id="runs">',
-    `<h2>Runs <small>${j.runs.length} run${j.runs.length === 1 ? '' : 's'}${undrawn ? `; the first ${j.runs.length - undrawn} drawn, the others listed with the command that replays them` : ''}</small></h2>`,
+    `<h2>Runs <small>${j.runs.length.toLocaleString('en-US')} run${j.runs.length === 1 ? '' : 's'}${undrawn ? `; the first ${j.runs.length - undrawn} drawn, the others with the command that replays them` : ''}</small></h2>`,
     '<table class="runs">',
     '<thead><tr><th>#</th><th>tested</th><th>crashes</th><th>omissions (@a..b: every step from a to b) and other faults</th><th>outcome</th><th>run</th></tr></thead>',
-    `<tbody>${j.runs.map(row).join('\n')}</tbody>`,
+    `<tbody>${listed.map(row).join('\n')}</tbody>`,
     '</table>',
+    left ? `<p class="ended">${left.toLocaleString('en-US')} more runs, none of which broke the invariant (every run that did is listed), are not listed here: the JSON report (--json) lists every run with its faults; any one replays with <code>${esc(j.replayCommand)} --faults '…'</code>.</p>` : '',
     '</section>',
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import { formatFault } from '../../injector/text.ts';
 import { faultStart, type Fault, type FaultSet } from '../../model/faults.ts';
-import type { MessageRecord } from '../../model/target.ts';
+import type { MessageRecord, StateFact } from '../../model/target.ts';
 import { esc } from './escape.ts';
 import { LABEL_HEIGHT, labelWidth, placeLabels, type Box } from './label-layout.ts';
 import { messageLabels } from './labels.ts';
@@ -10,6 +10,7 @@ const LEFT = 60; // room for the @t labels
 const BOTTOM = 30; // room for the end-of-time line
 const LINEAR_STEPS = 40; // up to this many steps, one row per step; beyond (sim: virtual ms), one row per event time
 const LOST_AT = 0.6; // an omitted message stops this far along its path, where it is lost
+const NOT_SENT_AT = 0.25; // a message its crashed sender never sent is a stub this long
 
 /** What each message's fate is called on hover and in the list. */
 export const STATUS_TEXT: Record<MessageRecord['status'], string> = {
@@ -37,6 +38,8 @@ interface Layout {
   readonly width: number;
   /** The end-of-time line, where messages still in flight are cut. */
   readonly endY: number;
+  /** Set when nothing happens after this time until EOT (the rows between are left out). */
+  readonly quietAfter?: number;
   readonly height: number;
 }
 
@@ -48,19 +51,21 @@ interface Layout {
  * Labels follow `labels.ts` and never overlap (`label-layout.ts`). Styles are the page's classes
  * (`css.ts`), which keeps a 10,000-message run to a few megabytes. `id` keeps marker ids unique.
  */
-export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, nodes: readonly string[], eot: number, id: string): SpaceTime {
+export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, nodes: readonly string[], eot: number, id: string, outputs: readonly StateFact[] = []): SpaceTime {
   const wire = messages.filter((m) => m.from !== m.to);
   const lanes = laneNodes(nodes, wire, faults);
-  const layout = computeLayout(lanes, wire, faults, eot);
+  const layout = computeLayout(lanes, wire, faults, eot, outputs);
   const labels = messageLabels(wire);
   const order = wire.map((_, i) => i).sort((a, b) => PRIORITY[wire[a].status] - PRIORITY[wire[b].status] || wire[a].sendTime - wire[b].sendTime || a - b);
   const ends = wire.map((m) => endOf(m, layout));
   const crashes = new Map<string, number>();
   for (const f of faults) if (f.kind === 'crash') crashes.set(f.node, Math.min(f.time, crashes.get(f.node) ?? Infinity));
-  // Node names and crash marks keep their room: labels go elsewhere.
+  // Node names, crash marks and outputs keep their room: labels go elsewhere.
+  const outputMarks = outputs.map((o) => ({ o, text: shortOutput(o.fact) }));
   const reserved: Box[] = [
     ...lanes.map((n) => ({ x: layout.x(n) - labelWidth(n) / 2, y: TOP - 28, w: labelWidth(n), h: 18 })),
     ...[...crashes].map(([n, t]) => ({ x: layout.x(n) - 18 - labelWidth('crash'), y: layout.y(t) - 7, w: labelWidth('crash') + 32, h: 14 })),
+    ...outputMarks.map(({ o, text }) => ({ x: layout.x(o.node) - 5, y: layout.y(o.time) - 7, w: labelWidth(text) + 14, h: 14 })),
   ];
   const boxes = placeLabels(
     order.map((i) => ({ x1: layout.x(wire[i].from), y1: layout.y(wire[i].sendTime), x2: ends[i][0], y2: ends[i][1], width: labelWidth(labels[i]) })),
@@ -79,6 +84,10 @@ export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, 
     drawn.push({ message: wire[i], label: labels[i], shown: boxes[k] !== undefined });
   });
   for (const [n, t] of crashes) parts.push(crashMark(n, t, layout));
+  for (const { o, text } of outputMarks) {
+    const [x, y] = [layout.x(o.node), layout.y(o.time)];
+    parts.push(`<g class="out"><title>${esc(`${o.node} output @${o.time}: ${o.fact}`)}</title><circle cx="${x}" cy="${y}" r="4.5"/><text x="${x + 8}" y="${y + 4}">${esc(text)}</text></g>`);
+  }
   if (wire.length === 0) parts.push(`<text x="${LEFT}" y="${layout.height - 8}" class="note">(no messages between nodes)</text>`);
   parts.push('</svg>');
   return { svg: parts.join('\n'), wire: drawn };
@@ -105,17 +114,18 @@ function faultTimes(f: Fault): number[] {
   return 'end' in f ? [f.start, f.end] : [faultStart(f)];
 }
 
-function computeLayout(lanes: readonly string[], wire: readonly MessageRecord[], faults: FaultSet, eot: number): Layout {
-  const times: number[] = [];
+function computeLayout(lanes: readonly string[], wire: readonly MessageRecord[], faults: FaultSet, eot: number, outputs: readonly StateFact[]): Layout {
+  const times: number[] = outputs.map((o) => o.time);
   for (const m of wire) {
     times.push(m.sendTime);
     if (arrives(m)) times.push(m.deliverTime);
   }
   for (const f of faults) for (const t of faultTimes(f)) if (t <= eot) times.push(t);
   const first = times.reduce((m, x) => Math.min(m, x), 1);
-  // Every step to the end of time when there are few (Dedalus, tcp rounds); else up to the last event.
-  const linear = eot - first <= LINEAR_STEPS;
-  const last = linear ? Math.max(eot, times.reduce((m, x) => Math.max(m, x), first)) : times.reduce((m, x) => Math.max(m, x), first);
+  const lastEvent = times.reduce((m, x) => Math.max(m, x), first);
+  // One row per step up to the last event (and one after it); a quiet stretch up to EOT is not drawn row by row.
+  const linear = lastEvent - first <= LINEAR_STEPS;
+  const last = linear ? Math.min(Math.max(eot, lastEvent), lastEvent + 1) : lastEvent;
   const ticks = linear ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : [...new Set(times)].sort((a, b) => a - b);
   const row = linear ? 56 : 36;
   const rank = new Map(ticks.map((t, i) => [t, i]));
@@ -133,6 +143,7 @@ function computeLayout(lanes: readonly string[], wire: readonly MessageRecord[],
     width: LEFT + Math.max(1, lanes.length) * gap,
     endY,
     height: endY + BOTTOM,
+    quietAfter: eot > last ? last : undefined,
   };
 }
 
@@ -160,6 +171,7 @@ function endOf(m: MessageRecord, l: Layout): [number, number] {
   }
   const y2 = arrives(m) ? l.y(m.deliverTime) : y1 + l.row;
   if (m.status === 'omitted') return [round(x1 + (x2 - x1) * LOST_AT), round(y1 + (y2 - y1) * LOST_AT)];
+  if (m.status === 'sender-crashed') return [round(x1 + (x2 - x1) * NOT_SENT_AT), round(y1 + (y2 - y1) * NOT_SENT_AT)];
   return [x2, y2];
 }
 
@@ -171,7 +183,8 @@ function markers(id: string): string {
 
 function timeGrid(l: Layout, eot: number): string[] {
   const out = l.ticks.map((t) => `<line x1="${LEFT - 8}" y1="${l.y(t)}" x2="${l.width - 8}" y2="${l.y(t)}" class="grid"/><text x="${LEFT - 12}" y="${l.y(t) + 4}" class="tick">@${t}</text>`);
-  out.push(`<line x1="${LEFT - 8}" y1="${l.endY}" x2="${l.width - 8}" y2="${l.endY}" class="eot"/><text x="${LEFT - 12}" y="${l.endY + 4}" class="tick eot-label">EOT</text>`);
+  out.push(`<line x1="${LEFT - 8}" y1="${l.endY}" x2="${l.width - 8}" y2="${l.endY}" class="eot"/><text x="${LEFT - 12}" y="${l.endY + 4}" class="tick eot-label">@${eot}</text>`);
+  if (l.quietAfter !== undefined) out.push(`<text x="${LEFT}" y="${round(l.endY - 6)}" class="quiet">nothing happens from @${l.quietAfter + 1} to the end of time (@${eot})</text>`);
   return out;
 }
 
@@ -202,12 +215,14 @@ function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: s
       body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" marker-end="url(#${id}-f)"/>`;
       break;
     case 'sender-crashed':
-      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" marker-end="url(#${id}-g)"/>`;
+      // Never sent: a short stub from the sender, ending in a bar, never reaching the receiver.
+      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}"/><path class="stub" d="M${ex},${round(ey - 5)}L${ex},${round(ey + 5)}"/>`;
       break;
     default:
       body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" marker-end="url(#${id}-a)"/>`;
   }
-  const text = box ? `<text class="label" x="${round(box.x + box.w / 2)}" y="${round(box.y + LABEL_HEIGHT - 3.5)}">${esc(label)}</text>` : '';
+  // An opaque box: the arrow passes under its label instead of through the text.
+  const text = box ? `<rect class="lbg" x="${round(box.x + 2)}" y="${round(box.y)}" width="${round(box.w - 4)}" height="${LABEL_HEIGHT}" rx="3"/><text class="label" x="${round(box.x + box.w / 2)}" y="${round(box.y + LABEL_HEIGHT - 3.5)}">${esc(label)}</text>` : '';
   return `<g class="msg ${m.status}">${title}${body}${text}</g>`;
 }
 
@@ -249,6 +264,18 @@ function windowMark(f: Fault, l: Layout, lanes: readonly string[]): string {
   const [y0, y1] = [l.y(start) - 6, l.y(end) + 6];
   const name = f.kind === 'delay' ? `delay +${f.by}` : f.kind;
   return `<g class="window ${f.kind}"><title>${esc(formatFault(f))}</title><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" rx="4"/><text x="${x1 - 4}" y="${y0 + 12}">${esc(name)}</text></g>`;
+}
+
+/** An output's value, short: a string bare, JSON cut like a label. */
+function shortOutput(fact: string): string {
+  let text = fact;
+  try {
+    const v = JSON.parse(fact);
+    text = typeof v === 'string' ? v : fact;
+  } catch {
+    // Not JSON: as it is.
+  }
+  return `out ${text.length > 20 ? `${text.slice(0, 19)}…` : text}`;
 }
 
 function round(n: number): number {

@@ -133,6 +133,15 @@ export class DedalusTarget implements Target {
     if (locations && !locations.some((v) => v === values[0]) && !this.bounds.nodes.includes(String(values[0]))) {
       throw new UserError('BAD_TUPLE', `--tuple: '${String(values[0])}' is not a node (nodes: ${this.bounds.nodes.join(', ')}), and nothing puts ${relation} tuples there`);
     }
+    // A constant no fact or rule can put in its column (a typo): an error, not an absence to explain.
+    values.forEach((v, i) => {
+      const domain = i === 0 ? undefined : staticDomains(this.compiled)(relation, i);
+      if (domain && domain.length > 0 && !domain.some((d) => d === v)) {
+        const close = domain.map(String).filter((d) => nearlyEqual(d, String(v)));
+        const known = domain.slice(0, 8).map(String).join(', ');
+        throw new UserError('BAD_TUPLE', `--tuple: column ${i + 1} of ${relation} never holds '${String(v)}'${close.length ? ` (did you mean '${close[0]}'?)` : ''}; it holds ${known}${domain.length > 8 ? ', …' : ''}`);
+      }
+    });
     const exec = this.execute(faults);
     const tuple = exec.steps[step].peek(relation)?.get(values);
     const opts = { negativeSupport: true };
@@ -265,4 +274,14 @@ function dedalusStates(exec: Execution): StateFact[] {
     }
   }
   return out;
+}
+
+/** Within one edit (a letter added, dropped, changed or two swapped): what a typo usually is. */
+function nearlyEqual(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const rest = (x: string, y: string) => x.slice(i + 1) === y.slice(i + 1) || x.slice(i + 1) === y.slice(i) || x.slice(i) === y.slice(i + 1);
+  const swapped = a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  return rest(a, b) || swapped;
 }

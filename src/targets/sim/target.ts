@@ -129,7 +129,8 @@ export class SimTarget implements Target {
  * for its k-th occurrence. Throws `UserError` for anything else.
  */
 export function outputRoot(outputText: string, nodes?: readonly string[]): string {
-  const m = /^([^:]+):(.*?)(?:#(\d+))?$/.exec(outputText.trim());
+  // Reports name outputs by their lineage key (`out:node:value#k`): that form is accepted too.
+  const m = /^([^:]+):(.*?)(?:#(\d+))?$/.exec(outputText.trim().replace(/^out:/, ''));
   let value: unknown;
   try {
     value = m ? JSON.parse(m[2]) : undefined;
@@ -152,9 +153,12 @@ export function whyOutput(root: string, exec: SimExecution, occurrenceGiven = tr
     for (let k = 2; !occurrenceGiven && lineage.hasNode(root.replace(/#\d+$/, `#${k}`)); k++) others.push(root.replace(/#\d+$/, `#${k}`));
     return { root, holds: true, lineage, ...(others.length ? { others } : {}) };
   }
-  const [, node, value] = /^out:([^:]+):(.*)#\d+$/.exec(root)!;
+  const [, node, value, k] = /^out:([^:]+):(.*)#(\d+)$/.exec(root)!;
+  let produced = 0;
+  while (lineage.hasNode(root.replace(/#\d+$/, `#${produced + 1}`))) produced++;
   const g = newLineageGraph();
-  g.addNode(root, { kind: 'goal', label: `output ${node}: ${value} (not produced)`, relation: 'output', time: 0, edb: false });
+  const label = produced > 0 ? `output ${node}: ${value} #${k} (not produced: it was output ${produced === 1 ? 'once' : `${produced} times`} in this run, #1${produced > 1 ? `..#${produced}` : ''})` : `output ${node}: ${value} (not produced)`;
+  g.addNode(root, { kind: 'goal', label, relation: 'output', time: 0, edb: false });
   return { root, holds: false, lineage: g };
 }
 

@@ -92,3 +92,32 @@ export function anyRunnable(pids: readonly (number | undefined)[]): boolean {
   }
   return false;
 }
+
+/**
+ * Whether bytes wait in the kernel on a loopback TCP connection touching one of `ports`: written and
+ * not yet read (a receive queue), or not yet passed on (a send queue). A process that was sent a
+ * message but has not been scheduled to read it looks silent and asleep; its socket does not.
+ * From /proc/net/tcp and tcp6 (Linux); elsewhere, nothing is known to wait.
+ */
+export function bytesWaiting(ports: ReadonlySet<number>): boolean {
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'latin1');
+    } catch {
+      continue;
+    }
+    const lines = text.split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      // sl local_address rem_address st tx_queue:rx_queue …; addresses are hex ip:port.
+      const cols = lines[i].trim().split(/\s+/);
+      if (cols.length < 5) continue;
+      const local = parseInt(cols[1].slice(cols[1].lastIndexOf(':') + 1), 16);
+      const remote = parseInt(cols[2].slice(cols[2].lastIndexOf(':') + 1), 16);
+      if (!ports.has(local) && !ports.has(remote)) continue;
+      const [tx, rx] = cols[4].split(':').map((h) => parseInt(h, 16));
+      if (tx > 0 || rx > 0) return true;
+    }
+  }
+  return false;
+}

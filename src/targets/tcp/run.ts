@@ -12,7 +12,7 @@ import type { Deps, Invocation, MessageRecordSim, OutputRecordSim, TraceEvent } 
 import type { SystemSpec } from './api.ts';
 import { FrameDecoder, framePayload, type Framing } from './framing.ts';
 import { canonicalExecution, type SentMessage, type TcpExecution } from './canonical.ts';
-import { anyRunnable, track, trackDir, untrack, untrackDir } from './processes.ts';
+import { anyRunnable, bytesWaiting, track, trackDir, untrack, untrackDir } from './processes.ts';
 import { accepts, freePort, LOOPBACK } from './ports.ts';
 import { traceIdPattern } from './trace-id.ts';
 
@@ -289,6 +289,11 @@ class SystemRun {
    * timeout (a process that keeps writing) waits no more: its remaining phases follow at once, and
    * the run is marked as one that may not replay identically.
    */
+  /** Every port of this run: the processes', Spike's proxy listeners and output channels. */
+  private ownPorts(): Set<number> {
+    return new Set([...this.ports.values(), ...this.proxyPorts.values(), ...this.outputPorts.values()]);
+  }
+
   private async quiet(): Promise<void> {
     for (;;) {
       const idle = Date.now() - this.lastActivity;
@@ -296,7 +301,8 @@ class SystemRun {
       const midFrame = [...this.decoders].some((d) => d.pending > 0);
       // A process the kernel shows running or waiting for a core is not quiet either, however long
       // it has been silent: on a loaded machine, silence can be a process that has not run yet.
-      if (idle >= this.settleMs && !midFrame && !anyRunnable([...this.procs.values()].filter((p) => p.up).map((p) => p.child?.pid))) return;
+      // Nor is a run with bytes still in a socket's queue: sent, and not yet read by its process (or by Spike).
+      if (idle >= this.settleMs && !midFrame && !anyRunnable([...this.procs.values()].filter((p) => p.up).map((p) => p.child?.pid)) && !bytesWaiting(this.ownPorts())) return;
       if (Date.now() - this.roundStarted > this.roundTimeoutMs) {
         if (this.timedOut !== this.round) {
           this.timedOut = this.round;
