@@ -123,3 +123,22 @@ function cut(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length <= LABEL_MAX ? one : `${one.slice(0, LABEL_MAX - 1)}…`;
 }
+
+/**
+ * One payload on its own, by the same rule: a string bare, an object as its kind and its fields
+ * (`{"kind":"inc","id":"r2"}` → `inc id=r2`), anything else as its JSON.
+ */
+export function payloadText(json: string): string {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  if (typeof v === 'string') return v;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return json;
+  const obj = v as Record<string, unknown>;
+  const kindField = KIND_FIELDS.find((f) => typeof obj[f] === 'string');
+  const fields = flatten(obj).filter(([path]) => path !== kindField);
+  return [kindField ? String(obj[kindField]) : '', ...fields.map(([path, x]) => `${path}=${x}`)].filter(Boolean).join(' ');
+}

@@ -3,6 +3,7 @@ import type { Fault, FaultSet } from '../../model/faults.ts';
 import type { DrawnVertex, OutcomeLineage } from '../../search/details.ts';
 import { LINEAGE_CSS } from './css.ts';
 import { esc } from './escape.ts';
+import { payloadText } from './labels.ts';
 
 /** Longer vertex labels are cut with …; the full label is on hover. */
 const VERTEX_LABEL_MAX = 44;
@@ -88,21 +89,10 @@ export function lineageSvg(l: OutcomeLineage, marks: { cut?: ReadonlySet<string>
   return parts.join('\n');
 }
 
-/**
- * A sim or tcp goal names a payload as JSON (`deliver a→b @3: {"kind":"inc","id":"r2"}`): shown as
- * its kind and fields (`deliver a→b @3: inc id=r2`), so the field that matters is not cut off.
- */
+/** A sim or tcp goal names a payload as JSON (`deliver a→b @3: {"kind":"inc","id":"r2"}`): shown by the label rule (`inc id=r2`). */
 function shortPayload(label: string): string {
-  const at = label.indexOf(': {');
-  if (at < 0) return label;
-  try {
-    const v = JSON.parse(label.slice(at + 2)) as Record<string, unknown>;
-    const kind = ['kind', 'type', 'op', 'cmd', 'msg'].find((k) => typeof v[k] === 'string');
-    const fields = Object.entries(v).filter(([k]) => k !== kind).map(([k, x]) => `${k}=${typeof x === 'string' ? x : JSON.stringify(x)}`);
-    return `${label.slice(0, at)}: ${[kind ? String(v[kind]) : '', ...fields].filter(Boolean).join(' ')}`;
-  } catch {
-    return label;
-  }
+  const at = label.search(/: [{"[]/);
+  return at < 0 ? label : `${label.slice(0, at)}: ${payloadText(label.slice(at + 2))}`;
 }
 
 function cutText(s: string): string {

@@ -3,11 +3,12 @@ import { faultStart, type Fault, type FaultSet } from '../../model/faults.ts';
 import type { MessageRecord, StateFact } from '../../model/target.ts';
 import { esc } from './escape.ts';
 import { LABEL_HEIGHT, labelWidth, placeLabels, type Box } from './label-layout.ts';
-import { messageLabels } from './labels.ts';
+import { LABEL_MAX, messageLabels, payloadText } from './labels.ts';
 
 const TOP = 44; // room for node names
 const LEFT = 60; // room for the @t labels
 const BOTTOM = 30; // room for the end-of-time line
+const RIGHT = 120; // room for outputs written beside the last lane
 const LINEAR_STEPS = 40; // up to this many steps, one row per step; beyond (sim: virtual ms), one row per event time
 const LOST_AT = 0.6; // an omitted message stops this far along its path, where it is lost
 const NOT_SENT_AT = 0.25; // a message its crashed sender never sent is a stub this long
@@ -140,7 +141,8 @@ function computeLayout(lanes: readonly string[], wire: readonly MessageRecord[],
     y,
     ticks,
     row,
-    width: LEFT + Math.max(1, lanes.length) * gap,
+    // Room on the right for the last lane's outputs and crash marks.
+    width: LEFT + Math.max(1, lanes.length) * gap + RIGHT,
     endY,
     height: endY + BOTTOM,
     quietAfter: eot > last ? last : undefined,
@@ -268,14 +270,8 @@ function windowMark(f: Fault, l: Layout, lanes: readonly string[]): string {
 
 /** An output's value, short: a string bare, JSON cut like a label. */
 function shortOutput(fact: string): string {
-  let text = fact;
-  try {
-    const v = JSON.parse(fact);
-    text = typeof v === 'string' ? v : fact;
-  } catch {
-    // Not JSON: as it is.
-  }
-  return `out ${text.length > 20 ? `${text.slice(0, 19)}…` : text}`;
+  const text = payloadText(fact);
+  return `out ${text.length > LABEL_MAX ? `${text.slice(0, LABEL_MAX - 1)}…` : text}`;
 }
 
 function round(n: number): number {
