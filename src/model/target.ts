@@ -136,6 +136,8 @@ export interface Target {
   readonly kind: string;
   /** The files that make up the target, as the user named them (for the replay line). */
   readonly files: readonly string[];
+  /** Files the target's own files include, as their include statements name them (Dedalus). */
+  readonly includes?: readonly string[];
   /** A hash of the target's content, stored with every report so a replay can tell it changed. */
   readonly contentHash: string;
   readonly bounds: Bounds;

@@ -81,7 +81,7 @@ export function statusText(s: State, budget: string): string {
   let line = `${parts.join(', ')}, ${seconds(elapsed)}`;
   // An estimate only where the end is known: the run budget, at the pace so far (a few runs and a
   // second of history). How many hypotheses the next sizes bring is not known in advance.
-  if (s.maxRuns !== undefined && s.runs >= 5 && elapsed >= 1) line += ` (~${seconds(((s.maxRuns - s.runs) * elapsed) / s.runs)} to the run budget at this pace)`;
+  if (s.maxRuns !== undefined && s.runs >= 5 && elapsed >= 1) line += ` (at most ~${seconds(((s.maxRuns - s.runs) * elapsed) / s.runs)} more: the run budget at this pace)`;
   return line;
 }
 

@@ -9,7 +9,8 @@ import { verdictOf } from './verdict.ts';
 export function formatSearchResult(r: SearchResult, opts: { command: string; explaining?: boolean } = { command: DEFAULT_COMMAND }): string {
   const lines: string[] = [];
   const b = r.bounds;
-  const where = `${r.target.files.join(' ')} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;
+  const included = r.target.includes?.length ? ` (including ${r.target.includes.join(', ')})` : '';
+  const where = `${r.target.files.join(' ')}${included} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;
   const v = verdictOf(r);
   lines.push(`${v.mark} ${v.headline}`);
   if (r.status === 'internal-error') lines.push(`  internal error: ${r.error}`);

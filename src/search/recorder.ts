@@ -220,7 +220,7 @@ export class SearchRecorder {
       seed: this.options.seed,
       findAll: this.options.findAll,
       bounds: t.bounds,
-      target: { kind: t.kind, files: t.files, contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}) },
+      target: { kind: t.kind, files: t.files, ...(t.includes?.length ? { includes: t.includes } : {}), contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}) },
       runs: this.runs,
       replayCommand: this.replayCommand(),
       hypotheses: this.hypotheses,

@@ -54,7 +54,7 @@ interface Common {
   /** Whether the search went on after the first counterexample (--find-all). */
   readonly findAll: boolean;
   readonly bounds: Bounds;
-  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean; readonly footprints?: boolean };
+  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly includes?: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean; readonly footprints?: boolean };
   readonly runs: readonly RunRecord[];
   /** The command that replays a run of this search, but for its `--faults '…'`. */
   readonly replayCommand: string;

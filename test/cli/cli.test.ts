@@ -13,6 +13,8 @@ describe('ldfi run', () => {
     const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ 1 counterexample after 2 runs/);
+    // Included files as the include statement names them.
+    expect(r.stdout).toContain(`${NAIVE} (including broadcast-invariants.ded) — EOT 4`);
     expect(r.stdout).toMatch(/faults: +omit a→[bc] @1/);
     const violated = r.stdout.match(/violated: (.*)/)![1];
     const replayLine = r.stdout.match(/replay: +(.*)/)![1];

@@ -58,7 +58,7 @@ function header(j: JsonReport): string {
   const watched = j.outcomes.length - good;
   const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   const facts: [string, string][] = [
-    ['target', `${j.target.files.join(' ')} (${j.target.kind}, content ${j.target.contentHash})`],
+    ['target', `${j.target.files.join(' ')}${j.target.includes?.length ? `, including ${j.target.includes.join(', ')}` : ''} (${j.target.kind}, content ${j.target.contentHash})`],
     ['bounds', `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`],
     ['strategy', j.strategy],
     // A seed matters to the random strategy and to simulated networks only.

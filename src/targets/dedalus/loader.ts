@@ -10,9 +10,11 @@ import { parseDedalus } from './parser.ts';
  * includes there, and programs written for it rely on it), then each `includeDirs` folder (`-I DIR`).
  * Throws `UserError` (INCLUDE, naming every place looked in) when none has the file.
  */
-export function loadProgram(paths: readonly string[], includeDirs: readonly string[] = []): { program: Program; sources: Map<string, string> } {
+export function loadProgram(paths: readonly string[], includeDirs: readonly string[] = []): { program: Program; sources: Map<string, string>; includes: string[] } {
   const program: Program = { rules: [], facts: [], files: [] };
   const sources = new Map<string, string>();
+  // Included files as the include statements name them (`include "broadcast-invariants.ded";`).
+  const includes: string[] = [];
   const visit = (path: string, includedFrom?: SourcePos, asWritten = path) => {
     const abs = resolve(path);
     if (sources.has(abs)) return;
@@ -28,14 +30,18 @@ export function loadProgram(paths: readonly string[], includeDirs: readonly stri
     sources.set(abs, text);
     program.files.push(path);
     for (const st of parseDedalus(text, path)) {
-      if (st.kind === 'include') visit(displayPath(findInclude(st.path, [dirname(abs), dirname(resolve(paths[0])), ...includeDirs])), st.pos, st.path);
+      if (st.kind === 'include') {
+        const found = findInclude(st.path, [dirname(abs), dirname(resolve(paths[0])), ...includeDirs]);
+        if (!sources.has(resolve(found)) && !includes.includes(st.path)) includes.push(st.path);
+        visit(displayPath(found), st.pos, st.path);
+      }
       else if (st.kind === 'fact') program.facts.push(st.fact);
       else program.rules.push({ ...st.rule, index: program.rules.length } as Rule);
     }
   };
   if (paths.length === 0) throw new UserError('BAD_OPTION', 'no program file given');
   for (const p of paths) visit(p);
-  return { program, sources };
+  return { program, sources, includes };
 }
 
 /** The first folder holding the included file; if none does, the first candidate (its error names them all). */

@@ -34,6 +34,7 @@ export interface DedalusTargetOptions {
 export class DedalusTarget implements Target {
   readonly kind = 'dedalus';
   readonly files: readonly string[];
+  readonly includes: readonly string[];
   readonly contentHash: string;
   readonly bounds: Bounds;
   /** Dropped connections and partitions are omissions in the synchronous model; it has no delays. */
@@ -51,9 +52,10 @@ export class DedalusTarget implements Target {
   }
 
   constructor(files: readonly string[], opts: DedalusTargetOptions) {
-    const { program, sources } = loadProgram(files, opts.includeDirs);
+    const { program, sources, includes } = loadProgram(files, opts.includeDirs);
     this.replayOptions = (opts.includeDirs ?? []).map((d) => `-I ${shellQuote(d)}`);
     this.files = files;
+    this.includes = includes;
     this.compiled = compileProgram(program);
     if (!this.compiled.derived.has('pre') && !this.compiled.derived.has('post')) {
       throw new UserError(
