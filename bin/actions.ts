@@ -18,7 +18,7 @@ import { formatHtmlReport, renderHtmlReport } from '../src/report/html.ts';
 import { parseJsonReport } from '../src/report/json.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
-import { checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
+import { checkDistinctOutputs, checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
 import type { RunResult, Target } from '../src/model/target.ts';
 import type { Fault } from '../src/model/faults.ts';
 import { terminalProgress } from '../src/report/progress.ts';
@@ -33,7 +33,7 @@ import { readTraceFile, traceFile, type TraceFile } from '../src/targets/sim/tra
 import { TcpTarget } from '../src/targets/tcp/target.ts';
 import { tcpTraceFile } from '../src/targets/tcp/trace-file.ts';
 import { executionResult } from '../src/targets/sim/target.ts';
-import { catchCtrlC, COMMAND, EXIT, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
+import { catchCtrlC, COMMAND, EXIT, setExit, signalExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
 
 /** The seed is decided once, here: given, or drawn and then printed with every result. */
@@ -59,9 +59,9 @@ export async function target(files: string[], f: BoundsFlags, seed: string, opts
 }
 
 async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promise<SearchResult> {
-  for (const [option, path] of [['--json', flags.json], ['--junit', flags.junit], ['--html', flags.html]] as const) {
-    if (path) checkOutputPath(option, path);
-  }
+  const outputs = [['--json', flags.json], ['--junit', flags.junit], ['--html', flags.html]] as const;
+  for (const [option, path] of outputs) if (path !== undefined) checkOutputPath(option, path, files);
+  checkDistinctOutputs(outputs);
   if (flags.seeds && flags.seed !== undefined) throw new UserError('BAD_OPTION', '--seed and --seeds: give one or the other');
   const seed = flags.seeds?.[0] ?? qualifySeed(flags);
   const opened = await target(files, flags, seed);
@@ -98,7 +98,13 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       : await search(t, options, observer);
     inFlight = undefined;
     progress.stop();
-    writeReports(result, flags);
+    // A report that cannot be written (the disk filled, the folder went away) loses neither the
+    // summary nor the verdict: the summary is printed, then the failure, and the exit code is 2.
+    try {
+      writeReports(result, flags);
+    } catch (e) {
+      reportWriteFailure = errorText(e);
+    }
     if (result.status === 'internal-error') process.stderr.write(`ldfi: internal error: ${result.error}\n`);
     return result;
   } finally {
@@ -119,16 +125,43 @@ function checkFaultKinds(flags: RunFlags, t: Target, cmd: Command): void {
   }
 }
 
+/** Set when a report could not be written after the search: the CLI prints it after the summary. */
+let reportWriteFailure: string | undefined;
+
+/** Ends a search command: the summary is out; a report that could not be written is exit 2. */
+function finishSearch(r: SearchResult): void {
+  if (reportWriteFailure) {
+    process.stderr.write(`ldfi: error: a report could not be written: ${reportWriteFailure}\n`);
+    setExit(EXIT.usage);
+    return;
+  }
+  setExit(exitFor(r));
+}
+
 function exitFor(r: SearchResult): number {
   if (r.status === 'internal-error') return EXIT.internal;
+  // Cut short by a signal: its own code (130, 143, 129), so that an interrupted CI job is never green.
+  const signalled = signalExit();
+  if (r.status === 'interrupted' && signalled) return signalled;
   return r.counterexamples.length > 0 ? EXIT.counterexample : EXIT.ok;
 }
 
 /** Reports the user asked for, written atomically; the same three files whatever ended the search. */
 export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>): void {
-  if (flags.json) writeFileAtomic(flags.json, formatJsonReport(result, { timings: flags.timings }));
-  if (flags.junit) writeFileAtomic(flags.junit, formatJUnit(result));
-  if (flags.html) writeFileAtomic(flags.html, formatHtmlReport(result));
+  const failures: string[] = [];
+  const write = (option: string, path: string | undefined, content: () => string) => {
+    if (!path) return;
+    try {
+      writeFileAtomic(path, content());
+    } catch (e) {
+      failures.push(`${option} ${path}: ${errorText(e)}`);
+    }
+  };
+  // Each report on its own: one that fails does not stop the others.
+  write('--json', flags.json, () => formatJsonReport(result, { timings: flags.timings }));
+  write('--junit', flags.junit, () => formatJUnit(result));
+  write('--html', flags.html, () => formatHtmlReport(result));
+  if (failures.length) throw new Error(failures.join('; '));
 }
 
 /** One run and its trace (a tcp system runs once for both: its runs are real processes). */
@@ -187,13 +220,13 @@ export function reportPartial(message: string): void {
 export async function runAction(files: string[], flags: RunFlags, cmd: Command): Promise<void> {
   const r = await runSearch(files, flags, cmd);
   process.stdout.write(paintReport(formatSearchResult(r, { command: COMMAND }), colorsFor(process.stdout)) + '\n');
-  setExit(exitFor(r));
+  finishSearch(r);
 }
 
 export async function explainAction(files: string[], flags: RunFlags, cmd: Command): Promise<void> {
   const r = await runSearch(files, flags, cmd);
   process.stdout.write(paintReport(formatSearchResult(r, { command: COMMAND, explaining: true }), colorsFor(process.stdout)) + '\n\n' + explain(r) + '\n');
-  setExit(exitFor(r));
+  finishSearch(r);
 }
 
 export async function replayAction(files: string[], flags: BoundsFlags & { faults: string; seed: string; trace?: string; fromTrace?: string }): Promise<void> {
@@ -202,7 +235,7 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
     return;
   }
   if (files.length === 0) throw new UserError('BAD_OPTION', 'replay needs program files (or --from-trace FILE)');
-  if (flags.trace) checkOutputPath('--trace', flags.trace);
+  if (flags.trace !== undefined) checkOutputPath('--trace', flags.trace, files);
   const t = await target(files, flags, flags.seed);
   if (flags.trace && !(t instanceof SimTarget) && !(t instanceof TcpTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols and tcp systems (a Dedalus run is its schedule)');
   let r: Pick<Awaited<ReturnType<typeof replay>>, 'faults' | 'violations' | 'error' | 'unknown' | 'notes' | 'messages'>;
@@ -235,7 +268,9 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
 }
 
 export async function whyAction(files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; svg?: string; gexf?: string; depth: number }): Promise<void> {
-  for (const [option, path] of [['--dot', flags.dot], ['--svg', flags.svg], ['--gexf', flags.gexf]] as const) if (path) checkOutputPath(option, path);
+  const outputs = [['--dot', flags.dot], ['--svg', flags.svg], ['--gexf', flags.gexf]] as const;
+  for (const [option, path] of outputs) if (path !== undefined) checkOutputPath(option, path, files);
+  checkDistinctOutputs(outputs);
   const t = await target(files, { ...flags, negativeSupport: true }, flags.seed);
   const w = await why(t, flags.tuple, flags.faults, { depth: flags.depth });
   process.stdout.write(w.text + '\n');
@@ -256,7 +291,7 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
  * not an ldfi JSON report.
  */
 export async function reportAction(file: string, flags: { html: string }): Promise<void> {
-  checkOutputPath('--html', flags.html);
+  checkOutputPath('--html', flags.html, [file]);
   const { readFileSync } = await import('node:fs');
   let text: string;
   try {

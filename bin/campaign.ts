@@ -19,7 +19,7 @@ import type { SearchResult } from '../src/search/index.ts';
 import { replay, search } from '../src/index.ts';
 import { TcpTarget } from '../src/targets/tcp/target.ts';
 import { target, writeReports } from './actions.ts';
-import { catchCtrlC, COMMAND, EXIT, setExit } from './cli-common.ts';
+import { catchCtrlC, COMMAND, EXIT, setExit, signalExit } from './cli-common.ts';
 
 export interface CampaignFlags {
   config?: string;
@@ -79,7 +79,8 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
     for (const path of added) process.stdout.write(`+ corpus: ${relative(process.cwd(), path)}\n`);
     process.stdout.write(`${added.length ? '\n' : ''}${formatSummary(summary)}\n`);
     writeFileAtomic(join(config.reports, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    setExit(EXIT[verdictOfCampaign(planned, rows, corpus).exit]);
+    // A campaign cut short by a signal exits with that signal's code, whatever it found before.
+    setExit(signalExit() ?? EXIT[verdictOfCampaign(planned, rows, corpus).exit]);
   } finally {
     release();
   }

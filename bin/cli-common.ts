@@ -53,17 +53,45 @@ export function setExit(code: number): void {
 }
 
 
+/** Exit codes of a search cut short by a signal, as shells report them (128 + the signal's number). */
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+let stoppedBy: string | undefined;
+
+/** The signal that stopped the search under way, if one did (its exit code is 128 + its number). */
+export function signalExit(): number | undefined {
+  return stoppedBy ? SIGNAL_EXIT[stoppedBy] : undefined;
+}
+
 /**
- * Ctrl-C during a search: the first stops it after the current run, keeping what was found (reports
- * are still written); the second quits at once (exit 130). `release` removes the handler.
+ * Ctrl-C (SIGINT), SIGTERM (what CI runners and `timeout` send) and SIGHUP during a search: the first
+ * stops it after the current run, keeping what was found — reports are written, the summary printed,
+ * and the exit code is 130, 143 or 129, never 0. A second signal quits at once with that code. So
+ * does losing the parent process (`npx` killed): the search never runs on as an orphan.
+ * `release` removes the handlers.
  */
 export function catchCtrlC(): { controller: AbortController; release: () => void } {
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nldfi: interrupted; finishing the current run and writing what was found (Ctrl-C again to quit at once)\n');
+  const stop = (signal: string) => {
+    if (controller.signal.aborted) process.exit(SIGNAL_EXIT[signal] ?? 130);
+    stoppedBy = signal;
+    const how = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
+    process.stderr.write(`\nldfi: ${how}; finishing the current run and writing what was found (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  return { controller, release: () => process.off('SIGINT', onSigint) };
+  const handlers = Object.keys(SIGNAL_EXIT).map((signal) => [signal, () => stop(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  // Orphaned (the parent, e.g. npx, was killed): as if hung up.
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent && !controller.signal.aborted) stop('SIGHUP');
+  }, 500);
+  watch.unref();
+  return {
+    controller,
+    release: () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      clearInterval(watch);
+    },
+  };
 }

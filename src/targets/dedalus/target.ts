@@ -75,6 +75,11 @@ export class DedalusTarget implements Target {
       const f = late[0];
       this.warnings.push(`${f.pos.file}:${f.pos.line}:${f.pos.column}: ${late.length} fact${late.length === 1 ? '' : 's'} after EOT ${opts.eot} (e.g. @${f.step}) never hold${late.length === 1 ? 's' : ''} in this run`);
     }
+    if (opts.nodes && unnamed.length === nodes.length) {
+      // Not one node of the program: every search would attack nothing and call it resilient.
+      const known = inferNodes(this.compiled).map((n) => n.node);
+      throw new UserError('BAD_OPTION', `--nodes ${nodes.join(',')}: none of them is named in the program${known.length ? ` (its locations: ${known.join(', ')})` : ''}; a search over them would attack nothing`);
+    }
     if (opts.nodes && unnamed.length) {
       // Allowed (a node may only ever receive), but usually a typo.
       this.warnings.push(`--nodes ${unnamed.join(', ')}: not named anywhere in the program`);

@@ -143,7 +143,7 @@ describe('tcp: Ctrl-C', () => {
       child.kill('SIGINT');
       const code = await exited;
       expect(Date.now() - sent).toBeLessThan(5000);
-      expect(code).toBe(0);
+      expect(code).toBe(130);
       expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('interrupted');
       expect(readdirSync(own).filter((d) => d.startsWith('ldfi-tcp-'))).toEqual([]);
     } finally {
