@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseRestriction } from '../src/injector/restriction.ts';
 import { parseOutcomePattern } from '../src/search/outcome-pattern.ts';
 import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import type { FaultKind } from '../src/model/faults.ts';
 import { COMMAND, EXIT, exitIsCounterexample, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
@@ -94,8 +95,43 @@ async function actions(): Promise<typeof import('./actions.ts')> {
   return (loaded ??= await import('./actions.ts'));
 }
 
+/**
+ * Where in the user's own code an error was thrown (a protocol, a system's config): the first stack
+ * frame outside ldfi and Node, as file:line:column; undefined when none is the user's.
+ */
+function userFrame(e: unknown): string | undefined {
+  const own = fileURLToPath(new URL('..', import.meta.url));
+  for (const line of ((e as Error)?.stack ?? '').split('\n')) {
+    const at = /^\s*at (?:.*? \()?(.*?)\)?$/.exec(line)?.[1];
+    if (!at || at.startsWith('node:') || at.startsWith('evalmachine')) continue;
+    let file: string;
+    let position = '';
+    if (at.startsWith('data:')) {
+      // A module tsx compiled to CommonJS: its file is the filePath parameter (positions are of the compiled code).
+      const param = /[?&]filePath=([^&:)]+)/.exec(at)?.[1];
+      if (!param) continue;
+      file = decodeURIComponent(param).replace(/\?.*$/, '');
+    } else {
+      const m = /^(.*?)(?:\?[^:]*)?:(\d+):(\d+)$/.exec(at);
+      if (!m) continue;
+      file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
+      position = `:${m[2]}:${m[3]}`;
+    }
+    if (!file.startsWith('/') || file.startsWith(own) || file.includes('/node_modules/')) continue;
+    return `${file}${position}`;
+  }
+  return undefined;
+}
+
 function lastResort(e: unknown): void {
   const message = errorText(e);
+  // The user's code threw outside any run (a real timer, a promise nobody awaited): that is the
+  // protocol's doing, not ldfi's, and the runs cannot be attributed it. Bad input: exit 2.
+  const where = userFrame(e);
+  if (where) {
+    process.stderr.write(`ldfi: error: ${where}: ${message} — thrown after the handler that started it returned (a real timer or a promise nobody awaited); a handler must finish its work before it returns: use ctx.setTimer for time\n`);
+    process.exit(EXIT.usage);
+  }
   process.stderr.write(`ldfi: internal error: ${message}\n`);
   if (process.env.LDFI_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
   loaded?.reportPartial(message);

@@ -60,7 +60,9 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
   if (r.status === 'no-counterexample-found' && !r.target.tracksAbsence && r.target.kind === 'dedalus') {
     out.push(`Hint: ${command('run')} (with negative support, the default) can prove resilience.`);
   }
-  if ((r.status === 'resilient' || r.status === 'no-counterexample-found') && r.strategy === 'ldfi' && !opts.explaining && r.runs.length > 1) {
+  // Nothing to explain without an invariant: no hypothesis could have broken anything.
+  const invariantless = r.status === 'no-counterexample-found' && /no invariant/.test(r.reason);
+  if ((r.status === 'resilient' || r.status === 'no-counterexample-found') && !invariantless && r.strategy === 'ldfi' && !opts.explaining && r.runs.length > 1) {
     out.push(`Hint: ${command('explain')} shows which supports defeated which hypotheses.`);
   }
   if (r.status === 'budget-exhausted') {

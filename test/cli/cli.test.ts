@@ -228,6 +228,151 @@ describe('ldfi explain', () => {
   });
 });
 
+/** Starts a long search and resolves once its status lines show it running (never after a guessed delay). */
+async function startedSearch(args: string[], command: [string, string[]] = ['node', ['bin/ldfi.js', ...args]]) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(command[0], command[1], { cwd: REPO_ROOT, env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js', LDFI_STATUS_EVERY_MS: '100' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if ((stderr.match(/ldfi: status: [1-9][\d,]*(\/[\d,]+)? runs/g) ?? []).length >= 2) resolve();
+    });
+  });
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe("signals: the search stops, writes what it found, and exits with the signal's code", () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`${signal} → exit ${code}, summary printed, report written as interrupted`, async () => {
+      const out = join(tmp, `${signal}.json`);
+      const s = await startedSearch(['run', NAIVE, '--eot', '4', '--eff', '1', '--strategy', 'random', '--max-runs', '100000000', '--json', out]);
+      try {
+        s.child.kill(signal);
+        expect(await s.exited).toBe(code);
+        expect(s.output().stdout).toMatch(/• interrupted after [\d,]+ runs/);
+        const report = JSON.parse(readFileSync(out, 'utf8'));
+        expect(report.status).toBe('interrupted');
+        expect(report.runs.length).toBeGreaterThan(1);
+      } finally {
+        s.child.kill('SIGKILL');
+      }
+    });
+  }
+
+  it('a search whose parent dies (npx killed) stops as if hung up: no orphan, report written', async () => {
+    const out = join(tmp, 'orphan.json');
+    // A shell stands in for npx: ldfi runs as its child, and the shell is killed outright.
+    const s = await startedSearch([], ['sh', ['-c', `node bin/ldfi.js run ${NAIVE} --eot 4 --eff 1 --strategy random --max-runs 100000000 --json ${out}; true`]]);
+    s.child.kill('SIGKILL');
+    await s.exited;
+    let report: { status?: string } = {};
+    for (let i = 0; i < 200 && report.status === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        report = JSON.parse(readFileSync(out, 'utf8'));
+      } catch {
+        // Not written yet.
+      }
+    }
+    expect(report.status).toBe('interrupted');
+  });
+});
+
+describe('reports', () => {
+  it('a report written through a symbolic link keeps the link', () => {
+    const real = join(tmp, 'real-report.json');
+    const link = join(tmp, 'link-report.json');
+    symlinkSync(real, link);
+    expect(ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--json', link]).code).toBe(1);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(real, 'utf8')).status).toBe('counterexample');
+  });
+
+  it('a report that cannot be written after the search: the summary is printed, the failure named, exit 2', async () => {
+    const folder = mkdtempSync(join(tmp, 'vanishing-'));
+    const s = await startedSearch(['run', NAIVE, '--eot', '4', '--eff', '1', '--strategy', 'random', '--max-runs', '100000000', '--json', join(folder, 'r.json')]);
+    try {
+      rmSync(folder, { recursive: true, force: true });
+      s.child.kill('SIGINT');
+      expect(await s.exited).toBe(2);
+      expect(s.output().stdout).toMatch(/• interrupted after [\d,]+ runs/);
+      expect(s.output().stderr).toMatch(/ldfi: error: a report could not be written: --json .*vanishing-.*r\.json/);
+    } finally {
+      s.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe("a protocol's asynchronous throw", () => {
+  it('is bad input naming the protocol (exit 2), not an internal error or a counterexample', () => {
+    for (const [name, body] of [
+      ['timer', "setTimeout(() => { throw new Error('late boom'); }, 1);"],
+      ['promise', "void Promise.reject(new Error('late boom'));"],
+    ]) {
+      const file = join(tmp, `async-${name}.ts`);
+      writeFileSync(
+        file,
+        `import { defineProtocol, expectOutputs } from '${REPO_ROOT}/src/targets/sim/api.ts';
+         export default defineProtocol({ name: 'async', nodes: ['a', 'b'],
+           node: (id) => ({ init: (ctx) => { if (id === 'a') ctx.send('b', 1); }, onMessage: (ctx, _f, v) => { ${body} ctx.output(v); } }),
+           workload: [], invariants: [expectOutputs({ from: 'a', to: 'b', expected: (v) => v })], latency: [1, 1] });`,
+      );
+      const r = ldfi(['run', file, '--eot', '10', '--eff', '5']);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr).toContain(`ldfi: error: ${file}`);
+      expect(r.stderr).toContain('late boom — thrown after the handler that started it returned');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('progress, colours and hints', () => {
+  it('writes a status line to a log (not a terminal) while a search runs: runs, budget, pending, counterexamples, time', () => {
+    const r = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--max-runs', '100000'], { env: { LDFI_STATUS_EVERY_MS: '200' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ldfi: status: [\d,]+\/100,000 runs, [\d,]+ hypothes[ie]s pending, 0 counterexamples, \d+ s/m);
+    // Only the report on stdout.
+    expect(r.stdout).not.toContain('status:');
+  });
+
+  it('colours only when asked or on a terminal: plain in a pipe, and NO_COLOR wins over a terminal', async () => {
+    const plain = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
+    expect(plain.stdout).not.toContain('\u001b[');
+    const forced = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(/^\u001b\[1m\u001b\[31m✗ 1 counterexample/);
+    const { colorsFor, paintReport } = await import('../../src/report/colors.ts');
+    expect(paintReport('✓ resilient', colorsFor({ isTTY: true }, {}))).toContain('\u001b[32m');
+    expect(paintReport('✓ resilient', colorsFor({ isTTY: true }, { NO_COLOR: '1' }))).toBe('✓ resilient');
+    expect(paintReport('✓ resilient', colorsFor({ isTTY: false }, {}))).toBe('✓ resilient');
+  });
+
+  it('prints hints as real commands with the user\'s files and bounds, which run as they say', () => {
+    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
+    expect(r.stdout).not.toMatch(/FILES…|'…'|\(…\)/);
+    const hints = [...r.stdout.matchAll(/^Hint: (.*?) (keeps searching|shows why)/gm)].map((m) => splitCommand(m[1]));
+    expect(hints).toHaveLength(2);
+    for (const args of hints) expect(args.slice(0, 2)).toEqual(['node', 'bin/ldfi.js']);
+    const findAll = ldfi(hints[0].slice(2));
+    expect(findAll.code).toBe(1);
+    expect(findAll.stdout).toMatch(/✗ 2 counterexamples/);
+    const why = ldfi(hints[1].slice(2));
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('root cause: message a→b sent @1 was lost');
+  });
+
+  it('does not print a hint that does not apply', () => {
+    // A proof with nothing to explain (one run), and a counterexample found with --find-all already.
+    const proof = ldfi(['run', NAIVE, '--eot', '4', '--eff', '1']);
+    expect(proof.stdout).not.toContain('Hint:');
+    const all = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all']);
+    expect(all.stdout).not.toContain('--find-all keeps searching');
+  });
+});
+
 describe('sim protocols from the command line', () => {
   it('a printed counterexample replays from its one line, and a trace file replays identically', () => {
     const r = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--crashes', '1']);
