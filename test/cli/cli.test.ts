@@ -148,6 +148,40 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
   });
 });
 
+describe('every option refuses a bad value: exit 2, one line naming the option, no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['run', NAIVE, '--eot', 'abc'], /--eot must be a whole number ≥ 1, got 'abc'/],
+    [['run', NAIVE, '--eot', '99999999999999999999'], /--eot .* is beyond the maximum of 1,000 steps/],
+    [['run', NAIVE, '--eff', '-1'], /--eff must be a whole number ≥ 0, got '-1'/],
+    [['run', NAIVE, '--crashes', 'x'], /--crashes must be a whole number ≥ 0, got 'x'/],
+    [['run', NAIVE, '--nodes', ','], /--nodes <a,b,c>.* expected node names separated by commas/],
+    [['run', NAIVE, '--strategy', 'foo'], /--strategy <name>.*'foo' is invalid/],
+    [['run', NAIVE, '--max-runs', '0'], /--max-runs must be a whole number ≥ 1, got '0'/],
+    [['run', NAIVE, '--seed', ''], /--seed <seed>.*a seed cannot be empty/],
+    [['run', 'examples/sim/double-halve.ts', '--seeds', '5..2'], /--seeds expects a range such as 1\.\.20/],
+    [['run', NAIVE, '--workers', '0'], /--workers must be a whole number ≥ 1, got '0'/],
+    [['run', NAIVE, '--only-faults', 'bogus'], /--only-faults: 'bogus' does not read as kind:where/],
+    [['run', NAIVE, '--outcome', '(('], /--outcome: '\(\(' is not relation\(arg, …\)/],
+    [['run', NAIVE, '--fault-kinds', 'zap'], /--fault-kinds <kinds>.*unknown fault kind 'zap'/],
+    [['run', NAIVE, '--bogus'], /unknown option '--bogus'/],
+    [['why', NAIVE, '--tuple', 'log(b,hello)@4', '--depth', '0'], /--depth must be a whole number ≥ 1, got '0'/],
+    [['replay', NAIVE, '--faults', 'omit'], /--faults: cannot read fault 'omit'/],
+    [['campaign', '--shard', '4/3'], /--shard 4\/3: expected i\/n with 1 ≤ i ≤ n/],
+    [['campaign', '--config', '/nonexistent/ldfi.config.json'], /--config \/nonexistent\/ldfi.config.json: no such file/],
+    [['report', '/nonexistent/r.json', '--html', join(tmp, 'x.html')], /cannot read report \/nonexistent\/r.json/],
+  ];
+  for (const [args, message] of cases) {
+    it(args.slice(args.findIndex((a) => a.startsWith('--'))).join(' '), () => {
+      const r = ldfi(args);
+      expect(r.code).toBe(2);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('ldfi: error:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
+
 describe('warnings', () => {
   it('names facts placed after EOT and nodes the program never names, and still runs', () => {
     const file = join(tmp, 'late.ded');
