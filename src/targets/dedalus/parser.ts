@@ -11,6 +11,11 @@ const COMPARE_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const AGGREGATES = new Set(['count', 'min', 'max', 'sum']);
 
 /** Parses one Dedalus file into statements; includes are resolved by the loader. */
+/** The deepest expression a program may hold (operators or parentheses): Molly's programs use a handful. */
+export const MAX_EXPRESSION_DEPTH = 200;
+/** The most literals a rule body may hold. */
+export const MAX_BODY_LITERALS = 500;
+
 export function parseDedalus(source: string, file: string): Statement[] {
   return new Parser(tokenize(source, file), file).statements();
 }
@@ -142,7 +147,10 @@ class Parser {
   private body(): BodyLiteral[] {
     const out: BodyLiteral[] = [];
     for (;;) {
+      const t = this.peek();
       out.push(this.literal());
+      // The evaluator joins a body one literal per level: a bound keeps that depth finite.
+      if (out.length > MAX_BODY_LITERALS) this.fail(`a rule body of more than ${MAX_BODY_LITERALS} literals; split the rule`, t);
       if (this.isPunct(',')) {
         this.next();
         continue;
@@ -173,12 +181,23 @@ class Parser {
     return { kind: 'compare', op: op.text as CompareOp, left, right, pos: this.pos(t) };
   }
 
+  /** How deep each expression built so far is (operators and parentheses), to refuse the deepest. */
+  private readonly depths = new WeakMap<Term, number>();
+
+  /** An operator node, refused past `MAX_EXPRESSION_DEPTH`: later passes walk expressions recursively. */
+  private binop(op: Token, left: Term, right: Term): Term {
+    const depth = Math.max(this.depths.get(left) ?? 0, this.depths.get(right) ?? 0) + 1;
+    if (depth > MAX_EXPRESSION_DEPTH) this.fail(`expression more than ${MAX_EXPRESSION_DEPTH} operators deep; split it over several rules`, op);
+    const t: Term = { kind: 'binop', op: op.text as '+' | '-' | '*' | '/', left, right, pos: this.pos(op) };
+    this.depths.set(t, depth);
+    return t;
+  }
+
   private expr(): Term {
     let left = this.product();
     while (this.isPunct('+') || this.isPunct('-')) {
       const op = this.next();
-      const right = this.product();
-      left = { kind: 'binop', op: op.text as '+' | '-', left, right, pos: this.pos(op) };
+      left = this.binop(op, left, this.product());
     }
     return left;
   }
@@ -187,11 +206,13 @@ class Parser {
     let left = this.factor();
     while (this.isPunct('*') || this.isPunct('/')) {
       const op = this.next();
-      const right = this.factor();
-      left = { kind: 'binop', op: op.text as '*' | '/', left, right, pos: this.pos(op) };
+      left = this.binop(op, left, this.factor());
     }
     return left;
   }
+
+  /** Parentheses open around the term being read (the parser descends once per level). */
+  private nesting = 0;
 
   private factor(): Term {
     const t = this.next();
@@ -209,8 +230,10 @@ class Parser {
       case 'punct':
         if (t.text === '-' && this.peek().kind === 'number') return { kind: 'const', value: -Number(this.next().text), pos };
         if (t.text === '(') {
+          if (++this.nesting > MAX_EXPRESSION_DEPTH) this.fail(`parentheses nested more than ${MAX_EXPRESSION_DEPTH} deep`, t);
           const inner = this.expr();
           this.expectPunct(')', 'to close the parenthesis');
+          this.nesting--;
           return inner;
         }
     }
