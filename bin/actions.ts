@@ -12,7 +12,7 @@ import { lineageSvgDocument } from '../src/report/html/lineage.ts';
 import type { SearchResult } from '../src/search/index.ts';
 import { explain, openTarget, replay, search, why } from '../src/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
-import { formatJsonReport } from '../src/report/json.ts';
+import { jsonReportChunks } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
 import { formatHtmlReport, renderHtmlReport } from '../src/report/html.ts';
 import { parseJsonReport } from '../src/report/json.ts';
@@ -149,7 +149,7 @@ function exitFor(r: SearchResult): number {
 /** Reports the user asked for, written atomically; the same three files whatever ended the search. */
 export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>): void {
   const failures: string[] = [];
-  const write = (option: string, path: string | undefined, content: () => string) => {
+  const write = (option: string, path: string | undefined, content: () => string | Iterable<string>) => {
     if (!path) return;
     try {
       writeFileAtomic(path, content());
@@ -158,7 +158,7 @@ export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' 
     }
   };
   // Each report on its own: one that fails does not stop the others.
-  write('--json', flags.json, () => formatJsonReport(result, { timings: flags.timings }));
+  write('--json', flags.json, () => jsonReportChunks(result, { timings: flags.timings }));
   write('--junit', flags.junit, () => formatJUnit(result));
   write('--html', flags.html, () => formatHtmlReport(result));
   if (failures.length) throw new Error(failures.join('; '));

@@ -3,7 +3,7 @@ import type { Bounds } from '../model/bounds.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { MessageRecord, Violation } from '../model/target.ts';
 import type { DrawnRun, ReportDetails } from '../search/details.ts';
-import type { SearchResult, SearchStatus, Strategy } from '../search/result.ts';
+import type { RunRecord, SearchResult, SearchStatus, Strategy } from '../search/result.ts';
 import { verdictOf, type Verdict } from './verdict.ts';
 import { UserError } from '../model/errors.ts';
 
@@ -75,7 +75,7 @@ export interface JsonReportOptions {
 }
 
 /** The versioned machine-readable report; docs/report-format.md documents every field. */
-export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }): JsonReport {
+export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }, parts: { runs: boolean } = { runs: true }): JsonReport {
   const verdict = verdictOf(r);
   return {
     format: REPORT_FORMAT,
@@ -99,19 +99,8 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     outcomes: r.outcomes,
     hypotheses: r.hypotheses,
     replayCommand: r.replayCommand,
-    runs: r.runs.map((run) => ({
-      index: run.index,
-      faults: formatFaults(run.faults),
-      faultList: run.faults,
-      violated: run.violations.length > 0 || run.error !== undefined,
-      violations: run.violations,
-      ...(run.unknown.length ? { unknown: run.unknown } : {}),
-      attacked: run.attacked,
-      defeatedBy: run.defeatedBy,
-      learned: run.learned,
-      ...(run.error ? { error: run.error } : {}),
-      ...(opts.timings ? { durationMs: round(run.durationMs) } : {}),
-    })),
+    // Left empty for the streamed form, which writes the runs one by one in their place.
+    runs: parts.runs ? r.runs.map((run) => jsonRun(run, opts)) : [],
     counterexamples: r.counterexamples.map((c) => ({
       faults: formatFaults(c.faults),
       faultList: c.faults,
@@ -133,8 +122,50 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
   };
 }
 
+function jsonRun(run: RunRecord, opts: JsonReportOptions): JsonRun {
+  return {
+    index: run.index,
+    faults: formatFaults(run.faults),
+    faultList: run.faults,
+    violated: run.violations.length > 0 || run.error !== undefined,
+    violations: run.violations,
+    ...(run.unknown.length ? { unknown: run.unknown } : {}),
+    attacked: run.attacked,
+    defeatedBy: run.defeatedBy,
+    learned: run.learned,
+    ...(run.error ? { error: run.error } : {}),
+    ...(opts.timings ? { durationMs: round(run.durationMs) } : {}),
+  };
+}
+
+/** The JSON report as text: pretty, but one line per run, so that a long search stays readable and small. */
 export function formatJsonReport(r: SearchResult, opts?: JsonReportOptions): string {
-  return JSON.stringify(toJsonReport(r, opts), null, 2) + '\n';
+  return [...jsonReportChunks(r, opts)].join('');
+}
+
+/**
+ * The JSON report's text in pieces, each run its own piece, built as they are written: a search of a
+ * million runs never becomes one string (V8 caps a string near 512 MB) nor one array of run objects.
+ */
+export function* jsonReportChunks(r: SearchResult, opts: JsonReportOptions = { timings: true }): Generator<string> {
+  const whole = toJsonReport(r, opts, { runs: false }) as unknown as Record<string, unknown>;
+  const keys = Object.keys(whole);
+  yield '{\n';
+  for (const [i, key] of keys.entries()) {
+    const comma = i < keys.length - 1 ? ',' : '';
+    if (key === 'runs') {
+      if (r.runs.length === 0) {
+        yield `  "runs": []${comma}\n`;
+        continue;
+      }
+      yield '  "runs": [\n';
+      for (const [k, run] of r.runs.entries()) yield `    ${JSON.stringify(jsonRun(run, opts))}${k < r.runs.length - 1 ? ',' : ''}\n`;
+      yield `  ]${comma}\n`;
+      continue;
+    }
+    yield `  ${JSON.stringify(key)}: ${JSON.stringify(whole[key], null, 2).replace(/\n/g, '\n  ')}${comma}\n`;
+  }
+  yield '}\n';
 }
 
 function round(ms: number): number {

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../model/errors.ts';
 
@@ -66,11 +66,25 @@ function linkTarget(path: string): string {
  * Writes a report atomically: a reader sees the old file or the whole new one, never half of it. A
  * path that is a symbolic link keeps being one: the file it points to is replaced.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
   const final = isSymlink(path) ? linkTarget(path) : path;
   const tmp = `${final}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, content);
+    if (typeof content === 'string') writeFileSync(tmp, content);
+    else {
+      // Written piece by piece (a report too large to be one string); buffered into large writes.
+      const fd = openSync(tmp, 'w');
+      try {
+        let buffer = '';
+        for (const piece of content) {
+          buffer += piece;
+          if (buffer.length >= 1 << 20) (writeSync(fd, buffer), (buffer = ''));
+        }
+        if (buffer) writeSync(fd, buffer);
+      } finally {
+        closeSync(fd);
+      }
+    }
     renameSync(tmp, final);
   } catch (e) {
     rmSync(tmp, { force: true });
