@@ -56,7 +56,7 @@ describe('LDFI agrees with exhaustive search (random protocols, small bounds)', 
           cleanup();
         }
       }),
-      { numRuns: 80, seed: 20261124 },
+      { numRuns: 200, seed: 20261124 },
     );
   });
 });
@@ -97,7 +97,7 @@ describe('LDFI agrees with exhaustive search on protocols whose invariants read 
           cleanup();
         }
       }),
-      { numRuns: 80, seed: 20261130 },
+      { numRuns: 200, seed: 20261130 },
     );
   });
 });
