@@ -4,10 +4,10 @@ import type { MessageRecord, StateFact } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 
-/** Runs drawn in a report at most, beyond the fault-free run and the counterexamples (the first runs made). */
-export const DRAWN_RUNS = 60;
-/** Messages kept for drawn runs at most, over all of them: a page stays a few megabytes. */
-export const DRAWN_MESSAGES = 40_000;
+/** Runs drawn in a report at most, beyond the fault-free run and the counterexamples (the first runs made, within the message budget below). */
+export const DRAWN_RUNS = 500;
+/** Messages kept for drawn runs at most, over all of them (each drawn message is about 0.8 KB of page): a page stays a few megabytes. */
+export const DRAWN_MESSAGES = 4_000;
 /** Vertices of one outcome's lineage drawn at most (the nearest to the outcome first). */
 export const LINEAGE_VERTICES = 150;
 
