@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { probeModuleLoad } from '../targets/load-probe.ts';
 import { UserError } from '../model/errors.ts';
 import type { Strategy } from '../search/result.ts';
 import { parseRestriction, type FaultRestriction } from '../injector/restriction.ts';
@@ -93,6 +94,7 @@ export async function loadConfig(given: string | undefined, cwd = process.cwd())
       throw new UserError('SYNTAX', `${file}: not JSON: ${(e as Error).message}`);
     }
   } else {
+    await probeModuleLoad(file, readFileSync(file, 'utf8'));
     try {
       const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
       raw = (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;

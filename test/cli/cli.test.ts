@@ -316,6 +316,16 @@ describe("signals: the search stops, writes what it found, and exits with the si
   });
 });
 
+describe('a protocol whose top-level code never ends', () => {
+  it('is bad input after the load time bound (exit 2), not a hang', () => {
+    const file = join(tmp, 'spins.ts');
+    writeFileSync(file, `import { defineProtocol } from '${REPO_ROOT}/src/targets/sim/api.ts';\nfor (;;) {}\nexport default defineProtocol({ name: 'spins', nodes: ['a'], node: () => ({}), workload: [], invariants: [] });\n`);
+    const r = ldfi(['run', file], { env: { LDFI_LOAD_TIMEOUT_MS: '1500' }, timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`ldfi: error: ${file}: loading it did not finish within 1.5 s: its top-level code never ends`);
+  });
+});
+
 describe('reports', () => {
   it('a report written through a symbolic link keeps the link', () => {
     const real = join(tmp, 'real-report.json');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { probeModuleLoad } from '../load-probe.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
@@ -61,6 +62,8 @@ export class SimTarget implements Target {
     } catch {
       throw new UserError('FILE', `cannot read protocol file ${file}: no such file`);
     }
+    // Top-level code that never ends would hang this thread beyond any watchdog: tried in a worker first.
+    await probeModuleLoad(file, text);
     let mod: Record<string, unknown>;
     try {
       // tsx compiles the protocol on import, as ESM or CommonJS depending on its package.

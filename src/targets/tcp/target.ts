@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { probeModuleLoad } from '../load-probe.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import { faultKey, type FaultKind, type FaultSet } from '../../model/faults.ts';
@@ -68,6 +69,8 @@ export class TcpTarget implements Target {
         throw new UserError('SYNTAX', `${file}: not JSON: ${(e as Error).message}`);
       }
     } else {
+      // A system file whose top-level code never ends must not hang ldfi: tried in a worker first.
+      await probeModuleLoad(file, text);
       try {
         const mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>;
         const d = mod.default as Record<string, unknown> | undefined;
