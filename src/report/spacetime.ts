@@ -1,7 +1,8 @@
 import type { FaultSet } from '../model/faults.ts';
 import type { MessageRecord } from '../model/target.ts';
 
-const STATUS: Record<MessageRecord['status'], string> = {
+/** What each message's fate is called, in the terminal listing and in the HTML report alike. */
+export const STATUS_TEXT: Record<MessageRecord['status'], string> = {
   delivered: 'delivered',
   omitted: 'LOST (omitted)',
   'sender-crashed': 'not sent (sender crashed)',
@@ -28,7 +29,7 @@ export function spaceTimeListing(messages: readonly MessageRecord[], faults: Fau
   const width = widest(sorted.map((m) => `${m.from}→${m.to}`.length));
   const contentWidth = widest(sorted.map((m) => m.content.length));
   for (const m of sorted) {
-    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}${arrival(m)}`);
+    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS_TEXT[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}${arrival(m)}`);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   const stepWidth = widest(steps.map((t) => String(t).length));

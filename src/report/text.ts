@@ -51,7 +51,8 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
     if (r.strategy === 'ldfi' && !r.findAll) out.push(`Hint: ${command('run', ' --find-all')} keeps searching after the first counterexample.`);
     if (r.target.kind === 'dedalus') {
       const key = first.violations[0]?.key;
-      const tuple = key && /^pre\((.*)\)$/.exec(key) ? `post(${/^pre\((.*)\)$/.exec(key)![1]})@${r.bounds.eot}` : key;
+      const pre = key === undefined ? undefined : /^pre\((.*)\)$/.exec(key);
+      const tuple = pre ? `post(${pre[1]})@${r.bounds.eot}` : key;
       if (tuple && first.faults.length > 0) out.push(`Hint: ${command('why', ` --tuple ${shellQuote(tuple)} --faults ${shellQuote(formatFaults(first.faults))}`)} shows why ${tuple} does not hold under these faults.`);
     } else if (!first.error) {
       out.push(`Hint: ${first.replay} --trace run.trace.json keeps the run's trace and audit log.`);

@@ -17,8 +17,7 @@ function vertexText(v: DrawnVertex): string {
     case 'goal':
       return shortPayload(v.label);
     case 'firing':
-      // The rule with its file's name and line, not its whole path.
-      return v.rule.replace(/\(([^()]*\/)?([^()/]+:\d+)\)$/, '($2)');
+      return withFileName(v.rule);
     case 'message':
       return `${v.from}→${v.to} @${v.sendTime}`;
     case 'no-crash':
@@ -28,10 +27,15 @@ function vertexText(v: DrawnVertex): string {
     case 'absent':
       return v.label;
     case 'blocked':
-      return v.label.replace(/\(([^()]*\/)?([^()/]+:\d+)\)$/, '($2)');
+      return withFileName(v.label);
     case 'lost':
       return `lost ${v.from}→${v.to} @${v.sendTime}`;
   }
+}
+
+/** A rule named with its file's name and line, not its whole path: `log@next :- log (broadcast.ded:6)`. */
+function withFileName(rule: string): string {
+  return rule.replace(/\(([^()]*\/)?([^()/]+:\d+)\)$/, '($2)');
 }
 
 /** Whether a fault set removes this leaf: an omission of its message, a crash of its sender or node in time. */

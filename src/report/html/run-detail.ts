@@ -4,7 +4,8 @@ import type { MessageRecord, StateFact } from '../../model/target.ts';
 import { shellQuote } from '../../model/shell.ts';
 import { esc } from './escape.ts';
 import { LABEL_RULE } from './labels.ts';
-import { spaceTime, STATUS_TEXT } from './spacetime.ts';
+import { spaceTime } from './spacetime.ts';
+import { STATUS_TEXT } from '../spacetime.ts';
 import { stateTable } from './state.ts';
 import { faultColumns } from './faults-text.ts';
 

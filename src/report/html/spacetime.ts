@@ -1,6 +1,7 @@
 import { formatFault } from '../../injector/text.ts';
 import { faultStart, type Fault, type FaultSet } from '../../model/faults.ts';
 import type { MessageRecord, StateFact } from '../../model/target.ts';
+import { STATUS_TEXT } from '../spacetime.ts';
 import { esc } from './escape.ts';
 import { LABEL_HEIGHT, labelWidth, placeLabels, type Box } from './label-layout.ts';
 import { LABEL_MAX, messageLabels, payloadText } from './labels.ts';
@@ -13,14 +14,6 @@ const LINEAR_STEPS = 40; // up to this many steps, one row per step; beyond (sim
 const LOST_AT = 0.6; // an omitted message stops this far along its path, where it is lost
 const NOT_SENT_AT = 0.25; // a message its crashed sender never sent is a stub this long
 
-/** What each message's fate is called on hover and in the list. */
-export const STATUS_TEXT: Record<MessageRecord['status'], string> = {
-  delivered: 'delivered',
-  omitted: 'LOST (omitted)',
-  'sender-crashed': 'not sent (sender crashed)',
-  'receiver-down': 'LOST (receiver down)',
-  'in-flight': 'in flight at end of time',
-};
 
 /** Drawn first, so that they get the free room for their labels. */
 const PRIORITY: Record<MessageRecord['status'], number> = { omitted: 0, 'receiver-down': 1, 'in-flight': 2, 'sender-crashed': 3, delivered: 4 };

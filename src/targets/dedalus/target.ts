@@ -136,13 +136,14 @@ export class DedalusTarget implements Target {
     if (arity === undefined) throw new UserError('BAD_TUPLE', `--tuple: the program has no relation '${relation}'`);
     if (arity !== values.length) throw new UserError('BAD_TUPLE', `--tuple: ${relation} has ${arity} columns, not ${values.length}`);
     // A location no fact or rule can put a tuple of this relation at: a typo, not an absence to explain.
-    const locations = staticDomains(this.compiled)(relation, 0);
+    const domains = staticDomains(this.compiled);
+    const locations = domains(relation, 0);
     if (locations && !locations.some((v) => v === values[0]) && !this.bounds.nodes.includes(String(values[0]))) {
       throw new UserError('BAD_TUPLE', `--tuple: '${String(values[0])}' is not a node (nodes: ${this.bounds.nodes.join(', ')}), and nothing puts ${relation} tuples there`);
     }
     // A constant no fact or rule can put in its column (a typo): an error, not an absence to explain.
     values.forEach((v, i) => {
-      const domain = i === 0 ? undefined : staticDomains(this.compiled)(relation, i);
+      const domain = i === 0 ? undefined : domains(relation, i);
       if (domain && domain.length > 0 && !domain.some((d) => d === v)) {
         const close = domain.map(String).filter((d) => nearlyEqual(d, String(v)));
         const known = domain.slice(0, 8).map(String).join(', ');
