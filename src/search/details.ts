@@ -1,6 +1,7 @@
 import type { FaultSet } from '../model/faults.ts';
 import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
 import type { MessageRecord, StateFact } from '../model/target.ts';
+import { PACKED_MESSAGES, type PackedRuns } from './packed.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 
@@ -41,14 +42,16 @@ export interface OutcomeLineage {
 export interface ReportDetails {
   readonly runs: readonly DrawnRun[];
   readonly lineage: readonly OutcomeLineage[];
+  /** The messages of the runs not in `runs`, for a page to draw when asked (absent: none). */
+  readonly packed?: PackedRuns;
   /** The limits that chose what is drawn (runs beyond them are listed with their replay line). */
-  readonly limits: { readonly runs: number; readonly messages: number; readonly lineageVertices: number };
+  readonly limits: { readonly runs: number; readonly messages: number; readonly lineageVertices: number; readonly packedMessages?: number };
   /** Set when gathering the details failed (a bug of ldfi): the verdict stands, the drawings are missing. */
   readonly error?: string;
 }
 
 export function emptyLimits(): ReportDetails['limits'] {
-  return { runs: DRAWN_RUNS, messages: DRAWN_MESSAGES, lineageVertices: LINEAGE_VERTICES };
+  return { runs: DRAWN_RUNS, messages: DRAWN_MESSAGES, lineageVertices: LINEAGE_VERTICES, packedMessages: PACKED_MESSAGES };
 }
 
 /**
@@ -84,7 +87,7 @@ export async function collectDetails(rec: SearchRecorder, result: SearchResult, 
   }
   const graph = rec.knownLineage ?? faultFree?.lineage;
   const lineage = graph ? result.outcomes.filter((o) => graph.hasNode(o)).map((o) => outcomeLineage(graph, o)) : [];
-  return { runs, lineage, limits: emptyLimits() };
+  return { runs, lineage, ...(rec.packer.size ? { packed: rec.packer.result() } : {}), limits: emptyLimits() };
 }
 
 /** The outcome's derivation graph, breadth first, cut at `LINEAGE_VERTICES` (iterative: lineage can be deep). */

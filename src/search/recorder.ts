@@ -8,6 +8,7 @@ import type { Counterexample, RunRecord, SearchResult, SearchStatus, ShrinkStep 
 import { rootCause } from './root-cause.ts';
 import { shrinkFaults, violates } from './shrink.ts';
 import { DRAWN_MESSAGES, DRAWN_RUNS } from './details.ts';
+import { RunPacker } from './packed.ts';
 import type { LineageGraph } from '../model/lineage.ts';
 
 /** Optional hooks a reporter implements to follow a search as it goes. */
@@ -41,6 +42,8 @@ export class SearchRecorder {
   /** Messages of the first runs, for reports to draw (`details.ts` limits). */
   readonly drawnMessages = new Map<number, readonly MessageRecord[]>();
   private drawnCount = 0;
+  /** Messages of the other runs, packed for pages to draw on demand (`packed.ts` limits). */
+  readonly packer = new RunPacker();
   /** The union of the lineage the search learned (LDFI), for reports to draw. */
   knownLineage: LineageGraph | undefined;
   private readonly started = performance.now();
@@ -109,6 +112,8 @@ export class SearchRecorder {
     if (rec.index <= DRAWN_RUNS && this.drawnCount + result.messages.length <= DRAWN_MESSAGES) {
       this.drawnMessages.set(rec.index, result.messages);
       this.drawnCount += result.messages.length;
+    } else {
+      this.packer.add(rec.index, result.messages);
     }
     this.observer.onRun?.(rec);
     return rec;

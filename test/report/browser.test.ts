@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHtmlReport } from '../../src/report/html.ts';
 import { search, type SearchResult } from '../../src/search/index.ts';
 import { openTarget } from '../../src/index.ts';
+import { RUNS_LISTED } from '../../src/report/html/runs.ts';
 
 /**
  * The HTML reports opened in a real browser (Debian's chromium, which .ci/run installs when missing):
@@ -106,4 +107,57 @@ describe('HTML reports in a real browser (headless chromium)', () => {
       }
     });
   }
+
+  it('a search of 2,000+ runs: every run has its diagram (drawn by the page script beyond the first ones), and every row can be listed', { timeout: 120_000 }, async () => {
+    const target = await openTarget(['examples/sim/failure-detector-eventual.ts'], {});
+    const result = await search(target, { seed: '1' });
+    expect(result.runs.length).toBeGreaterThan(RUNS_LISTED);
+    const drawnHere = new Set(result.details!.runs.map((d) => d.runIndex));
+    const packed = result.details!.packed!.runs.map((r) => r.index);
+    // Every run has a diagram: drawn in the page or packed for the script.
+    expect(result.runs.filter((r) => !drawnHere.has(r.index) && !packed.includes(r.index))).toEqual([]);
+    const file = join(shots, 'sim-many-runs.html');
+    writeFileSync(file, formatHtmlReport(result));
+    const { page, errors } = await open(file);
+    try {
+      const listed = RUNS_LISTED;
+      expect(await page.locator('#run-rows tr').count()).toBe(listed);
+      // A run in the first rows, drawn by the script when its link is followed.
+      const early = packed.find((i) => i <= listed)!;
+      expect(await page.locator(`#d-run-${early}`).count()).toBe(0);
+      await page.locator(`#run-${early} a`, { hasText: 'diagram' }).click();
+      const detail = page.locator(`#d-run-${early}`);
+      await detail.locator('svg.st').waitFor();
+      expect(await detail.isVisible()).toBe(true);
+      expect(await detail.locator('svg.st g.msg').count()).toBe(result.details!.packed!.runs.find((r) => r.index === early)!.messages.length / 7 - selfMessages(result, early));
+      expect(await detail.locator('h3').textContent()).toContain(`Run ${early}`);
+      expect(await overlappingLabels(page, `#d-run-${early}`)).toEqual([]);
+      await detail.screenshot({ path: join(shots, `sim-many-runs-run-${early}.png`) });
+      // The rows beyond the first ones, listed on demand; then one of them drawn.
+      await page.locator('#more-runs').click();
+      const last = result.runs.length;
+      await page.locator(`#run-${last}`).waitFor();
+      expect(await page.locator('#run-rows tr').count()).toBe(result.runs.length);
+      await page.locator(`#run-${last} a`, { hasText: 'diagram' }).click();
+      await page.locator(`#d-run-${last} svg.st`).waitFor();
+      expect(await page.locator(`#d-run-${last}`).isVisible()).toBe(true);
+      // The one shown before is hidden again: one run at a time, as with the page's own diagrams.
+      expect(await detail.isVisible()).toBe(false);
+      // The back link leads to the table.
+      await page.locator(`#d-run-${last} a`, { hasText: 'back to the runs' }).click();
+      expect(await page.locator(`#d-run-${last}`).isVisible()).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });
+
+/** Messages of a packed run from a node to itself, which diagrams leave out (local state, cannot fail). */
+function selfMessages(result: SearchResult, index: number): number {
+  const packed = result.details!.packed!;
+  const run = packed.runs.find((r) => r.index === index)!;
+  let n = 0;
+  for (let i = 0; i < run.messages.length; i += 7) if (run.messages[i] === run.messages[i + 1]) n++;
+  return n;
+}

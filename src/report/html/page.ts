@@ -6,12 +6,17 @@ import { CSS } from './css.ts';
 import { esc } from './escape.ts';
 import { resilienceSection } from './resilience.ts';
 import { runDetail } from './run-detail.ts';
-import { runsTable } from './runs.ts';
+import { isListed, runsTable, RUNS_IN_PAGE, type RowContext } from './runs.ts';
+import { gzipSync } from 'node:zlib';
+import { CLIENT_SCRIPT } from './client-bundle.ts';
+import { DATA_ID, DRAWN_HERE_ID, type PageData } from './page-data.ts';
 
 /**
- * The report of a search as one self-contained HTML page: inline CSS and SVG, no script, font or
- * network, so it opens from file:// and can be attached to a bug report as is. Drawn from the JSON
- * report, so that `ldfi report run.json --html` gives the same page as `--html` did.
+ * The report of a search as one self-contained HTML page: inline CSS and SVG, no font or network, so
+ * it opens from file:// and can be attached to a bug report as is. Drawn from the JSON report, so
+ * that `ldfi report run.json --html` gives the same page as `--html` did. Everything but the runs
+ * beyond the first ones works without script; those are drawn by the page's inline script
+ * (`client.ts`) from the packed messages it carries, with the same code.
  */
 export function formatHtmlReport(r: SearchResult): string {
   return renderHtmlReport(toJsonReport(r));
@@ -22,6 +27,10 @@ export function renderHtmlReport(j: JsonReport): string {
   const details = new Map((j.details?.runs ?? []).map((d) => [d.key, d]));
   const drawnRuns = new Set([...details.keys()].filter((k) => k.startsWith('run-')));
   const cexRuns = new Map(j.counterexamples.map((c, i) => [c.foundAtRun, i + 1]));
+  const data = pageData(j, drawnRuns, cexRuns);
+  const withDiagram = new Set([...data.drawn, ...data.runs.map((r) => r.index)]);
+  const ctx: RowContext = { strategy: j.strategy, replayCommand: j.replayCommand, withDiagram: (n) => withDiagram.has(n), cexRuns };
+  const script = data.runs.length || data.rows.length;
   const title = `ldfi: ${j.verdict.mark} ${j.verdict.headline}`;
   const runDetails = j.runs.flatMap((run) => {
     const d = details.get(`run-${run.index}`);
@@ -42,10 +51,13 @@ export function renderHtmlReport(j: JsonReport): string {
     '<main>',
     ...(j.details?.error ? [`<p class="ended">The drawings of this report are missing: gathering them failed (${esc(j.details.error)}). The verdict stands.</p>`] : []),
     ...j.counterexamples.map((c, i) => counterexampleSection(j, c, i + 1, details)),
-    resilienceSection(j, drawnRuns),
-    runsTable(j, drawnRuns, cexRuns),
+    resilienceSection(j, ctx.withDiagram),
+    runsTable(j, ctx, { drawn: data.drawn.length, onDemand: data.runs.length, inData: data.rows.length }),
     ...runDetails,
+    ...(script ? [`<div id="${DRAWN_HERE_ID}"></div>`] : []),
     '</main>',
+    // The data first: the script reads it as it starts.
+    ...(script ? [`<script id="${DATA_ID}" type="application/octet-stream">${gzipSync(JSON.stringify(data), { level: 9 }).toString('base64')}</script>`, `<script>${CLIENT_SCRIPT}</script>`] : []),
     '</body>',
     '</html>',
     '',
@@ -81,4 +93,31 @@ function header(j: JsonReport): string {
     `<nav class="toc">${toc.join('')}</nav>`,
     '</header>',
   ].join('\n');
+}
+
+/** The runs the page's script draws and lists: packed runs not drawn here, rows beyond those written. */
+function pageData(j: JsonReport, drawnRuns: ReadonlySet<string>, cexRuns: ReadonlyMap<number, number>): PageData {
+  const packed = j.details?.packed;
+  const byIndex = new Map(j.runs.map((r) => [r.index, r]));
+  const runs: PageData['runs'][number][] = [];
+  for (const p of packed?.runs ?? []) {
+    const run = byIndex.get(p.index);
+    if (!run || drawnRuns.has(`run-${p.index}`)) continue;
+    runs.push({ index: p.index, faultList: run.faultList, violated: run.violated, violations: [...run.violations.map((v) => v.message), ...(run.error ? [`error: ${run.error}`] : [])], messages: p.messages });
+  }
+  const listed = j.runs.filter((r) => isListed(r, cexRuns)).length;
+  const rows = j.runs
+    .filter((r) => !isListed(r, cexRuns))
+    .slice(0, Math.max(0, RUNS_IN_PAGE - listed))
+    .map((r) => ({ index: r.index, faultList: r.faultList, violated: r.violated, attacked: r.attacked, ...(r.unknown?.length ? { unknown: r.unknown } : {}) }));
+  // Only the strings the runs drawn here use are needed, but the packing shares them: keep all.
+  return {
+    bounds: j.bounds,
+    replayCommand: j.replayCommand,
+    strategy: j.strategy,
+    drawn: [...drawnRuns].map((k) => Number(k.slice('run-'.length))),
+    strings: runs.length ? (packed?.strings ?? []) : [],
+    runs,
+    rows,
+  };
 }

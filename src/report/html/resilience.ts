@@ -18,7 +18,7 @@ const RUNS_LINKED = 12;
  * and as the outcome's lineage with those supports' leaves marked. This is what makes a resilient
  * verdict believable: every attack and what withstood it.
  */
-export function resilienceSection(j: JsonReport, drawn: ReadonlySet<string>): string {
+export function resilienceSection(j: JsonReport, withDiagram: (run: number) => boolean): string {
   const byOutcome = new Map<string, Map<string, { support: readonly string[]; runs: number[] }>>();
   for (const run of j.runs) {
     for (const d of run.defeatedBy) {
@@ -30,7 +30,7 @@ export function resilienceSection(j: JsonReport, drawn: ReadonlySet<string>): st
   const lineage = new Map((j.details?.lineage ?? []).map((l) => [l.outcome, l]));
   const goods = j.outcomes.filter((o) => !o.startsWith('not:'));
   const out = ['<section id="why">', `<h2>Why ${j.status === 'resilient' ? 'resilient' : 'it ended here'} <small>${goods.length} good outcome${goods.length === 1 ? '' : 's'} attacked</small></h2>`, `<p class="ended">${esc(endedBecause(j))}</p>`];
-  const runLink = (n: number) => (drawn.has(`run-${n}`) ? `<a href="#${detailId(`run-${n}`)}">${n}</a>` : `<a href="#run-${n}">${n}</a>`);
+  const runLink = (n: number) => (withDiagram(n) ? `<a href="#${detailId(`run-${n}`)}">${n}</a>` : `<a href="#run-${n}">${n}</a>`);
   if (j.target.footprints && j.strategy === 'ldfi') out.push(footprintSummary(j));
   for (const outcome of goods) {
     const supports = [...(byOutcome.get(outcome)?.values() ?? [])];
