@@ -15,7 +15,8 @@ import { searchSeeds } from '../src/search/sweep.ts';
 import { jsonReportChunks } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
 import { formatHtmlReport, renderHtmlReport } from '../src/report/html.ts';
-import { parseJsonReport } from '../src/report/json.ts';
+import { RUNS_IN_PAGE } from '../src/report/html/runs.ts';
+import { readReportForPage } from '../src/report/read-report.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
 import { formatSearchResult } from '../src/report/text.ts';
 import { checkDistinctOutputs, checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
@@ -24,6 +25,8 @@ import type { Fault } from '../src/model/faults.ts';
 import { terminalProgress } from '../src/report/progress.ts';
 import { colorsFor, paintMessage, paintReport } from '../src/report/colors.ts';
 import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { ParallelTarget } from '../src/parallel/pool.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { checkProtocolFile, problemOf, type Problem } from '../src/targets/sim/check.ts';
@@ -91,6 +94,8 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       symmetry: flags.symmetry,
       signal: controller.signal,
       command: COMMAND,
+      // Runs beyond those kept in memory wait beside the JSON report they end up in.
+      spillDir: flags.json ? dirname(resolve(flags.json)) : tmpdir(),
     };
     const seeds = flags.seeds;
     const result = seeds
@@ -292,14 +297,7 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
  */
 export async function reportAction(file: string, flags: { html: string }): Promise<void> {
   checkOutputPath('--html', flags.html, [file]);
-  const { readFileSync } = await import('node:fs');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError('FILE', `cannot read report ${file}: no such file`);
-  }
-  const report = parseJsonReport(text, file);
+  const report = readReportForPage(file, RUNS_IN_PAGE);
   writeFileAtomic(flags.html, renderHtmlReport(report));
   process.stderr.write(`HTML report written to ${flags.html}\n`);
   setExit(EXIT.ok);

@@ -16,6 +16,7 @@ import { isUserError, UserError } from '../src/model/errors.ts';
 import { verdictOf } from '../src/report/verdict.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
 import type { SearchResult } from '../src/search/index.ts';
+import { runCount } from '../src/search/result.ts';
 import { replay, search } from '../src/index.ts';
 import { TcpTarget } from '../src/targets/tcp/target.ts';
 import { target, writeReports } from './actions.ts';
@@ -93,7 +94,7 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
   try {
     const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined }, c.seed, { quiet: true });
     if (t instanceof TcpTarget) t.signal = signal;
-    result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND });
+    result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND, spillDir: reports });
   } catch (e) {
     if (!isUserError(e)) throw e;
     // One campaign's bad program fails that campaign, not the others.
@@ -101,7 +102,12 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
     const bounds = [c.eot, c.eff, c.crashes].map((x) => (x === undefined ? '-' : String(x))).join('/');
     return { row: { name: c.name, bounds, status: 'bad input', verdict: '✗ bad input (above)', runs: 0, seconds: 0, counterexamples: 0 }, saved: [] };
   }
-  writeReports(result, { json: join(reports, `${c.name}.json`), junit: join(reports, `${c.name}.xml`), html: join(reports, `${c.name}.html`), timings: flags.timings });
+  try {
+    writeReports(result, { json: join(reports, `${c.name}.json`), junit: join(reports, `${c.name}.xml`), html: join(reports, `${c.name}.html`), timings: flags.timings });
+  } finally {
+    // The next cases need no file of this one's runs.
+    result.spilledRuns?.dispose();
+  }
   const saved = result.counterexamples.flatMap((cex) => {
     const path = saveToCorpus(corpusDir, {
       case: c.name,
@@ -121,7 +127,7 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
       bounds: boundsOf(result.bounds),
       status: result.status,
       verdict: `${v.mark} ${result.status}`,
-      runs: result.runs.length,
+      runs: runCount(result),
       seconds: Math.round((performance.now() - started) / 100) / 10,
       counterexamples: result.counterexamples.length,
       ...(result.counterexamples.length

@@ -9,10 +9,12 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { errorText, isUserError, UserError } from '../src/model/errors.ts';
 import type { FaultKind } from '../src/model/faults.ts';
+import { MAX_RUNS } from '../src/model/limits.ts';
 import { COMMAND, EXIT, exitIsCounterexample, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
-function integer(name: string, min: number) {
+function integer(name: string, min: number, max = Infinity) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}, got '${value}'`);
+    if (Number(value) > max) throw new InvalidArgumentError(`${name} ${value} is beyond the maximum of ${max.toLocaleString('en-US')}`);
     return Number(value);
   };
 }
@@ -75,7 +77,7 @@ function searchCommand(cmd: Command): Command {
     .option('--no-negative-support', 'ignore notin subgoals in lineage (faster, but misses violations that faults create)')
     .addOption(new Option('--strategy <name>', "ldfi (lineage-driven), molly (Molly's: each run solved on its own, for comparison), causal (Molly's potential-causality baseline: every message in an outcome's causal past, no lineage), random (seeded) or exhaustive").choices(['ldfi', 'molly', 'causal', 'random', 'exhaustive']).default('ldfi'))
     .option('--find-all', 'keep searching after the first counterexample')
-    .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1)))
+    .addOption(new Option('--max-runs <n>', 'stop after n runs (default: none; random: 1000)').argParser(integer('--max-runs', 1, MAX_RUNS)))
     .addOption(new Option('--seed <seed>', 'seed of the random strategy and of simulated networks (default: drawn and printed)').argParser(seedText))
     .addOption(new Option('--seeds <a..b>', 'sim: search each of these seeds (delivery orders), e.g. 1..20 or 3,7,9; each counterexample reported once per root cause').argParser(seedRange))
     .option('--symmetry', 'Dedalus: one run for runs that differ only by renaming interchangeable nodes (the verdict is the same)')

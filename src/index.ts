@@ -61,7 +61,7 @@ export interface OpenOptions {
 export async function openTarget(files: string | readonly string[], options: OpenOptions = {}): Promise<Target> {
   const opts: TargetOptions = { ...options, negativeSupport: options.negativeSupport ?? true, seed: options.seed ?? '1' };
   const t = await open(typeof files === 'string' ? [files] : files, opts);
-  checkBounds(t, { effGiven: options.eff !== undefined });
+  checkBounds(t, { given: { eot: options.eot !== undefined, eff: options.eff !== undefined, crashes: options.crashes !== undefined, nodes: options.nodes !== undefined } });
   return t;
 }
 

@@ -36,7 +36,7 @@ function snapshot(): Snapshot {
       if (cols[3] === '0A') listening.add(`${table.endsWith('6') ? 'tcp6' : 'tcp'} ${cols[1]}`);
     }
   }
-  const tempDirs = new Set(readdirSync(tmpdir()).filter((d) => /^ldfi-(tcp|check|proxy-test)-/.test(d)));
+  const tempDirs = new Set(readdirSync(tmpdir()).filter((d) => /^\.?ldfi-(tcp|check|proxy-test|runs)-/.test(d)));
   return { processes, listening, tempDirs };
 }
 

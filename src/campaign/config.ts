@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { MAX_RUNS } from '../model/limits.ts';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -131,7 +132,7 @@ function check(raw: unknown, file: string): CampaignConfig {
       for (const x of list) if (!Number.isInteger(x) || x < (k === 'eot' ? 1 : 0)) bad(`${at}.${k}: ${JSON.stringify(x)} is not a whole number${k === 'eot' ? ' ≥ 1' : ' ≥ 0'}`);
     }
     if (s.strategy !== undefined && !STRATEGIES.includes(s.strategy)) bad(`${at}.strategy '${s.strategy}' is not one of ${STRATEGIES.join(', ')}`);
-    if (s.maxRuns !== undefined && (!Number.isInteger(s.maxRuns) || s.maxRuns < 1)) bad(`${at}.maxRuns must be a whole number ≥ 1`);
+    if (s.maxRuns !== undefined && (!Number.isInteger(s.maxRuns) || s.maxRuns < 1 || s.maxRuns > MAX_RUNS)) bad(`${at}.maxRuns must be a whole number from 1 to ${MAX_RUNS.toLocaleString('en-US')}`);
     if (s.timeSeconds !== undefined && (typeof s.timeSeconds !== 'number' || !(s.timeSeconds > 0))) bad(`${at}.timeSeconds must be a number of seconds > 0`);
     if (s.seed !== undefined && typeof s.seed !== 'string' && !Number.isInteger(s.seed)) bad(`${at}.seed must be a string or a whole number`);
     if (s.nodes !== undefined && (!Array.isArray(s.nodes) || !s.nodes.every((n) => typeof n === 'string'))) bad(`${at}.nodes must be a list of node names`);

@@ -32,6 +32,11 @@ export interface RunResult {
   readonly violations: readonly Violation[];
   /** Checks that could not be made (an invariant threw): neither violated nor holding. */
   readonly unknown?: readonly string[];
+  /**
+   * How many times this run evaluated the invariant (Dedalus: the `pre` tuples at EOT, each checked
+   * for its `post`); absent: at least once (a sim or tcp invariant runs on every run).
+   */
+  readonly invariantChecks?: number;
   /** Keys (lineage goal vertices) of the good outcomes this run produced, e.g. `post(b,x)@4`. */
   readonly outcomes: readonly string[];
   /**
@@ -157,6 +162,12 @@ export interface Target {
   readonly footprints?: boolean;
   /** Set when the target checks nothing (no invariant): why no verdict on it can be a proof. */
   readonly invariantless?: string;
+  /**
+   * Asked when no run of a search evaluated the invariant: if no run within the bounds can, why (a
+   * verdict would be vacuous: bad input), with what to check; undefined when some run might.
+   * Absent: targets whose invariant runs on every run.
+   */
+  neverEvaluated?(): string | undefined;
   /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */
   readonly warnings?: readonly string[];
   /**

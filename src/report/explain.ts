@@ -1,5 +1,5 @@
 import { formatFaults } from '../injector/text.ts';
-import type { SearchResult } from '../search/result.ts';
+import { eachRun, runCount, type SearchResult } from '../search/result.ts';
 
 /**
  * Why a run was resilient: for each good outcome, the supports the search came to know, and each
@@ -7,14 +7,14 @@ import type { SearchResult } from '../search/result.ts';
  */
 export function formatExplanation(r: SearchResult): string {
   const lines: string[] = [];
-  lines.push(`Explanation (${r.runs.length} run${r.runs.length === 1 ? '' : 's'}, ${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}, status ${r.status}):`);
+  lines.push(`Explanation (${runCount(r)} run${runCount(r) === 1 ? '' : 's'}, ${r.hypotheses} hypothes${r.hypotheses === 1 ? 'is' : 'es'}, status ${r.status}):`);
   if (r.outcomes.length === 0) lines.push('', 'No outcome is left to attack: every violation faults could create was reached (see the counterexamples).');
   for (const outcome of r.outcomes) {
     lines.push('', outcomeLabel(outcome));
     const supports = r.supports?.get(outcome) ?? [];
     lines.push(`  known supports (${supports.length}${supports.length >= 8 ? '+, smallest shown' : ''}); faults must cut every one of them:`);
     for (const s of supports) lines.push(`    • ${s.length ? s.join(', ') : '(no faultable step: holds under any faults)'}`);
-    const attacks = r.runs.filter((run) => run.attacked.includes(outcome));
+    const attacks = Array.from(eachRun(r)).filter((run) => run.attacked.includes(outcome));
     if (attacks.length === 0) {
       lines.push('  no hypothesis could attack it within the bounds.');
       continue;

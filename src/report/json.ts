@@ -3,7 +3,7 @@ import type { Bounds } from '../model/bounds.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { MessageRecord, Violation } from '../model/target.ts';
 import type { DrawnRun, ReportDetails } from '../search/details.ts';
-import type { RunRecord, SearchResult, SearchStatus, Strategy } from '../search/result.ts';
+import { eachRun, runCount, type RunRecord, type SearchResult, type SearchStatus, type Strategy } from '../search/result.ts';
 import { verdictOf, type Verdict } from './verdict.ts';
 import { UserError } from '../model/errors.ts';
 
@@ -60,6 +60,8 @@ export interface JsonReport {
   readonly hypotheses: number;
   readonly replayCommand: string;
   readonly runs: readonly JsonRun[];
+  /** Present when `runs` holds only some runs (the first ones and those that found a counterexample: what an HTML page lists): how many there were. */
+  readonly runCount?: number;
   readonly counterexamples: readonly JsonCounterexample[];
   readonly supports?: Readonly<Record<string, readonly (readonly string[])[]>>;
   readonly details?: Omit<ReportDetails, 'runs'> & { readonly runs: readonly (Omit<DrawnRun, 'faults'> & { readonly faults: string; readonly faultList: FaultSet })[] };
@@ -75,7 +77,9 @@ export interface JsonReportOptions {
 }
 
 /** The versioned machine-readable report; docs/report-format.md documents every field. */
-export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }, parts: { runs: boolean } = { runs: true }): JsonReport {
+export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timings: true }, parts: { runs: boolean; runsLimit?: number } = { runs: true }): JsonReport {
+  const count = runCount(r);
+  const limit = parts.runsLimit ?? Infinity;
   const verdict = verdictOf(r);
   return {
     format: REPORT_FORMAT,
@@ -100,7 +104,8 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
     hypotheses: r.hypotheses,
     replayCommand: r.replayCommand,
     // Left empty for the streamed form, which writes the runs one by one in their place.
-    runs: parts.runs ? r.runs.map((run) => jsonRun(run, opts)) : [],
+    runs: parts.runs ? keptRuns(r, limit).map((run) => jsonRun(run, opts)) : [],
+    ...(parts.runs && count > limit ? { runCount: count } : {}),
     counterexamples: r.counterexamples.map((c) => ({
       faults: formatFaults(c.faults),
       faultList: c.faults,
@@ -120,6 +125,14 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       ? { timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, round(v)])) }
       : {}),
   };
+}
+
+/** The first `limit` runs, and every later one that found a counterexample. */
+function keptRuns(r: SearchResult, limit: number): RunRecord[] {
+  const found = new Set(r.counterexamples.map((c) => c.foundAtRun));
+  const out: RunRecord[] = [];
+  for (const run of eachRun(r)) if (run.index <= limit || found.has(run.index)) out.push(run);
+  return out;
 }
 
 function jsonRun(run: RunRecord, opts: JsonReportOptions): JsonRun {
@@ -154,18 +167,51 @@ export function* jsonReportChunks(r: SearchResult, opts: JsonReportOptions = { t
   for (const [i, key] of keys.entries()) {
     const comma = i < keys.length - 1 ? ',' : '';
     if (key === 'runs') {
-      if (r.runs.length === 0) {
+      const count = runCount(r);
+      if (count === 0) {
         yield `  "runs": []${comma}\n`;
         continue;
       }
       yield '  "runs": [\n';
-      for (const [k, run] of r.runs.entries()) yield `    ${JSON.stringify(jsonRun(run, opts))}${k < r.runs.length - 1 ? ',' : ''}\n`;
+      let k = 0;
+      for (const run of eachRun(r)) yield `    ${JSON.stringify(jsonRun(run, opts))}${++k < count ? ',' : ''}\n`;
       yield `  ]${comma}\n`;
+      continue;
+    }
+    if (key === 'details') {
+      yield* detailsChunks(whole[key] as NonNullable<JsonReport['details']>, comma);
       continue;
     }
     yield `  ${JSON.stringify(key)}: ${JSON.stringify(whole[key], null, 2).replace(/\n/g, '\n  ')}${comma}\n`;
   }
   yield '}\n';
+}
+
+/**
+ * The details, one drawn run, lineage or packed run per line: pretty-printed field by field, the
+ * 300,000 messages a search may pack would be millions of lines.
+ */
+function* detailsChunks(details: NonNullable<JsonReport['details']>, comma: string): Generator<string> {
+  const list = function* (items: readonly unknown[], indent: string): Generator<string> {
+    if (items.length === 0) return yield '[]';
+    yield '[\n';
+    for (const [i, item] of items.entries()) yield `${indent}  ${JSON.stringify(item)}${i < items.length - 1 ? ',' : ''}\n`;
+    yield `${indent}]`;
+  };
+  const entries = Object.entries(details);
+  yield '  "details": {\n';
+  for (const [i, [key, value]] of entries.entries()) {
+    yield `    ${JSON.stringify(key)}: `;
+    if (Array.isArray(value)) yield* list(value, '    ');
+    else if (key === 'packed') {
+      const packed = value as NonNullable<typeof details.packed>;
+      yield `{\n      "strings": ${JSON.stringify(packed.strings)},\n      "runs": `;
+      yield* list(packed.runs, '      ');
+      yield '\n    }';
+    } else yield JSON.stringify(value);
+    yield `${i < entries.length - 1 ? ',' : ''}\n`;
+  }
+  yield `  }${comma}\n`;
 }
 
 function round(ms: number): number {

@@ -1,5 +1,5 @@
 import { formatFaults } from '../injector/text.ts';
-import type { Counterexample, SearchResult } from '../search/result.ts';
+import { runCount, type Counterexample, type SearchResult } from '../search/result.ts';
 import { outcomeLabel } from './explain.ts';
 import { verdictOf } from './verdict.ts';
 
@@ -47,7 +47,7 @@ export function formatJUnit(r: SearchResult): string {
     `      <property name="strategy" value="${r.strategy}"/>`,
     `      <property name="seed" value="${esc(r.seed)}"/>`,
     `      <property name="bounds" value="EOT ${r.bounds.eot}, EFF ${r.bounds.eff}, crashes ${r.bounds.crashes}, nodes ${esc(r.bounds.nodes.join(','))}"/>`,
-    `      <property name="runs" value="${r.runs.length}"/>`,
+    `      <property name="runs" value="${runCount(r)}"/>`,
     '    </properties>',
     ...cases,
     '  </testsuite>',
@@ -70,7 +70,7 @@ function failure(c: Counterexample): string {
 
 /** No inner element: passed (proven). Otherwise skipped with the reason, or an error when ldfi failed. */
 function skipOrError(r: SearchResult, notProven: string | undefined): string {
-  if (r.status === 'internal-error') return `<error message="${esc(`ldfi failed after ${r.runs.length} runs: ${r.error}`)}" type="internal-error"/>`;
+  if (r.status === 'internal-error') return `<error message="${esc(`ldfi failed after ${runCount(r)} runs: ${r.error}`)}" type="internal-error"/>`;
   return notProven ? `<skipped message="${esc(notProven)}"/>` : '';
 }
 

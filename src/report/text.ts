@@ -1,7 +1,7 @@
 import { formatFaults } from '../injector/text.ts';
 import { DEFAULT_COMMAND } from '../search/options.ts';
 import { shellQuote } from '../model/shell.ts';
-import type { Counterexample, SearchResult } from '../search/result.ts';
+import { eachRun, type Counterexample, type RunRecord, type SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
 import { verdictOf } from './verdict.ts';
 
@@ -22,9 +22,15 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
       (watched ? `, ${watched} potential violation${watched === 1 ? '' : 's'} watched` : ''),
   );
   if (r.symmetrySaved !== undefined) lines.push(`  symmetry: ${r.symmetrySaved} hypothes${r.symmetrySaved === 1 ? 'is' : 'es'} not run (a run with interchangeable nodes renamed was made)`);
-  const unchecked = r.runs.filter((run) => run.unknown.length > 0);
-  if (unchecked.length) {
-    lines.push(`  ? ${unchecked.length} run${unchecked.length === 1 ? '' : 's'} could not be fully checked, e.g. run ${unchecked[0].index}: ${unchecked[0].unknown[0]}`);
+  let unchecked = 0;
+  let example: RunRecord | undefined;
+  for (const run of eachRun(r)) {
+    if (run.unknown.length === 0) continue;
+    unchecked++;
+    example ??= run;
+  }
+  if (example) {
+    lines.push(`  ? ${unchecked} run${unchecked === 1 ? '' : 's'} could not be fully checked, e.g. run ${example.index}: ${example.unknown[0]}`);
   }
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
   lines.push('');

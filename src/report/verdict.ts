@@ -1,4 +1,4 @@
-import type { SearchResult } from '../search/result.ts';
+import { runCount, type SearchResult } from '../search/result.ts';
 
 /**
  * The one wording of a search's verdict, used by the terminal, HTML, JUnit and JSON alike, so that no
@@ -15,7 +15,7 @@ export interface Verdict {
 }
 
 export function verdictOf(r: SearchResult): Verdict {
-  const runs = plural(r.runs.length, 'run');
+  const runs = plural(runCount(r), 'run');
   // The seed matters to the random strategy and to every run of a simulated network.
   const seeded = r.strategy === 'random' || r.target.kind === 'sim' ? `, seed ${r.seed}` : '';
   const strategy = (r.strategy === 'ldfi' ? plural(r.hypotheses, 'hypothesis', 'hypotheses') : `strategy ${r.strategy}`) + seeded;

@@ -3,12 +3,12 @@ import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
 import type { MessageRecord, StateFact } from '../model/target.ts';
 import { PACKED_MESSAGES, type PackedRuns } from './packed.ts';
 import type { SearchRecorder } from './recorder.ts';
-import type { SearchResult } from './result.ts';
+import { eachRun, type SearchResult } from './result.ts';
 
 /** Runs drawn in a report at most, beyond the fault-free run and the counterexamples (the first runs made, within the message budget below). */
 export const DRAWN_RUNS = 500;
-/** Messages kept for drawn runs at most, over all of them (each drawn message is about 0.8 KB of page): a page stays a few megabytes. */
-export const DRAWN_MESSAGES = 4_000;
+/** Messages of runs drawn in the page at most, over all of them (each is about 0.8 KB of page; the other runs are packed, about 15 bytes a message, and drawn by the page script on demand). */
+export const DRAWN_MESSAGES = 1_000;
 /** Vertices of one outcome's lineage drawn at most (the nearest to the outcome first). */
 export const LINEAGE_VERTICES = 150;
 
@@ -64,7 +64,9 @@ export async function collectDetails(rec: SearchRecorder, result: SearchResult, 
   const faultFree = rerun ? await rec.target.run([], { lineage: true, states: true }) : undefined;
   // States of every drawn run where runs are cheap; of real processes, only the fault-free run's.
   const cheap = rec.target.kind !== 'tcp';
-  for (const run of result.runs) {
+  for (const run of eachRun(result)) {
+    // Drawn runs are among the first (the rest may be on disk: read no further).
+    if (run.index > DRAWN_RUNS) break;
     const messages = run.index === 1 && faultFree && run.faults.length === 0 ? faultFree.messages : rec.drawnMessages.get(run.index);
     if (!messages) continue;
     const states = run.index === 1 && faultFree && run.faults.length === 0 ? faultFree.states : rerun && cheap ? (await rec.target.run(run.faults, { lineage: false, states: true })).states : undefined;

@@ -27,6 +27,8 @@ export interface RawSearchOptions {
   outcome?: OutcomePattern;
   /** Make one run of each set of runs that differ only by renaming interchangeable nodes (`--symmetry`). */
   symmetry?: boolean;
+  /** Folder for the runs beyond the first 5,000, written to disk to keep memory flat (`run-log.ts`); without it, every run stays in memory. */
+  spillDir?: string;
 }
 
 /** Every default decided once, here; nothing downstream re-reads raw options. */
@@ -46,6 +48,7 @@ export interface SearchOptions {
   readonly allows: (f: Fault) => boolean;
   readonly outcome?: OutcomePattern;
   readonly symmetry: boolean;
+  readonly spillDir?: string;
 }
 
 export const DEFAULT_RANDOM_RUNS = 1000;
@@ -67,5 +70,6 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     allows: raw.restriction ? (f) => raw.restriction!.allows(f) : () => true,
     outcome: raw.outcome,
     symmetry: raw.symmetry ?? false,
+    ...(raw.spillDir !== undefined ? { spillDir: raw.spillDir } : {}),
   };
 }

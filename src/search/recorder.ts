@@ -9,6 +9,8 @@ import { rootCause } from './root-cause.ts';
 import { shrinkFaults, violates } from './shrink.ts';
 import { DRAWN_MESSAGES, DRAWN_RUNS } from './details.ts';
 import { RunPacker } from './packed.ts';
+import { RunLog } from './run-log.ts';
+import { UserError } from '../model/errors.ts';
 import type { LineageGraph } from '../model/lineage.ts';
 
 /** Optional hooks a reporter implements to follow a search as it goes. */
@@ -30,7 +32,8 @@ export interface SearchObserver {
  * counterexamples, and assembling the final result.
  */
 export class SearchRecorder {
-  readonly runs: RunRecord[] = [];
+  /** The runs so far (beyond the first ones, on disk: `run-log.ts`). */
+  readonly runs: RunLog;
   readonly counterexamples: Counterexample[] = [];
   hypotheses = 0;
   outcomes: readonly string[] = [];
@@ -42,6 +45,8 @@ export class SearchRecorder {
   /** Messages of the first runs, for reports to draw (`details.ts` limits). */
   readonly drawnMessages = new Map<number, readonly MessageRecord[]>();
   private drawnCount = 0;
+  /** Whether any run evaluated the invariant (`RunResult.invariantChecks`). */
+  private evaluated = false;
   /** Messages of the other runs, packed for pages to draw on demand (`packed.ts` limits). */
   readonly packer = new RunPacker();
   /** The union of the lineage the search learned (LDFI), for reports to draw. */
@@ -54,6 +59,7 @@ export class SearchRecorder {
     readonly options: SearchOptions,
     private readonly observer: SearchObserver = {},
   ) {
+    this.runs = new RunLog(options.spillDir);
     observer.onStart?.((error) => this.failed(error));
   }
 
@@ -109,6 +115,7 @@ export class SearchRecorder {
       durationMs: ms,
     };
     this.runs.push(rec);
+    if ((result.invariantChecks ?? 1) > 0) this.evaluated = true;
     if (rec.index <= DRAWN_RUNS && this.drawnCount + result.messages.length <= DRAWN_MESSAGES) {
       this.drawnMessages.set(rec.index, result.messages);
       this.drawnCount += result.messages.length;
@@ -126,8 +133,7 @@ export class SearchRecorder {
 
   /** Sets how much a recorded run taught (when its lineage joins what is known after it was recorded). */
   setLearned(index: number, learned: number): void {
-    const run = this.runs[index - 1];
-    if (run) this.runs[index - 1] = { ...run, learned };
+    this.runs.update(index, (run) => ({ ...run, learned }));
   }
 
   /** Shrinks a violating schedule so every fault is necessary, then records it. */
@@ -141,7 +147,7 @@ export class SearchRecorder {
     const cex: Counterexample = {
       faults: shrunk.faults,
       // As the run that found it was recorded (a probe's run may name faults that dropped nothing).
-      foundAs: this.runs[foundAtRun - 1]?.faults ?? found.faults,
+      foundAs: this.runs.get(foundAtRun)?.faults ?? found.faults,
       violations: shrunk.violations,
       messages: shrunk.messages,
       ...(shrunk.notes?.length ? { notes: shrunk.notes } : {}),
@@ -184,9 +190,14 @@ export class SearchRecorder {
 
   finish(status: Exclude<SearchStatus, 'internal-error' | 'no-counterexample-found'>, supports?: SearchResult['supports']): SearchResult {
     const finalStatus = this.counterexamples.length > 0 && status !== 'interrupted' ? 'counterexample' : status;
+    // No run checked the invariant, and none within the bounds can: any verdict would be vacuous, most
+    // likely a mistake in the invariant, so bad input rather than a green (or grey) verdict.
+    const vacuous = finalStatus !== 'counterexample' && finalStatus !== 'interrupted' && !this.evaluated ? this.target.neverEvaluated?.() : undefined;
+    if (vacuous) throw new UserError('BAD_PROGRAM', vacuous);
     // No hypothesis left is a proof only if the lineage could show every way to a violation.
     const reason = finalStatus === 'resilient' ? this.unprovable() : undefined;
     if (reason) return { ...this.common(supports), status: 'no-counterexample-found', reason };
+
     if (finalStatus === 'budget-exhausted') return { ...this.common(supports), status: finalStatus, budget: this.runs.length >= this.options.maxRuns ? 'runs' : 'time' };
     return { ...this.common(supports), status: finalStatus };
   }
@@ -226,7 +237,9 @@ export class SearchRecorder {
       findAll: this.options.findAll,
       bounds: t.bounds,
       target: { kind: t.kind, files: t.files, ...(t.includes?.length ? { includes: t.includes } : {}), contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}) },
-      runs: this.runs,
+      // A copy: the log goes on growing if the result is taken mid-search (an internal error).
+      runs: this.runs.kept.slice(),
+      ...(this.runs.spilled ? { spilledRuns: this.runs.spilledRuns() } : {}),
       replayCommand: this.replayCommand(),
       hypotheses: this.hypotheses,
       outcomes: this.outcomes,

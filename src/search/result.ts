@@ -5,6 +5,24 @@ import type { ReportDetails } from './details.ts';
 
 export type Strategy = 'ldfi' | 'random' | 'exhaustive' | 'molly' | 'causal';
 
+/** Runs kept on disk: how many, and each in order when iterated (read back a chunk at a time). */
+export interface SpilledRuns extends Iterable<RunRecord> {
+  readonly count: number;
+  /** Removes the file (also done at exit): iterating after this throws. */
+  dispose(): void;
+}
+
+/** How many runs the search made (`runs` and those on disk). */
+export function runCount(r: Pick<SearchResult, 'runs' | 'spilledRuns'>): number {
+  return r.runs.length + (r.spilledRuns?.count ?? 0);
+}
+
+/** Every run of the search, in order, without holding those on disk in memory at once. */
+export function* eachRun(r: Pick<SearchResult, 'runs' | 'spilledRuns'>): Generator<RunRecord> {
+  yield* r.runs;
+  if (r.spilledRuns) yield* r.spilledRuns;
+}
+
 /** One run of the search. */
 export interface RunRecord {
   readonly index: number;
@@ -55,7 +73,10 @@ interface Common {
   readonly findAll: boolean;
   readonly bounds: Bounds;
   readonly target: { readonly kind: string; readonly files: readonly string[]; readonly includes?: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean; readonly footprints?: boolean };
+  /** The runs, in order; beyond `RUNS_IN_MEMORY` (run-log.ts), only the first ones, the others in `spilledRuns`. */
   readonly runs: readonly RunRecord[];
+  /** The runs after those in `runs`, on disk, read back when iterated (`eachRun`). */
+  readonly spilledRuns?: SpilledRuns;
   /** The command that replays a run of this search, but for its `--faults '…'`. */
   readonly replayCommand: string;
   readonly hypotheses: number;

@@ -3,7 +3,7 @@ import type { Target } from '../model/target.ts';
 import { search } from './index.ts';
 import type { RawSearchOptions } from './options.ts';
 import type { SearchObserver } from './recorder.ts';
-import type { Counterexample, RunRecord, SearchResult } from './result.ts';
+import { eachRun, type Counterexample, type RunRecord, type SearchResult } from './result.ts';
 
 /**
  * The same search over several seeds, i.e. several delivery orders of a simulated network (a seed
@@ -31,7 +31,7 @@ function merge(results: readonly SearchResult[], seeds: readonly string[]): Sear
   const causes = new Map<string, number>();
   for (const r of results) {
     const offset = runs.length;
-    for (const run of r.runs) runs.push({ ...run, index: run.index + offset });
+    for (const run of eachRun(r)) runs.push({ ...run, index: run.index + offset });
     for (const c of r.counterexamples) {
       const cause = rootCause(c.faults);
       const known = causes.get(cause);

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { UserError } from '../model/errors.ts';
+import { MAX_NODES } from '../model/limits.ts';
 import type { Target } from '../model/target.ts';
 import { DedalusTarget } from './dedalus/target.ts';
 import { SimTarget } from './sim/target.ts';
@@ -56,13 +57,13 @@ const EOT_UNIT: Readonly<Record<string, string>> = { dedalus: 'steps', sim: 'vir
  * omissions only at send times before EFF, so EFF = EOT already allows every one), no more crashes than
  * nodes. Throws `UserError` naming the option.
  */
-export function checkBounds(t: Target, opts: { effGiven?: boolean } = {}): void {
+export function checkBounds(t: Target, opts: { given?: { eot?: boolean; eff?: boolean; crashes?: boolean; nodes?: boolean } } = {}): void {
   const b = t.bounds;
+  // A bound the command line did not give came from the target's defaults: say so, and whose.
+  const name = (key: 'eot' | 'eff' | 'crashes', value: number) => (opts.given?.[key] === false ? `the default ${key === 'crashes' ? 'crash budget' : key.toUpperCase()} ${value}${t.kind === 'dedalus' ? '' : ` (of ${t.files[0]})`}` : `--${key} ${value}`);
   const max = MAX_EOT[t.kind] ?? Infinity;
-  if (b.eot > max) throw new UserError('BAD_OPTION', `--eot ${b.eot} is beyond the maximum of ${max.toLocaleString('en-US')} ${EOT_UNIT[t.kind] ?? ''}`.trimEnd());
-  if (b.eff > b.eot) {
-    const eff = opts.effGiven === false ? `the default EFF ${b.eff}` : `--eff ${b.eff}`;
-    throw new UserError('BAD_OPTION', `${eff} is beyond --eot ${b.eot}; EFF is at most EOT (give --eff ${b.eot} or less)`);
-  }
-  if (b.crashes > b.nodes.length) throw new UserError('BAD_OPTION', `--crashes ${b.crashes} is more than the ${b.nodes.length} nodes (${b.nodes.join(', ')})`);
+  if (b.eot > max) throw new UserError('BAD_OPTION', `${name('eot', b.eot)} is beyond the maximum of ${max.toLocaleString('en-US')} ${EOT_UNIT[t.kind] ?? ''}`.trimEnd());
+  if (b.eff > b.eot) throw new UserError('BAD_OPTION', `${name('eff', b.eff)} is beyond ${opts.given?.eot === false ? `its EOT ${b.eot}` : `--eot ${b.eot}`}; EFF is at most EOT (give --eff ${b.eot} or less)`);
+  if (b.nodes.length > MAX_NODES) throw new UserError('BAD_OPTION', `${opts.given?.nodes === false ? `${t.files[0]} has ${b.nodes.length} nodes, which` : `--nodes names ${b.nodes.length} nodes, which`} is beyond the maximum of ${MAX_NODES}`);
+  if (b.crashes > b.nodes.length) throw new UserError('BAD_OPTION', `${name('crashes', b.crashes)} is more than the ${b.nodes.length} nodes (${b.nodes.join(', ')})`);
 }

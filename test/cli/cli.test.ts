@@ -97,7 +97,24 @@ describe("every bound Molly's model allows is accepted (EOT ≥ 1, 0 ≤ EFF ≤
 });
 
 describe('bad input exits 2 with a clear message and no stack trace', () => {
+  // Programs whose invariant is never evaluated: "resilient" would mean nothing.
+  const base = ['node("a", "b")@1;', 'node(N, O)@next :- node(N, O);', 'log(O, M)@async :- bcast(N, M), node(N, O);', 'bcast("a", "hi")@1;'];
+  const neverPre = join(tmp, 'never-pre.ded');
+  writeFileSync(neverPre, [...base, 'pre(X, M) :- log(X, M), blocked(X);', 'post(X, M) :- log(X, M);', ''].join('\n'));
+  const earlyPre = join(tmp, 'early-pre.ded');
+  writeFileSync(earlyPre, [...base, 'pre(X, M) :- log(X, M);', 'post(X, M) :- log(X, M);', ''].join('\n'));
+  // Inputs beyond the documented maxima: 300 nodes, a program over 10 MB.
+  const manyNodes = join(tmp, 'many-nodes.ded');
+  writeFileSync(manyNodes, [...Array.from({ length: 300 }, (_, i) => `link("n${i}", "n${i + 1}")@1;`), 'm(B, X)@async :- link(A, B), v(A, X);', 'v("n0", 1)@1;', 'pre(B, X) :- m(B, X);', 'post(B, X) :- m(B, X);', ''].join('\n'));
+  const huge = join(tmp, 'huge.ded');
+  writeFileSync(huge, `${' '.repeat(10_000_001)}\n`);
   const cases: [string, string[], RegExp][] = [
+    ['more nodes than the maximum', ['run', manyNodes, '--eot', '3', '--eff', '1'], /many-nodes\.ded has 301 nodes, which is beyond the maximum of 256/],
+    ['a program beyond the maximum size', ['run', huge], /huge\.ded: a Dedalus program of 10,000,002 bytes is beyond the maximum of 10,000,000 bytes/],
+    ['a run budget beyond the maximum', ['run', NAIVE, '--max-runs', '100000001'], /--max-runs 100000001 is beyond the maximum of 100,000,000/],
+    ['an invariant never evaluated (no rule for pre fires)', ['run', neverPre, '--eot', '4', '--eff', '2'], /never-pre\.ded: the invariant is never evaluated: no pre\(…\) holds at the end of time \(EOT 4\).*No rule for pre ever fired \(.*never-pre\.ded:5\)/],
+    ['an invariant never evaluated, searched exhaustively', ['run', neverPre, '--eot', '4', '--eff', '2', '--strategy', 'exhaustive'], /the invariant is never evaluated/],
+    ['an invariant never evaluated (pre gone by EOT)', ['run', earlyPre, '--eot', '4', '--eff', '2'], /the invariant is never evaluated.*pre\(b,hi\) holds at step 2 but is gone by EOT 4/],
     ['unknown option', ['run', NAIVE, '--bogus'], /unknown option '--bogus'/],
     ['bad number', ['run', NAIVE, '--eot', 'four'], /--eot must be a whole number ≥ 1, got 'four'/],
     ['unknown strategy', ['run', NAIVE, '--strategy', 'magic'], /--strategy.*magic.*ldfi, random, exhaustive|Allowed choices/],

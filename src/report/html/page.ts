@@ -19,7 +19,8 @@ import { DATA_ID, DRAWN_HERE_ID, type PageData } from './page-data.ts';
  * (`client.ts`) from the packed messages it carries, with the same code.
  */
 export function formatHtmlReport(r: SearchResult): string {
-  return renderHtmlReport(toJsonReport(r));
+  // A page lists at most RUNS_IN_PAGE runs: the others need not be read back from disk.
+  return renderHtmlReport(toJsonReport(r, undefined, { runs: true, runsLimit: RUNS_IN_PAGE }));
 }
 
 /** The page of a JSON report (`JsonReport`, as `ldfi run --json` writes it). */
@@ -75,7 +76,7 @@ function header(j: JsonReport): string {
     ['strategy', j.strategy],
     // A seed matters to the random strategy and to simulated networks only.
     ...(j.strategy === 'random' || j.target.kind === 'sim' ? [['seed', j.seed] as [string, string]] : []),
-    ['runs', String(j.runs.length)],
+    ['runs', String(j.runCount ?? j.runs.length)],
     ...(j.strategy === 'ldfi' ? [['hypotheses', String(j.hypotheses)] as [string, string]] : []),
     ['fault space', `${formatBig(BigInt(j.faultSpace))} schedules${j.restriction ? ` (targeted: '${j.restriction}')` : ''}`],
     ['outcomes', `${plural(good, 'good outcome')} attacked${watched ? `, ${plural(watched, 'potential violation')} watched` : ''}`],

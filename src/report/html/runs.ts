@@ -10,7 +10,7 @@ export const RUNS_LISTED = 2000;
 /** Rows the page's script adds per click of "more runs". */
 export const RUNS_PER_PAGE = 2000;
 /** Runs the page can list at most (in its data beyond `RUNS_LISTED`); the JSON report lists every run. */
-export const RUNS_IN_PAGE = 50_000;
+export const RUNS_IN_PAGE = 20_000;
 
 /** Attacked outcomes named in a row at most. */
 const ATTACKED_SHOWN = 3;
@@ -52,10 +52,11 @@ export function runRow(run: RowRun, ctx: RowContext): string {
  * data carries, listed by the script on demand.
  */
 export function runsTable(j: JsonReport, ctx: RowContext, counts: { drawn: number; onDemand: number; inData: number }): string {
+  const total = j.runCount ?? j.runs.length;
   const listed = j.runs.filter((r) => isListed(r, ctx.cexRuns));
-  const left = j.runs.length - listed.length;
+  const left = total - listed.length;
   const n = (k: number) => k.toLocaleString('en-US');
-  const undrawn = j.runs.length - counts.drawn - counts.onDemand;
+  const undrawn = total - counts.drawn - counts.onDemand;
   const how = [
     `${n(counts.drawn)} drawn in this page`,
     counts.onDemand ? `${n(counts.onDemand)} drawn when their link is followed (this needs JavaScript)` : '',
@@ -63,7 +64,7 @@ export function runsTable(j: JsonReport, ctx: RowContext, counts: { drawn: numbe
   ].filter(Boolean);
   return [
     '<section id="runs">',
-    `<h2>Runs <small>${n(j.runs.length)} run${j.runs.length === 1 ? '' : 's'}${how.length > 1 ? `: ${how.join(', ')}` : ''}</small></h2>`,
+    `<h2>Runs <small>${n(total)} run${total === 1 ? '' : 's'}${how.length > 1 ? `: ${how.join(', ')}` : ''}</small></h2>`,
     '<table class="runs">',
     '<thead><tr><th>#</th><th>tested</th><th>crashes</th><th>omissions (@a..b: every step from a to b) and other faults</th><th>outcome</th><th>run</th></tr></thead>',
     `<tbody id="run-rows">${listed.map((r) => runRow(r, ctx)).join('\n')}</tbody>`,

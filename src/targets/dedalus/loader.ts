@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { checkSourceSize } from '../../model/limits.ts';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError, type SourcePos } from '../../model/errors.ts';
 import type { Program, Rule } from './ast.ts';
@@ -15,10 +16,13 @@ export function loadProgram(paths: readonly string[], includeDirs: readonly stri
   const sources = new Map<string, string>();
   // Included files as the include statements name them (`include "broadcast-invariants.ded";`).
   const includes: string[] = [];
+  // Bytes of program read so far, includes and all.
+  let read = 0;
   const visit = (path: string, includedFrom?: SourcePos, asWritten = path) => {
     const abs = resolve(path);
     if (sources.has(abs)) return;
     let text: string;
+    read += checkSourceSize(abs, 'Dedalus program', read);
     try {
       text = readFileSync(abs, 'utf8');
     } catch (e) {

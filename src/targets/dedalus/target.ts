@@ -78,7 +78,7 @@ export class DedalusTarget implements Target {
     if (opts.nodes && unnamed.length === nodes.length) {
       // Not one node of the program: every search would attack nothing and call it resilient.
       const known = inferNodes(this.compiled).map((n) => n.node);
-      throw new UserError('BAD_OPTION', `--nodes ${nodes.join(',')}: none of them is named in the program${known.length ? ` (its locations: ${known.join(', ')})` : ''}; a search over them would attack nothing`);
+      throw new UserError('BAD_OPTION', `--nodes ${nodes.length > 8 ? `${nodes.slice(0, 8).join(',')},… (${nodes.length} nodes)` : nodes.join(',')}: none of them is named in the program${known.length ? ` (its locations: ${known.join(', ')})` : ''}; a search over them would attack nothing`);
     }
     if (opts.nodes && unnamed.length) {
       // Allowed (a node may only ever receive), but usually a typo.
@@ -158,6 +158,31 @@ export class DedalusTarget implements Target {
     return { root: built.absentKeys[0], holds: false, lineage: built.lineage };
   }
 
+  /**
+   * Whether the invariant can never be evaluated within the bounds, and why: no `pre` holds at EOT in
+   * the fault-free run, and by negative support (conservative: whatever a fault could make appear, it
+   * shows) no fault can make one appear. Undefined when one holds or might, or without negative support.
+   */
+  neverEvaluated(): string | undefined {
+    if (!this.negativeSupport) return undefined;
+    const exec = this.execute([]);
+    const eot = this.bounds.eot;
+    if (exec.steps[eot].peek('pre')?.tuples.length) return undefined;
+    const potential = this.potentialViolations(exec);
+    const built = buildLineage(this.compiled, exec, [], { negativeSupport: true }, potential.map((w) => w.atom));
+    if (built.absentKeys.some((k) => built.lineage.outDegree(k) > 0)) return undefined;
+    let early: { label: string; step: number } | undefined;
+    for (let step = 1; step < eot && !early; step++) {
+      const t = exec.steps[step]?.peek('pre')?.tuples[0];
+      if (t) early = { label: t.label, step };
+    }
+    const rules = this.compiled.rules.filter((r) => r.headRelation === 'pre').map((r) => `${r.source.pos.file}:${r.source.pos.line}`);
+    const head = `${this.files[0]}: the invariant is never evaluated: no pre(…) holds at the end of time (EOT ${eot}) in the fault-free run, and no fault within the bounds can make one hold, so no verdict would mean anything`;
+    return early
+      ? `${head}. ${early.label} holds at step ${early.step} but is gone by EOT ${eot}: pre is checked at the end of time (persist it: pre(X)@next :- pre(X))`
+      : `${head}. ${rules.length ? `No rule for pre ever fired (${rules.join(', ')}): check what their bodies need` : 'No rule derives pre'}, or raise --eot`;
+  }
+
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
     const exec = this.execute(faults);
     const end = exec.steps[this.bounds.eot];
@@ -197,6 +222,7 @@ export class DedalusTarget implements Target {
       messages: exec.messages,
       ...(options.states ? { states: dedalusStates(exec) } : {}),
       violations,
+      invariantChecks: end.peek('pre')?.tuples.length ?? 0,
       outcomes: [...outcomes.map((t) => t.goalKey), ...breakable.map(({ k }) => k)],
       preconditions,
       realized,

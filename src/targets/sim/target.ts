@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { checkSourceSize } from '../../model/limits.ts';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -57,6 +58,7 @@ export class SimTarget implements Target {
 
   static async open(file: string, opts: SimTargetOptions): Promise<SimTarget> {
     let text: string;
+    checkSourceSize(file, 'protocol module');
     try {
       text = readFileSync(file, 'utf8');
     } catch {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -472,7 +472,12 @@ class SystemRun {
     child.stdin?.on('error', () => undefined);
     const started = new Promise<void>((ok, fail) => {
       child.once('spawn', () => ok());
-      child.once('error', (e) => fail(new UserError('BAD_PROGRAM', `node ${p.name}: cannot start '${spec.command}': ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+      child.once('error', (e) => {
+        const cwd = resolve(this.baseDir, spec.cwd ?? '.');
+        // spawn says ENOENT for a missing working folder as for a missing command: tell them apart.
+        const why = !existsSync(cwd) ? `its folder ${cwd} does not exist (cwd)` : ((e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such command (ENOENT, looked up in PATH${env.PATH === undefined ? ', which its env leaves unset' : ''})` : ((e as NodeJS.ErrnoException).code ?? e.message));
+        fail(new UserError('BAD_PROGRAM', `node ${p.name}: cannot start '${spec.command}': ${why}`));
+      });
     });
     let readyLine = false;
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { checkSourceSize } from '../../model/limits.ts';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -55,6 +56,7 @@ export class TcpTarget implements Target {
   /** Loads `ldfi.tcp.ts` (default export `defineSystem(...)`) or a JSON system. Throws `UserError` for a bad file. */
   static async open(file: string, opts: TcpTargetOptions = {}): Promise<TcpTarget> {
     let text: string;
+    checkSourceSize(file, 'system file');
     try {
       text = readFileSync(file, 'utf8');
     } catch {
@@ -181,7 +183,7 @@ function checkSystem(s: unknown, file: string): SystemSpec {
   const known = ['name', 'nodes', 'links', 'framing', 'workload', 'outputPrefix', 'ticks', 'invariants', 'traceId', 'bind', 'settleMs', 'roundTimeoutMs', 'readyTimeoutMs', 'defaults'];
   const unknown = Object.keys(q).filter((k) => !known.includes(k));
   if (unknown.length) bad(`unknown field "${unknown[0]}" (fields: ${known.join(', ')})`);
-  if (typeof q.name !== 'string') bad('the system needs a name');
+  if (typeof q.name !== 'string' || q.name.trim() === '') bad('the system needs a name');
   if (!q.nodes || typeof q.nodes !== 'object' || Object.keys(q.nodes).length === 0) bad('nodes must name at least one process: { name: { command, args } }');
   const names = Object.keys(q.nodes!);
   for (const [n, spec] of Object.entries(q.nodes!)) {
@@ -190,15 +192,24 @@ function checkSystem(s: unknown, file: string): SystemSpec {
     const extra = Object.keys(spec).filter((k) => !['command', 'args', 'cwd', 'env', 'readyLine'].includes(k));
     if (extra.length) bad(`node ${n}: unknown field "${extra[0]}" (fields: command, args, cwd, env, readyLine)`);
     if (spec.args !== undefined && (!Array.isArray(spec.args) || !spec.args.every((a) => typeof a === 'string'))) bad(`node ${n}: args must be a list of strings`);
+    if (spec.cwd !== undefined && typeof spec.cwd !== 'string') bad(`node ${n}: cwd must be a folder (a string)`);
+    if (spec.readyLine !== undefined && typeof spec.readyLine !== 'string') bad(`node ${n}: readyLine must be a string`);
+    if (spec.env !== undefined && (!spec.env || typeof spec.env !== 'object' || Array.isArray(spec.env) || !Object.values(spec.env).every((v) => typeof v === 'string'))) bad(`node ${n}: env must map names to strings`);
   }
   if (!Array.isArray(q.links)) bad('links must be a list of [from, to] pairs');
   for (const l of q.links!) {
     if (!Array.isArray(l) || l.length !== 2 || !names.includes(l[0]) || !names.includes(l[1]) || l[0] === l[1]) bad(`link ${JSON.stringify(l)} must join two different nodes of ${names.join(', ')}`);
   }
+  if (q.framing !== undefined && typeof q.framing !== 'string' && (!q.framing || typeof q.framing !== 'object' || Array.isArray(q.framing))) bad(`framing must be one of ${FRAMINGS.join(', ')}, or a map from link ('from->to') to one of them`);
+  if (q.framing && typeof q.framing === 'object') {
+    const links = new Set(q.links!.map(([a, b]) => `${a}->${b}`));
+    for (const k of Object.keys(q.framing)) if (!links.has(k)) bad(`framing: '${k}' is not a link ('from->to' of ${[...links].join(', ') || 'no link'})`);
+  }
   const framings = typeof q.framing === 'string' ? [q.framing] : Object.values(q.framing ?? {});
   for (const f of framings) if (!FRAMINGS.includes(f)) bad(`framing '${f}' is not one of ${FRAMINGS.join(', ')}`);
   if (!Array.isArray(q.workload)) bad('workload must be a list of { at, node, value }');
   for (const w of q.workload!) {
+    if (!w || typeof w !== 'object' || Array.isArray(w)) bad(`a workload item is ${JSON.stringify(w)}; each is { at, node, value }`);
     if (!names.includes(w.node)) bad(`the workload gives input to '${w.node}', which is not a node`);
     if (!Number.isInteger(w.at) || w.at < 1) bad(`a workload item is at round ${w.at}; rounds are whole numbers from 1`);
   }
@@ -210,6 +221,17 @@ function checkSystem(s: unknown, file: string): SystemSpec {
       traceIdPattern(q.traceId);
     } catch (e) {
       bad((e as Error).message);
+    }
+  }
+  if (q.ticks !== undefined && typeof q.ticks !== 'boolean') bad('ticks must be true or false');
+  if (q.outputPrefix !== undefined && typeof q.outputPrefix !== 'string') bad('outputPrefix must be a string');
+  if (q.defaults !== undefined) {
+    if (!q.defaults || typeof q.defaults !== 'object' || Array.isArray(q.defaults)) bad('defaults must be { eot?, eff?, crashes? }');
+    const extra = Object.keys(q.defaults).filter((k) => !['eot', 'eff', 'crashes'].includes(k));
+    if (extra.length) bad(`defaults: unknown field "${extra[0]}" (fields: eot, eff, crashes)`);
+    for (const [k, least] of [['eot', 1], ['eff', 0], ['crashes', 0]] as const) {
+      const v = q.defaults[k];
+      if (v !== undefined && (!Number.isInteger(v) || v < least)) bad(`defaults.${k} must be a whole number ≥ ${least}, got ${JSON.stringify(v)}`);
     }
   }
   for (const k of ['settleMs', 'roundTimeoutMs', 'readyTimeoutMs'] as const) {
