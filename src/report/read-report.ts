@@ -1,11 +1,12 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileLines } from '../model/lines.ts';
 import { UserError } from '../model/errors.ts';
 import { parseJsonReport, type JsonReport, type JsonRun } from './json.ts';
 
-const CHUNK = 1 << 20;
 const RUNS_OPEN = /^ {2}"runs": \[$/;
 const RUNS_CLOSE = /^ {2}\],?$/;
+/** Reports larger than this (bytes) are never read as one string. */
+const WHOLE_MAX = 200_000_000;
 
 /**
  * Reads a saved JSON report for a page: the header whole, and of its runs only the first `runsLimit`
@@ -15,12 +16,7 @@ const RUNS_CLOSE = /^ {2}\],?$/;
  * that cannot be read or is not a report.
  */
 export function readReportForPage(file: string, runsLimit: number): JsonReport {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    throw new UserError('FILE', `cannot read report ${file}: no such file`);
-  }
+  if (!existsSync(file)) throw new UserError('FILE', `cannot read report ${file}: no such file`);
   const head: string[] = [];
   const runs: JsonRun[] = [];
   let count = 0;
@@ -43,32 +39,21 @@ export function readReportForPage(file: string, runsLimit: number): JsonReport {
     }
   };
   try {
-    const buf = Buffer.alloc(CHUNK);
-    // A chunk may end inside a character.
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const lines = (rest + decoder.write(buf.subarray(0, n))).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) take(line);
-    }
-    if (rest) take(rest);
+    for (const line of fileLines(file)) take(line);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError('FILE', `cannot read report ${file}: ${(e as Error).message}`);
-  } finally {
-    closeSync(fd);
   }
+  if (inRuns) throw new UserError('BAD_REPORT', `${file}:${lineNo}: the list of runs is not closed (a report cut short?)`);
   let report: JsonReport;
   try {
     report = parseJsonReport(head.join('\n'), file);
   } catch (e) {
-    // Positions in the header alone are not the file's: parse the file as it is to name the place.
-    if (!inRuns && count === 0) throw e;
+    // Positions in the header alone are not the file's: parse the file as it is to name the place
+    // (when it can be one string).
+    if (count === 0 || statSync(file).size > WHOLE_MAX) throw e;
     return parseJsonReport(readFileSync(file, 'utf8'), file);
   }
-  if (inRuns) throw new UserError('BAD_REPORT', `${file}:${lineNo}: the list of runs is not closed (a report cut short?)`);
   // Runs read line by line, or (another layout) parsed with the rest.
   const parsed = count > 0 ? runs : report.runs;
   const total = count > 0 ? count : report.runs.length;

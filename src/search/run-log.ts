@@ -1,14 +1,13 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import { fileLines } from '../model/lines.ts';
 import type { RunRecord, SpilledRuns } from './result.ts';
 
 /** Runs kept in memory at most (0.3–3 KB each, by their faults); the rest go to a file (LDFI_RUNS_IN_MEMORY sets another). */
 export const RUNS_IN_MEMORY = 5_000;
 /** Runs beyond those held back before being written, so that a run's record can still be amended just after it was made. */
 const PENDING = 256;
-const READ_CHUNK = 1 << 20;
 
 /** Spill folders not yet removed, removed at exit at the latest. */
 const live = new Set<string>();
@@ -129,26 +128,11 @@ export class RunLog {
   }
 }
 
-/** The first `count` lines of a JSON Lines file, parsed, read a chunk at a time. */
+/** The first `count` lines of a JSON Lines file, parsed. */
 function* readLines(file: string, count: number): Generator<RunRecord> {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(READ_CHUNK);
-    // A chunk may end inside a character.
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
-    let read = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const lines = (rest + decoder.write(buf.subarray(0, n))).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) {
-        if (read++ >= count) return;
-        yield JSON.parse(line) as RunRecord;
-      }
-    }
-  } finally {
-    closeSync(fd);
+  let read = 0;
+  for (const line of fileLines(file)) {
+    if (read++ >= count) return;
+    yield JSON.parse(line) as RunRecord;
   }
 }

@@ -39,6 +39,7 @@ describe('sim protocol fuzzing: a mutated protocol loads and runs, or is bad inp
       }),
       { numRuns: 300, seed: 3 },
     );
+    console.log(`sim protocol fuzzing: 300 inputs, ${counts.loaded} loaded and ran, ${counts.refused} refused as bad input, 0 other errors`);
     expect(counts.loaded).toBeGreaterThan(50);
     expect(counts.refused).toBeGreaterThan(50);
   }, 120_000);
