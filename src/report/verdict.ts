@@ -50,6 +50,20 @@ export function verdictOf(r: SearchResult): Verdict {
 }
 
 /** `1 run`, `2 runs`, `9,604 runs`: thousands separated, as everywhere ldfi prints a count. */
+/**
+ * What a search attacked, in words every report shares: its good outcomes and watched potential
+ * violations; for opaque code (footprints), also that every fault that could change a run was tried,
+ * so that "0 good outcomes" never reads as "nothing was checked".
+ */
+export function attackedText(outcomes: readonly string[], strategy: string, footprints: boolean | undefined): string {
+  const good = outcomes.filter((o) => !o.startsWith('not:')).length;
+  const watched = outcomes.length - good;
+  const parts = [good || !footprints ? `${plural(good, 'good outcome')} attacked` : 'no good outcome to attack'];
+  if (watched) parts.push(`${plural(watched, 'potential violation')} watched`);
+  if (footprints && strategy === 'ldfi') parts.push("every fault that could change a run tried (the runs' footprints)");
+  return parts.join(', ');
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }

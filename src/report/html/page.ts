@@ -1,5 +1,6 @@
 import type { SearchResult } from '../../search/result.ts';
 import { formatBig } from '../text.ts';
+import { attackedText } from '../verdict.ts';
 import { toJsonReport, type JsonReport } from '../json.ts';
 import { counterexampleSection } from './counterexample.ts';
 import { CSS } from './css.ts';
@@ -67,9 +68,6 @@ export function renderHtmlReport(j: JsonReport): string {
 
 function header(j: JsonReport): string {
   const b = j.bounds;
-  const good = j.outcomes.filter((o) => !o.startsWith('not:')).length;
-  const watched = j.outcomes.length - good;
-  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   const facts: [string, string][] = [
     ['target', `${j.target.files.join(' ')}${j.target.includes?.length ? `, including ${j.target.includes.join(', ')}` : ''} (${j.target.kind}, content ${j.target.contentHash})`],
     ['bounds', `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`],
@@ -79,7 +77,7 @@ function header(j: JsonReport): string {
     ['runs', String(j.runCount ?? j.runs.length)],
     ...(j.strategy === 'ldfi' ? [['hypotheses', String(j.hypotheses)] as [string, string]] : []),
     ['fault space', `${formatBig(BigInt(j.faultSpace))} schedules${j.restriction ? ` (targeted: '${j.restriction}')` : ''}`],
-    ['outcomes', `${plural(good, 'good outcome')} attacked${watched ? `, ${plural(watched, 'potential violation')} watched` : ''}`],
+    ['outcomes', attackedText(j.outcomes, j.strategy, j.target.footprints)],
     ...(j.caveat ? [['not a proof', j.caveat] as [string, string]] : []),
   ];
   const toc = [
