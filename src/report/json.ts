@@ -130,8 +130,14 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
 /** The first `limit` runs, and every later one that found a counterexample. */
 function keptRuns(r: SearchResult, limit: number): RunRecord[] {
   const found = new Set(r.counterexamples.map((c) => c.foundAtRun));
+  // Runs on disk are read only as far as needed.
+  let last = limit;
+  for (const f of found) last = Math.max(last, f);
   const out: RunRecord[] = [];
-  for (const run of eachRun(r)) if (run.index <= limit || found.has(run.index)) out.push(run);
+  for (const run of eachRun(r)) {
+    if (run.index > last) break;
+    if (run.index <= limit || found.has(run.index)) out.push(run);
+  }
   return out;
 }
 

@@ -145,7 +145,9 @@ describe('HTML reports in a real browser (headless chromium)', () => {
       expect(await detail.isVisible()).toBe(false);
       // The back link leads to the table.
       await page.locator(`#d-run-${last} a`, { hasText: 'back to the runs' }).click();
-      expect(await page.locator(`#d-run-${last}`).isVisible()).toBe(false);
+      // The page hides it on the hashchange that follows the click.
+      await page.locator(`#d-run-${last}`).waitFor({ state: 'hidden', timeout: 10_000 });
+      expect(page.url()).toMatch(/#runs$/);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
