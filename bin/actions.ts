@@ -78,8 +78,10 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly' && flags.strategy !== 'causal') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
   if (flags.seeds && t.kind === 'dedalus') throw new UserError('BAD_OPTION', '--seeds is for simulated networks: a Dedalus run does not depend on a seed');
   const { controller, release: releaseCtrlC } = catchCtrlC();
-  // A run of real processes takes a while: Ctrl-C ends it at its next round, cleaned up.
+  // A run of real processes takes a while: Ctrl-C ends it at its next round, cleaned up; a slow
+  // simulated run is not started once Ctrl-C came.
   if (t instanceof TcpTarget) t.signal = controller.signal;
+  if (opened instanceof SimTarget) opened.signal = controller.signal;
   const progress = terminalProgress(process.stderr, { maxRuns: flags.maxRuns });
   const observer = { ...progress.observer, onStart: (partial: (error: string) => SearchResult) => (inFlight = { partial, flags }) };
   try {
@@ -171,7 +173,7 @@ export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' 
 
 /** One run and its trace (a tcp system runs once for both: its runs are real processes). */
 async function traced(t: SimTarget | TcpTarget, faults: Fault[]): Promise<{ trace: TraceFile; result: RunResult }> {
-  if (t instanceof SimTarget) return { trace: traceFile(t, faults), result: t.run(faults, { lineage: false }) };
+  if (t instanceof SimTarget) return { trace: traceFile(t, faults), result: await t.run(faults, { lineage: false }) };
   const exec = await t.execute(faults);
   return { trace: tcpTraceFile(t, faults, exec), result: executionResult(exec, faults, t.system.invariants, t.bounds, { lineage: false }) };
 }

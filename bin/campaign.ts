@@ -19,6 +19,7 @@ import type { SearchResult } from '../src/search/index.ts';
 import { runCount } from '../src/search/result.ts';
 import { replay, search } from '../src/index.ts';
 import { TcpTarget } from '../src/targets/tcp/target.ts';
+import { SimTarget } from '../src/targets/sim/target.ts';
 import { target, writeReports } from './actions.ts';
 import { catchCtrlC, COMMAND, EXIT, setExit, signalExit } from './cli-common.ts';
 
@@ -93,7 +94,7 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
   let result: SearchResult;
   try {
     const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined }, c.seed, { quiet: true });
-    if (t instanceof TcpTarget) t.signal = signal;
+    if (t instanceof TcpTarget || t instanceof SimTarget) t.signal = signal;
     result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND, spillDir: reports });
   } catch (e) {
     if (!isUserError(e)) throw e;

@@ -314,6 +314,24 @@ describe("signals: the search stops, writes what it found, and exits with the si
     });
   }
 
+  // A sim search runs thousands of short runs under a vm watchdog: Ctrl-C must not be lost between them
+  // (it was, about one time in three, when each run let Ctrl-C break into it).
+  for (const k of [1, 2, 3, 4]) {
+    it(`SIGINT stops a simulated search too (attempt ${k}): exit 130, report written as interrupted`, async () => {
+      const out = join(tmp, `sim-int-${k}.json`);
+      const s = await startedSearch(['run', 'examples/sim/retry-broadcast.ts', '--strategy', 'random', '--max-runs', '100000000', '--seed', String(k), '--json', out]);
+      try {
+        // At a different point of the run stream each time.
+        await new Promise((r) => setTimeout(r, 37 * k));
+        s.child.kill('SIGINT');
+        expect(await s.exited).toBe(130);
+        expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('interrupted');
+      } finally {
+        s.child.kill('SIGKILL');
+      }
+    });
+  }
+
   it('a search whose parent dies (npx killed) stops as if hung up: no orphan, report written', async () => {
     const out = join(tmp, 'orphan.json');
     // A shell stands in for npx: ldfi runs as its child, and the shell is killed outright.

@@ -12,15 +12,15 @@ const files = readdirSync('examples/sim').filter((f) => f.endsWith('.ts')).map((
 describe('every sim example under random schedules of every fault kind', () => {
   it('runs deterministically, and its schedule survives the text form', async () => {
     const targets = await Promise.all(files.map((f) => SimTarget.open(f, { seed: '5', crashes: 1 })));
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: targets.length - 1 }), fc.nat(10_000), (i, run) => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: targets.length - 1 }), fc.nat(10_000), async (i, run) => {
         const t = targets[i];
         const schedule = randomSchedule(t.bounds, 'prop', run, KINDS);
         expect(validateSchedule(schedule, t.bounds, t.supportedFaults)).toEqual(schedule);
         const reparsed = parseFaults(formatFaults(schedule));
         expect(traceHash(t.simulate(reparsed))).toBe(traceHash(t.simulate(schedule)));
-        const a = t.run(schedule, { lineage: false });
-        const b = t.run(schedule, { lineage: false });
+        const a = await t.run(schedule, { lineage: false });
+        const b = await t.run(schedule, { lineage: false });
         expect(b.violations).toEqual(a.violations);
         expect(b.error).toEqual(a.error);
       }),

@@ -45,9 +45,9 @@ const path = (name: string) => `examples/sim/${name}.ts`;
 const open = (name: string, bounds?: Case['bounds']) => SimTarget.open(path(name), { seed: SEED, ...bounds });
 const label = (c: Case) => `${c.file} (eot ${c.bounds.eot}, eff ${c.bounds.eff}, crashes ${c.bounds.crashes})`;
 
-function expectCounterexamplesReplay(t: SimTarget, r: SearchResult) {
+async function expectCounterexamplesReplay(t: SimTarget, r: SearchResult) {
   for (const cex of r.counterexamples) {
-    const replay = t.run(cex.faults, { lineage: false });
+    const replay = await t.run(cex.faults, { lineage: false });
     expect(replay.error).toBeUndefined();
     expect(replay.violations.length, `replay of ${JSON.stringify(cex.faults)}`).toBeGreaterThan(0);
   }
@@ -77,11 +77,11 @@ describe('sim examples: verdicts', () => {
       const ldfi = await search(t, { strategy: 'ldfi', seed: SEED });
       expect(ldfi.status).toBe(c.ldfi);
       expect(ldfi.counterexamples.length).toBe(c.ldfi === 'counterexample' ? 1 : 0);
-      expectCounterexamplesReplay(t, ldfi);
+      await expectCounterexamplesReplay(t, ldfi);
 
       const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: RANDOM_RUNS });
       expect(random.runs.length).toBeLessThanOrEqual(RANDOM_RUNS);
-      expectCounterexamplesReplay(t, random);
+      await expectCounterexamplesReplay(t, random);
       // Consistency: random never finds what LDFI has proved impossible.
       if (c.ldfi === 'resilient') expect(random.status).toBe('budget-exhausted');
     });
@@ -131,7 +131,7 @@ describe('sim examples: explicit faults', () => {
     const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: RANDOM_RUNS, randomKinds: ['partition'] });
     expect(random.status).toBe('counterexample');
     expect(random.counterexamples[0].faults.map((f) => f.kind)).toContain('partition');
-    expectCounterexamplesReplay(t, random);
+    await expectCounterexamplesReplay(t, random);
   });
 
   it('double-halve: a dropped doubler↔halver connection loses items', async () => {

@@ -23,8 +23,8 @@ const viewOf = (t: SimTarget, faults: FaultSet) => JSON.stringify(runView(t.simu
 
 /** The target, recording what each run looked like to an invariant (with batches of runs, or one at a time). */
 function recording(inner: SimTarget, seen: Set<string>, batches: boolean): Target {
-  const runMany = (schedules: readonly FaultSet[], options?: RunOptions) => {
-    const results = inner.runMany(schedules, options);
+  const runMany = async (schedules: readonly FaultSet[], options?: RunOptions) => {
+    const results = await inner.runMany(schedules, options);
     for (const r of results) seen.add(viewOf(inner, r.faults));
     return results;
   };
@@ -82,7 +82,7 @@ describe('footprint search covers the fault space', () => {
         const ldfi = await search(target, { strategy: 'ldfi', seed: '1' });
         const exhaustive = await search(target, { strategy: 'exhaustive', seed: '1' });
         expect(ldfi.status, JSON.stringify(spec)).toBe(exhaustive.status);
-        for (const cex of ldfi.counterexamples) expect(target.run(cex.faults, { lineage: false }).violations.length).toBeGreaterThan(0);
+        for (const cex of ldfi.counterexamples) expect((await target.run(cex.faults, { lineage: false })).violations.length).toBeGreaterThan(0);
       }),
       { numRuns: 10, seed: 8 },
     );

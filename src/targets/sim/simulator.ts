@@ -108,30 +108,56 @@ export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
   return simulateMany(protocol, [opts])[0];
 }
 
+/** Real ms a run may take before it counts as slow and is made again alone, interruptible by Ctrl-C (`simulateWatched`). */
+export const QUICK_MS = 1000;
+
 /**
  * Several runs under one watchdog: starting a watchdog costs more than a small run (~0.2 ms), so runs
  * are made back to back until `sliceMs` of real time has passed; the caller asks again for the rest.
- * Each run still gets its whole budget (`Protocol.runBudgetMs`): the watchdog allows budget + slice,
- * and a run starts only within the slice. A run the watchdog stops (a handler that never returns, or
- * Ctrl-C) ends the batch, as the last execution returned. Returns at least one execution.
+ * A run that takes longer than `QUICK_MS` (or its budget, if shorter) is stopped and returned as
+ * `slow`, not made: the caller makes it again alone with `simulateWatched`, which gives it its whole
+ * budget (`Protocol.runBudgetMs`) and lets Ctrl-C stop it. Returns the runs made before it (at least
+ * one, unless the first is slow).
  */
-export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50): SimExecution[] {
+export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50): { done: SimExecution[]; slow?: SimOptions } {
   const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
   const done: SimExecution[] = [];
-  let current: Simulation | undefined;
+  let current: SimOptions | undefined;
   const t0 = performance.now();
   const end = runWatched(() => {
     for (const opts of list) {
       if (done.length > 0 && performance.now() - t0 > sliceMs) return;
-      current = prepare(protocol, opts, budget);
-      current.begin();
-      current.drain();
-      done.push(current.finish('done'));
+      current = opts;
+      const run = prepare(protocol, opts, budget);
+      run.begin();
+      run.drain();
+      done.push(run.finish('done'));
       current = undefined;
     }
-  }, budget + sliceMs);
-  if (end !== 'done' && current) done.push((current as Simulation).finish(end));
-  return done;
+  }, Math.min(budget, QUICK_MS) + sliceMs);
+  return end !== 'done' && current ? { done, slow: current } : { done };
+}
+
+/** One run under its whole budget, which Ctrl-C can stop (a run `simulateQuick` found slow). */
+export function simulateWatched(protocol: Protocol, opts: SimOptions): SimExecution {
+  const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
+  const run = prepare(protocol, opts, budget);
+  const end = runWatched(() => {
+    run.begin();
+    run.drain();
+  }, budget, true);
+  return run.finish(end);
+}
+
+/** A run Ctrl-C stopped before it started: it shows nothing either way. */
+export function simulateInterrupted(protocol: Protocol, opts: SimOptions): SimExecution {
+  return prepare(protocol, opts, protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS).finish('interrupted');
+}
+
+/** Runs in order, each quick or (slow) watched: for single runs and tests, where nothing waits on Ctrl-C in between. */
+export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50): SimExecution[] {
+  const { done, slow } = simulateQuick(protocol, list, sliceMs);
+  return slow ? [...done, simulateWatched(protocol, slow)] : done;
 }
 
 /** One run, in three steps so that the watchdog can wrap the protocol's code and still report. */

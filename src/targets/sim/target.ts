@@ -13,7 +13,7 @@ import type { MessageRecord, RunOptions, RunResult, StateFact, Target, Violation
 import type { Invariant, Protocol } from './api.ts';
 import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
-import { simulate, simulateMany, type SimExecution } from './simulator.ts';
+import { simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimExecution, type SimOptions } from './simulator.ts';
 import { runView } from './view.ts';
 
 export interface SimTargetOptions {
@@ -55,6 +55,8 @@ export class SimTarget implements Target {
 
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
+  /** Ctrl-C as the CLI sees it: a slow run is not started once it is aborted. */
+  signal?: AbortSignal;
 
   static async open(file: string, opts: SimTargetOptions): Promise<SimTarget> {
     let text: string;
@@ -110,17 +112,38 @@ export class SimTarget implements Target {
   }
 
 
-  run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
-    return this.resultOf(faults, this.simulate(faults, false), options);
+  /** One run: at once when it is quick (nearly always); a promise when it is slow (`slowRun`). */
+  run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult | Promise<RunResult> {
+    const results = this.runMany([faults], options);
+    return results instanceof Promise ? results.then((r) => r[0]) : results[0];
   }
 
-  /** Several schedules back to back under one watchdog (simulator.ts `simulateMany`); at least one. */
-  runMany(schedules: readonly FaultSet[], options: RunOptions = { lineage: true }): RunResult[] {
-    const execs = simulateMany(
-      this.protocol,
-      schedules.map((faults) => ({ eot: this.bounds.eot, seed: this.seed, faults, trace: false })),
-    );
-    return execs.map((exec, i) => this.resultOf(schedules[i], exec, options));
+  /**
+   * Several schedules back to back under one watchdog (simulator.ts `simulateQuick`); at least one.
+   * A slow run is made alone afterwards (`slowRun`), which makes the answer a promise.
+   */
+  runMany(schedules: readonly FaultSet[], options: RunOptions = { lineage: true }): RunResult[] | Promise<RunResult[]> {
+    const { done, slow } = simulateQuick(this.protocol, schedules.map((faults) => this.optionsOf(faults)));
+    const results = done.map((exec, i) => this.resultOf(schedules[i], exec, options));
+    // The slow one comes again in the caller's next call; alone, it is made now.
+    if (!slow || results.length > 0) return results;
+    return this.slowRun(schedules[0], slow, options).then((r) => [r]);
+  }
+
+  /**
+   * A run that outgrew `QUICK_MS`, made again alone under its whole budget, where Ctrl-C can stop it.
+   * First the event loop turns, so that a Ctrl-C that came meanwhile reaches ldfi's handler
+   * (`signal`): then the run is not made at all.
+   */
+  private async slowRun(faults: FaultSet, opts: SimOptions, options: RunOptions): Promise<RunResult> {
+    // Twice: the second turn is sure to pass the poll phase, where a pending signal is handled.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    const exec = this.signal?.aborted ? simulateInterrupted(this.protocol, opts) : simulateWatched(this.protocol, opts);
+    return this.resultOf(faults, exec, options);
+  }
+
+  private optionsOf(faults: FaultSet): SimOptions {
+    return { eot: this.bounds.eot, seed: this.seed, faults, trace: false };
   }
 
   private resultOf(faults: FaultSet, exec: SimExecution, options: RunOptions): RunResult {
