@@ -10,6 +10,7 @@ import { toDot } from '../src/lineage/dot.ts';
 import { reachableFrom, toGexf } from '../src/lineage/export.ts';
 import { lineageSvgDocument } from '../src/report/html/lineage.ts';
 import type { SearchResult } from '../src/search/index.ts';
+import { runCount } from '../src/search/result.ts';
 import { explain, openTarget, replay, search, why } from '../src/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
 import { jsonReportChunks } from '../src/report/json.ts';
@@ -108,7 +109,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
     // A report that cannot be written (the disk filled, the folder went away) loses neither the
     // summary nor the verdict: the summary is printed, then the failure, and the exit code is 2.
     try {
-      writeReports(result, flags);
+      writeReports(result, flags, (line) => process.stderr.write(`${line}\n`));
     } catch (e) {
       reportWriteFailure = errorText(e);
     }
@@ -154,20 +155,23 @@ function exitFor(r: SearchResult): number {
 }
 
 /** Reports the user asked for, written atomically; the same three files whatever ended the search. */
-export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>): void {
+export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' | 'junit' | 'html' | 'timings'>, say?: (line: string) => void): void {
   const failures: string[] = [];
-  const write = (option: string, path: string | undefined, content: () => string | Iterable<string>) => {
+  const write = (what: string, option: string, path: string | undefined, content: () => string | Iterable<string>) => {
     if (!path) return;
     try {
       writeFileAtomic(path, content());
+      say?.(`${what} report written to ${path}`);
     } catch (e) {
       failures.push(`${option} ${path}: ${errorText(e)}`);
     }
   };
+  // Writing a million runs takes a while: say so, since the progress line has ended.
+  if (flags.json && runCount(result) >= 100_000) say?.(`writing the JSON report of ${runCount(result).toLocaleString('en-US')} runs…`);
   // Each report on its own: one that fails does not stop the others.
-  write('--json', flags.json, () => jsonReportChunks(result, { timings: flags.timings }));
-  write('--junit', flags.junit, () => formatJUnit(result));
-  write('--html', flags.html, () => formatHtmlReport(result));
+  write('JSON', '--json', flags.json, () => jsonReportChunks(result, { timings: flags.timings }));
+  write('JUnit', '--junit', flags.junit, () => formatJUnit(result));
+  write('HTML', '--html', flags.html, () => formatHtmlReport(result));
   if (failures.length) throw new Error(failures.join('; '));
 }
 
@@ -316,7 +320,9 @@ export async function checkAction(files: string[], flags: { include?: string[] }
     for (const p of await checkProtocolFile(files[0])) problems.push(p);
   } else {
     try {
-      await openTarget(files, { negativeSupport: true, seed: '1', includeDirs: flags.include });
+      const t = await openTarget(files, { negativeSupport: true, seed: '1', includeDirs: flags.include });
+      // What would be printed as warnings before a search (a relation nothing defines, a fact after EOT).
+      for (const w of t.warnings ?? []) problems.push({ ...problemOf(w, /^(.*?):\d+:\d+: /s.exec(w)?.[1] ?? files.join(' ')), warning: true });
     } catch (e) {
       if (!isUserError(e)) throw e;
       // A Dedalus error names its own file (an included one, perhaps).

@@ -237,6 +237,8 @@ export function parseJsonReport(text: string, file: string): JsonReport {
     const where = at ? lineColumn(text, Number(at[1])) : '';
     // Node's message quotes the text around the error, newlines and all: the first clause is enough.
     const why = (e as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '');
+    // A report that ends early was most likely cut short (a full disk, a copy interrupted).
+    if (/Unexpected end of JSON input/.test((e as Error).message) || (at && Number(at[1]) >= text.trimEnd().length)) throw new UserError('BAD_REPORT', `${file}: the report ends early (cut short? ${text.length.toLocaleString('en-US')} characters); write it again with ldfi run --json FILE`);
     throw new UserError('BAD_REPORT', `${file}${where}: not a JSON report (${why}); write one with ldfi run --json FILE`);
   }
   const r = data as Partial<JsonReport> | null;

@@ -93,4 +93,14 @@ export default defineSystem({
     expect(d.code).toBe(2);
     expect(d.stdout).toMatch(new RegExp(`^${ded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: error: `));
   });
+
+  it('warns about a relation a Dedalus rule reads that nothing defines (a typo), at its place', () => {
+    const ded = join(tmp, 'typo.ded');
+    writeFileSync(ded, ['node("a", "b")@1;', 'node(N, O)@next :- node(N, O);', 'log(O, M)@async :- bcast(N, M), node(N, O);', 'bcast("a", "hi")@1;', 'log(N, M)@next :- log(N, M);', 'pre(X, M) :- logs(X, M);', 'post(X, M) :- log(X, M), notin missing(X);', ''].join('\n'));
+    const r = ldfi(['check', ded]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${ded}:6:14: warning: no fact or rule gives logs a tuple (did you mean log?), so the rule for pre at line 6 never fires`);
+    expect(r.stdout).toContain(`${ded}:7:32: warning: no fact or rule gives missing a tuple, so notin missing always holds`);
+    expect(r.stdout).toMatch(/no errors \(2 warnings\)/);
+  });
 });

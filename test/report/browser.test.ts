@@ -138,6 +138,7 @@ describe('HTML reports in a real browser (headless chromium)', () => {
       const last = result.runs.length;
       await page.locator(`#run-${last}`).waitFor();
       expect(await page.locator('#run-rows tr').count()).toBe(result.runs.length);
+      expect(await page.locator('#more-runs-note').textContent()).toBe(`Every run is listed above (${result.runs.length.toLocaleString('en-US')} runs).`);
       await page.locator(`#run-${last} a`, { hasText: 'diagram' }).click();
       await page.locator(`#d-run-${last} svg.st`).waitFor();
       expect(await page.locator(`#d-run-${last}`).isVisible()).toBe(true);

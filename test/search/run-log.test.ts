@@ -85,6 +85,9 @@ describe('the run log (runs beyond the first ones on disk)', () => {
     const cut = join(dir, 'cut.json');
     writeFileSync(cut, ['{', '  "format": "ldfi-report",', '  "version": 1,', '  "runs": [', '    {"index":1},'].join('\n'));
     expect(() => readReportForPage(cut, 10)).toThrow(/cut\.json/);
+    // Cut after its runs, at a line's end: named as a report that ends early.
+    writeFileSync(cut, [...header, '  "runs": [', '    {"index":1}', '  ],'].join('\n'));
+    expect(() => readReportForPage(cut, 10)).toThrow(/cut\.json: the report ends early \(cut short\?/);
     expect(existsSync(join(dir, 'nothing.json'))).toBe(false);
     expect(() => readReportForPage(join(dir, 'nothing.json'), 10)).toThrow(/no such file/);
   });

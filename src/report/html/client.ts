@@ -64,8 +64,10 @@ async function listMore(button: HTMLButtonElement): Promise<void> {
   const now = shown + next.length;
   button.dataset.shown = String(now);
   const left = d.rows.length - now;
-  if (left <= 0) button.remove();
-  else button.textContent = `List ${Math.min(RUNS_PER_PAGE, left).toLocaleString('en-US')} more (${left.toLocaleString('en-US')} left)`;
+  if (left <= 0) {
+    const note = document.getElementById('more-runs-note');
+    if (note) note.textContent = `Every run is listed above (${body.children.length.toLocaleString('en-US')} runs).`;
+  } else button.textContent = `List ${Math.min(RUNS_PER_PAGE, left).toLocaleString('en-US')} more (${left.toLocaleString('en-US')} left)`;
 }
 
 addEventListener('hashchange', () => void showTarget());

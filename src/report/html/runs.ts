@@ -1,5 +1,6 @@
 import type { JsonReport, JsonRun } from '../json.ts';
 import { formatFaults } from '../../injector/text.ts';
+import { outcomeLabel } from '../explain.ts';
 import { shellQuote } from '../../model/shell.ts';
 import { esc } from './escape.ts';
 import { faultColumns } from './faults-text.ts';
@@ -86,7 +87,7 @@ function tested(strategy: JsonReport['strategy'], run: RowRun): string {
   if (strategy === 'random') return 'a random schedule';
   if (strategy === 'exhaustive') return 'the next schedule of the space';
   if (run.attacked.length === 0) return 'hypothesis';
-  const names = run.attacked.slice(0, ATTACKED_SHOWN).map((o) => `<code>${esc(o)}</code>`).join(', ');
+  const names = run.attacked.slice(0, ATTACKED_SHOWN).map((o) => `<code>${esc(outcomeLabel(o))}</code>`).join(', ');
   const more = run.attacked.length > ATTACKED_SHOWN ? ` and ${run.attacked.length - ATTACKED_SHOWN} more` : '';
   return `hypothesis: break ${names}${more}`;
 }

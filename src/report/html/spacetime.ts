@@ -178,7 +178,9 @@ function markers(id: string): string {
 
 function timeGrid(l: Layout, eot: number): string[] {
   const out = l.ticks.map((t) => `<line x1="${LEFT - 8}" y1="${l.y(t)}" x2="${l.width - 8}" y2="${l.y(t)}" class="grid"/><text x="${LEFT - 12}" y="${l.y(t) + 4}" class="tick">@${t}</text>`);
-  out.push(`<line x1="${LEFT - 8}" y1="${l.endY}" x2="${l.width - 8}" y2="${l.endY}" class="eot"/><text x="${LEFT - 12}" y="${l.endY + 4}" class="tick eot-label">@${eot}</text>`);
+  // The line where time ends; named EOT when the last row is already @eot (not "@eot" twice).
+  const label = l.ticks[l.ticks.length - 1] === eot ? 'EOT' : `@${eot}`;
+  out.push(`<line x1="${LEFT - 8}" y1="${l.endY}" x2="${l.width - 8}" y2="${l.endY}" class="eot"/><text x="${LEFT - 12}" y="${l.endY + 4}" class="tick eot-label">${label}</text>`);
   if (l.quietAfter !== undefined) out.push(`<text x="${LEFT}" y="${round(l.endY - 6)}" class="quiet">nothing happens from @${l.quietAfter + 1} to the end of time (@${eot})</text>`);
   return out;
 }

@@ -75,6 +75,7 @@ export class DedalusTarget implements Target {
       const f = late[0];
       this.warnings.push(`${f.pos.file}:${f.pos.line}:${f.pos.column}: ${late.length} fact${late.length === 1 ? '' : 's'} after EOT ${opts.eot} (e.g. @${f.step}) never hold${late.length === 1 ? 's' : ''} in this run`);
     }
+    this.warnings.push(...undefinedRelations(this.compiled));
     if (opts.nodes && unnamed.length === nodes.length) {
       // Not one node of the program: every search would attack nothing and call it resilient.
       const known = inferNodes(this.compiled).map((n) => n.node);
@@ -311,6 +312,27 @@ function dedalusStates(exec: Execution): StateFact[] {
 }
 
 /** Within one edit (a letter added, dropped, changed or two swapped): what a typo usually is. */
+/**
+ * Relations a rule reads that no fact or rule ever gives a tuple (usually a typo): the rule never
+ * fires, or its `notin` always holds. One warning per relation, at its first use.
+ */
+function undefinedRelations(c: CompiledProgram): string[] {
+  const defined = new Set<string>([...c.derived, ...c.program.facts.map((f) => f.relation), BUILTIN_CRASH]);
+  const out: string[] = [];
+  const named = new Set<string>();
+  for (const r of c.program.rules) {
+    for (const lit of r.body) {
+      if (lit.kind !== 'atom' || defined.has(lit.atom.relation) || named.has(lit.atom.relation)) continue;
+      named.add(lit.atom.relation);
+      const near = [...defined].find((d) => d !== BUILTIN_CRASH && nearlyEqual(d, lit.atom.relation));
+      const p = lit.atom.pos;
+      const effect = lit.negated ? `notin ${lit.atom.relation} always holds` : `the rule for ${r.head.relation} at line ${r.pos.line} never fires`;
+      out.push(`${p.file}:${p.line}:${p.column}: no fact or rule gives ${lit.atom.relation} a tuple${near ? ` (did you mean ${near}?)` : ''}, so ${effect}`);
+    }
+  }
+  return out;
+}
+
 function nearlyEqual(a: string, b: string): boolean {
   if (a === b || Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
