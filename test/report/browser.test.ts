@@ -133,6 +133,12 @@ describe('HTML reports in a real browser (headless chromium)', () => {
       expect(await detail.locator('h3').textContent()).toContain(`Run ${early}`);
       expect(await overlappingLabels(page, `#d-run-${early}`)).toEqual([]);
       await detail.screenshot({ path: join(shots, `sim-many-runs-run-${early}.png`) });
+      // Scrolled down a long run, the node names stay at the top of the diagram's box.
+      const figure = detail.locator('figure.diagram');
+      await figure.evaluate((el) => (el.scrollTop = 600));
+      const [box, names] = [await figure.boundingBox(), await figure.locator('.lanes').boundingBox()];
+      expect(Math.abs(names!.y - box!.y)).toBeLessThan(2);
+      expect(await figure.locator('.lanes span').allTextContents()).toEqual(result.bounds.nodes);
       // The rows beyond the first ones, listed on demand; then one of them drawn.
       await page.locator('#more-runs').click();
       const last = result.runs.length;

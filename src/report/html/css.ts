@@ -30,6 +30,8 @@ dt { color: var(--muted); } dd { margin: 0; }
 pre.replay { background: #f5f5f5; border: 1px solid var(--line); border-radius: 4px; padding: .6rem .8rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; user-select: all; }
 p.ended { background: #f5f5f5; border-left: 4px solid var(--muted); padding: .4rem .8rem; }
 figure.diagram { margin: .5rem 0; overflow: auto; max-height: 80vh; border: 1px solid var(--line); border-radius: 4px; }
+figure.diagram .lanes { position: sticky; top: 0; z-index: 1; margin-bottom: -44px; background: #fff; border-bottom: 1px solid #f0f0f0; font: bold 13px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; color: #424242; }
+figure.diagram .lanes span { position: absolute; top: 18px; transform: translateX(-50%); white-space: nowrap; }
 .legend, p.rule { color: var(--muted); font-size: 13px; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; margin: .2rem 0; }
 .legend i { display: inline-block; width: 28px; height: 0; vertical-align: middle; margin-right: .4rem; }

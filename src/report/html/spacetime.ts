@@ -20,6 +20,11 @@ const PRIORITY: Record<MessageRecord['status'], number> = { omitted: 0, 'receive
 
 export interface SpaceTime {
   readonly svg: string;
+  /**
+   * The node names as a strip that stays at the top of the diagram's scroll box (CSS sticky) while a
+   * long run is scrolled: it covers the SVG's own row of names exactly.
+   */
+  readonly lanesHeader: string;
   /** The messages between nodes, in drawing order, with their short labels (undefined: no room in the diagram). */
   readonly wire: readonly { readonly message: MessageRecord; readonly label: string; readonly shown: boolean }[];
 }
@@ -84,7 +89,9 @@ export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, 
   }
   if (wire.length === 0) parts.push(`<text x="${LEFT}" y="${layout.height - 8}" class="note">(no messages between nodes)</text>`);
   parts.push('</svg>');
-  return { svg: parts.join('\n'), wire: drawn };
+  const names = lanes.map((n) => `<span style="left:${layout.x(n)}px">${esc(n)}</span>`).join('');
+  const lanesHeader = `<div class="lanes" style="width:${layout.width}px;height:${TOP}px" aria-hidden="true">${names}</div>`;
+  return { svg: parts.join('\n'), lanesHeader, wire: drawn };
 }
 
 /** The bounds' nodes first, in their order; then any other node a message or fault names, so nothing is dropped. */
