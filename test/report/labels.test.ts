@@ -2,11 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../src/model/target.ts';
 import { overlaps, placeLabels } from '../../src/report/html/label-layout.ts';
-import { LABEL_MAX, messageLabels } from '../../src/report/html/labels.ts';
+import { LABEL_MAX, labelRule, messageLabels } from '../../src/report/html/labels.ts';
 
 const msg = (to: string, content: string): MessageRecord => ({ from: 'a', to, sendTime: 1, deliverTime: 2, content, status: 'delivered' });
 
 describe('message labels', () => {
+  it('are explained by the parts of the rule that apply to the diagram (tuples, JSON payloads), and the cut', () => {
+    expect(labelRule([msg('b', 'log(b,hello)')])).toBe(`a tuple without its receiver column (log(b,hello) → log(hello)); anything longer than ${LABEL_MAX} characters cut with …`);
+    expect(labelRule([msg('b', '{"kind":"put","key":"x"}')])).toBe(`a JSON payload as its kind and the fields that differ between messages of that kind (put key=x); anything longer than ${LABEL_MAX} characters cut with …`);
+    expect(labelRule([msg('b', 'log(b,hello)'), msg('b', '{"kind":"put"}')]).split('; ')).toHaveLength(3);
+    expect(labelRule([])).toBe(`anything longer than ${LABEL_MAX} characters cut with …`);
+  });
+
   it('drop a tuple’s receiver column, which the arrow already shows', () => {
     expect(messageLabels([msg('b', 'log(b,hello)'), msg('c', 'log(c,hello)')])).toEqual(['log(hello)', 'log(hello)']);
     // Not the receiver: kept.

@@ -3,16 +3,26 @@ import type { MessageRecord } from '../../model/target.ts';
 /** Labels longer than this are cut with …; the full text is on hover and in the list under the diagram. */
 export const LABEL_MAX = 24;
 
-/** The rule, as the page states it under every diagram. */
-export const LABEL_RULE =
-  `a tuple without its receiver column (log(b,hello) → log(hello)); a JSON payload as its kind and the fields that differ ` +
-  `between messages of that kind (put key=x); anything longer than ${LABEL_MAX} characters cut with …`;
+/**
+ * The rule as a diagram states it: only the parts that apply to its messages (a sim run has no tuples,
+ * a Dedalus run no JSON payloads), and the cut.
+ */
+export function labelRule(messages: readonly MessageRecord[]): string {
+  const tuples = messages.some((m) => /^[A-Za-z_]\w*\(.*\)$/s.test(m.content));
+  const json = messages.some((m) => /^\s*\{/.test(m.content));
+  const parts = [
+    ...(tuples ? ['a tuple without its receiver column (log(b,hello) → log(hello))'] : []),
+    ...(json ? ['a JSON payload as its kind and the fields that differ between messages of that kind (put key=x)'] : []),
+    `anything longer than ${LABEL_MAX} characters cut with …`,
+  ];
+  return parts.join('; ');
+}
 
 /** Fields that name what kind of message a JSON object is, in the order they are looked for. */
 const KIND_FIELDS = ['kind', 'type', 'op', 'cmd', 'msg'];
 
 /**
- * A short label per message, by `LABEL_RULE`: the part of each message that tells it from the others
+ * A short label per message, by the rule `labelRule` states: the part of each message that tells it from the others
  * (a truncated JSON prefix hides exactly that: every `{"kind":"put","kv":{"key":…` looks the same).
  */
 export function messageLabels(messages: readonly MessageRecord[]): string[] {

@@ -3,7 +3,7 @@ import type { FaultSet } from '../../model/faults.ts';
 import type { MessageRecord, StateFact } from '../../model/target.ts';
 import { shellQuote } from '../../model/shell.ts';
 import { esc } from './escape.ts';
-import { LABEL_RULE } from './labels.ts';
+import { labelRule } from './labels.ts';
 import { spaceTime } from './spacetime.ts';
 import { STATUS_TEXT } from '../spacetime.ts';
 import { stateTable } from './state.ts';
@@ -64,7 +64,7 @@ export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string,
     opts.shown ? '' : `<pre class="replay"><code>${esc(`${replayCommand} --faults ${shellQuote(d.faultText)}`)}</code></pre>`,
     LEGEND,
     `<figure class="diagram">${st.lanesHeader}${st.svg}</figure>`,
-    `<p class="rule">Labels: ${esc(LABEL_RULE)}.</p>`,
+    `<p class="rule">Labels: ${esc(labelRule(st.wire.map((w) => w.message)))}.</p>`,
     `<details class="messages"><summary>${st.wire.length} message${st.wire.length === 1 ? '' : 's'} between nodes${hidden ? ` (${hidden} label${hidden === 1 ? '' : 's'} left out of the diagram for room)` : ''}</summary><ol>${items.join('')}</ol></details>`,
     d.states?.length ? stateTable(d.states, d.messages, bounds) : '',
     '</section>',
