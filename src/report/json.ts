@@ -69,6 +69,11 @@ export interface JsonReport {
 }
 
 export const REPORT_FORMAT = 'ldfi-report' as const;
+
+/** How many runs the search made, whether `runs` holds them all or (a page's report) only some. */
+export function reportRunCount(j: Pick<JsonReport, 'runs' | 'runCount'>): number {
+  return j.runCount ?? j.runs.length;
+}
 export const REPORT_VERSION = 1 as const;
 
 export interface JsonReportOptions {

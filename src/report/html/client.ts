@@ -3,9 +3,9 @@
 // that draws the page's own diagrams; and lists the runs beyond the first rows on demand.
 import { formatFaults } from '../../injector/text.ts';
 import { unpackMessages } from '../../search/packed.ts';
-import { DATA_ID, DRAWN_HERE_ID, type PageData } from './page-data.ts';
+import { DATA_ID, DRAWN_HERE_ID, rowContext, type PageData } from './page-data.ts';
 import { runDetail, detailId } from './run-detail.ts';
-import { RUNS_PER_PAGE, runRow, type RowContext } from './runs.ts';
+import { RUNS_PER_PAGE, runRow } from './runs.ts';
 
 let data: Promise<PageData> | undefined;
 
@@ -17,11 +17,6 @@ function load(): Promise<PageData> {
     return JSON.parse(json) as PageData;
   })();
   return data;
-}
-
-function context(d: PageData): RowContext {
-  const withDiagram = new Set([...d.drawn, ...d.runs.map((r) => r.index)]);
-  return { strategy: d.strategy, replayCommand: d.replayCommand, withDiagram: (n) => withDiagram.has(n), cexRuns: new Map() };
 }
 
 let opened: Element | undefined;
@@ -60,7 +55,9 @@ async function listMore(button: HTMLButtonElement): Promise<void> {
   if (!body) return;
   const shown = Number(button.dataset.shown ?? '0');
   const next = d.rows.slice(shown, shown + RUNS_PER_PAGE);
-  body.insertAdjacentHTML('beforeend', next.map((r) => runRow(r, context(d))).join('\n'));
+  // No run listed here found a counterexample: those are all in the page's own rows.
+  const ctx = rowContext(d, new Map());
+  body.insertAdjacentHTML('beforeend', next.map((r) => runRow(r, ctx)).join('\n'));
   const now = shown + next.length;
   button.dataset.shown = String(now);
   const left = d.rows.length - now;

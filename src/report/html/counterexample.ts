@@ -2,7 +2,7 @@ import type { JsonCounterexample, JsonReport } from '../json.ts';
 import { esc } from './escape.ts';
 import { cutBy } from './lineage.ts';
 import { lineageFigure } from './resilience.ts';
-import { detailId, runDetail, type DetailInput } from './run-detail.ts';
+import { detailId, runDetail, violationTexts, type DetailInput } from './run-detail.ts';
 
 /** Outcomes whose lineage is drawn with the counterexample's cut, at most. */
 const CUT_LINEAGES = 3;
@@ -42,7 +42,7 @@ export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: n
     violated: true,
     messages: self?.messages ?? c.messages,
     states: self?.states,
-    violations: [...c.violations.map((v) => v.message), ...(c.error ? [`error: ${c.error}`] : [])],
+    violations: violationTexts(c),
   };
   const steps = c.shrinkSteps ?? [];
   const stepRows = steps.map((s, k) => {

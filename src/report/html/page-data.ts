@@ -1,7 +1,7 @@
 import type { Bounds } from '../../model/bounds.ts';
 import type { FaultSet } from '../../model/faults.ts';
 import type { JsonReport } from '../json.ts';
-import type { RowRun } from './runs.ts';
+import type { RowContext, RowRun } from './runs.ts';
 
 /**
  * What a page carries for its script (gzipped JSON, base64, in `<script id="ldfi-data">`): the
@@ -27,6 +27,13 @@ export interface PageRun {
   readonly violations: readonly string[];
   /** Packed as in `search/packed.ts`. */
   readonly messages: readonly number[];
+}
+
+/** What the rows need: which runs have a diagram (drawn in the page, or packed for the script). */
+export function rowContext(d: PageData, cexRuns: ReadonlyMap<number, number>): RowContext {
+  const withDiagram = new Set(d.drawn);
+  for (const r of d.runs) withDiagram.add(r.index);
+  return { strategy: d.strategy, replayCommand: d.replayCommand, withDiagram: (n) => withDiagram.has(n), cexRuns };
 }
 
 /** The element holding the data, and the one the script draws runs into. */

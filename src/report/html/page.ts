@@ -1,16 +1,16 @@
 import type { SearchResult } from '../../search/result.ts';
 import { formatBig } from '../text.ts';
 import { attackedText } from '../verdict.ts';
-import { toJsonReport, type JsonReport } from '../json.ts';
+import { reportRunCount, toJsonReport, type JsonReport } from '../json.ts';
 import { counterexampleSection } from './counterexample.ts';
 import { CSS } from './css.ts';
 import { esc } from './escape.ts';
 import { resilienceSection } from './resilience.ts';
-import { runDetail } from './run-detail.ts';
-import { isListed, runsTable, RUNS_IN_PAGE, type RowContext } from './runs.ts';
+import { runDetail, violationTexts } from './run-detail.ts';
+import { isListed, runsTable, RUNS_IN_PAGE } from './runs.ts';
 import { gzipSync } from 'node:zlib';
 import { CLIENT_SCRIPT } from './client-bundle.ts';
-import { DATA_ID, DRAWN_HERE_ID, type PageData } from './page-data.ts';
+import { DATA_ID, DRAWN_HERE_ID, rowContext, type PageData } from './page-data.ts';
 
 /**
  * The report of a search as one self-contained HTML page: inline CSS and SVG, no font or network, so
@@ -30,13 +30,12 @@ export function renderHtmlReport(j: JsonReport): string {
   const drawnRuns = new Set([...details.keys()].filter((k) => k.startsWith('run-')));
   const cexRuns = new Map(j.counterexamples.map((c, i) => [c.foundAtRun, i + 1]));
   const data = pageData(j, drawnRuns, cexRuns);
-  const withDiagram = new Set([...data.drawn, ...data.runs.map((r) => r.index)]);
-  const ctx: RowContext = { strategy: j.strategy, replayCommand: j.replayCommand, withDiagram: (n) => withDiagram.has(n), cexRuns };
+  const ctx = rowContext(data, cexRuns);
   const script = data.runs.length || data.rows.length;
   const title = `ldfi: ${j.verdict.mark} ${j.verdict.headline}`;
   const runDetails = j.runs.flatMap((run) => {
     const d = details.get(`run-${run.index}`);
-    const violations = [...run.violations.map((v) => v.message), ...(run.error ? [`error: ${run.error}`] : [])];
+    const violations = violationTexts(run);
     return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages, states: d.states, violations }, j.bounds, j.replayCommand)] : [];
   });
   return [
@@ -74,7 +73,7 @@ function header(j: JsonReport): string {
     ['strategy', j.strategy],
     // A seed matters to the random strategy and to simulated networks only.
     ...(j.strategy === 'random' || j.target.kind === 'sim' ? [['seed', j.seed] as [string, string]] : []),
-    ['runs', String(j.runCount ?? j.runs.length)],
+    ['runs', String(reportRunCount(j))],
     ...(j.strategy === 'ldfi' ? [['hypotheses', String(j.hypotheses)] as [string, string]] : []),
     ['fault space', `${formatBig(BigInt(j.faultSpace))} schedules${j.restriction ? ` (targeted: '${j.restriction}')` : ''}`],
     ['outcomes', attackedText(j.outcomes, j.strategy, j.target.footprints)],
@@ -102,7 +101,7 @@ function pageData(j: JsonReport, drawnRuns: ReadonlySet<string>, cexRuns: Readon
   for (const p of packed?.runs ?? []) {
     const run = byIndex.get(p.index);
     if (!run || drawnRuns.has(`run-${p.index}`)) continue;
-    runs.push({ index: p.index, faultList: run.faultList, violated: run.violated, violations: [...run.violations.map((v) => v.message), ...(run.error ? [`error: ${run.error}`] : [])], messages: p.messages });
+    runs.push({ index: p.index, faultList: run.faultList, violated: run.violated, violations: violationTexts(run), messages: p.messages });
   }
   const listed = j.runs.filter((r) => isListed(r, cexRuns)).length;
   const rows = j.runs

@@ -1,4 +1,4 @@
-import type { JsonReport } from '../json.ts';
+import { reportRunCount, type JsonReport } from '../json.ts';
 import type { OutcomeLineage } from '../../search/details.ts';
 import { esc } from './escape.ts';
 import { leafText } from './faults-text.ts';
@@ -85,7 +85,7 @@ export function lineageFigure(l: OutcomeLineage, marked: ReadonlySet<string>, as
 
 /** For opaque code (sim, tcp): what the hypotheses were, beyond the supports they attacked. */
 function footprintSummary(j: JsonReport): string {
-  const hypotheses = (j.runCount ?? j.runs.length) - 1;
+  const hypotheses = reportRunCount(j) - 1;
   const attacking = j.runs.filter((r) => r.attacked.length > 0).length;
   return (
     `<p>The nodes are code, so every fault that could change a run is a hypothesis: each of the ${hypotheses.toLocaleString('en-US')} hypotheses ` +
@@ -114,18 +114,18 @@ export function endedBecause(j: JsonReport): string {
   switch (j.status) {
     case 'resilient':
       if (j.strategy === 'exhaustive') return `Every schedule of the fault space within ${within} was run; none broke the invariant.`;
-      if (j.target.footprints) return `No hypothesis was left within ${within}: every fault set is equivalent to one of the ${j.runCount ?? j.runs.length} runs made (a fault outside a run's footprint changes nothing), and none broke the invariant.`;
+      if (j.target.footprints) return `No hypothesis was left within ${within}: every fault set is equivalent to one of the ${reportRunCount(j)} runs made (a fault outside a run's footprint changes nothing), and none broke the invariant.`;
       if (j.hypotheses === 0) return `No fault set within ${within} can break a good outcome or make a watched violation appear: every outcome has a support no fault there can cut, so there was no hypothesis to run.`;
       return `No hypothesis was left within ${within}: every fault set that cuts all the known supports of a good outcome was run (${j.hypotheses} hypothes${j.hypotheses === 1 ? 'is' : 'es'}), and each revealed another support.`;
     case 'counterexample':
       return j.findAll ? `The search went on to the end (--find-all) and found ${j.counterexamples.length} counterexample${j.counterexamples.length === 1 ? '' : 's'}.` : 'The search stopped at its first counterexample (--find-all goes on).';
     case 'budget-exhausted':
-      return j.budget === 'time' ? `The time budget stopped the search after ${j.runCount ?? j.runs.length} runs, with hypotheses left: not a proof.` : `The run budget (--max-runs) stopped the search after ${j.runCount ?? j.runs.length} runs, with hypotheses left: not a proof.`;
+      return j.budget === 'time' ? `The time budget stopped the search after ${reportRunCount(j)} runs, with hypotheses left: not a proof.` : `The run budget (--max-runs) stopped the search after ${reportRunCount(j)} runs, with hypotheses left: not a proof.`;
     case 'no-counterexample-found':
       return `No hypothesis was left, but this is not a proof: ${j.caveat ?? ''}`;
     case 'interrupted':
-      return `Interrupted (Ctrl-C) after ${j.runCount ?? j.runs.length} runs: not a proof.`;
+      return `Interrupted (Ctrl-C) after ${reportRunCount(j)} runs: not a proof.`;
     case 'internal-error':
-      return `ldfi itself failed after ${j.runCount ?? j.runs.length} runs: no verdict (${j.error ?? ''}).`;
+      return `ldfi itself failed after ${reportRunCount(j)} runs: no verdict (${j.error ?? ''}).`;
   }
 }

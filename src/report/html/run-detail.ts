@@ -22,6 +22,11 @@ export interface DetailInput {
   readonly violations?: readonly string[];
 }
 
+/** What a run or counterexample violated, as its page says it (and what the protocol threw). */
+export function violationTexts(r: { readonly violations: readonly { readonly message: string }[]; readonly error?: string }): string[] {
+  return [...r.violations.map((v) => v.message), ...(r.error ? [`error: ${r.error}`] : [])];
+}
+
 export function detailId(key: string): string {
   return `d-${key}`;
 }

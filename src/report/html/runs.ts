@@ -1,4 +1,4 @@
-import type { JsonReport, JsonRun } from '../json.ts';
+import { reportRunCount, type JsonReport, type JsonRun } from '../json.ts';
 import { formatFaults } from '../../injector/text.ts';
 import { outcomeLabel } from '../explain.ts';
 import { shellQuote } from '../../model/shell.ts';
@@ -53,7 +53,7 @@ export function runRow(run: RowRun, ctx: RowContext): string {
  * data carries, listed by the script on demand.
  */
 export function runsTable(j: JsonReport, ctx: RowContext, counts: { drawn: number; onDemand: number; inData: number }): string {
-  const total = j.runCount ?? j.runs.length;
+  const total = reportRunCount(j);
   const listed = j.runs.filter((r) => isListed(r, ctx.cexRuns));
   const left = total - listed.length;
   const n = (k: number) => k.toLocaleString('en-US');

@@ -75,7 +75,7 @@ export class DedalusTarget implements Target {
       const f = late[0];
       this.warnings.push(`${f.pos.file}:${f.pos.line}:${f.pos.column}: ${late.length} fact${late.length === 1 ? '' : 's'} after EOT ${opts.eot} (e.g. @${f.step}) never hold${late.length === 1 ? 's' : ''} in this run`);
     }
-    this.warnings.push(...undefinedRelations(this.compiled));
+    for (const w of undefinedRelations(this.compiled)) this.warnings.push(w);
     if (opts.nodes && unnamed.length === nodes.length) {
       // Not one node of the program: every search would attack nothing and call it resilient.
       const known = inferNodes(this.compiled).map((n) => n.node);
