@@ -11,7 +11,7 @@ import { reachableFrom, toGexf } from '../src/lineage/export.ts';
 import { lineageSvgDocument } from '../src/report/html/lineage.ts';
 import type { SearchResult } from '../src/search/index.ts';
 import { runCount } from '../src/search/result.ts';
-import { explain, openTarget, replay, search, why } from '../src/index.ts';
+import { explain, openTarget, replay, replayOf, search, why, type Replay } from '../src/index.ts';
 import { searchSeeds } from '../src/search/sweep.ts';
 import { jsonReportChunks } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
@@ -196,16 +196,16 @@ async function replayFromTrace(path: string): Promise<number> {
   const faults = validateSchedule(stored.faults, t.bounds, t.supportedFaults);
   const { trace: again, result: r } = await traced(t, faults);
   const same = again.hash === stored.hash;
+  const replayed = replayOf(faults, r);
   const lines = [
     same
       ? `✓ replayed identically: trace ${again.hash} (${again.events.length} events, ${again.audit.length} audit entries)`
       : `✗ the replay differs from the trace: ${stored.hash} then, ${again.hash} now`,
-    r.violations.length || r.error ? `✗ invariant violated under: ${formatFaults(faults)}` : `✓ invariant holds under: ${formatFaults(faults)}`,
-    ...r.violations.map((v) => `  violated: ${v.message}`),
-    ...(r.error ? [`  error:    ${r.error}`] : []),
+    replayHeadline(replayed),
+    ...replayFindings(replayed),
   ];
   process.stdout.write(paintReport(lines.join('\n'), colorsFor(process.stdout)) + '\n');
-  return same && !r.violations.length && !r.error ? EXIT.ok : EXIT.counterexample;
+  return same ? REPLAY_EXIT[replayed.verdict] : EXIT.counterexample;
 }
 
 /**
@@ -249,33 +249,48 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
   if (flags.trace !== undefined) checkOutputPath('--trace', flags.trace, files);
   const t = await target(files, flags, flags.seed);
   if (flags.trace && !(t instanceof SimTarget) && !(t instanceof TcpTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols and tcp systems (a Dedalus run is its schedule)');
-  let r: Pick<Awaited<ReturnType<typeof replay>>, 'faults' | 'violations' | 'error' | 'unknown' | 'notes' | 'messages'>;
+  let r: Replay;
   if (flags.trace && (t instanceof SimTarget || t instanceof TcpTarget)) {
     const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
     const { trace, result } = await traced(t, faults);
     writeFileAtomic(flags.trace, JSON.stringify(trace, null, 1) + '\n');
     process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
-    r = { ...result, faults, unknown: result.unknown ?? [], notes: result.notes ?? [] };
+    r = replayOf(faults, result);
   } else {
     r = await replay(t, flags.faults);
   }
-  const faults = r.faults;
   const lines = [
-    r.violations.length || r.error
-      ? `✗ invariant violated under: ${formatFaults(faults)}`
-      : r.unknown.length
-        ? `? invariant could not be fully checked under: ${formatFaults(faults)}`
-        : `✓ invariant holds under: ${formatFaults(faults)}`,
+    replayHeadline(r),
     `  ${files.join(' ')} — EOT ${t.bounds.eot}, EFF ${t.bounds.eff}, crashes ${t.bounds.crashes}, nodes ${t.bounds.nodes.join(',')}`,
+    ...replayFindings(r),
+    '  run:',
+    ...spaceTimeListing(r.messages, r.faults, '    '),
+  ];
+  process.stdout.write(paintReport(lines.join('\n'), colorsFor(process.stdout)) + '\n');
+  setExit(REPLAY_EXIT[r.verdict]);
+}
+
+/** A replay's exit code by its verdict: an unchecked run is neither a pass (0) nor a counterexample (1). */
+const REPLAY_EXIT = { violated: EXIT.counterexample, unknown: EXIT.unchecked, holds: EXIT.ok } as const;
+
+/** The first line of a replay: its verdict under the faults, and the faults that changed nothing. */
+function replayHeadline(r: Replay): string {
+  const under = formatFaults(r.faults);
+  const head =
+    r.verdict === 'violated' ? `✗ invariant violated under: ${under}` : r.verdict === 'unknown' ? `? invariant could not be checked under: ${under}` : `✓ invariant holds under: ${under}`;
+  if (r.idle.length === 0) return head;
+  const all = r.idle.length === r.faults.length;
+  return `${head}\n  ${all ? 'no fault acted' : 'not every fault acted'}: ${formatFaults(r.idle)} dropped nothing (no message was sent on that channel at that time)`;
+}
+
+/** Violations, errors, unchecked checks and notes of a replay, one per line. */
+function replayFindings(r: Replay): string[] {
+  return [
     ...r.violations.map((v) => `  violated: ${v.message}`),
     ...(r.error ? [`  error:    ${r.error}`] : []),
     ...r.unknown.map((u) => `  unknown:  ${u}`),
     ...r.notes.map((n) => `  note:     ${n}`),
-    '  run:',
-    ...spaceTimeListing(r.messages, faults, '    '),
   ];
-  process.stdout.write(paintReport(lines.join('\n'), colorsFor(process.stdout)) + '\n');
-  setExit(r.violations.length || r.error ? EXIT.counterexample : EXIT.ok);
 }
 
 export async function whyAction(files: string[], flags: BoundsFlags & { tuple: string; faults: string; seed: string; dot?: string; svg?: string; gexf?: string; depth: number }): Promise<void> {

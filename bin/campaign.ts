@@ -71,7 +71,7 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
     const summary: CampaignSummary = {
       format: 'ldfi-campaign-summary',
       version: 1,
-      verdict: verdictOfCampaign(planned, rows, corpus).verdict,
+      verdict: verdictOfCampaign(planned, rows, corpus, flags.shard).verdict,
       config: relative(base, config.file),
       ...(flags.shard ? { shard: flags.shard } : {}),
       planned,
@@ -82,7 +82,7 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
     process.stdout.write(`${added.length ? '\n' : ''}${formatSummary(summary)}\n`);
     writeFileAtomic(join(config.reports, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     // A campaign cut short by a signal exits with that signal's code, whatever it found before.
-    setExit(signalExit() ?? EXIT[verdictOfCampaign(planned, rows, corpus).exit]);
+    setExit(signalExit() ?? EXIT[verdictOfCampaign(planned, rows, corpus, flags.shard).exit]);
   } finally {
     release();
   }
@@ -152,7 +152,8 @@ async function replayEntry(entry: CorpusEntry, base: string, nodes: readonly str
     const t = await target(files, { eot: entry.bounds.eot, eff: entry.bounds.eff, crashes: entry.bounds.crashes, nodes: nodes ? [...nodes] : undefined }, entry.seed, { quiet: true });
     const r = await replay(t, entry.faults);
     const changed = t.contentHash !== entry.contentHash ? 'replayed on the target as it is now, changed since the entry was saved' : '';
-    if (r.violations.length || r.error) return { verdict: 'still failing', detail: [r.violations[0]?.message ?? r.error, changed].filter(Boolean).join('; ') };
+    if (r.verdict === 'violated') return { verdict: 'still failing', detail: [r.violations[0]?.message ?? r.error, changed].filter(Boolean).join('; ') };
+    if (r.verdict === 'unknown') return { verdict: 'unchecked', detail: [r.unknown[0], changed].filter(Boolean).join('; ') };
     return { verdict: 'fixed', detail: changed };
   } catch (e) {
     if (isUserError(e)) return { verdict: 'stale', detail: e.message };

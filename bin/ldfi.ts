@@ -1,6 +1,7 @@
 /**
  * The `ldfi` command: parses options, calls src/, prints, sets the exit code.
- * Exit codes: 0 no counterexample, 1 counterexample, 2 bad input or usage, 3 internal error.
+ * Exit codes: 0 no counterexample, 1 counterexample, 2 bad input or usage, 3 internal error, 4 a
+ * replayed run that could not be checked.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseRestriction } from '../src/injector/restriction.ts';

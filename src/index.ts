@@ -14,7 +14,9 @@ import { validateSchedule } from './injector/faults.ts';
 import { formatFaults, parseFaults } from './injector/text.ts';
 import { formatWhyTree } from './lineage/why.ts';
 import type { FaultSet } from './model/faults.ts';
-import type { MessageRecord, Target, Violation, WhyAnswer } from './model/target.ts';
+import type { MessageRecord, RunResult, Target, Violation, WhyAnswer } from './model/target.ts';
+import { runVerdict, type RunVerdict } from './model/run-verdict.ts';
+import { idleOmissions } from './injector/effect.ts';
 import { formatExplanation } from './report/explain.ts';
 import { search as runSearch, type SearchObserver, type SearchResult } from './search/index.ts';
 import type { RawSearchOptions } from './search/options.ts';
@@ -24,6 +26,7 @@ import { UserError } from './model/errors.ts';
 
 export { UserError, isUserError } from './model/errors.ts';
 export type { Bounds } from './model/bounds.ts';
+export { mergeVerdicts, runVerdict, type RunVerdict } from './model/run-verdict.ts';
 export type { Fault, FaultKind, FaultSet } from './model/faults.ts';
 export type { MessageRecord, RunResult, Target, Violation, WhyAnswer } from './model/target.ts';
 export type { Counterexample, RunRecord, SearchObserver, SearchResult, Strategy } from './search/index.ts';
@@ -80,8 +83,12 @@ export function search(target: Target, options: SearchOptions = {}, observer?: S
 /** What one run under a fault schedule showed. */
 export interface Replay {
   readonly faults: FaultSet;
-  /** The invariant held: no violation, no error, nothing left unchecked. */
+  /** The invariant held: no violation, no error, nothing left unchecked (`verdict` is `holds`). */
   readonly holds: boolean;
+  /** The run's verdict: violated > unknown (a check could not be made) > holds. */
+  readonly verdict: RunVerdict;
+  /** Omissions of the schedule that dropped nothing (no message on that channel then): they tested nothing. */
+  readonly idle: FaultSet;
   readonly violations: readonly Violation[];
   /** Checks that could not be made (an invariant threw, a round of real processes did not settle). */
   readonly unknown: readonly string[];
@@ -100,8 +107,13 @@ export interface Replay {
 export async function replay(target: Target, faults: string | FaultSet = []): Promise<Replay> {
   const schedule = validateSchedule(typeof faults === 'string' ? parseFaults(faults) : faults, target.bounds, target.supportedFaults);
   const r = await target.run(schedule, { lineage: false });
-  const unknown = r.unknown ?? [];
-  return { faults: schedule, holds: r.violations.length === 0 && !r.error && unknown.length === 0, violations: r.violations, unknown, error: r.error, messages: r.messages, notes: r.notes ?? [] };
+  return replayOf(schedule, r);
+}
+
+/** What a replay shows of one run of `schedule`. */
+export function replayOf(schedule: FaultSet, r: RunResult): Replay {
+  const verdict = runVerdict(r);
+  return { faults: schedule, holds: verdict === 'holds', verdict, idle: idleOmissions(schedule, r.messages), violations: r.violations, unknown: r.unknown ?? [], error: r.error, messages: r.messages, notes: r.notes ?? [] };
 }
 
 /**

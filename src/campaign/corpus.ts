@@ -28,7 +28,8 @@ export interface CorpusEntry {
 }
 
 /** What replaying a corpus entry showed. */
-export type CorpusVerdict = 'still failing' | 'fixed' | 'stale';
+/** `unchecked`: the replay could not be checked (an invariant threw or never returned): not fixed. */
+export type CorpusVerdict = 'still failing' | 'fixed' | 'unchecked' | 'stale';
 
 /** The entries in `dir` (none if it does not exist); a file that is not an entry is a `UserError` naming it. */
 export function readCorpus(dir: string): { path: string; entry: CorpusEntry }[] {

@@ -43,25 +43,35 @@ export interface CampaignSummary {
 }
 
 /** The verdict of cases and corpus entries, its words, and the exit code it means. */
-export function verdictOfCampaign(planned: readonly string[], cases: readonly CaseRow[], corpus: readonly CorpusRow[]): { verdict: CampaignVerdict; words: string[]; exit: 'ok' | 'counterexample' | 'usage' | 'internal' } {
+export function verdictOfCampaign(
+  planned: readonly string[],
+  cases: readonly CaseRow[],
+  corpus: readonly CorpusRow[],
+  shard?: CampaignSummary['shard'],
+): { verdict: CampaignVerdict; words: string[]; exit: 'ok' | 'counterexample' | 'usage' | 'internal' } {
   const failing = corpus.filter((c) => c.verdict === 'still failing').length;
+  const unchecked = corpus.filter((c) => c.verdict === 'unchecked').length;
   const found = cases.filter((r) => r.counterexamples > 0).length;
   const bad = cases.filter((r) => r.status === 'bad input').length;
   const internal = cases.some((r) => r.status === 'internal-error');
   const unproven = cases.filter((r) => r.status !== 'resilient' && r.status !== 'bad input' && r.counterexamples === 0).length;
   const skipped = planned.filter((n) => !cases.some((r) => r.name === n)).length;
+  // Nothing to run is not a proof of anything: a shard of more shards than cases, or --only matching none.
+  const empty = planned.length === 0;
   const s = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const words = [
     found ? `✗ ${s(found, 'case')} found a counterexample` : undefined,
     failing ? `✗ ${s(failing, 'corpus entry', 'corpus entries')} still failing` : undefined,
     bad ? `✗ ${s(bad, 'case')} could not run: bad input` : undefined,
-    unproven ? `• ${s(unproven, 'case')} proved nothing (budget, interruption or target)` : undefined,
+    empty ? `✗ ${shard ? `shard ${shard.index}/${shard.count}` : 'this campaign'} has no case to run: nothing was checked (use fewer shards than cases, or check --only)` : undefined,
+    unproven ? `• ${s(unproven, 'case')} proved nothing (budget, interruption, a run that could not be checked, or target)` : undefined,
+    unchecked ? `• ${s(unchecked, 'corpus entry', 'corpus entries')} could not be checked on replay` : undefined,
     skipped ? `• ${s(skipped, 'case')} not run (--bail or Ctrl-C)` : undefined,
   ].filter((w): w is string => w !== undefined);
   if (words.length === 0) words.push(`✓ every case resilient within its bounds (${cases.length})`);
-  const verdict: CampaignVerdict = found || failing ? 'counterexample' : bad ? 'bad input' : unproven || skipped ? 'not proven' : 'resilient';
+  const verdict: CampaignVerdict = found || failing ? 'counterexample' : bad || empty ? 'bad input' : unproven || skipped || unchecked ? 'not proven' : 'resilient';
   // A counterexample first (the build is red for it), then a campaign that could not even run.
-  const exit = internal ? 'internal' : found || failing ? 'counterexample' : bad ? 'usage' : 'ok';
+  const exit = internal ? 'internal' : found || failing ? 'counterexample' : bad || empty ? 'usage' : 'ok';
   return { verdict, words, exit };
 }
 
@@ -70,7 +80,7 @@ export function formatSummary(s: CampaignSummary): string {
   const lines: string[] = [];
   if (s.corpus.length) {
     lines.push(`Corpus (${s.corpus.length} entr${s.corpus.length === 1 ? 'y' : 'ies'}):`);
-    for (const c of s.corpus) lines.push(`  ${c.verdict === 'still failing' ? '✗' : c.verdict === 'fixed' ? '✓' : '•'} ${c.verdict.padEnd(13)} ${c.case}: ${c.faults}${c.detail ? ` (${c.detail})` : ''}`);
+    for (const c of s.corpus) lines.push(`  ${c.verdict === 'still failing' ? '✗' : c.verdict === 'fixed' ? '✓' : c.verdict === 'unchecked' ? '?' : '•'} ${c.verdict.padEnd(13)} ${c.case}: ${c.faults}${c.detail ? ` (${c.detail})` : ''}`);
     lines.push('');
   }
   const rows = s.cases.map((r) => [r.name, r.bounds, r.verdict, String(r.runs), r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`]);
@@ -80,7 +90,7 @@ export function formatSummary(s: CampaignSummary): string {
   for (const r of found) {
     for (const f of r.found!) lines.push(`${r.name}: ${f.faults}`, `  violated: ${f.violation}`, `  replay:   ${f.replay}`);
   }
-  lines.push('', ...verdictOfCampaign(s.planned, s.cases, s.corpus).words);
+  lines.push('', ...verdictOfCampaign(s.planned, s.cases, s.corpus, s.shard).words);
   return lines.join('\n');
 }
 
@@ -104,6 +114,15 @@ export function mergeSummaries(parts: readonly { file: string; summary: Campaign
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
   if (missing.length) throw new Error(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  // Each case in one shard only: summaries of different campaign runs (another --only) overlap.
+  const owner = new Map<string, string>();
+  for (const p of parts) {
+    for (const name of p.summary.planned) {
+      const other = owner.get(name);
+      if (other !== undefined) throw new Error(`case ${name} is in two shards: ${other} and ${p.file} (summaries of different campaign runs?)`);
+      owner.set(name, p.file);
+    }
+  }
   // Shard i has the cases i, i+n, i+2n, … of the whole list: interleave them back.
   const ordered = [...parts].sort((a, b) => (a.summary.shard?.index ?? 1) - (b.summary.shard?.index ?? 1));
   const interleave = <T>(lists: readonly (readonly T[])[]): T[] => {

@@ -1,4 +1,5 @@
 import { formatFaults } from '../injector/text.ts';
+import { runVerdict } from '../model/run-verdict.ts';
 import { eachRun, runCount, type SearchResult } from '../search/result.ts';
 
 /**
@@ -22,11 +23,16 @@ export function formatExplanation(r: SearchResult): string {
     lines.push(`  hypotheses that attacked it (${attacks.length}):`);
     for (const run of attacks) {
       const d = run.defeatedBy.find((x) => x.outcome === outcome);
+      const checked = runVerdict(run);
       const verdict = d
         ? `survived via ${d.support.length ? d.support.join(', ') : 'a derivation no fault can touch'}`
-        : run.violations.length
+        : checked === 'violated'
           ? 'BROKEN: counterexample'
-          : 'outcome lost, but its precondition too (no violation)';
+          : checked === 'unknown'
+            ? `outcome lost, and the run could not be checked (${run.unknown[0]}): nothing is known either way`
+            : r.target.footprints
+              ? 'outcome lost, and the invariant still held (no violation)'
+              : 'outcome lost, but its precondition too (no violation)';
       lines.push(`    run ${run.index}: ${formatFaults(run.faults)} → ${verdict}`);
     }
   }

@@ -5,6 +5,7 @@ import type { MessageRecord, Violation } from '../model/target.ts';
 import type { DrawnRun, ReportDetails } from '../search/details.ts';
 import { eachRun, runCount, type RunRecord, type SearchResult, type SearchStatus, type Strategy } from '../search/result.ts';
 import { verdictOf, type Verdict } from './verdict.ts';
+import { runVerdict, type RunVerdict } from '../model/run-verdict.ts';
 import { UserError } from '../model/errors.ts';
 
 /** One run in the JSON report. */
@@ -13,6 +14,8 @@ export interface JsonRun {
   readonly faults: string;
   readonly faultList: FaultSet;
   readonly violated: boolean;
+  /** The run's verdict (model/run-verdict.ts): unknown when a check could not be made. */
+  readonly check: RunVerdict;
   readonly violations: readonly Violation[];
   readonly unknown?: readonly string[];
   readonly attacked: readonly string[];
@@ -151,7 +154,8 @@ function jsonRun(run: RunRecord, opts: JsonReportOptions): JsonRun {
     index: run.index,
     faults: formatFaults(run.faults),
     faultList: run.faults,
-    violated: run.violations.length > 0 || run.error !== undefined,
+    violated: runVerdict(run) === 'violated',
+    check: runVerdict(run),
     violations: run.violations,
     ...(run.unknown.length ? { unknown: run.unknown } : {}),
     attacked: run.attacked,

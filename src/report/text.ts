@@ -24,7 +24,9 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
     unchecked++;
     example ??= run;
   }
-  if (example) {
+  // A search that ended unproven for this reason already names the first such run in its headline.
+  const named = r.status === 'no-counterexample-found' && example !== undefined && r.reason.includes(example.unknown[0]);
+  if (example && !named) {
     lines.push(`  ? ${unchecked} run${unchecked === 1 ? '' : 's'} could not be fully checked, e.g. run ${example.index}: ${example.unknown[0]}`);
   }
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));

@@ -1,3 +1,4 @@
+import { runVerdict } from '../model/run-verdict.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
 import type { MessageRecord, StateFact } from '../model/target.ts';
@@ -74,7 +75,7 @@ export async function collectDetails(rec: SearchRecorder, result: SearchResult, 
       key: `run-${run.index}`,
       runIndex: run.index,
       faults: run.faults,
-      violated: run.violations.length > 0 || run.error !== undefined,
+      violated: runVerdict(run) === 'violated',
       messages,
       ...(states ? { states } : {}),
     });

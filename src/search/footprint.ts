@@ -1,3 +1,4 @@
+import { idleOmissions } from '../injector/effect.ts';
 import { compareInTime, faultSetKey, faultStart, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
@@ -195,8 +196,8 @@ async function probe(
 
 /** The run with only the faults that acted on it: an omission that dropped no message changes nothing. */
 function effectiveOnly(result: RunResult): RunResult {
-  const dropped = new Set(result.messages.filter((m) => m.status === 'omitted').map((m) => `${m.from}|${m.to}|${m.sendTime}`));
-  return { ...result, faults: result.faults.filter((f) => f.kind !== 'omit' || dropped.has(`${f.from}|${f.to}|${f.time}`)) };
+  const idle = new Set(idleOmissions(result.faults, result.messages));
+  return { ...result, faults: result.faults.filter((f) => !idle.has(f)) };
 }
 
 /** The hypotheses one fault larger than the runs of `level`, most promising first. */

@@ -11,6 +11,7 @@ import { DRAWN_MESSAGES, DRAWN_RUNS } from './details.ts';
 import { RunPacker } from './packed.ts';
 import { RunLog } from './run-log.ts';
 import { UserError } from '../model/errors.ts';
+import { runVerdict } from '../model/run-verdict.ts';
 import type { LineageGraph } from '../model/lineage.ts';
 
 /** Optional hooks a reporter implements to follow a search as it goes. */
@@ -47,6 +48,9 @@ export class SearchRecorder {
   private drawnCount = 0;
   /** Whether any run evaluated the invariant (`RunResult.invariantChecks`). */
   private evaluated = false;
+  /** Runs whose verdict was unknown (a check could not be made), and the first of them. */
+  private unchecked = 0;
+  private firstUnchecked: RunRecord | undefined;
   /** Messages of the other runs, packed for pages to draw on demand (`packed.ts` limits). */
   readonly packer = new RunPacker();
   /** The union of the lineage the search learned (LDFI), for reports to draw. */
@@ -116,6 +120,10 @@ export class SearchRecorder {
     };
     this.runs.push(rec);
     if ((result.invariantChecks ?? 1) > 0) this.evaluated = true;
+    if (runVerdict(result) === 'unknown') {
+      this.unchecked++;
+      this.firstUnchecked ??= rec;
+    }
     if (rec.index <= DRAWN_RUNS && this.drawnCount + result.messages.length <= DRAWN_MESSAGES) {
       this.drawnMessages.set(rec.index, result.messages);
       this.drawnCount += result.messages.length;
@@ -194,12 +202,24 @@ export class SearchRecorder {
     // likely a mistake in the invariant, so bad input rather than a green (or grey) verdict.
     const vacuous = finalStatus !== 'counterexample' && finalStatus !== 'interrupted' && !this.evaluated ? this.target.neverEvaluated?.() : undefined;
     if (vacuous) throw new UserError('BAD_PROGRAM', vacuous);
-    // No hypothesis left is a proof only if the lineage could show every way to a violation.
-    const reason = finalStatus === 'resilient' ? this.unprovable() : undefined;
+    // No hypothesis left is a proof only if every run was checked and the lineage could show every
+    // way to a violation.
+    const reason = finalStatus === 'resilient' ? (this.uncheckedReason() ?? this.unprovable()) : undefined;
     if (reason) return { ...this.common(supports), status: 'no-counterexample-found', reason };
 
     if (finalStatus === 'budget-exhausted') return { ...this.common(supports), status: finalStatus, budget: this.runs.length >= this.options.maxRuns ? 'runs' : 'time' };
     return { ...this.common(supports), status: finalStatus };
+  }
+
+  /**
+   * Why runs whose check could not be made rule out a proof (violated > unknown > holds): how many,
+   * what the first could not check, and its replay line. Undefined when every run was checked.
+   */
+  private uncheckedReason(): string | undefined {
+    const first = this.firstUnchecked;
+    if (!first) return undefined;
+    const runs = `${this.unchecked.toLocaleString('en-US')} run${this.unchecked === 1 ? '' : 's'}`;
+    return `${runs} could not be checked; the first, run ${first.index}: ${first.unknown[0]}; replay it: ${this.replayLine(first.faults)}`;
   }
 
   /** Why this target's lineage-driven verdict cannot be a proof of resilience, if it cannot. */

@@ -1,8 +1,10 @@
 import type { Fault, FaultSet } from '../model/faults.ts';
+import { runVerdict } from '../model/run-verdict.ts';
 import type { RunResult } from '../model/target.ts';
 
+/** Whether a run is a counterexample: its verdict is violated (not unknown, which proves nothing). */
 export function violates(r: RunResult): boolean {
-  return r.violations.length > 0 || r.error !== undefined;
+  return runVerdict(r) === 'violated';
 }
 
 /**

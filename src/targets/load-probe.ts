@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { UserError } from '../model/errors.ts';
+import { trapProcessExit } from './exit-trap.ts';
 
 /** How long a protocol or system module may take to load, in ms (its top-level code, not its handlers); LDFI_LOAD_TIMEOUT_MS sets another. */
 export const LOAD_TIMEOUT_MS = 10_000;
@@ -54,6 +55,8 @@ function probeThread(): NonNullable<typeof probe> {
  * terminated); a module that fails to load is left to the real load, which names the error.
  */
 export async function probeModuleLoad(file: string, content: string, timeoutMs = Number(process.env.LDFI_LOAD_TIMEOUT_MS) || LOAD_TIMEOUT_MS): Promise<void> {
+  // From now on a user's module that calls process.exit (at load, in a handler, an invariant) throws.
+  trapProcessExit();
   const key = `${resolve(file)}\u0000${content}`;
   if (known.has(key)) return;
   const p = probeThread();

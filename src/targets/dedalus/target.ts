@@ -185,7 +185,15 @@ export class DedalusTarget implements Target {
   }
 
   run(faults: FaultSet, options: RunOptions = { lineage: true }): RunResult {
-    const exec = this.execute(faults);
+    let exec: Execution;
+    try {
+      exec = this.execute(faults);
+    } catch (e) {
+      // Dedalus's own unknown: under these faults the evaluation never reaches a fixpoint, so the
+      // invariant cannot be evaluated. Without faults the program itself is wrong (bad input).
+      if (faults.length === 0 || !isUserError(e) || e.code !== 'BAD_PROGRAM') throw e;
+      return { faults, messages: [], violations: [], unknown: [`the run could not be evaluated: ${e.message}`], invariantChecks: 0, outcomes: [], lineage: newLineageGraph() };
+    }
     const end = exec.steps[this.bounds.eot];
     const post = end.peek('post');
     const violations: Violation[] = [];

@@ -2,7 +2,8 @@ import seedrandom from 'seedrandom';
 import { AuditLog } from '../../injector/audit.ts';
 import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
 import type { FaultSet } from '../../model/faults.ts';
-import { runWatched, type WatchedEnd } from './watchdog.ts';
+import { runWatched, type WatchedEnd } from '../watchdog.ts';
+import type { InvariantOutcome } from '../invariant-check.ts';
 import type { Cause, InputRef, MessageRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
 
@@ -65,6 +66,17 @@ export interface SimExecution {
   /** What happened that the messages do not show (a process that exited on its own). */
   readonly notes?: readonly string[];
   readonly eventCount: number;
+  /** The invariants' verdict, when they were checked inside the run's watchdog (`SimChecker`). */
+  readonly checked?: InvariantOutcome;
+}
+
+/**
+ * The invariants, checked as the last step of a run under the run's own watchdog: an invariant that
+ * never returns stops the run as a handler would, and `stopped` names it (targets/invariant-check.ts).
+ */
+export interface SimChecker {
+  check(exec: SimExecution): InvariantOutcome;
+  stopped(end: 'timeout' | 'interrupted', budgetMs: number): InvariantOutcome;
 }
 
 export interface SimOptions {
@@ -119,7 +131,7 @@ export const QUICK_MS = 1000;
  * budget (`Protocol.runBudgetMs`) and lets Ctrl-C stop it. Returns the runs made before it (at least
  * one, unless the first is slow).
  */
-export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50): { done: SimExecution[]; slow?: SimOptions } {
+export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: SimChecker): { done: SimExecution[]; slow?: SimOptions } {
   const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
   const done: SimExecution[] = [];
   let current: SimOptions | undefined;
@@ -131,7 +143,7 @@ export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], s
       const run = prepare(protocol, opts, budget);
       run.begin();
       run.drain();
-      done.push(run.finish('done'));
+      done.push(checked(run.finish('done'), checker));
       current = undefined;
     }
   }, Math.min(budget, QUICK_MS) + sliceMs);
@@ -139,14 +151,26 @@ export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], s
 }
 
 /** One run under its whole budget, which Ctrl-C can stop (a run `simulateQuick` found slow). */
-export function simulateWatched(protocol: Protocol, opts: SimOptions): SimExecution {
+export function simulateWatched(protocol: Protocol, opts: SimOptions, checker?: SimChecker): SimExecution {
   const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
   const run = prepare(protocol, opts, budget);
+  let ran: SimExecution | undefined;
+  let result: SimExecution | undefined;
   const end = runWatched(() => {
     run.begin();
     run.drain();
+    ran = run.finish('done');
+    result = checked(ran, checker);
   }, budget, true);
-  return run.finish(end);
+  if (end === 'done' && result) return result;
+  // Stopped in an invariant: the run itself is whole; the invariant that did not return is unknown.
+  if (ran && checker && end === 'timeout') return { ...ran, checked: checker.stopped(end, budget) };
+  return run.finish(end === 'done' ? 'timeout' : end);
+}
+
+/** The execution with its invariants' verdict, when there is a checker and the run did not fail first. */
+function checked(exec: SimExecution, checker: SimChecker | undefined): SimExecution {
+  return checker && !exec.error && !exec.interrupted ? { ...exec, checked: checker.check(exec) } : exec;
 }
 
 /** A run Ctrl-C stopped before it started: it shows nothing either way. */
@@ -155,9 +179,9 @@ export function simulateInterrupted(protocol: Protocol, opts: SimOptions): SimEx
 }
 
 /** Runs in order, each quick or (slow) watched: for single runs and tests, where nothing waits on Ctrl-C in between. */
-export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50): SimExecution[] {
-  const { done, slow } = simulateQuick(protocol, list, sliceMs);
-  return slow ? [...done, simulateWatched(protocol, slow)] : done;
+export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: SimChecker): SimExecution[] {
+  const { done, slow } = simulateQuick(protocol, list, sliceMs, checker);
+  return slow ? [...done, simulateWatched(protocol, slow, checker)] : done;
 }
 
 /** One run, in three steps so that the watchdog can wrap the protocol's code and still report. */

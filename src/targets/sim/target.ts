@@ -5,15 +5,17 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { probeModuleLoad } from '../load-probe.ts';
+import { trapProcessExit } from '../exit-trap.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
-import type { MessageRecord, RunOptions, RunResult, StateFact, Target, Violation, WhyAnswer } from '../../model/target.ts';
+import type { MessageRecord, RunOptions, RunResult, StateFact, Target, WhyAnswer } from '../../model/target.ts';
 import type { Invariant, Protocol } from './api.ts';
 import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
-import { simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimExecution, type SimOptions } from './simulator.ts';
+import { DEFAULT_RUN_BUDGET_MS, simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimChecker, type SimExecution, type SimOptions } from './simulator.ts';
+import { InvariantCheck } from '../invariant-check.ts';
 import { runView } from './view.ts';
 
 export interface SimTargetOptions {
@@ -88,6 +90,8 @@ export class SimTarget implements Target {
    * it in reports; `source` is what its content hash is taken of. Throws `UserError` for bad `--nodes`.
    */
   static of(protocol: Protocol, opts: SimTargetOptions, file = `${protocol.name}.ts`, source = protocol.name): SimTarget {
+    // A protocol that calls process.exit (in a handler or an invariant) must not end ldfi.
+    trapProcessExit();
     const d = { ...SIM_DEFAULTS, ...protocol.defaults };
     const nodes = opts.nodes ?? protocol.nodes;
     for (const n of nodes) {
@@ -123,7 +127,7 @@ export class SimTarget implements Target {
    * A slow run is made alone afterwards (`slowRun`), which makes the answer a promise.
    */
   runMany(schedules: readonly FaultSet[], options: RunOptions = { lineage: true }): RunResult[] | Promise<RunResult[]> {
-    const { done, slow } = simulateQuick(this.protocol, schedules.map((faults) => this.optionsOf(faults)));
+    const { done, slow } = simulateQuick(this.protocol, schedules.map((faults) => this.optionsOf(faults)), undefined, this.checker);
     const results = done.map((exec, i) => this.resultOf(schedules[i], exec, options));
     // The slow one comes again in the caller's next call; alone, it is made now.
     if (!slow || results.length > 0) return results;
@@ -138,8 +142,14 @@ export class SimTarget implements Target {
   private async slowRun(faults: FaultSet, opts: SimOptions, options: RunOptions): Promise<RunResult> {
     // Twice: the second turn is sure to pass the poll phase, where a pending signal is handled.
     for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-    const exec = this.signal?.aborted ? simulateInterrupted(this.protocol, opts) : simulateWatched(this.protocol, opts);
+    const exec = this.signal?.aborted ? simulateInterrupted(this.protocol, opts) : simulateWatched(this.protocol, opts, this.checker);
     return this.resultOf(faults, exec, options);
+  }
+
+  /** The invariants, run inside each run's watchdog: one that never returns cannot hang ldfi. */
+  private get checker(): SimChecker {
+    const check = new InvariantCheck(this.protocol.invariants);
+    return { check: (exec) => check.check(runView(exec)), stopped: (end, budgetMs) => check.stopped(end, budgetMs) };
   }
 
   private optionsOf(faults: FaultSet): SimOptions {
@@ -147,9 +157,8 @@ export class SimTarget implements Target {
   }
 
   private resultOf(faults: FaultSet, exec: SimExecution, options: RunOptions): RunResult {
-    return executionResult(exec, faults, this.protocol.invariants, this.bounds, options);
+    return executionResult(exec, faults, this.protocol.invariants, this.bounds, options, this.protocol.runBudgetMs);
   }
-
 }
 
 /**
@@ -194,24 +203,17 @@ export function whyOutput(root: string, exec: SimExecution, occurrenceGiven = tr
  * What the search needs of an execution of code (a sim protocol, a tcp system): violations of the
  * invariants (one that throws is unknown, not violated), messages, outcomes, lineage, footprint.
  */
-export function executionResult(exec: SimExecution, faults: FaultSet, invariants: readonly Invariant[], bounds: Bounds, options: RunOptions): RunResult {
+export function executionResult(exec: SimExecution, faults: FaultSet, invariants: readonly Invariant[], bounds: Bounds, options: RunOptions, budgetMs = DEFAULT_RUN_BUDGET_MS): RunResult {
   if (exec.interrupted) {
     // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
     return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
   }
-  const violations: Violation[] = [];
-  const unknown: string[] = [...(exec.unknown ?? [])];
-  if (!exec.error) {
-    const view = runView(exec);
-    invariants.forEach((inv, i) => {
-      try {
-        for (const message of inv(view)) violations.push({ key: message, message });
-      } catch (e) {
-        // A check that cannot run proves nothing either way: unknown, ranked below a violation.
-        unknown.push(`invariant ${inv.name || `#${i + 1}`} threw: ${(e as Error)?.message ?? String(e)}`);
-      }
-    });
-  }
+  // A protocol that failed is a finding of its own: its invariants are not asked. Checked inside the
+  // run's watchdog when the run was simulated; otherwise (a tcp run, a trace) under one of its own,
+  // where Ctrl-C can stop it (these runs are few and slow, so the SIGINT swap costs nothing).
+  const checked = exec.error ? { violations: [], unknown: [] } : (exec.checked ?? new InvariantCheck(invariants).checkWatched(runView(exec), budgetMs, true));
+  const violations = checked.violations;
+  const unknown = [...(exec.unknown ?? []), ...checked.unknown];
   return {
     faults,
     messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),

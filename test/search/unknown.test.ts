@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { explain, formatJsonReport, formatJUnit, mergeVerdicts, openTarget, replay, runVerdict, search, verdictOf, type SearchResult } from 'ldfi';
+import { expectResilient, ResilienceError } from 'ldfi/vitest';
+import { formatSearchResult } from '../../src/report/text.ts';
+import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
+import { ldfi } from '../helpers/cli.ts';
+
+const THROWS = 'test/fixtures/sim/invariant-throws.ts';
+const HANGS = 'test/fixtures/sim/invariant-hangs.ts';
+const EXITS = 'test/fixtures/sim/exits.ts';
+const INVARIANT_EXITS = 'test/fixtures/sim/invariant-exits.ts';
+const DIVERGES = 'test/fixtures/dedalus/diverges-when-lost.ded';
+const TCP = 'test/fixtures/tcp/unchecked.tcp.ts';
+
+let z3: SatBackend;
+beforeAll(async () => {
+  z3 = await startZ3();
+});
+afterAll(() => z3.close());
+const tmp = mkdtempSync(join(tmpdir(), 'ldfi-unknown-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Every report of a result agrees that it proved nothing, and names why. */
+function expectUnproven(r: SearchResult, why: RegExp): void {
+  expect(r.status).toBe('no-counterexample-found');
+  if (r.status !== 'no-counterexample-found') return;
+  expect(r.reason).toMatch(why);
+  expect(r.reason).toMatch(/could not be checked; the first, run \d+: .*; replay it: .* replay .* --faults /);
+  const v = verdictOf(r);
+  expect(v.proven).toBe(false);
+  expect(v.mark).not.toBe('✓');
+  expect(formatSearchResult(r).split('\n')[0]).toMatch(/^• no counterexample found .*not a proof: \d+ runs? could not be checked/);
+  const json = JSON.parse(formatJsonReport(r));
+  expect(json.proven).toBe(false);
+  expect(json.status).toBe('no-counterexample-found');
+  expect(json.runs.some((run: { check: string }) => run.check === 'unknown')).toBe(true);
+  // JUnit: nothing passes; every case is skipped with the reason.
+  const junit = formatJUnit(r);
+  const cases = junit.match(/<testcase[^>]*>[\s\S]*?<\/testcase>/g) ?? [];
+  expect(cases.length).toBeGreaterThan(0);
+  for (const c of cases) expect(c).toMatch(/<skipped message="not a proof: \d+ runs? could not be checked/);
+  expect(junit).toMatch(/failures="0"/);
+}
+
+describe('one run verdict: violated > unknown > holds', () => {
+  it('a run is violated by a violation or a failed target, unknown when a check could not be made, else holds', () => {
+    expect(runVerdict({ violations: [], unknown: [] })).toBe('holds');
+    expect(runVerdict({ violations: [], unknown: ['invariant x threw: y'] })).toBe('unknown');
+    expect(runVerdict({ violations: [{ key: 'k', message: 'm' }], unknown: ['z'] })).toBe('violated');
+    expect(runVerdict({ violations: [], error: 'node a threw', unknown: ['z'] })).toBe('violated');
+    expect(mergeVerdicts([])).toBe('holds');
+    expect(mergeVerdicts(['holds', 'unknown', 'holds'])).toBe('unknown');
+    expect(mergeVerdicts(['unknown', 'violated', 'holds'])).toBe('violated');
+  });
+});
+
+describe('a search with runs that could not be checked proves nothing, in every report', () => {
+  it('sim: an invariant that throws on every run', async () => {
+    const t = await openTarget(THROWS, { seed: '1' });
+    const r = await search(t, { seed: '1' });
+    expectUnproven(r, /invariant delivered threw/);
+    // The seed the result names is the seed the network ran.
+    expect(r.seed).toBe('1');
+    await expect(expectResilient(THROWS, {})).rejects.toThrow(ResilienceError);
+    expect(explain(r)).toMatch(/the run could not be checked \(invariant delivered threw/);
+    expect(explain(r)).not.toMatch(/precondition too/);
+    const again = await replay(t, 'none');
+    expect(again.verdict).toBe('unknown');
+    expect(again.holds).toBe(false);
+  });
+
+  it('sim: an invariant that never returns is stopped by the run watchdog, naming it', async () => {
+    const r = await search(await openTarget(HANGS, { seed: '1' }), { seed: '1' });
+    expectUnproven(r, /invariant counted did not return within 400 ms/);
+  });
+
+  it('sim: process.exit in a handler is the protocol failing (a counterexample naming the file), in an invariant an unknown', async () => {
+    const r = await search(await openTarget(EXITS, { seed: '1' }), { seed: '1' });
+    expect(r.status).toBe('counterexample');
+    expect(r.counterexamples[0].error).toMatch(/process\.exit\(0\) called at test\/fixtures\/sim\/exits\.ts:\d+:\d+/);
+    const inv = await search(await openTarget(INVARIANT_EXITS, { seed: '1' }), { seed: '1' });
+    expectUnproven(inv, /invariant delivered threw: process\.exit\(0\) called at test\/fixtures\/sim\/invariant-exits\.ts:\d+:\d+/);
+  });
+
+  it('Dedalus: a run whose evaluation never reaches a fixpoint under faults is unknown (invariants are rules: they cannot throw)', async () => {
+    const t = await openTarget(DIVERGES, { eot: 4, eff: 2 });
+    expectUnproven(await search(t), /the run could not be evaluated: .*spin keeps growing within step 3/);
+    // Exhaustive search agrees: not resilient, not broken.
+    expectUnproven(await search(t, { strategy: 'exhaustive' }), /spin keeps growing/);
+    expect((await replay(t, 'omit a→b @1')).verdict).toBe('unknown');
+    expect((await replay(t, 'none')).verdict).toBe('holds');
+  });
+
+  it('tcp: an invariant that throws on a run of real processes', async () => {
+    // EFF 1: no omission or dropped connection fits, so the search is its fault-free run.
+    const r = await search(await openTarget(TCP, { eot: 6, eff: 1 }));
+    expectUnproven(r, /invariant sinkOrder threw: the sink log is not parsed yet/);
+  });
+});
+
+describe('the command line on a run that could not be checked', () => {
+  it('run exits 0 with proven false and JUnit skipped; replay of that run exits 4', () => {
+    const json = join(tmp, 'unchecked.json');
+    const junit = join(tmp, 'unchecked.xml');
+    const r = ldfi(['run', THROWS, '--seed', '1', '--json', json, '--junit', junit]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^• no counterexample found .*not a proof: 3 runs could not be checked; the first, run 1: invariant delivered threw/);
+    expect(r.stdout).not.toMatch(/^✓/m);
+    expect(JSON.parse(readFileSync(json, 'utf8')).proven).toBe(false);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<skipped message="not a proof/);
+    const replayLine = /replay it: (.*)$/m.exec(r.stdout)![1];
+    const again = ldfi(replayLine.split(' ').slice(2).map((a) => a.replace(/^'|'$/g, '')));
+    expect(again.code).toBe(4);
+    expect(again.stdout).toMatch(/^\? invariant could not be checked under: none/);
+  });
+
+  it('replay names an omission that dropped nothing instead of reading as a check of it', () => {
+    const r = ldfi(['replay', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--faults', 'omit a→b @13']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no fault acted: omit a→b @13 dropped nothing/);
+  });
+});
