@@ -10,9 +10,9 @@ import { toDot } from '../src/lineage/dot.ts';
 import { reachableFrom, toGexf } from '../src/lineage/export.ts';
 import { lineageSvgDocument } from '../src/report/html/lineage.ts';
 import type { SearchResult } from '../src/search/index.ts';
+import type { RawSearchOptions } from '../src/search/options.ts';
 import { runCount } from '../src/search/result.ts';
 import { explain, openTarget, replay, replayOf, search, why, type Replay } from '../src/index.ts';
-import { searchSeeds } from '../src/search/sweep.ts';
 import { jsonReportChunks } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
 import { formatHtmlReport, renderHtmlReport } from '../src/report/html.ts';
@@ -29,21 +29,11 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ParallelTarget } from '../src/parallel/pool.ts';
-import { SimTarget } from '../src/targets/sim/target.ts';
 import { checkProtocolFile, problemOf, type Problem } from '../src/targets/sim/check.ts';
 import { plural } from '../src/report/verdict.ts';
-import { DedalusTarget } from '../src/targets/dedalus/target.ts';
-import { readTraceFile, traceFile, type TraceFile } from '../src/targets/sim/trace-file.ts';
-import { TcpTarget } from '../src/targets/tcp/target.ts';
-import { tcpTraceFile } from '../src/targets/tcp/trace-file.ts';
-import { executionResult } from '../src/targets/sim/target.ts';
+import { readTraceFile } from '../src/targets/trace-file.ts';
 import { catchCtrlC, COMMAND, EXIT, setExit, signalExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
-
-/** The seed is decided once, here: given, or drawn and then printed with every result. */
-function qualifySeed(f: { seed?: string }): string {
-  return f.seed ?? String(randomBytes(4).readUInt32BE(0));
-}
 
 function targetOptions(f: BoundsFlags) {
   return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
@@ -55,7 +45,7 @@ export async function target(files: string[], f: BoundsFlags, seed: string, opts
   const paint = colorsFor(process.stderr);
   for (const w of t.warnings ?? []) process.stderr.write(`${paintMessage(`ldfi: warning: ${w}`, paint)}\n`);
   // Campaigns run many cases: the inferred nodes are in each report, not on the terminal.
-  if (t instanceof DedalusTarget && t.inferredNodes && !opts.quiet) {
+  if (t.inferredNodes && !opts.quiet) {
     const list = t.inferredNodes.map((n) => `${n.node} ${n.reason}`).join('; ');
     process.stderr.write(`ldfi: nodes ${t.bounds.nodes.join(',')} (inferred; choose with --nodes): ${list}\n`);
   }
@@ -66,32 +56,25 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   const outputs = [['--json', flags.json], ['--junit', flags.junit], ['--html', flags.html]] as const;
   for (const [option, path] of outputs) if (path !== undefined) checkOutputPath(option, path, files);
   checkDistinctOutputs(outputs);
-  if (flags.seeds && flags.seed !== undefined) throw new UserError('BAD_OPTION', '--seed and --seeds: give one or the other');
-  const seed = flags.seeds?.[0] ?? qualifySeed(flags);
+  // The library decides the seed and checks every option against the target (qualifySearchOptions);
+  // a simulated network runs the seed given, or one drawn here and printed with the result.
+  const seed = flags.seeds?.[0] ?? flags.seed ?? String(randomBytes(4).readUInt32BE(0));
   const opened = await target(files, flags, seed);
-  checkFaultKinds(flags, opened, cmd);
   // Runs of a simulated protocol spread over cores; a system of real processes runs one run at a time.
   const workers = flags.workers ?? 1;
-  const t = opened.kind === 'sim' && workers > 1 && !flags.seeds ? new ParallelTarget(opened, { files, options: { ...targetOptions(flags), seed } }, workers) : opened;
-  if (flags.symmetry && opened.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--symmetry finds interchangeable nodes in a Dedalus program; a ${opened.kind} target's nodes are code ldfi cannot compare`);
-  if (flags.strategy === 'causal' && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--strategy causal is Molly's baseline for Dedalus programs; a ${t.kind} target's LDFI already covers every fault that could change a run`);
-  if (flags.outcome && t.kind !== 'dedalus') throw new UserError('BAD_OPTION', `--outcome chooses a Dedalus program's outcomes; a ${t.kind} target's invariant is checked whole`);
-  if (flags.outcome && flags.strategy !== 'ldfi' && flags.strategy !== 'molly' && flags.strategy !== 'causal') throw new UserError('BAD_OPTION', `--outcome steers the outcomes LDFI attacks; --strategy ${flags.strategy} attacks none`);
-  if (flags.seeds && t.kind === 'dedalus') throw new UserError('BAD_OPTION', '--seeds is for simulated networks: a Dedalus run does not depend on a seed');
+  const t = opened.capabilities.cheapRuns && opened.capabilities.seeded && workers > 1 && !flags.seeds ? new ParallelTarget(opened, { files, options: { ...targetOptions(flags), seed } }, workers) : opened;
   const { controller, release: releaseCtrlC } = catchCtrlC();
-  // A run of real processes takes a while: Ctrl-C ends it at its next round, cleaned up; a slow
-  // simulated run is not started once Ctrl-C came.
-  if (t instanceof TcpTarget) t.signal = controller.signal;
-  if (opened instanceof SimTarget) opened.signal = controller.signal;
   const progress = terminalProgress(process.stderr, { maxRuns: flags.maxRuns });
   const observer = { ...progress.observer, onStart: (partial: (error: string) => SearchResult) => (inFlight = { partial, flags }) };
   try {
-    const options = {
+    const options: RawSearchOptions = {
       strategy: flags.strategy,
-      seed,
+      // A seeded target runs its own seed; for the others it is the random strategy's.
+      ...(flags.seeds ? { seeds: flags.seeds, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) } : { seed }),
       maxRuns: flags.maxRuns,
       findAll: flags.findAll,
-      randomKinds: flags.faultKinds,
+      // --fault-kinds has a default: only a given one is the user's choice (and checked as such).
+      ...(cmd.getOptionValueSource('faultKinds') === 'cli' ? { randomKinds: flags.faultKinds } : {}),
       restriction: flags.onlyFaults,
       outcome: flags.outcome,
       symmetry: flags.symmetry,
@@ -100,10 +83,7 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       // Runs beyond those kept in memory wait beside the JSON report they end up in.
       spillDir: flags.json ? dirname(resolve(flags.json)) : tmpdir(),
     };
-    const seeds = flags.seeds;
-    const result = seeds
-      ? await searchSeeds(async (s) => (s === seed ? t : await openTarget(files, { ...targetOptions(flags), seed: s })), seeds, options, observer)
-      : await search(t, options, observer);
+    const result = await search(t, options, observer);
     inFlight = undefined;
     progress.stop();
     // A report that cannot be written (the disk filled, the folder went away) loses neither the
@@ -120,16 +100,6 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
     progress.stop();
     releaseCtrlC();
     if (t instanceof ParallelTarget) await t.close();
-  }
-}
-
-/** --fault-kinds steers the random strategy, and only towards faults the target can apply. */
-function checkFaultKinds(flags: RunFlags, t: Target, cmd: Command): void {
-  if (cmd.getOptionValueSource('faultKinds') !== 'cli') return;
-  if (flags.strategy !== 'random') throw new UserError('BAD_OPTION', '--fault-kinds chooses what --strategy random draws; LDFI searches omissions and crashes');
-  const unsupported = flags.faultKinds.filter((k) => !t.supportedFaults.includes(k));
-  if (unsupported.length) {
-    throw new UserError('BAD_OPTION', `--fault-kinds: a ${t.kind} target cannot apply ${unsupported.join(', ')} (it supports ${t.supportedFaults.join(', ')})`);
   }
 }
 
@@ -175,13 +145,6 @@ export function writeReports(result: SearchResult, flags: Pick<RunFlags, 'json' 
   if (failures.length) throw new Error(failures.join('; '));
 }
 
-/** One run and its trace (a tcp system runs once for both: its runs are real processes). */
-async function traced(t: SimTarget | TcpTarget, faults: Fault[]): Promise<{ trace: TraceFile; result: RunResult }> {
-  if (t instanceof SimTarget) return { trace: traceFile(t, faults), result: await t.run(faults, { lineage: false }) };
-  const exec = await t.execute(faults);
-  return { trace: tcpTraceFile(t, faults, exec), result: executionResult(exec, faults, t.system.invariants, t.bounds, { lineage: false }) };
-}
-
 /**
  * Re-runs the run a trace file describes (files, bounds, seed, faults), checks that it is the same
  * run byte for byte, and checks the invariant like any replay. Exit 1 if the run differs or violates.
@@ -189,12 +152,12 @@ async function traced(t: SimTarget | TcpTarget, faults: Fault[]): Promise<{ trac
 async function replayFromTrace(path: string): Promise<number> {
   const stored = readTraceFile(path);
   const t = await target([...stored.target.files], { ...stored.bounds, nodes: [...stored.bounds.nodes] }, stored.seed);
-  if (!(t instanceof SimTarget) && !(t instanceof TcpTarget)) throw new UserError('BAD_OPTION', `${path}: not a sim or tcp trace`);
+  if (!t.trace) throw new UserError('BAD_OPTION', `${path}: not a sim or tcp trace`);
   if (t.contentHash !== stored.target.contentHash) {
     process.stderr.write(`ldfi: warning: ${stored.target.files.join(' ')} changed since the trace was written\n`);
   }
   const faults = validateSchedule(stored.faults, t.bounds, t.supportedFaults);
-  const { trace: again, result: r } = await traced(t, faults);
+  const { trace: again, result: r } = await t.trace(faults);
   const same = again.hash === stored.hash;
   const replayed = replayOf(faults, r);
   const lines = [
@@ -248,11 +211,11 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
   if (files.length === 0) throw new UserError('BAD_OPTION', 'replay needs program files (or --from-trace FILE)');
   if (flags.trace !== undefined) checkOutputPath('--trace', flags.trace, files);
   const t = await target(files, flags, flags.seed);
-  if (flags.trace && !(t instanceof SimTarget) && !(t instanceof TcpTarget)) throw new UserError('BAD_OPTION', '--trace is for sim protocols and tcp systems (a Dedalus run is its schedule)');
+  if (flags.trace && !t.trace) throw new UserError('BAD_OPTION', '--trace is for sim protocols and tcp systems (a Dedalus run is its schedule)');
   let r: Replay;
-  if (flags.trace && (t instanceof SimTarget || t instanceof TcpTarget)) {
+  if (flags.trace && t.trace) {
     const faults = validateSchedule(parseFaults(flags.faults), t.bounds, t.supportedFaults);
-    const { trace, result } = await traced(t, faults);
+    const { trace, result } = await t.trace(faults);
     writeFileAtomic(flags.trace, JSON.stringify(trace, null, 1) + '\n');
     process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
     r = replayOf(faults, result);

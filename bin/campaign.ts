@@ -12,14 +12,12 @@ import { loadConfig, type CampaignCase } from '../src/campaign/config.ts';
 import { readCorpus, saveToCorpus, type CorpusEntry, type CorpusVerdict } from '../src/campaign/corpus.ts';
 import { formatSummary, mergeSummaries, shardOf, verdictOfCampaign, type CampaignSummary, type CaseRow, type CorpusRow } from '../src/campaign/summary.ts';
 import { formatFaults } from '../src/injector/text.ts';
-import { isUserError, UserError } from '../src/model/errors.ts';
+import { isUserError, OptionError, UserError } from '../src/model/errors.ts';
 import { verdictOf } from '../src/report/verdict.ts';
 import { writeFileAtomic } from '../src/report/write.ts';
 import type { SearchResult } from '../src/search/index.ts';
 import { runCount } from '../src/search/result.ts';
 import { replay, search } from '../src/index.ts';
-import { TcpTarget } from '../src/targets/tcp/target.ts';
-import { SimTarget } from '../src/targets/sim/target.ts';
 import { target, writeReports } from './actions.ts';
 import { catchCtrlC, COMMAND, EXIT, setExit, signalExit } from './cli-common.ts';
 
@@ -88,18 +86,23 @@ export async function campaignAction(flags: CampaignFlags): Promise<void> {
   }
 }
 
+/** How a config names a search option (the library's field, but for the two it names its own way). */
+function configField(option: string, value?: string): string {
+  const field = ({ restriction: 'onlyFaults', timeMs: 'timeSeconds', randomKinds: 'faultKinds' } as Record<string, string>)[option] ?? option;
+  return value === undefined ? field : `${field}: '${value}'`;
+}
+
 async function runCase(c: CampaignCase, reports: string, corpusDir: string, base: string, flags: CampaignFlags, signal: AbortSignal): Promise<{ row: CaseRow; saved: string[] }> {
   const started = performance.now();
   const boundsOf = (b: { eot: number; eff: number; crashes: number }) => `${b.eot}/${b.eff}/${b.crashes}`;
   let result: SearchResult;
   try {
     const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined }, c.seed, { quiet: true });
-    if (t instanceof TcpTarget || t instanceof SimTarget) t.signal = signal;
     result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND, spillDir: reports });
   } catch (e) {
     if (!isUserError(e)) throw e;
     // One campaign's bad program fails that campaign, not the others.
-    process.stderr.write(`ldfi: campaign ${c.name}: ${e.message}\n`);
+    process.stderr.write(`ldfi: campaign ${c.name}: ${e instanceof OptionError ? e.say(configField) : e.message}\n`);
     const bounds = [c.eot, c.eff, c.crashes].map((x) => (x === undefined ? '-' : String(x))).join('/');
     return { row: { name: c.name, bounds, status: 'bad input', verdict: '✗ bad input (above)', runs: 0, seconds: 0, counterexamples: 0 }, saved: [] };
   }

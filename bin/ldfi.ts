@@ -8,7 +8,7 @@ import { parseRestriction } from '../src/injector/restriction.ts';
 import { parseOutcomePattern } from '../src/search/outcome-pattern.ts';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { errorText, isUserError, UserError } from '../src/model/errors.ts';
+import { errorText, isUserError, OptionError, UserError } from '../src/model/errors.ts';
 import type { FaultKind } from '../src/model/faults.ts';
 import { MAX_RUNS } from '../src/model/limits.ts';
 import { COMMAND, EXIT, exitIsCounterexample, setExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
@@ -18,6 +18,24 @@ function integer(name: string, min: number, max = Infinity) {
     if (Number(value) > max) throw new InvalidArgumentError(`${name} ${value} is beyond the maximum of ${max.toLocaleString('en-US')}`);
     return Number(value);
   };
+}
+
+/** The flag of each search option the library names by its field (qualifySearchOptions). */
+const FLAGS: Readonly<Record<string, string>> = {
+  strategy: '--strategy',
+  seed: '--seed',
+  seeds: '--seeds',
+  maxRuns: '--max-runs',
+  symmetry: '--symmetry',
+  outcome: '--outcome',
+  randomKinds: '--fault-kinds',
+  restriction: '--only-faults',
+  findAll: '--find-all',
+};
+
+function flagName(option: string, value?: string): string {
+  const flag = FLAGS[option] ?? option;
+  return value === undefined ? flag : `${flag} ${value}`;
 }
 
 const FAULT_KINDS: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
@@ -248,7 +266,9 @@ async function main(argv: string[]): Promise<number> {
     }
     if (isUserError(e)) {
       const { colorsFor, paintMessage } = await import('../src/report/colors.ts');
-      process.stderr.write(`${paintMessage(`ldfi: error: ${e.message}`, colorsFor(process.stderr))}\n`);
+      // A rule of the library about an option, in the words of the command line: its flags.
+      const message = e instanceof OptionError ? e.say(flagName) : e.message;
+      process.stderr.write(`${paintMessage(`ldfi: error: ${message}`, colorsFor(process.stderr))}\n`);
       return EXIT.usage;
     }
     process.stderr.write(`ldfi: internal error: ${errorText(e)}\n`);

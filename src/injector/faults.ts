@@ -1,6 +1,6 @@
 import type { Bounds } from '../model/bounds.ts';
 import { UserError } from '../model/errors.ts';
-import { formatFault } from './text.ts';
+import { formatFault } from './format.ts';
 import { canonicalFaults, faultStart, type Fault, type FaultKind, type FaultSet } from '../model/faults.ts';
 
 /**

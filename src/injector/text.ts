@@ -1,41 +1,10 @@
 import { UserError } from '../model/errors.ts';
-import { canonicalFaults, type Fault, type FaultSet } from '../model/faults.ts';
+import { canonicalFaults, type Fault } from '../model/faults.ts';
 import { checkedFault, crash, delay, disconnect, omit, partition, restart } from './faults.ts';
 
-/**
- * The compact text form of a schedule, which parses back to the same schedule:
- *   omit a→b @3; crash c @5; disconnect a↔b @2..4; delay a→b @3 by 5; restart c @5..9;
- *   partition {a,b}|{c} @2..6
- * `->` and `<->` are accepted for `→` and `↔`; the empty schedule is `none`.
- */
-export function formatFaults(faults: FaultSet): string {
-  if (faults.length === 0) return 'none';
-  return canonicalFaults(faults).map(formatFault).join('; ');
-}
+export { formatFault, formatFaults } from './format.ts';
 
-const NAME = /^[A-Za-z0-9_.:-]+$/;
-
-function formatName(n: string): string {
-  return NAME.test(n) && !n.includes('->') ? n : JSON.stringify(n);
-}
-
-export function formatFault(f: Fault): string {
-  switch (f.kind) {
-    case 'omit':
-      return `omit ${formatName(f.from)}→${formatName(f.to)} @${f.time}`;
-    case 'crash':
-      return `crash ${formatName(f.node)} @${f.time}`;
-    case 'disconnect':
-      return `disconnect ${formatName(f.from)}${f.both ? '↔' : '→'}${formatName(f.to)} @${f.start}..${f.end}`;
-    case 'delay':
-      return `delay ${formatName(f.from)}→${formatName(f.to)} @${f.time} by ${f.by}`;
-    case 'restart':
-      return `restart ${formatName(f.node)} @${f.start}..${f.end}`;
-    case 'partition':
-      return `partition {${f.groups[0].map(formatName).join(',')}}|{${f.groups[1].map(formatName).join(',')}} @${f.start}..${f.end}`;
-  }
-}
-
+/** Parses the text form (`format.ts`) or its JSON list back to a schedule; throws `UserError` naming `origin` and the item. */
 export function parseFaults(text: string, origin = '--faults'): Fault[] {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'none') return [];

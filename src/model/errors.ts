@@ -42,3 +42,25 @@ export function errorText(e: unknown): string {
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/** Names an option, with its value, in the words of whoever gave it (a library field or a CLI flag). */
+export type OptionNamer = (option: string, value?: string) => string;
+
+/** How the library names an option: its field, e.g. `strategy: 'causal'`, `symmetry`. */
+export const fieldName: OptionNamer = (option, value) => (value === undefined ? option : `${option}: '${value}'`);
+
+/**
+ * A search option a target cannot honour, or two that do not go together. The message names the
+ * option by its library field (`symmetry`, `strategy: 'causal'`); `say` words the same sentence with
+ * other names, so that the command line names its flags (`--symmetry`, `--strategy causal`) while
+ * the rule stays in one place (`qualifySearchOptions`).
+ */
+export class OptionError extends UserError {
+  constructor(
+    /** The library field the error is about, e.g. `outcome`. */
+    readonly option: string,
+    readonly say: (name: OptionNamer) => string,
+  ) {
+    super('BAD_OPTION', say(fieldName));
+  }
+}

@@ -87,6 +87,34 @@ export interface RunOptions {
   readonly explainAbsent?: readonly string[];
   /** Return the run's state over time (`RunResult.states`). */
   readonly states?: boolean;
+  /**
+   * Ctrl-C (or a campaign's stop): a run not yet started is not made, a run of real processes ends at
+   * its next round, cleaned up. Such a run returns an unknown verdict; the search stops next.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What a target can do beyond running a schedule: the search and the reports read these, never the
+ * target's kind, and `qualifySearchOptions` refuses options a target cannot honour.
+ */
+export interface TargetCapabilities {
+  /** Runs depend on a seed (a simulated network's delivery order): `Target.seed`, part of every replay line. */
+  readonly seeded: boolean;
+  /** The same search can be made on another seed (`Target.withSeed`): seed sweeps. */
+  readonly reseedable: boolean;
+  /** Runs are cheap enough to make again for what a report draws (not real processes). */
+  readonly cheapRuns: boolean;
+  /** Interchangeable nodes can be found (`symmetries`): `symmetry`. */
+  readonly symmetry: boolean;
+  /** Good outcomes are named tuples a pattern can choose: `outcome`. */
+  readonly outcomePatterns: boolean;
+  /** Molly's potential-causality baseline applies (good outcomes with a causal past): `strategy: 'causal'`. */
+  readonly causalBaseline: boolean;
+  /** A run can be written as a trace file that replays byte for byte (`--trace`). */
+  readonly traces: boolean;
+  /** The lineage has tuples of a program, `why` answers for `rel(…)@t` (Dedalus); else outputs `node:value`. */
+  readonly tuples: boolean;
 }
 
 /**
@@ -136,6 +164,15 @@ export interface WhyAnswer {
   readonly others?: readonly string[];
 }
 
+/** A run written down so that it replays byte for byte (targets/trace-file.ts has the whole format). */
+export interface RunTrace {
+  readonly format: 'ldfi-trace';
+  /** Equal hashes: the same run, byte for byte. */
+  readonly hash: string;
+  readonly events: readonly unknown[];
+  readonly audit: readonly unknown[];
+}
+
 /** Something ldfi can run under a fault schedule (Dedalus program, sim protocol, real processes). */
 export interface Target {
   readonly kind: string;
@@ -168,6 +205,8 @@ export interface Target {
    * Absent: targets whose invariant runs on every run.
    */
   neverEvaluated?(): string | undefined;
+  /** The node set the target inferred, with the reason for each (Dedalus, when no nodes were given). */
+  readonly inferredNodes?: readonly { readonly node: string; readonly reason: string }[];
   /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */
   readonly warnings?: readonly string[];
   /**
@@ -175,6 +214,17 @@ export interface Target {
    * faults is the run renamed, so a search with `symmetry` makes one of them.
    */
   readonly symmetries?: readonly ReadonlyMap<string, string>[];
+  /**
+   * One run of `faults`, written down as a trace that replays byte for byte, and its result (one
+   * execution for both). Targets with `capabilities.traces`.
+   */
+  trace?(faults: FaultSet, signal?: AbortSignal): Promise<{ trace: RunTrace; result: RunResult }>;
+  /** What the target can do besides running (the search and reports read these, not `kind`). */
+  readonly capabilities: TargetCapabilities;
+  /** The seed every run of a seeded target uses (its network's delivery order). */
+  readonly seed?: string;
+  /** The same target on another seed (`capabilities.reseedable`), for seed sweeps. */
+  withSeed?(seed: string): Target | Promise<Target>;
   /** Options a replay line needs besides the bounds and faults (e.g. the seed of a simulation). */
   readonly replayOptions?: readonly string[];
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult>;

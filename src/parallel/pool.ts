@@ -72,6 +72,12 @@ export class ParallelTarget implements Target {
   get replayOptions() {
     return this.inner.replayOptions;
   }
+  get capabilities() {
+    return this.inner.capabilities;
+  }
+  get seed() {
+    return this.inner.seed;
+  }
 
   run(faults: FaultSet, options?: RunOptions): RunResult | Promise<RunResult> {
     this.ran++;
@@ -94,7 +100,9 @@ export class ParallelTarget implements Target {
     // warm and its results cross no thread), the others on the workers, started first.
     const size = Math.ceil(schedules.length / this.workers);
     const slices = Array.from({ length: Math.ceil(schedules.length / size) }, (_, i) => schedules.slice(i * size, (i + 1) * size));
-    const remote = slices.slice(1).map((slice) => this.pool!.run({ files: this.open.files, target: this.open.options, schedules: slice, options } satisfies RunTask) as Promise<WireResult[]>);
+    // An AbortSignal cannot cross threads: the workers' slices are short, and the next batch sees it.
+    const { signal: _signal, ...wire } = options;
+    const remote = slices.slice(1).map((slice) => this.pool!.run({ files: this.open.files, target: this.open.options, schedules: slice, options: wire } satisfies RunTask) as Promise<WireResult[]>);
     const local: RunResult[] = [];
     while (local.length < slices[0].length) {
       const rest = slices[0].slice(local.length);

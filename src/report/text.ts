@@ -52,7 +52,7 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
       out.push(`Note: the run without faults already violates the invariant: the protocol is wrong even without faults, or it needs more time (${command('run').replace(/ --eot \d+/, ` --eot ${r.bounds.eot * 2}`)}), or the invariant is wrong.`);
     }
     if (r.strategy === 'ldfi' && !r.findAll) out.push(`Hint: ${command('run', ' --find-all')} keeps searching after the first counterexample.`);
-    if (r.target.kind === 'dedalus') {
+    if (r.target.tuples) {
       const key = first.violations[0]?.key;
       const pre = key === undefined ? undefined : /^pre\((.*)\)$/.exec(key);
       const tuple = pre ? `post(${pre[1]})@${r.bounds.eot}` : key;
@@ -61,7 +61,7 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
       out.push(`Hint: ${first.replay} --trace run.trace.json keeps the run's trace and audit log.`);
     }
   }
-  if (r.status === 'no-counterexample-found' && !r.target.tracksAbsence && r.target.kind === 'dedalus') {
+  if (r.status === 'no-counterexample-found' && !r.target.tracksAbsence && r.target.tuples) {
     out.push(`Hint: ${command('run')} (with negative support, the default) can prove resilience.`);
   }
   // Nothing to explain without an invariant: no hypothesis could have broken anything.

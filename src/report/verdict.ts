@@ -17,7 +17,7 @@ export interface Verdict {
 export function verdictOf(r: SearchResult): Verdict {
   const runs = plural(runCount(r), 'run');
   // The seed matters to the random strategy and to every run of a simulated network.
-  const seeded = r.strategy === 'random' || r.target.kind === 'sim' ? `, seed ${r.seed}` : '';
+  const seeded = r.strategy === 'random' || r.target.seeded ? `, seed ${r.seed}` : '';
   const strategy = (r.strategy === 'ldfi' ? plural(r.hypotheses, 'hypothesis', 'hypotheses') : `strategy ${r.strategy}`) + seeded;
   const cexes = plural(r.counterexamples.length, 'counterexample');
   // A targeted space proves (or finds) only within itself: every headline says which.
@@ -30,7 +30,7 @@ export function verdictOf(r: SearchResult): Verdict {
       if (r.strategy === 'exhaustive') return { mark: '✓', headline: `resilient ${within}: all ${runs} of the fault space passed (exhaustive)`, proven: true };
       // Opaque nodes: the proof is that every fault set within the bounds changes nothing or is one made.
       // A simulated network's proof holds for the delivery order of its seed; --seeds searches others.
-      if (r.target.footprints && r.target.kind === 'sim') {
+      if (r.target.footprints && r.target.seeded) {
         const orders = /[.,]/.test(r.seed) ? `in the delivery orders of seeds ${r.seed}` : `in seed ${r.seed}'s delivery order (--seeds for others)`;
         return { mark: '✓', headline: `resilient ${within}, ${orders}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
       }

@@ -64,7 +64,7 @@ export async function collectDetails(rec: SearchRecorder, result: SearchResult, 
   const runs: DrawnRun[] = [];
   const faultFree = rerun ? await rec.target.run([], { lineage: true, states: true }) : undefined;
   // States of every drawn run where runs are cheap; of real processes, only the fault-free run's.
-  const cheap = rec.target.kind !== 'tcp';
+  const cheap = rec.target.capabilities.cheapRuns;
   for (const run of eachRun(result)) {
     // Drawn runs are among the first (the rest may be on disk: read no further).
     if (run.index > DRAWN_RUNS) break;

@@ -1,12 +1,8 @@
-import { errorText, isUserError } from '../model/errors.ts';
 import type { Target } from '../model/target.ts';
-import { exhaustiveSearch } from './exhaustive.ts';
-import { ldfiSearch } from './ldfi.ts';
-import { mollySearch } from './molly.ts';
-import { qualifySearchOptions, type RawSearchOptions, type SearchOptions } from './options.ts';
-import { collectDetails, emptyLimits } from './details.ts';
-import { randomSearch } from './random.ts';
-import { SearchRecorder, type SearchObserver } from './recorder.ts';
+import { qualifySearchOptions, type RawSearchOptions } from './options.ts';
+import { searchOnce } from './once.ts';
+import { searchSeeds } from './sweep.ts';
+import type { SearchObserver } from './recorder.ts';
 import type { SearchResult } from './result.ts';
 
 export type { SearchResult, RunRecord, Counterexample, Strategy } from './result.ts';
@@ -18,39 +14,8 @@ export type { SearchObserver } from './recorder.ts';
  * keeping what was found before it.
  */
 export async function search(target: Target, raw: RawSearchOptions = {}, observer?: SearchObserver): Promise<SearchResult> {
-  const options = qualifySearchOptions(raw);
-  const rec = new SearchRecorder(target, options, observer);
-  let result: SearchResult;
-  try {
-    result = await strategyOf(options.strategy)(rec);
-  } catch (e) {
-    // Bad input found mid-search (a program that diverges only under faults) is still the user's.
-    if (isUserError(e)) throw e;
-    result = rec.failed(errorText(e));
-  }
-  // What reports draw. After Ctrl-C or a failure of ldfi, nothing is run again: only what was recorded.
-  const rerun = result.status !== 'interrupted' && result.status !== 'internal-error' && !rec.interrupted;
-  try {
-    return { ...result, details: await collectDetails(rec, result, rerun) };
-  } catch (e) {
-    if (isUserError(e)) throw e;
-    // The verdict stands; the reports say that their drawings are missing, and why.
-    return { ...result, details: { runs: [], lineage: [], limits: emptyLimits(), error: errorText(e) } };
-  }
-}
-
-function strategyOf(strategy: SearchOptions['strategy']): (rec: SearchRecorder) => Promise<SearchResult> {
-  switch (strategy) {
-    case 'ldfi':
-      return ldfiSearch;
-    case 'random':
-      return randomSearch;
-    case 'exhaustive':
-      return exhaustiveSearch;
-    case 'molly':
-      return mollySearch;
-    case 'causal':
-      return (rec) => ldfiSearch(rec, 'causal');
-  }
+  const options = qualifySearchOptions(target, raw);
+  if (options.seeds) return searchSeeds(target, options.seeds, raw, observer);
+  return searchOnce(target, options, observer);
 }
 

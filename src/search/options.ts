@@ -2,14 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_RANDOM_KINDS } from '../injector/random.ts';
 import type { Fault, FaultKind } from '../model/faults.ts';
 import type { FaultRestriction } from '../injector/restriction.ts';
+import type { Target } from '../model/target.ts';
+import { OptionError } from '../model/errors.ts';
+import { MAX_RUNS } from '../model/limits.ts';
 import type { OutcomePattern } from './outcome-pattern.ts';
 import type { Strategy } from './result.ts';
 import { DEFAULT_COMMAND } from '../model/shell.ts';
 
-/** Options as a user gives them (all optional). */
+/** Options as a user gives them (all optional); `qualifySearchOptions` checks them against the target. */
 export interface RawSearchOptions {
   strategy?: Strategy;
+  /** The seed of the random strategy; of a seeded target (a simulated network), it must be the target's own. */
   seed?: string;
+  /** A seed sweep: the same search on each of these seeds of a reseedable target (`Target.withSeed`), merged. */
+  seeds?: readonly string[];
   maxRuns?: number;
   findAll?: boolean;
   /** How many hypotheses of one size the solver hands over per call. */
@@ -34,7 +40,10 @@ export interface RawSearchOptions {
 /** Every default decided once, here; nothing downstream re-reads raw options. */
 export interface SearchOptions {
   readonly strategy: Strategy;
+  /** The seed the runs used (a seeded target's own) or the random strategy's; always printed. */
   readonly seed: string;
+  /** A seed sweep (`seeds`): the seeds in order, the first being `seed`. */
+  readonly seeds?: readonly string[];
   readonly maxRuns: number;
   readonly findAll: boolean;
   readonly batch: number;
@@ -54,11 +63,43 @@ export interface SearchOptions {
 export const DEFAULT_RANDOM_RUNS = 1000;
 export { DEFAULT_COMMAND };
 
-export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
+const STRATEGIES: readonly Strategy[] = ['ldfi', 'random', 'exhaustive', 'molly', 'causal'];
+
+/**
+ * Raw options → qualified options, once, at the edge (fast-check's `QualifiedParameters`): every
+ * default and every rule that depends on the target is decided here, so the command line, the
+ * library, campaigns and `expectResilient` accept and refuse the same things with the same words.
+ * Throws `OptionError` (a `UserError`, code BAD_OPTION) naming the option by its field; the CLI
+ * words the same sentence with its flags.
+ */
+export function qualifySearchOptions(target: Target, raw: RawSearchOptions): SearchOptions {
+  const can = target.capabilities;
   const strategy = raw.strategy ?? 'ldfi';
+  if (!STRATEGIES.includes(strategy)) throw new OptionError('strategy', (n) => `${n('strategy', String(strategy))} is not a strategy; choose from ${STRATEGIES.join(', ')}`);
+  if (raw.maxRuns !== undefined && !(Number.isInteger(raw.maxRuns) && raw.maxRuns >= 1 && raw.maxRuns <= MAX_RUNS)) {
+    throw new OptionError('maxRuns', (n) => `${n('maxRuns', String(raw.maxRuns))} must be a whole number from 1 to ${MAX_RUNS.toLocaleString('en-US')}`);
+  }
+  if (raw.timeMs !== undefined && !(raw.timeMs >= 0)) throw new OptionError('timeMs', (n) => `${n('timeMs', String(raw.timeMs))} must be a number of ms ≥ 0`);
+  if (raw.symmetry && !can.symmetry) {
+    throw new OptionError('symmetry', (n) => `${n('symmetry')} finds interchangeable nodes in a Dedalus program; a ${target.kind} target's nodes are code ldfi cannot compare`);
+  }
+  if (strategy === 'causal' && !can.causalBaseline) {
+    throw new OptionError('strategy', (n) => `${n('strategy', 'causal')} is Molly's baseline for Dedalus programs; a ${target.kind} target's LDFI already covers every fault that could change a run`);
+  }
+  if (raw.outcome && !can.outcomePatterns) throw new OptionError('outcome', (n) => `${n('outcome')} chooses a Dedalus program's outcomes; a ${target.kind} target's invariant is checked whole`);
+  if (raw.outcome && strategy !== 'ldfi' && strategy !== 'molly' && strategy !== 'causal') {
+    throw new OptionError('outcome', (n) => `${n('outcome')} steers the outcomes LDFI attacks; ${n('strategy', strategy)} attacks none`);
+  }
+  if (raw.randomKinds !== undefined) {
+    if (strategy !== 'random') throw new OptionError('randomKinds', (n) => `${n('randomKinds')} chooses what ${n('strategy', 'random')} draws; LDFI searches omissions and crashes`);
+    const unsupported = raw.randomKinds.filter((k) => !target.supportedFaults.includes(k));
+    if (unsupported.length) {
+      throw new OptionError('randomKinds', (n) => `${n('randomKinds')}: a ${target.kind} target cannot apply ${unsupported.join(', ')} (it supports ${target.supportedFaults.join(', ')})`);
+    }
+  }
   return {
     strategy,
-    seed: raw.seed ?? randomBytes(4).readUInt32BE(0).toString(),
+    ...qualifySeed(target, raw),
     maxRuns: raw.maxRuns ?? (strategy === 'random' ? DEFAULT_RANDOM_RUNS : Infinity),
     findAll: raw.findAll ?? false,
     batch: raw.batch ?? 16,
@@ -72,4 +113,27 @@ export function qualifySearchOptions(raw: RawSearchOptions): SearchOptions {
     symmetry: raw.symmetry ?? false,
     ...(raw.spillDir !== undefined ? { spillDir: raw.spillDir } : {}),
   };
+}
+
+/**
+ * The seed, decided once: a seeded target's runs use its own seed, so the result names that one (a
+ * different `seed` is refused, never silently printed beside runs of another); a sweep's first seed;
+ * otherwise the given seed, or one drawn here and printed with every result.
+ */
+function qualifySeed(target: Target, raw: RawSearchOptions): { seed: string; seeds?: readonly string[] } {
+  if (raw.seeds !== undefined) {
+    if (!target.capabilities.reseedable) throw new OptionError('seeds', (n) => `${n('seeds')} is for simulated networks: a ${target.kind} run does not depend on a seed`);
+    if (raw.seed !== undefined) throw new OptionError('seeds', (n) => `${n('seed')} and ${n('seeds')}: give one or the other`);
+    const seeds = [...new Set(raw.seeds)];
+    if (seeds.length === 0 || seeds.some((s) => s.trim() === '')) throw new OptionError('seeds', (n) => `${n('seeds')} needs at least one seed, none of them empty`);
+    return { seed: seeds[0], seeds };
+  }
+  if (raw.seed !== undefined && raw.seed.trim() === '') throw new OptionError('seed', (n) => `${n('seed')} cannot be empty`);
+  if (target.capabilities.seeded && target.seed !== undefined) {
+    if (raw.seed !== undefined && raw.seed !== target.seed) {
+      throw new OptionError('seed', (n) => `${n('seed', raw.seed)}, but the target was opened with seed '${target.seed}' and its runs use that one: open it with that seed, or give the same`);
+    }
+    return { seed: target.seed };
+  }
+  return { seed: raw.seed ?? randomBytes(4).readUInt32BE(0).toString() };
 }

@@ -83,7 +83,7 @@ export class SearchRecorder {
       this.lastYield = performance.now();
     }
     const t0 = performance.now();
-    const result = await this.target.run(faults, options);
+    const result = await this.target.run(faults, this.withSignal(options));
     const ms = performance.now() - t0;
     this.runMs += ms;
     return { result, ms };
@@ -100,10 +100,15 @@ export class SearchRecorder {
       this.lastYield = performance.now();
     }
     const t0 = performance.now();
-    const results = await this.target.runMany(schedules, options);
+    const results = await this.target.runMany(schedules, this.withSignal(options));
     const ms = performance.now() - t0;
     this.runMs += ms;
     return results.map((result) => ({ result, ms: ms / results.length }));
+  }
+
+  /** Run options with the search's interrupt signal: a run not yet started once it fired is not made. */
+  private withSignal(options: RunOptions): RunOptions {
+    return this.options.signal ? { ...options, signal: this.options.signal } : options;
   }
 
   record(result: RunResult, ms: number, extra: Partial<Pick<RunRecord, 'attacked' | 'defeatedBy' | 'learned'>> = {}): RunRecord {
@@ -148,7 +153,7 @@ export class SearchRecorder {
   async counterexample(found: RunResult, foundAtRun: number): Promise<Counterexample> {
     const t0 = performance.now();
     const steps: ShrinkStep[] = [];
-    const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, { lineage: false }), (r) =>
+    const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, this.withSignal({ lineage: false })), (r) =>
       steps.push({ faults: r.faults, violated: violates(r), messages: r.messages }),
     );
     this.shrinkMs += performance.now() - t0;
@@ -234,7 +239,7 @@ export class SearchRecorder {
       return "Molly's strategy attacks the good outcomes only; it does not cover the runs' footprints (what faults could change), so violations that faults create may be missed: use --strategy ldfi";
     }
     if (!t.tracksAbsence && this.options.strategy !== 'exhaustive') {
-      return t.kind === 'dedalus'
+      return t.capabilities.tuples
         ? 'without negative support, violations that faults create (a timeout firing because a message is missing) are not searched for'
         : "violations that faults create are not searched for: a protocol's lineage shows what its outputs used, not what they waited for in vain";
     }
@@ -256,7 +261,7 @@ export class SearchRecorder {
       seed: this.options.seed,
       findAll: this.options.findAll,
       bounds: t.bounds,
-      target: { kind: t.kind, files: t.files, ...(t.includes?.length ? { includes: t.includes } : {}), contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}) },
+      target: { kind: t.kind, files: t.files, ...(t.includes?.length ? { includes: t.includes } : {}), contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}), ...(t.capabilities.seeded ? { seeded: true } : {}), ...(t.capabilities.tuples ? { tuples: true } : {}) },
       // A copy: the log goes on growing if the result is taken mid-search (an internal error).
       runs: this.runs.kept.slice(),
       ...(this.runs.spilled ? { spilledRuns: this.runs.spilledRuns() } : {}),

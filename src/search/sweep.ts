@@ -1,7 +1,7 @@
 import { rootCause } from './root-cause.ts';
 import type { Target } from '../model/target.ts';
-import { search } from './index.ts';
-import type { RawSearchOptions } from './options.ts';
+import { searchOnce } from './once.ts';
+import { qualifySearchOptions, type RawSearchOptions } from './options.ts';
 import type { SearchObserver } from './recorder.ts';
 import { eachRun, type Counterexample, type RunRecord, type SearchResult } from './result.ts';
 
@@ -12,11 +12,12 @@ import { eachRun, type Counterexample, type RunRecord, type SearchResult } from 
  * channels, whatever the times), the first found standing for the others.
  * The verdict is the weakest of the seeds': any counterexample, else any search that proved nothing.
  */
-export async function searchSeeds(open: (seed: string) => Promise<Target>, seeds: readonly string[], raw: RawSearchOptions, observer?: SearchObserver): Promise<SearchResult> {
+export async function searchSeeds(target: Target, seeds: readonly string[], raw: RawSearchOptions, observer?: SearchObserver): Promise<SearchResult> {
   const results: SearchResult[] = [];
   for (const seed of seeds) {
     if (raw.signal?.aborted) break;
-    const r = await search(await open(seed), { ...raw, seed }, observer);
+    const t = seed === target.seed ? target : await target.withSeed!(seed);
+    const r = await searchOnce(t, qualifySearchOptions(t, { ...raw, seeds: undefined, seed }), observer);
     results.push(r);
     if (r.status === 'internal-error' || r.status === 'interrupted') break;
     if (r.status === 'counterexample' && !raw.findAll) break;

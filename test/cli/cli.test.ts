@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ldfi, REPO as REPO_ROOT, splitCommand } from '../helpers/cli.ts';
+import { ms } from '../helpers/time.ts';
 
 const NAIVE = 'examples/dedalus/broadcast-naive.ded';
 const tmp = mkdtempSync(join(tmpdir(), 'ldfi-cli-'));
@@ -578,13 +579,14 @@ describe('an invariant that throws', () => {
        export default defineProtocol({ name: 'inv', nodes: ['a'], node: () => ({ init: (ctx) => ctx.output(1) }), workload: [],
          invariants: [function durable() { throw new Error('not implemented'); }] });`,
     );
+    // Exit 4: neither a pass (0) nor a counterexample (1).
     const replay = ldfi(['replay', file]);
-    expect(replay.code).toBe(0);
-    expect(replay.stdout).toMatch(/^\? invariant could not be fully checked under: none/);
+    expect(replay.code).toBe(4);
+    expect(replay.stdout).toMatch(/^\? invariant could not be checked under: none/);
     expect(replay.stdout).toContain('unknown:  invariant durable threw: not implemented');
     const run = ldfi(['run', file, '--seed', '1']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/\? 1 run could not be fully checked, e.g. run 1: invariant durable threw: not implemented/);
+    expect(run.stdout).toMatch(/^• no counterexample found .*not a proof: 1 run could not be checked; the first, run 1: invariant durable threw: not implemented/);
   });
 });
 
@@ -634,7 +636,8 @@ describe('a handler that never returns', () => {
       const sent = Date.now();
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      expect(Date.now() - sent).toBeLessThan(5000);
+      // Stopped by the signal well before its 600 s loop ends (a hang guard, scaled on a slow machine).
+      expect(Date.now() - sent).toBeLessThan(ms(60_000));
       expect(code).toBe(130);
       expect(stdout).toMatch(/• interrupted after \d+ runs?/);
       expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('interrupted');

@@ -3,6 +3,7 @@ import { toJsonReport } from '../../src/report/json.ts';
 import { search, type SearchResult } from '../../src/search/index.ts';
 import { openTarget } from '../../src/index.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
+import { ms } from '../helpers/time.ts';
 
 /** A report as written and read back: what a consumer of the file sees. */
 const asWritten = (r: SearchResult, timings = true) => JSON.parse(JSON.stringify(toJsonReport(r, { timings })));
@@ -31,7 +32,7 @@ describe('docs/report.schema.json', () => {
     // ldfi's own failure: the same report shape, with its error.
     const [, any] = reports[0];
     expect(schemaErrors(asWritten({ ...any, status: 'internal-error', error: 'a solver trap' }))).toEqual([]);
-  }, 120_000);
+  }, ms(240_000));
 
   it('rejects what it does not document: an unknown status, message status or field', async () => {
     const r = asWritten(await search(await openTarget('examples/dedalus/broadcast-naive.ded', { eot: 4, eff: 2 }), { seed: '1' }));

@@ -72,7 +72,7 @@ function header(j: JsonReport): string {
     ['bounds', `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`],
     ['strategy', j.strategy],
     // A seed matters to the random strategy and to simulated networks only.
-    ...(j.strategy === 'random' || j.target.kind === 'sim' ? [['seed', j.seed] as [string, string]] : []),
+    ...(j.strategy === 'random' || j.target.seeded ? [['seed', j.seed] as [string, string]] : []),
     ['runs', String(reportRunCount(j))],
     ...(j.strategy === 'ldfi' ? [['hypotheses', String(j.hypotheses)] as [string, string]] : []),
     ['fault space', `${formatBig(BigInt(j.faultSpace))} schedules${j.restriction ? ` (targeted: '${j.restriction}')` : ''}`],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nodeSymmetries, type NodeRenaming } from './symmetry.ts';
+import type { TargetCapabilities } from '../../model/target.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { isUserError, UserError } from '../../model/errors.ts';
 import { expandToOmissions } from '../../injector/faults.ts';
@@ -40,6 +41,8 @@ export class DedalusTarget implements Target {
   /** Dropped connections and partitions are omissions in the synchronous model; it has no delays. */
   readonly supportedFaults = ['omit', 'crash', 'disconnect', 'partition'] as const;
   readonly compiled: CompiledProgram;
+  /** A program's run depends on its schedule alone: no seed; its outcomes are tuples. */
+  readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: true, symmetry: true, outcomePatterns: true, causalBaseline: true, traces: false, tuples: true };
   private readonly negativeSupport: boolean;
   /** Things worth telling the user that do not stop the run. */
   readonly warnings: string[] = [];

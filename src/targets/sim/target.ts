@@ -10,12 +10,13 @@ import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
-import type { MessageRecord, RunOptions, RunResult, StateFact, Target, WhyAnswer } from '../../model/target.ts';
+import type { MessageRecord, RunOptions, RunResult, StateFact, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
 import type { Invariant, Protocol } from './api.ts';
 import { simFootprint } from './footprint.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
 import { DEFAULT_RUN_BUDGET_MS, simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimChecker, type SimExecution, type SimOptions } from './simulator.ts';
 import { InvariantCheck } from '../invariant-check.ts';
+import { simTraceFile, type SimTraceFile } from './trace-file.ts';
 import { runView } from './view.ts';
 
 export interface SimTargetOptions {
@@ -57,8 +58,19 @@ export class SimTarget implements Target {
 
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
-  /** Ctrl-C as the CLI sees it: a slow run is not started once it is aborted. */
-  signal?: AbortSignal;
+  /** A simulated network: every run depends on the seed (its delivery order), and another seed is another search. */
+  readonly capabilities: TargetCapabilities = { seeded: true, reseedable: true, cheapRuns: true, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false };
+
+  /** One run with its trace on (`ldfi replay --trace`): the trace and the result of the same execution. */
+  async trace(faults: FaultSet): Promise<{ trace: SimTraceFile; result: RunResult }> {
+    const exec = this.simulate(faults, true);
+    return { trace: simTraceFile(this, [...faults], exec), result: this.resultOf(faults, exec, { lineage: false }) };
+  }
+
+  /** The same protocol and bounds on another seed (a seed sweep). */
+  withSeed(seed: string): SimTarget {
+    return new SimTarget(this.protocol, this.files, this.contentHash, this.bounds, seed);
+  }
 
   static async open(file: string, opts: SimTargetOptions): Promise<SimTarget> {
     let text: string;
@@ -137,12 +149,12 @@ export class SimTarget implements Target {
   /**
    * A run that outgrew `QUICK_MS`, made again alone under its whole budget, where Ctrl-C can stop it.
    * First the event loop turns, so that a Ctrl-C that came meanwhile reaches ldfi's handler
-   * (`signal`): then the run is not made at all.
+   * (`RunOptions.signal`): then the run is not made at all.
    */
   private async slowRun(faults: FaultSet, opts: SimOptions, options: RunOptions): Promise<RunResult> {
     // Twice: the second turn is sure to pass the poll phase, where a pending signal is handled.
     for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-    const exec = this.signal?.aborted ? simulateInterrupted(this.protocol, opts) : simulateWatched(this.protocol, opts, this.checker);
+    const exec = options.signal?.aborted ? simulateInterrupted(this.protocol, opts) : simulateWatched(this.protocol, opts, this.checker);
     return this.resultOf(faults, exec, options);
   }
 

@@ -8,7 +8,7 @@ import { probeModuleLoad } from '../load-probe.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import { faultKey, type FaultKind, type FaultSet } from '../../model/faults.ts';
-import type { FootprintPoint, RunOptions, RunResult, Target, WhyAnswer } from '../../model/target.ts';
+import type { FootprintPoint, RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
 import { disconnect } from '../../injector/faults.ts';
 import { expectOutputs, type Invariant } from '../outputs.ts';
 import { executionResult, outputRoot, whyOutput } from '../sim/target.ts';
@@ -18,6 +18,7 @@ import { LOOPBACK } from './ports.ts';
 import type { TcpExecution } from './canonical.ts';
 import { runSystem } from './run.ts';
 import { traceIdPattern } from './trace-id.ts';
+import { tcpTraceFile, type TcpTraceFile } from './trace-file.ts';
 
 export interface TcpTargetOptions {
   eot?: number;
@@ -38,8 +39,8 @@ export class TcpTarget implements Target {
   readonly footprints = true;
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
-  /** Ctrl-C: a run in progress stops at its next round and cleans up. */
-  signal?: AbortSignal;
+  /** Real processes: each run costs seconds, so reports draw only what the search recorded. */
+  readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: false, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false };
 
   private constructor(
     readonly system: SystemSpec,
@@ -95,8 +96,15 @@ export class TcpTarget implements Target {
   }
 
   /** One run, everything it started stopped before it returns. */
-  execute(faults: FaultSet): Promise<TcpExecution> {
-    return runSystem(this.system, dirname(resolve(this.files[0])), this.bounds.eot, faults, this.signal);
+  /** `signal` (Ctrl-C): the run ends at its next round, everything it started stopped. */
+  execute(faults: FaultSet, signal?: AbortSignal): Promise<TcpExecution> {
+    return runSystem(this.system, dirname(resolve(this.files[0])), this.bounds.eot, faults, signal);
+  }
+
+  /** One run written down (`ldfi replay --trace`): its trace and its result, of the same processes' run. */
+  async trace(faults: FaultSet, signal?: AbortSignal): Promise<{ trace: TcpTraceFile; result: RunResult }> {
+    const exec = await this.execute(faults, signal);
+    return { trace: tcpTraceFile(this, [...faults], exec), result: executionResult(exec, faults, this.system.invariants, this.bounds, { lineage: false }) };
   }
 
   /** "How did I get here" for an output (`node:value`, value as JSON), in the run of `faults`. */
@@ -106,7 +114,7 @@ export class TcpTarget implements Target {
   }
 
   async run(faults: FaultSet, options: RunOptions = { lineage: true }): Promise<RunResult> {
-    const exec = await this.execute(faults);
+    const exec = await this.execute(faults, options.signal);
     const result = executionResult(exec, faults, this.system.invariants, this.bounds, options);
     return result.footprint ? { ...result, footprint: [...result.footprint, ...disconnectPoints(exec, faults, this.bounds, result.footprint)] } : result;
   }

@@ -1,6 +1,6 @@
 import { formatFaults } from '../../injector/text.ts';
 import type { Fault } from '../../model/faults.ts';
-import type { TraceFile } from '../sim/trace-file.ts';
+import type { TraceFile } from '../trace-file.ts';
 import { messageTraceHash, type TcpExecution, type WireMessage } from './canonical.ts';
 import type { TcpTarget } from './target.ts';
 

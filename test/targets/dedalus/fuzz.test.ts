@@ -6,6 +6,7 @@ import { compileProgram } from '../../../src/targets/dedalus/compile.ts';
 import { evaluate } from '../../../src/targets/dedalus/evaluator.ts';
 import { parseDedalus } from '../../../src/targets/dedalus/parser.ts';
 import type { Program, Rule } from '../../../src/targets/dedalus/ast.ts';
+import { ms } from '../../helpers/time.ts';
 
 /**
  * Parser fuzzing: the example programs, mutated the ways typing goes wrong (a character dropped,
@@ -18,7 +19,8 @@ const EXAMPLES = readdirSync('examples/dedalus')
   .filter((f) => f.endsWith('.ded'))
   .map((f) => readFileSync(`examples/dedalus/${f}`, 'utf8'));
 const ALPHABET = [...'(),;:-@<>=!+*/_"\'{}[] \nabcXYZ019', 'notin', '@next', '@async', ':-', 'count<', 'include '];
-const PER_INPUT_MS = 2000;
+// A hang guard per input (scaled on a slow machine), not a speed check.
+const PER_INPUT_MS = ms(10_000);
 
 type Outcome = 'loaded' | 'refused';
 
@@ -95,7 +97,7 @@ describe('parser fuzzing (10,000+ inputs): every input loads or is bad input nam
       fc.property(fc.nat({ max: EXAMPLES.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (i, ms) => timed(mutate(EXAMPLES[i], ms))),
       { numRuns: 8000, seed: 20261130 },
     );
-  }, 300_000);
+  }, ms(300_000));
 
   it('programs of random Dedalus tokens', () => {
     fc.assert(
@@ -106,5 +108,5 @@ describe('parser fuzzing (10,000+ inputs): every input loads or is bad input nam
     expect(counts.loaded).toBeGreaterThan(100);
     expect(counts.refused).toBeGreaterThan(1000);
     console.log(`parser fuzzing: ${counts.loaded + counts.refused} inputs, ${counts.loaded} loaded, ${counts.refused} refused as bad input, 0 other errors, 0 hangs`);
-  }, 300_000);
+  }, ms(300_000));
 });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/model/errors.ts';
 import { SimTarget } from '../../../src/targets/sim/target.ts';
 import { REPO } from '../../helpers/cli.ts';
+import { ms } from '../../helpers/time.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ldfi-simfuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,5 +43,5 @@ describe('sim protocol fuzzing: a mutated protocol loads and runs, or is bad inp
     console.log(`sim protocol fuzzing: 300 inputs, ${counts.loaded} loaded and ran, ${counts.refused} refused as bad input, 0 other errors`);
     expect(counts.loaded).toBeGreaterThan(50);
     expect(counts.refused).toBeGreaterThan(50);
-  }, 120_000);
+  }, ms(240_000));
 });

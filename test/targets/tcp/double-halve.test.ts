@@ -5,6 +5,7 @@ import { liveProcesses } from '../../../src/targets/tcp/processes.ts';
 import { messageTraceHash } from '../../../src/targets/tcp/canonical.ts';
 import { TcpTarget } from '../../../src/targets/tcp/target.ts';
 import { ldfi, splitCommand } from '../../helpers/cli.ts';
+import { ms } from '../../helpers/time.ts';
 
 const PLAIN = 'examples/tcp/double-halve/ldfi.tcp.ts';
 const RECOVERY = 'examples/tcp/double-halve/ldfi-recovery.tcp.ts';
@@ -142,7 +143,8 @@ describe('tcp: Ctrl-C', () => {
       const sent = Date.now();
       child.kill('SIGINT');
       const code = await exited;
-      expect(Date.now() - sent).toBeLessThan(5000);
+      // Stopped by the signal, not hung (a hang guard, scaled on a slow machine).
+      expect(Date.now() - sent).toBeLessThan(ms(30_000));
       expect(code).toBe(130);
       expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('interrupted');
       expect(readdirSync(own).filter((d) => d.startsWith('ldfi-tcp-'))).toEqual([]);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/model/errors.ts';
 import { openTarget } from '../../../src/index.ts';
 import type { Target } from '../../../src/model/target.ts';
+import { ms } from '../../helpers/time.ts';
 
 /**
  * System file fuzzing: generated and mutated tcp systems (JSON and TypeScript) load, or are bad input
@@ -84,7 +85,7 @@ describe('tcp system fuzzing: a generated or mutated system loads, or is bad inp
     // Both sides are reached: the generator is not all junk, nor all valid.
     expect(counts.loaded).toBeGreaterThan(5);
     expect(counts.refused).toBeGreaterThan(1000);
-  }, 120_000);
+  }, ms(240_000));
 
   it('200 TypeScript and JSON system files with a character dropped or a piece inserted', async () => {
     const ts = readFileSync('examples/tcp/double-halve/system.ts', 'utf8').replace(/from 'ldfi\/tcp'/, `from '${join(process.cwd(), 'src/targets/tcp/api.ts')}'`);
@@ -105,7 +106,7 @@ describe('tcp system fuzzing: a generated or mutated system loads, or is bad inp
     console.log(`mutated tcp system files: ${counts.loaded} loaded, ${counts.refused} bad input`);
     expect(counts.loaded).toBeGreaterThan(20);
     expect(counts.refused).toBeGreaterThan(20);
-  }, 120_000);
+  }, ms(240_000));
 
   it('15 generated systems that load also run, with and without faults, or are bad input', async () => {
     // Runnable: two idle processes and a link, the rest drawn (framing, ticks, trace ids, timeouts, workload, a process that exits).
@@ -146,5 +147,5 @@ describe('tcp system fuzzing: a generated or mutated system loads, or is bad inp
     );
     console.log(`generated tcp systems run: ${ran} runs made, ${refused} refused as bad input`);
     expect(ran).toBeGreaterThan(10);
-  }, 240_000);
+  }, ms(360_000));
 });

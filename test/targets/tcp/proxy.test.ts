@@ -6,6 +6,7 @@ import { parseFaults } from '../../../src/injector/text.ts';
 import { TcpTarget } from '../../../src/targets/tcp/target.ts';
 import { liveProcesses } from '../../../src/targets/tcp/processes.ts';
 import { REPO } from '../../helpers/cli.ts';
+import { ms } from '../../helpers/time.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ldfi-proxy-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -123,7 +124,8 @@ console.log('READY');
     const t = await TcpTarget.open(file);
     const started = Date.now();
     const r = await t.run([], { lineage: false });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Ended by its round timeouts, not hung (a hang guard, scaled on a slow machine).
+    expect(Date.now() - started).toBeLessThan(ms(60_000));
     expect(r.unknown?.length).toBeGreaterThanOrEqual(2);
     expect(r.unknown![0]).toMatch(/^round \d+ ended by its 150 ms timeout, not by quiet \(a process kept writing\)/);
     expect(liveProcesses()).toBe(0);

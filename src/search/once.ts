@@ -1,0 +1,48 @@
+import { errorText, isUserError } from '../model/errors.ts';
+import type { Target } from '../model/target.ts';
+import { exhaustiveSearch } from './exhaustive.ts';
+import { ldfiSearch } from './ldfi.ts';
+import { mollySearch } from './molly.ts';
+import type { SearchOptions } from './options.ts';
+import { collectDetails, emptyLimits } from './details.ts';
+import { randomSearch } from './random.ts';
+import { SearchRecorder, type SearchObserver } from './recorder.ts';
+import type { SearchResult } from './result.ts';
+
+/** One search of one target with qualified options (a sweep makes one per seed). */
+export async function searchOnce(target: Target, options: SearchOptions, observer?: SearchObserver): Promise<SearchResult> {
+  const rec = new SearchRecorder(target, options, observer);
+  let result: SearchResult;
+  try {
+    result = await strategyOf(options.strategy)(rec);
+  } catch (e) {
+    // Bad input found mid-search (a program that diverges only under faults) is still the user's.
+    if (isUserError(e)) throw e;
+    result = rec.failed(errorText(e));
+  }
+  // What reports draw. After Ctrl-C or a failure of ldfi, nothing is run again: only what was recorded.
+  const rerun = result.status !== 'interrupted' && result.status !== 'internal-error' && !rec.interrupted;
+  try {
+    return { ...result, details: await collectDetails(rec, result, rerun) };
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    // The verdict stands; the reports say that their drawings are missing, and why.
+    return { ...result, details: { runs: [], lineage: [], limits: emptyLimits(), error: errorText(e) } };
+  }
+}
+
+function strategyOf(strategy: SearchOptions['strategy']): (rec: SearchRecorder) => Promise<SearchResult> {
+  switch (strategy) {
+    case 'ldfi':
+      return ldfiSearch;
+    case 'random':
+      return randomSearch;
+    case 'exhaustive':
+      return exhaustiveSearch;
+    case 'molly':
+      return mollySearch;
+    case 'causal':
+      return (rec) => ldfiSearch(rec, 'causal');
+  }
+}
+
