@@ -293,10 +293,11 @@ async function htmlTable(): Promise<void> {
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { formatHtmlReport } = await import('../src/report/html.ts');
+  const { reportDetails } = await import('../src/report/details.ts');
   // Each of the 12 channels carries a message every 2 virtual ms on average: EOT 1,700 gives ~10,000.
   const target = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: 1700 });
   const result = await search(target, { strategy: 'exhaustive', maxRuns: 1, seed: '1' });
-  const messages = result.details?.runs.find((d) => d.key === 'run-1')?.messages.length ?? 0;
+  const messages = reportDetails(result).runs.find((d) => d.key === 'run-1')?.messages.length ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'ldfi-bench-html-'));
   const browser = await chromium.launch({ executablePath: process.env.LDFI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {

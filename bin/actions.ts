@@ -29,7 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ParallelTarget } from '../src/parallel/pool.ts';
-import { checkProtocolFile, problemOf, type Problem } from '../src/targets/sim/check.ts';
+import { checkCodeFile, problemOf, type Problem } from '../src/targets/check.ts';
 import { plural } from '../src/report/verdict.ts';
 import { readTraceFile } from '../src/targets/trace-file.ts';
 import { catchCtrlC, COMMAND, EXIT, setExit, signalExit, type BoundsFlags, type RunFlags } from './cli-common.ts';
@@ -295,7 +295,7 @@ export async function reportAction(file: string, flags: { html: string }): Promi
 export async function checkAction(files: string[], flags: { include?: string[] }): Promise<void> {
   const problems: Problem[] = [];
   if (files.length === 1 && /\.(ts|mts|js|mjs)$/.test(files[0])) {
-    for (const p of await checkProtocolFile(files[0])) problems.push(p);
+    for (const p of await checkCodeFile(files[0])) problems.push(p);
   } else {
     try {
       const t = await openTarget(files, { negativeSupport: true, seed: '1', includeDirs: flags.include });

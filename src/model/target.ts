@@ -72,6 +72,11 @@ export interface RunResult {
   readonly notes?: readonly string[];
   /** The run's state over time, when `RunOptions.states` asked for it (reports draw it). */
   readonly states?: readonly StateFact[];
+  /**
+   * The same states computed on demand from this very execution (never by running again): the
+   * search asks for them only for the runs a report draws and for counterexamples.
+   */
+  readonly statesOf?: () => readonly StateFact[];
   /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */
   readonly error?: string;
 }

@@ -26,6 +26,7 @@ export default async function runTask(task: RunTask): Promise<WireResult[]> {
     if (t.runMany) for (const r of await t.runMany(rest, task.options)) results.push(r);
     else results.push(await t.run(rest[0], task.options));
   }
-  // A lineage not asked for is empty: not worth crossing threads.
-  return results.map((r) => ({ ...r, lineage: task.options.lineage ? r.lineage.export() : null }));
+  // A lineage not asked for is empty: not worth crossing threads. A function cannot cross them: states
+  // on demand are left behind (the search asks for the states of the runs it draws, in `states`).
+  return results.map(({ statesOf: _, ...r }) => ({ ...r, lineage: task.options.lineage ? r.lineage.export() : null }));
 }

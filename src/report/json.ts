@@ -2,7 +2,7 @@ import { formatFaults } from '../injector/text.ts';
 import type { Bounds } from '../model/bounds.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { MessageRecord, Violation } from '../model/target.ts';
-import type { DrawnRun, ReportDetails } from '../search/details.ts';
+import { reportDetails, type DrawnRun, type ReportDetails } from './details.ts';
 import { eachRun, runCount, type RunRecord, type SearchResult, type SearchStatus, type Strategy } from '../search/result.ts';
 import { verdictOf, type Verdict } from './verdict.ts';
 import { runVerdict, type RunVerdict } from '../model/run-verdict.ts';
@@ -128,7 +128,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       ...(c.shrinkSteps ? { shrinkSteps: c.shrinkSteps.map((step) => ({ faults: formatFaults(step.faults), violated: step.violated })) } : {}),
     })),
     ...(r.supports ? { supports: Object.fromEntries(r.supports) } : {}),
-    ...(r.details ? { details: { ...r.details, runs: r.details.runs.map((d) => ({ ...d, faults: formatFaults(d.faults), faultList: d.faults })) } } : {}),
+    ...(r.recorded ? { details: jsonDetails(reportDetails(r)) } : {}),
     ...(opts.timings
       ? { timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, round(v)])) }
       : {}),
@@ -147,6 +147,10 @@ function keptRuns(r: SearchResult, limit: number): RunRecord[] {
     if (run.index <= limit || found.has(run.index)) out.push(run);
   }
   return out;
+}
+
+function jsonDetails(d: ReportDetails): NonNullable<JsonReport['details']> {
+  return { ...d, runs: d.runs.map((run) => ({ ...run, faults: formatFaults(run.faults), faultList: run.faults })) };
 }
 
 function jsonRun(run: RunRecord, opts: JsonReportOptions): JsonRun {

@@ -4,7 +4,6 @@ import { exhaustiveSearch } from './exhaustive.ts';
 import { ldfiSearch } from './ldfi.ts';
 import { mollySearch } from './molly.ts';
 import type { SearchOptions } from './options.ts';
-import { collectDetails, emptyLimits } from './details.ts';
 import { randomSearch } from './random.ts';
 import { SearchRecorder, type SearchObserver } from './recorder.ts';
 import type { SearchResult } from './result.ts';
@@ -12,22 +11,12 @@ import type { SearchResult } from './result.ts';
 /** One search of one target with qualified options (a sweep makes one per seed). */
 export async function searchOnce(target: Target, options: SearchOptions, observer?: SearchObserver): Promise<SearchResult> {
   const rec = new SearchRecorder(target, options, observer);
-  let result: SearchResult;
   try {
-    result = await strategyOf(options.strategy)(rec);
+    return await strategyOf(options.strategy)(rec);
   } catch (e) {
     // Bad input found mid-search (a program that diverges only under faults) is still the user's.
     if (isUserError(e)) throw e;
-    result = rec.failed(errorText(e));
-  }
-  // What reports draw. After Ctrl-C or a failure of ldfi, nothing is run again: only what was recorded.
-  const rerun = result.status !== 'interrupted' && result.status !== 'internal-error' && !rec.interrupted;
-  try {
-    return { ...result, details: await collectDetails(rec, result, rerun) };
-  } catch (e) {
-    if (isUserError(e)) throw e;
-    // The verdict stands; the reports say that their drawings are missing, and why.
-    return { ...result, details: { runs: [], lineage: [], limits: emptyLimits(), error: errorText(e) } };
+    return rec.failed(errorText(e));
   }
 }
 

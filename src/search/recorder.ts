@@ -1,5 +1,5 @@
 import type { FaultSet } from '../model/faults.ts';
-import type { MessageRecord, RunOptions, RunResult, Target } from '../model/target.ts';
+import type { RunOptions, RunResult, StateFact, Target } from '../model/target.ts';
 import { formatFaults } from '../injector/text.ts';
 import { shellQuote } from '../model/shell.ts';
 import { faultSpaceSize } from '../injector/space.ts';
@@ -7,7 +7,7 @@ import type { SearchOptions } from './options.ts';
 import type { Counterexample, RunRecord, SearchResult, SearchStatus, ShrinkStep } from './result.ts';
 import { rootCause } from './root-cause.ts';
 import { shrinkFaults, violates } from './shrink.ts';
-import { DRAWN_MESSAGES, DRAWN_RUNS } from './details.ts';
+import { DRAWN_MESSAGES, DRAWN_RUNS, type DrawnRecord, type Recorded } from './recorded.ts';
 import { RunPacker } from './packed.ts';
 import { RunLog } from './run-log.ts';
 import { UserError } from '../model/errors.ts';
@@ -43,9 +43,11 @@ export class SearchRecorder {
   symmetrySaved = 0;
   runMs = 0;
   shrinkMs = 0;
-  /** Messages of the first runs, for reports to draw (`details.ts` limits). */
-  readonly drawnMessages = new Map<number, readonly MessageRecord[]>();
+  /** The first runs as they were made, messages and states, for reports to draw (`recorded.ts` limits). */
+  private readonly drawn: DrawnRecord[] = [];
   private drawnCount = 0;
+  /** The fault-free run's lineage, kept as it was made (reports draw outcomes from it when no union was learned). */
+  private faultFreeLineage: LineageGraph | undefined;
   /** Whether any run evaluated the invariant (`RunResult.invariantChecks`). */
   private evaluated = false;
   /** Runs whose verdict was unknown (a check could not be made), and the first of them. */
@@ -83,7 +85,9 @@ export class SearchRecorder {
       this.lastYield = performance.now();
     }
     const t0 = performance.now();
-    const result = await this.target.run(faults, this.withSignal(options));
+    // The fault-free run's lineage is kept for reports: asked for once, on the run the search makes anyway.
+    const keepLineage = faults.length === 0 && !this.faultFreeLineage && !options.lineage;
+    const result = await this.target.run(faults, this.withSignal(keepLineage ? { ...options, lineage: true } : options));
     const ms = performance.now() - t0;
     this.runMs += ms;
     return { result, ms };
@@ -101,14 +105,20 @@ export class SearchRecorder {
     }
     const t0 = performance.now();
     const results = await this.target.runMany(schedules, this.withSignal(options));
+    if (!this.faultFreeLineage && options.lineage) for (const r of results) if (r.faults.length === 0) this.faultFreeLineage = r.lineage;
     const ms = performance.now() - t0;
     this.runMs += ms;
     return results.map((result) => ({ result, ms: ms / results.length }));
   }
 
-  /** Run options with the search's interrupt signal: a run not yet started once it fired is not made. */
+  /**
+   * Run options with the search's interrupt signal (a run not yet started once it fired is not made),
+   * and, while runs are still recorded for drawing, a request for their states (threads cannot
+   * hand back states on demand).
+   */
   private withSignal(options: RunOptions): RunOptions {
-    return this.options.signal ? { ...options, signal: this.options.signal } : options;
+    const drawing = (this.runs.length === 0 || (this.runs.length < DRAWN_RUNS && this.drawnCount < DRAWN_MESSAGES)) && !options.states;
+    return this.options.signal || drawing ? { ...options, ...(this.options.signal ? { signal: this.options.signal } : {}), ...(drawing ? { states: true } : {}) } : options;
   }
 
   record(result: RunResult, ms: number, extra: Partial<Pick<RunRecord, 'attacked' | 'defeatedBy' | 'learned'>> = {}): RunRecord {
@@ -124,13 +134,17 @@ export class SearchRecorder {
       durationMs: ms,
     };
     this.runs.push(rec);
+    if (result.faults.length === 0 && !this.faultFreeLineage && result.lineage.order > 0) this.faultFreeLineage = result.lineage;
     if ((result.invariantChecks ?? 1) > 0) this.evaluated = true;
     if (runVerdict(result) === 'unknown') {
       this.unchecked++;
       this.firstUnchecked ??= rec;
     }
-    if (rec.index <= DRAWN_RUNS && this.drawnCount + result.messages.length <= DRAWN_MESSAGES) {
-      this.drawnMessages.set(rec.index, result.messages);
+    // The fault-free run is always drawn, whatever its size: every report starts from it.
+    const faultFreeFirst = rec.index === 1 && result.faults.length === 0;
+    if (faultFreeFirst || (rec.index <= DRAWN_RUNS && this.drawnCount + result.messages.length <= DRAWN_MESSAGES)) {
+      const states = statesOf(result);
+      this.drawn.push({ index: rec.index, messages: result.messages, ...(states ? { states } : {}) });
       this.drawnCount += result.messages.length;
     } else {
       this.packer.add(rec.index, result.messages);
@@ -153,9 +167,12 @@ export class SearchRecorder {
   async counterexample(found: RunResult, foundAtRun: number): Promise<Counterexample> {
     const t0 = performance.now();
     const steps: ShrinkStep[] = [];
-    const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, this.withSignal({ lineage: false })), (r) =>
-      steps.push({ faults: r.faults, violated: violates(r), messages: r.messages }),
-    );
+    // Shrink runs are few: each keeps its states, as made, for the report.
+    const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, this.withSignal({ lineage: false, states: true })), (r) => {
+      const states = statesOf(r);
+      steps.push({ faults: r.faults, violated: violates(r), messages: r.messages, ...(states ? { states } : {}) });
+    });
+    const states = statesOf(shrunk);
     this.shrinkMs += performance.now() - t0;
     const cex: Counterexample = {
       faults: shrunk.faults,
@@ -163,6 +180,7 @@ export class SearchRecorder {
       foundAs: this.runs.get(foundAtRun)?.faults ?? found.faults,
       violations: shrunk.violations,
       messages: shrunk.messages,
+      ...(states ? { states } : {}),
       ...(shrunk.notes?.length ? { notes: shrunk.notes } : {}),
       error: shrunk.error,
       foundAtRun,
@@ -275,6 +293,18 @@ export class SearchRecorder {
       ...(this.options.symmetry ? { symmetrySaved: this.symmetrySaved } : {}),
       timings: { totalMs: performance.now() - this.started, solverMs: this.solverMs, runMs: this.runMs, shrinkMs: this.shrinkMs },
       supports,
+      recorded: this.recorded(),
     };
   }
+
+  /** What reports draw, as recorded (a copy of the lists: the search may go on after an internal error). */
+  private recorded(): Recorded {
+    const lineage = this.knownLineage ?? this.faultFreeLineage;
+    return { drawn: this.drawn.slice(), ...(lineage ? { lineage } : {}), ...(this.packer.size ? { packed: this.packer.result() } : {}) };
+  }
+}
+
+/** A run's state over time as it was made: given, or computed now from the same execution. */
+function statesOf(r: RunResult): readonly StateFact[] | undefined {
+  return r.states ?? r.statesOf?.();
 }

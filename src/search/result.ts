@@ -1,7 +1,7 @@
 import type { Bounds } from '../model/bounds.ts';
 import type { FaultSet } from '../model/faults.ts';
-import type { MessageRecord, Violation } from '../model/target.ts';
-import type { ReportDetails } from './details.ts';
+import type { MessageRecord, StateFact, Violation } from '../model/target.ts';
+import type { Recorded } from './recorded.ts';
 
 export type Strategy = 'ldfi' | 'random' | 'exhaustive' | 'molly' | 'causal';
 
@@ -47,6 +47,8 @@ export interface Counterexample {
   readonly foundAs: FaultSet;
   readonly violations: readonly Violation[];
   readonly messages: readonly MessageRecord[];
+  /** The shrunk run's state over time, from the very run that found or confirmed it. */
+  readonly states?: readonly StateFact[];
   readonly error?: string;
   /** What the listing does not show (a process that exited on its own). */
   readonly notes?: readonly string[];
@@ -64,6 +66,7 @@ export interface ShrinkStep {
   readonly faults: FaultSet;
   readonly violated: boolean;
   readonly messages: readonly MessageRecord[];
+  readonly states?: readonly StateFact[];
 }
 
 interface Common {
@@ -93,8 +96,8 @@ interface Common {
   readonly timings: { readonly totalMs: number; readonly solverMs: number; readonly runMs: number; readonly shrinkMs: number };
   /** The supports known for each good outcome at the end (LDFI only; for `ldfi explain`). */
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;
-  /** What reports draw: runs with their messages, shrink steps, states over time, lineage per outcome. */
-  readonly details?: ReportDetails;
+  /** What reports draw, recorded as the runs were made (report/details.ts draws from it; nothing is run again). */
+  readonly recorded?: Recorded;
 }
 
 /** A search ends in one of six ways; each carries what it explored so far. */

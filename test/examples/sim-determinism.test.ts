@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../src/injector/text.ts';
-import type { SimExecution } from '../../src/targets/sim/simulator.ts';
-import { SimTarget, traceHash } from '../../src/targets/sim/target.ts';
+import type { CodeExecution } from '../../src/targets/code/execution.ts';
+import { SimTarget } from '../../src/targets/sim/target.ts';
+import { traceHash } from '../../src/targets/sim/trace-file.ts';
 
 /**
  * Every sim example is deterministic: one seed and one fault schedule give one run, byte for byte
@@ -21,7 +22,7 @@ const EXAMPLES: { file: string; faults: string }[] = [
 const open = (file: string, seed: string) => SimTarget.open(`examples/sim/${file}.ts`, { seed });
 
 /** The order in which messages were delivered, each named by what it is (not by its id). */
-function deliveryOrder(exec: SimExecution): string[] {
+function deliveryOrder(exec: CodeExecution): string[] {
   const byId = new Map(exec.messages.map((m) => [m.ref.id, m.ref]));
   return exec.events
     .filter((e) => e.e === 'deliver')

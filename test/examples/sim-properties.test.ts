@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { validateSchedule } from '../../src/injector/faults.ts';
 import { randomSchedule } from '../../src/injector/random.ts';
 import { formatFaults, parseFaults } from '../../src/injector/text.ts';
-import { SimTarget, traceHash } from '../../src/targets/sim/target.ts';
+import { SimTarget } from '../../src/targets/sim/target.ts';
+import { traceHash } from '../../src/targets/sim/trace-file.ts';
 
 const KINDS = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'] as const;
 const files = readdirSync('examples/sim').filter((f) => f.endsWith('.ts')).map((f) => `examples/sim/${f}`);

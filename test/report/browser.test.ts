@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { reportDetails } from '../../src/report/details.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHtmlReport } from '../../src/report/html.ts';
 import { search, type SearchResult } from '../../src/search/index.ts';
@@ -112,8 +113,8 @@ describe('HTML reports in a real browser (headless chromium)', () => {
     const target = await openTarget(['examples/sim/failure-detector-eventual.ts'], {});
     const result = await search(target, { seed: '1' });
     expect(result.runs.length).toBeGreaterThan(RUNS_LISTED);
-    const drawnHere = new Set(result.details!.runs.map((d) => d.runIndex));
-    const packed = result.details!.packed!.runs.map((r) => r.index);
+    const drawnHere = new Set(reportDetails(result).runs.map((d) => d.runIndex));
+    const packed = reportDetails(result).packed!.runs.map((r) => r.index);
     // Every run has a diagram: drawn in the page or packed for the script.
     expect(result.runs.filter((r) => !drawnHere.has(r.index) && !packed.includes(r.index))).toEqual([]);
     const file = join(shots, 'sim-many-runs.html');
@@ -129,7 +130,7 @@ describe('HTML reports in a real browser (headless chromium)', () => {
       const detail = page.locator(`#d-run-${early}`);
       await detail.locator('svg.st').waitFor();
       expect(await detail.isVisible()).toBe(true);
-      expect(await detail.locator('svg.st g.msg').count()).toBe(result.details!.packed!.runs.find((r) => r.index === early)!.messages.length / 7 - selfMessages(result, early));
+      expect(await detail.locator('svg.st g.msg').count()).toBe(reportDetails(result).packed!.runs.find((r) => r.index === early)!.messages.length / 7 - selfMessages(result, early));
       expect(await detail.locator('h3').textContent()).toContain(`Run ${early}`);
       expect(await overlappingLabels(page, `#d-run-${early}`)).toEqual([]);
       await detail.screenshot({ path: join(shots, `sim-many-runs-run-${early}.png`) });
@@ -164,7 +165,7 @@ describe('HTML reports in a real browser (headless chromium)', () => {
 
 /** Messages of a packed run from a node to itself, which diagrams leave out (local state, cannot fail). */
 function selfMessages(result: SearchResult, index: number): number {
-  const packed = result.details!.packed!;
+  const packed = reportDetails(result).packed!;
   const run = packed.runs.find((r) => r.index === index)!;
   let n = 0;
   for (let i = 0; i < run.messages.length; i += 7) if (run.messages[i] === run.messages[i + 1]) n++;

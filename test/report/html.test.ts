@@ -1,3 +1,4 @@
+import { reportDetails } from '../../src/report/details.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatFaults } from '../../src/injector/text.ts';
 import { formatHtmlReport } from '../../src/report/html.ts';
@@ -201,7 +202,7 @@ describe('escaping', () => {
       target: { ...r.target, files: [`dir/${nasty}.ded`] },
       counterexamples: [cex],
       runs: [{ ...r.runs[0], violations: cex.violations }],
-      details: r.details && { ...r.details, runs: r.details.runs.filter((d) => !d.key.startsWith('cex-')).map((d) => ({ ...d, messages: [...d.messages, { from: 'b', to: 'c', sendTime: 1, deliverTime: 2, content: `x(${nasty})`, status: 'delivered' as const }] })) },
+      recorded: r.recorded && { ...r.recorded, drawn: r.recorded.drawn.map((d) => ({ ...d, messages: [...d.messages, { from: 'b', to: 'c', sendTime: 1, deliverTime: 2, content: `x(${nasty})`, status: 'delivered' as const }] })) },
     };
     const page = formatHtmlReport(variant);
     expect(page).not.toContain(nasty);
@@ -229,7 +230,7 @@ describe('faults and messages beyond Dedalus (sim target)', () => {
         { from: 'c', to: 'a', sendTime: 58, deliverTime: 63, content: 'late', status: 'in-flight' },
       ],
     };
-    const page = formatHtmlReport({ ...r, bounds: { ...r.bounds, eot: 60 }, counterexamples: [cex], details: undefined });
+    const page = formatHtmlReport({ ...r, bounds: { ...r.bounds, eot: 60 }, counterexamples: [cex], recorded: undefined });
     const svg = diagram(sections(page)[0]);
     const lines = [...svg.matchAll(/<g class="msg ([^"]*)">.*?<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/g)];
     expect(lines.map((m) => m[1]).sort()).toEqual(['in-flight', 'omitted', 'receiver-down']);
@@ -281,7 +282,7 @@ describe('a long run', () => {
     const { SimTarget } = await import('../../src/targets/sim/target.ts');
     const target = await SimTarget.open('bench/pingpong.ts', { seed: '1', eot: 1700 });
     const result = await search(target, { strategy: 'exhaustive', maxRuns: 1, seed: '1' });
-    const drawn = result.details!.runs.find((d) => d.key === 'run-1')!;
+    const drawn = reportDetails(result).runs.find((d) => d.key === 'run-1')!;
     expect(drawn.messages.length).toBeGreaterThanOrEqual(10_000);
     const page = formatHtmlReport(result);
     expect(Buffer.byteLength(page)).toBeLessThan(5_000_000);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { reportDetails } from '../../src/report/details.ts';
 import { describe, expect, it } from 'vitest';
 import { openTarget } from '../../src/index.ts';
 import type { MessageRecord } from '../../src/model/target.ts';
@@ -53,7 +54,7 @@ describe('packed runs (the messages a page draws on demand)', () => {
   it('of a 2,000+-run search: every run has a diagram, and each packed run is what replaying its faults gives', async () => {
     const target = await openTarget(['examples/sim/failure-detector-eventual.ts'], {});
     const result = await search(target, { seed: '1' });
-    const details = result.details!;
+    const details = reportDetails(result);
     const drawn = new Set(details.runs.map((d) => d.runIndex));
     const packed = details.packed!;
     expect(packed.runs.length).toBeGreaterThan(1000);

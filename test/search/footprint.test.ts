@@ -5,7 +5,7 @@ import { faultSetKey, type FaultSet } from '../../src/model/faults.ts';
 import type { RunOptions, Target } from '../../src/model/target.ts';
 import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
-import { runView } from '../../src/targets/sim/view.ts';
+import { runView } from '../../src/targets/code/view.ts';
 import { randomSimProtocol, randomSimSpec, type RandomSimSpec } from '../helpers/random-sim.ts';
 
 /**

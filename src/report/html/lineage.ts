@@ -1,6 +1,6 @@
 import dagre from '@dagrejs/dagre';
 import type { Fault, FaultSet } from '../../model/faults.ts';
-import type { DrawnVertex, OutcomeLineage } from '../../search/details.ts';
+import type { DrawnVertex, OutcomeLineage } from '../details.ts';
 import { LINEAGE_CSS } from './css.ts';
 import { esc } from './escape.ts';
 import { payloadText } from './labels.ts';

@@ -1,5 +1,5 @@
 import { reportRunCount, type JsonReport } from '../json.ts';
-import type { OutcomeLineage } from '../../search/details.ts';
+import type { OutcomeLineage } from '../details.ts';
 import { esc } from './escape.ts';
 import { leafText } from './faults-text.ts';
 import { lineageSvg } from './lineage.ts';

@@ -232,7 +232,7 @@ export class DedalusTarget implements Target {
     return {
       faults,
       messages: exec.messages,
-      ...(options.states ? { states: dedalusStates(exec) } : {}),
+      ...(options.states ? { states: dedalusStates(exec) } : { statesOf: () => dedalusStates(exec) }),
       violations,
       invariantChecks: end.peek('pre')?.tuples.length ?? 0,
       outcomes: [...outcomes.map((t) => t.goalKey), ...breakable.map(({ k }) => k)],

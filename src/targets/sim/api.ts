@@ -18,19 +18,9 @@
  * ```
  */
 
-import type { InputRef, Invariant, Payload } from '../outputs.ts';
+import type { InputRef, Invariant, MessageRef, Payload } from '../code/outputs.ts';
 
-export { expectOutputs, type InputRef, type Invariant, type OutputRecord, type Payload, type RunView, type SimRunView } from '../outputs.ts';
-
-/** A message as a node sees it; pass it in `because` to say an action depends on it alone. */
-export interface MessageRef {
-  readonly kind: 'message';
-  readonly id: number;
-  readonly from: string;
-  readonly to: string;
-  readonly sentAt: number;
-  readonly payload: Payload;
-}
+export { expectOutputs, type InputRef, type Invariant, type MessageRef, type OutputRecord, type Payload, type RunView, type SimRunView } from '../code/outputs.ts';
 
 export type Cause = MessageRef | InputRef;
 

@@ -2,82 +2,10 @@ import seedrandom from 'seedrandom';
 import { AuditLog } from '../../injector/audit.ts';
 import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
 import type { FaultSet } from '../../model/faults.ts';
-import { runWatched, type WatchedEnd } from '../watchdog.ts';
-import type { InvariantOutcome } from '../invariant-check.ts';
+import { DEFAULT_RUN_BUDGET_MS, runWatched, type WatchedEnd } from '../code/watchdog.ts';
+import type { CodeExecution, Deps, Invocation, MessageEntry, OutputEntry, RunChecker, TraceEvent } from '../code/execution.ts';
 import type { Cause, InputRef, MessageRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
-
-/** What an action depends on: explicit causes, or a prefix of the node's causal past. */
-export type Deps = { explicit: readonly number[] } | { past: readonly number[]; upto: number };
-
-export interface MessageRecordSim {
-  ref: MessageRef;
-  deps: Deps;
-  deliverAt: number;
-  status: 'pending' | 'delivered' | 'dropped' | 'receiver-down';
-  reason?: string;
-}
-
-export interface OutputRecordSim {
-  node: string;
-  at: number;
-  value: Payload;
-  deps: Deps;
-}
-
-export type TraceEvent =
-  | { t: number; e: 'init' | 'crash' | 'down' | 'up'; node: string }
-  | { t: number; e: 'input'; node: string; id: number; value: Payload }
-  | { t: number; e: 'send'; id: number; from: string; to: string; payload: Payload; at: number }
-  | { t: number; e: 'deliver' | 'lost'; id: number; to: string }
-  | { t: number; e: 'drop'; id: number; by: string }
-  | { t: number; e: 'timer'; node: string; name: string }
-  | { t: number; e: 'output'; node: string; value: Payload }
-  | { t: number; e: 'disconnect' | 'reconnect'; from: string; to: string }
-  | { t: number; e: 'error'; node: string; message: string };
-
-/** One handler call: where, when, and whether it did anything others could see or that acts later. */
-export interface Invocation {
-  readonly node: string;
-  readonly at: number;
-  /** It sent, wrote an output or set a timer; a silent call did none of these. */
-  readonly acted: boolean;
-}
-
-export interface SimExecution {
-  readonly events: TraceEvent[];
-  /** Every handler call, in order (also those of handlers the protocol does not define). */
-  readonly invocations: Invocation[];
-  readonly audit: AuditLog;
-  readonly messages: MessageRecordSim[];
-  readonly inputs: InputRef[];
-  readonly outputs: OutputRecordSim[];
-  /** Cause id → what it depends on (messages) or nothing (inputs). */
-  readonly causes: Map<number, { kind: 'message'; record: MessageRecordSim } | { kind: 'input'; ref: InputRef }>;
-  readonly crashed: string[];
-  readonly down: string[];
-  readonly stoppedAtTimeBound: boolean;
-  readonly endTime: number;
-  readonly error?: string;
-  /** Ctrl-C stopped the run midway: it shows nothing either way. */
-  readonly interrupted: boolean;
-  /** Why the run may not be what its schedule says (a tcp round ended by its timeout, not by quiet). */
-  readonly unknown?: readonly string[];
-  /** What happened that the messages do not show (a process that exited on its own). */
-  readonly notes?: readonly string[];
-  readonly eventCount: number;
-  /** The invariants' verdict, when they were checked inside the run's watchdog (`SimChecker`). */
-  readonly checked?: InvariantOutcome;
-}
-
-/**
- * The invariants, checked as the last step of a run under the run's own watchdog: an invariant that
- * never returns stops the run as a handler would, and `stopped` names it (targets/invariant-check.ts).
- */
-export interface SimChecker {
-  check(exec: SimExecution): InvariantOutcome;
-  stopped(end: 'timeout' | 'interrupted', budgetMs: number): InvariantOutcome;
-}
 
 export interface SimOptions {
   eot: number;
@@ -87,13 +15,11 @@ export interface SimOptions {
   trace: boolean;
 }
 
-/** Real milliseconds a run may compute by default (Protocol.runBudgetMs). */
-export const DEFAULT_RUN_BUDGET_MS = 10_000;
 
 type SimEvent =
   | { kind: 'init'; node: string }
   | { kind: 'input'; ref: InputRef }
-  | { kind: 'deliver'; msg: MessageRecordSim }
+  | { kind: 'deliver'; msg: MessageEntry }
   | { kind: 'timer'; node: string; epoch: number; name: string }
   | { kind: 'node'; ev: NodeEvent }
   | { kind: 'link'; ev: LinkEvent };
@@ -116,7 +42,7 @@ class ProtocolError extends Error {}
  * Discrete-event simulation in virtual time: a run of many simulated seconds takes milliseconds, and
  * every choice (latency, randomness, clock, faults) comes from the seed and the schedule.
  */
-export function simulate(protocol: Protocol, opts: SimOptions): SimExecution {
+export function simulate(protocol: Protocol, opts: SimOptions): CodeExecution {
   return simulateMany(protocol, [opts])[0];
 }
 
@@ -131,9 +57,9 @@ export const QUICK_MS = 1000;
  * budget (`Protocol.runBudgetMs`) and lets Ctrl-C stop it. Returns the runs made before it (at least
  * one, unless the first is slow).
  */
-export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: SimChecker): { done: SimExecution[]; slow?: SimOptions } {
+export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: RunChecker): { done: CodeExecution[]; slow?: SimOptions } {
   const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
-  const done: SimExecution[] = [];
+  const done: CodeExecution[] = [];
   let current: SimOptions | undefined;
   const t0 = performance.now();
   const end = runWatched(() => {
@@ -151,11 +77,11 @@ export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], s
 }
 
 /** One run under its whole budget, which Ctrl-C can stop (a run `simulateQuick` found slow). */
-export function simulateWatched(protocol: Protocol, opts: SimOptions, checker?: SimChecker): SimExecution {
+export function simulateWatched(protocol: Protocol, opts: SimOptions, checker?: RunChecker): CodeExecution {
   const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
   const run = prepare(protocol, opts, budget);
-  let ran: SimExecution | undefined;
-  let result: SimExecution | undefined;
+  let ran: CodeExecution | undefined;
+  let result: CodeExecution | undefined;
   const end = runWatched(() => {
     run.begin();
     run.drain();
@@ -169,17 +95,17 @@ export function simulateWatched(protocol: Protocol, opts: SimOptions, checker?: 
 }
 
 /** The execution with its invariants' verdict, when there is a checker and the run did not fail first. */
-function checked(exec: SimExecution, checker: SimChecker | undefined): SimExecution {
+function checked(exec: CodeExecution, checker: RunChecker | undefined): CodeExecution {
   return checker && !exec.error && !exec.interrupted ? { ...exec, checked: checker.check(exec) } : exec;
 }
 
 /** A run Ctrl-C stopped before it started: it shows nothing either way. */
-export function simulateInterrupted(protocol: Protocol, opts: SimOptions): SimExecution {
+export function simulateInterrupted(protocol: Protocol, opts: SimOptions): CodeExecution {
   return prepare(protocol, opts, protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS).finish('interrupted');
 }
 
 /** Runs in order, each quick or (slow) watched: for single runs and tests, where nothing waits on Ctrl-C in between. */
-export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: SimChecker): SimExecution[] {
+export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: RunChecker): CodeExecution[] {
   const { done, slow } = simulateQuick(protocol, list, sliceMs, checker);
   return slow ? [...done, simulateWatched(protocol, slow, checker)] : done;
 }
@@ -191,7 +117,7 @@ interface Simulation {
   /** Runs events until the time bound, quiescence or an error. */
   drain(): void;
   /** The execution, however it ended (a watchdog stop becomes an error or `interrupted`). */
-  finish(end: WatchedEnd): SimExecution;
+  finish(end: WatchedEnd): CodeExecution;
 }
 
 function prepare(protocol: Protocol, opts: SimOptions, budget: number): Simulation {
@@ -214,10 +140,10 @@ function prepare(protocol: Protocol, opts: SimOptions, budget: number): Simulati
     return mixUnit(seedHash, channel, t, rank);
   };
   const [minLatency, maxLatency] = protocol.latency ?? [1, 3];
-  const messages: MessageRecordSim[] = [];
-  const outputs: OutputRecordSim[] = [];
+  const messages: MessageEntry[] = [];
+  const outputs: OutputEntry[] = [];
   const inputs: InputRef[] = [];
-  const causes: SimExecution['causes'] = new Map();
+  const causes: CodeExecution['causes'] = new Map();
   const nodeSet = new Set(protocol.nodes);
   const nodes = new Map<string, NodeState>();
   let now = 1;
@@ -248,7 +174,7 @@ function prepare(protocol: Protocol, opts: SimOptions, budget: number): Simulati
       effects++;
       const id = nextId++;
       const ref: MessageRef = { kind: 'message', id, from: n.id, to, sentAt: now, payload: freeze(payload) };
-      const msg: MessageRecordSim = { ref, deps: depsOf(n, options?.because), deliverAt: 0, status: 'pending' };
+      const msg: MessageEntry = { ref, deps: depsOf(n, options?.because), deliverAt: 0, status: 'pending' };
       messages.push(msg);
       causes.set(id, { kind: 'message', record: msg });
       record({ t: now, e: 'send', id, from: n.id, to, payload: ref.payload, at: now });
@@ -433,7 +359,7 @@ function prepare(protocol: Protocol, opts: SimOptions, budget: number): Simulati
       }
     }
   }
-  function finish(end: WatchedEnd): SimExecution {
+  function finish(end: WatchedEnd): CodeExecution {
     if (end === 'interrupted') interrupted = true;
     else if (end === 'timeout') {
       const message = running
@@ -488,8 +414,4 @@ function mixUnit(seed: number, a: number, b: number, c: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return (h >>> 0) / 4294967296;
-}
-
-export function expandDeps(d: Deps): readonly number[] {
-  return 'explicit' in d ? d.explicit : d.past.slice(0, d.upto);
 }

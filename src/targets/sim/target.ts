@@ -9,15 +9,15 @@ import { trapProcessExit } from '../exit-trap.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
-import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
-import type { MessageRecord, RunOptions, RunResult, StateFact, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
-import type { Invariant, Protocol } from './api.ts';
-import { simFootprint } from './footprint.ts';
-import { buildSimLineage, outputKeys } from './lineage.ts';
-import { DEFAULT_RUN_BUDGET_MS, simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimChecker, type SimExecution, type SimOptions } from './simulator.ts';
-import { InvariantCheck } from '../invariant-check.ts';
+import type { RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
+import type { Protocol } from './api.ts';
+import type { CodeExecution, RunChecker } from '../code/execution.ts';
+import { InvariantCheck } from '../code/invariant-check.ts';
+import { executionResult } from '../code/result.ts';
+import { runView } from '../code/view.ts';
+import { outputRoot, whyOutput } from '../code/why.ts';
+import { simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimOptions } from './simulator.ts';
 import { simTraceFile, type SimTraceFile } from './trace-file.ts';
-import { runView } from './view.ts';
 
 export interface SimTargetOptions {
   eot?: number;
@@ -114,7 +114,7 @@ export class SimTarget implements Target {
     return new SimTarget(protocol, [file], hash, bounds, opts.seed);
   }
 
-  simulate(faults: FaultSet, trace = true): SimExecution {
+  simulate(faults: FaultSet, trace = true): CodeExecution {
     return simulate(this.protocol, { eot: this.bounds.eot, seed: this.seed, faults, trace });
   }
 
@@ -159,7 +159,7 @@ export class SimTarget implements Target {
   }
 
   /** The invariants, run inside each run's watchdog: one that never returns cannot hang ldfi. */
-  private get checker(): SimChecker {
+  private get checker(): RunChecker {
     const check = new InvariantCheck(this.protocol.invariants);
     return { check: (exec) => check.check(runView(exec)), stopped: (end, budgetMs) => check.stopped(end, budgetMs) };
   }
@@ -168,101 +168,11 @@ export class SimTarget implements Target {
     return { eot: this.bounds.eot, seed: this.seed, faults, trace: false };
   }
 
-  private resultOf(faults: FaultSet, exec: SimExecution, options: RunOptions): RunResult {
+  private resultOf(faults: FaultSet, exec: CodeExecution, options: RunOptions): RunResult {
     return executionResult(exec, faults, this.protocol.invariants, this.bounds, options, this.protocol.runBudgetMs);
   }
 }
 
-/**
- * The lineage goal of an output named as `node:value` (value as JSON, e.g. `b:"v1"`), optionally `#k`
- * for its k-th occurrence. Throws `UserError` for anything else.
- */
-export function outputRoot(outputText: string, nodes?: readonly string[]): string {
-  // Reports name outputs by their lineage key (`out:node:value#k`): that form is accepted too.
-  const m = /^([^:]+):(.*?)(?:#(\d+))?$/.exec(outputText.trim().replace(/^out:/, ''));
-  let value: unknown;
-  try {
-    value = m ? JSON.parse(m[2]) : undefined;
-  } catch {
-    value = undefined;
-  }
-  if (!m || value === undefined) {
-    throw new UserError('BAD_TUPLE', `--tuple: expected an output as node:value with the value in JSON, e.g. 'b:"v1"' or 'sink:4#2', got '${outputText}'`);
-  }
-  if (nodes && !nodes.includes(m[1])) throw new UserError('BAD_TUPLE', `--tuple: '${m[1]}' is not a node (nodes: ${nodes.join(', ')})`);
-  return `out:${m[1]}:${JSON.stringify(value)}#${m[3] ?? 1}`;
-}
-
-/** "How did I get here" for an output of an execution: its lineage, or a lone vertex saying it was not produced. */
-export function whyOutput(root: string, exec: SimExecution, occurrenceGiven = true): WhyAnswer {
-  const lineage = buildSimLineage(exec);
-  if (lineage.hasNode(root)) {
-    // The same value output again: without #k, every occurrence is shown.
-    const others: string[] = [];
-    for (let k = 2; !occurrenceGiven && lineage.hasNode(root.replace(/#\d+$/, `#${k}`)); k++) others.push(root.replace(/#\d+$/, `#${k}`));
-    return { root, holds: true, lineage, ...(others.length ? { others } : {}) };
-  }
-  const [, node, value, k] = /^out:([^:]+):(.*)#(\d+)$/.exec(root)!;
-  let produced = 0;
-  while (lineage.hasNode(root.replace(/#\d+$/, `#${produced + 1}`))) produced++;
-  const g = newLineageGraph();
-  const label = produced > 0 ? `output ${node}: ${value} #${k} (not produced: it was output ${produced === 1 ? 'once' : `${produced} times`} in this run, #1${produced > 1 ? `..#${produced}` : ''})` : `output ${node}: ${value} (not produced)`;
-  g.addNode(root, { kind: 'goal', label, relation: 'output', time: 0, edb: false });
-  return { root, holds: false, lineage: g };
-}
-
-/**
- * What the search needs of an execution of code (a sim protocol, a tcp system): violations of the
- * invariants (one that throws is unknown, not violated), messages, outcomes, lineage, footprint.
- */
-export function executionResult(exec: SimExecution, faults: FaultSet, invariants: readonly Invariant[], bounds: Bounds, options: RunOptions, budgetMs = DEFAULT_RUN_BUDGET_MS): RunResult {
-  if (exec.interrupted) {
-    // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
-    return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
-  }
-  // A protocol that failed is a finding of its own: its invariants are not asked. Checked inside the
-  // run's watchdog when the run was simulated; otherwise (a tcp run, a trace) under one of its own,
-  // where Ctrl-C can stop it (these runs are few and slow, so the SIGINT swap costs nothing).
-  const checked = exec.error ? { violations: [], unknown: [] } : (exec.checked ?? new InvariantCheck(invariants).checkWatched(runView(exec), budgetMs, true));
-  const violations = checked.violations;
-  const unknown = [...(exec.unknown ?? []), ...checked.unknown];
-  return {
-    faults,
-    messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
-    ...(options.states ? { states: simStates(exec) } : {}),
-    violations,
-    unknown,
-    outcomes: outputKeys(exec),
-    lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
-    ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, bounds) } : {}),
-    error: exec.error,
-    ...(exec.notes?.length ? { notes: exec.notes } : {}),
-  };
-}
-
-/** The inputs each node was given and the outputs it wrote, in time order (messages are drawn apart). */
-function simStates(exec: SimExecution): StateFact[] {
-  const facts: StateFact[] = [
-    ...exec.inputs.map((i) => ({ time: i.at, node: i.node, relation: 'input', fact: JSON.stringify(i.value) ?? 'undefined' })),
-    ...exec.outputs.map((o) => ({ time: o.at, node: o.node, relation: 'output', fact: JSON.stringify(o.value) ?? 'undefined' })),
-  ];
-  // Stable: within a time, inputs before outputs, each in the order they happened.
-  return facts.map((f, i) => ({ f, i })).sort((a, b) => a.f.time - b.f.time || a.i - b.i).map(({ f }) => f);
-}
-
-function toMessageRecord(m: SimExecution['messages'][number]): MessageRecord {
-  // Pending when the run ended: due after the end of time, it never arrived (even to a node still up).
-  const status = m.status === 'delivered' ? 'delivered' : m.status === 'pending' ? 'in-flight' : m.status === 'receiver-down' ? 'receiver-down' : 'omitted';
-  return {
-    from: m.ref.from,
-    to: m.ref.to,
-    sendTime: m.ref.sentAt,
-    deliverTime: m.deliverAt,
-    content: JSON.stringify(m.ref.payload),
-    status,
-    ...(m.reason ? { reason: m.reason } : {}),
-  };
-}
 
 /** The default export (through CommonJS interop if need be), or a named `protocol` export. */
 function exportedProtocol(mod: Record<string, unknown>): unknown {
@@ -290,7 +200,3 @@ function checkProtocol(p: unknown, file: string): Protocol {
   return q as Protocol;
 }
 
-/** A hash of a run's trace and audit log: equal hashes mean the same run, byte for byte. */
-export function traceHash(exec: SimExecution): string {
-  return createHash('sha256').update(JSON.stringify(exec.events)).update('\u0000').update(JSON.stringify(exec.audit.entries)).digest('hex');
-}

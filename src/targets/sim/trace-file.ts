@@ -1,8 +1,9 @@
 import type { Fault } from '../../model/faults.ts';
 import { formatFaults } from '../../injector/text.ts';
 import type { TraceFile } from '../trace-file.ts';
-import type { SimExecution, TraceEvent } from './simulator.ts';
-import { traceHash, type SimTarget } from './target.ts';
+import { createHash } from 'node:crypto';
+import type { CodeExecution, TraceEvent } from '../code/execution.ts';
+import type { Target } from '../../model/target.ts';
 
 /** A simulated run written down: its events are the simulator's (`TraceEvent`). */
 export interface SimTraceFile extends TraceFile {
@@ -10,7 +11,7 @@ export interface SimTraceFile extends TraceFile {
 }
 
 /** The trace of `exec`, a run of `t` under `faults` simulated with its trace on. */
-export function simTraceFile(t: SimTarget, faults: Fault[], exec: SimExecution): SimTraceFile {
+export function simTraceFile(t: Pick<Target, 'files' | 'contentHash' | 'bounds'> & { readonly seed: string }, faults: Fault[], exec: CodeExecution): SimTraceFile {
   return {
     format: 'ldfi-trace',
     version: 1,
@@ -23,4 +24,9 @@ export function simTraceFile(t: SimTarget, faults: Fault[], exec: SimExecution):
     events: exec.events,
     audit: exec.audit.entries,
   };
+}
+
+/** A hash of a run's trace and audit log: equal hashes mean the same run, byte for byte. */
+export function traceHash(exec: CodeExecution): string {
+  return createHash('sha256').update(JSON.stringify(exec.events)).update('\u0000').update(JSON.stringify(exec.audit.entries)).digest('hex');
 }

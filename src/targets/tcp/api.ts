@@ -19,9 +19,9 @@
  * t+1; a round ends when every process has been quiet for `settleMs`.
  */
 import type { Framing } from './framing.ts';
-import type { Invariant, Payload } from '../outputs.ts';
+import type { Invariant, Payload } from '../code/outputs.ts';
 
-export { expectOutputs, type Invariant, type OutputRecord, type InputRef, type RunView } from '../outputs.ts';
+export { expectOutputs, type Invariant, type OutputRecord, type InputRef, type RunView } from '../code/outputs.ts';
 export type { Framing } from './framing.ts';
 
 export interface ProcessSpec {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AuditLog } from '../../injector/audit.ts';
-import type { InputRef } from '../outputs.ts';
-import type { Deps, Invocation, MessageRecordSim, OutputRecordSim, SimExecution, TraceEvent } from '../sim/simulator.ts';
+import type { InputRef } from '../code/outputs.ts';
+import type { Deps, Invocation, MessageEntry, OutputEntry, CodeExecution, TraceEvent } from '../code/execution.ts';
 
 /** One run of a system, as the sim target's execution model describes runs (so lineage, footprint and views are shared). */
-export type TcpExecution = SimExecution & {
+export type TcpExecution = CodeExecution & {
   /** Each process's stdout lines that are not outputs, and its stderr, for the trace. */
   readonly logs: ReadonlyMap<string, readonly string[]>;
   /** Every message as Spike saw it on the wire, in canonical order. */
@@ -27,14 +27,14 @@ export interface WireMessage {
   readonly hash: string;
   /** The payload's first 40 bytes as text. */
   readonly preview: string;
-  readonly status: MessageRecordSim['status'];
+  readonly status: MessageEntry['status'];
   readonly deliverAt: number;
   readonly reason?: string;
 }
 
 /** A message as it was captured, with its number on its link and its bytes on the wire. */
 export interface SentMessage {
-  readonly record: MessageRecordSim;
+  readonly record: MessageEntry;
   readonly seq: number;
   readonly frame: Buffer;
 }
@@ -46,7 +46,7 @@ export interface RawRun {
   readonly audit: AuditLog;
   readonly sent: readonly SentMessage[];
   readonly inputs: InputRef[];
-  readonly outputs: readonly OutputRecordSim[];
+  readonly outputs: readonly OutputEntry[];
   readonly procs: readonly { name: string; crashed: boolean; up: boolean; past: number[]; log: readonly string[] }[];
   readonly stoppedAtTimeBound: boolean;
   readonly endTime: number;
@@ -74,9 +74,9 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
   const depIds = (d: Deps) => ('explicit' in d ? d.explicit : d.past) as number[];
   const renumbered = messages.map((m) => {
     remapOnce(depIds(m.deps), remap, seen);
-    return { ...m, ref: { ...m.ref, id: remap(m.ref.id) } } as MessageRecordSim;
+    return { ...m, ref: { ...m.ref, id: remap(m.ref.id) } } as MessageEntry;
   });
-  const causes: SimExecution['causes'] = new Map([...raw.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
+  const causes: CodeExecution['causes'] = new Map([...raw.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
   for (const m of renumbered) causes.set(m.ref.id, { kind: 'message', record: m });
   for (const o of raw.outputs) remapOnce(depIds(o.deps), remap, seen);
   for (const p of all) remapOnce(p.past, remap, seen);

@@ -7,8 +7,8 @@ import { AuditLog } from '../../injector/audit.ts';
 import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultSet } from '../../model/faults.ts';
-import type { InputRef } from '../outputs.ts';
-import type { Deps, Invocation, MessageRecordSim, OutputRecordSim, TraceEvent } from '../sim/simulator.ts';
+import type { InputRef } from '../code/outputs.ts';
+import type { Deps, Invocation, MessageEntry, OutputEntry, TraceEvent } from '../code/execution.ts';
 import type { SystemSpec } from './api.ts';
 import { FrameDecoder, framePayload, type Framing } from './framing.ts';
 import { canonicalExecution, type SentMessage, type TcpExecution } from './canonical.ts';
@@ -52,7 +52,7 @@ interface Proc {
 }
 
 interface Held {
-  readonly record: MessageRecordSim;
+  readonly record: MessageEntry;
   readonly pair: Pair;
   /** Toward the connecting side of the link (a reply) or the accepting side. */
   readonly towardConnector: boolean;
@@ -86,7 +86,7 @@ class SystemRun {
   private readonly events: { e: TraceEvent; sort: [number, number, string, number, number] }[] = [];
   private readonly sent: SentMessage[] = [];
   private readonly held: Held[] = [];
-  private readonly outputs: OutputRecordSim[] = [];
+  private readonly outputs: OutputEntry[] = [];
   private readonly inputs: InputRef[] = [];
   private readonly invocations: Invocation[] = [];
   private readonly procs = new Map<string, Proc>();
@@ -438,7 +438,7 @@ class SystemRun {
       const seq = (this.seqs.get(channel) ?? 0) + 1;
       this.seqs.set(channel, seq);
       const text = framePayload(frame, framingOf(this.system, from, to)).toString('utf8');
-      const record: MessageRecordSim = {
+      const record: MessageEntry = {
         ref: { kind: 'message', id, from, to, sentAt: this.round, payload: text },
         deps: this.depsOf(sender, text),
         deliverAt: this.round + 1,

@@ -2,7 +2,7 @@ import { formatFaults } from '../../injector/text.ts';
 import type { Fault } from '../../model/faults.ts';
 import type { TraceFile } from '../trace-file.ts';
 import { messageTraceHash, type TcpExecution, type WireMessage } from './canonical.ts';
-import type { TcpTarget } from './target.ts';
+import type { Target } from '../../model/target.ts';
 
 /** A tcp run written down: the sim trace's fields, every message as Spike saw it, and each process's log. */
 export interface TcpTraceFile extends TraceFile {
@@ -12,7 +12,7 @@ export interface TcpTraceFile extends TraceFile {
 }
 
 /** The trace of an execution of `t` under `faults`; its hash is the message trace hash. */
-export function tcpTraceFile(t: TcpTarget, faults: Fault[], exec: TcpExecution): TcpTraceFile {
+export function tcpTraceFile(t: Pick<Target, 'files' | 'contentHash' | 'bounds'>, faults: Fault[], exec: TcpExecution): TcpTraceFile {
   return {
     format: 'ldfi-trace',
     version: 1,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../../src/injector/text.ts';
 import { defineProtocol, expectOutputs, type NodeHandlers, type Protocol } from '../../../src/targets/sim/api.ts';
-import { buildSimLineage, outputKeys } from '../../../src/targets/sim/lineage.ts';
+import { buildSimLineage, outputKeys } from '../../../src/targets/code/lineage.ts';
 import { simulate } from '../../../src/targets/sim/simulator.ts';
-import { runView } from '../../../src/targets/sim/view.ts';
+import { runView } from '../../../src/targets/code/view.ts';
 import { SimTarget } from '../../../src/targets/sim/target.ts';
 
 const run = (p: Protocol, faults = '', seed = '1', eot = 50) => simulate(p, { eot, seed, faults: parseFaults(faults), trace: true });
@@ -289,7 +289,7 @@ describe('several runs under one watchdog', () => {
 
 describe('messages at the end of time', () => {
   it('a message due after EOT is in flight, not delivered, and the listing says when it was due', async () => {
-    const { executionResult } = await import('../../../src/targets/sim/target.ts');
+    const { executionResult } = await import('../../../src/targets/code/result.ts');
     const { spaceTimeListing } = await import('../../../src/report/spacetime.ts');
     const p = defineProtocol({
       name: 'late',

@@ -1,8 +1,8 @@
 import { ensureEdge, ensureVertex, messageKey, newLineageGraph, noCrashKey, type LineageGraph } from '../../model/lineage.ts';
-import { expandDeps, type MessageRecordSim, type OutputRecordSim, type SimExecution } from './simulator.ts';
+import { expandDeps, type MessageEntry, type OutputEntry, type CodeExecution } from './execution.ts';
 
 /** Goal keys of outputs: the node, the value, and which occurrence of that value it is. */
-export function outputKeys(exec: SimExecution): string[] {
+export function outputKeys(exec: CodeExecution): string[] {
   const seen = new Map<string, number>();
   return exec.outputs.map((o) => {
     const base = `out:${o.node}:${JSON.stringify(o.value)}`;
@@ -12,7 +12,7 @@ export function outputKeys(exec: SimExecution): string[] {
   });
 }
 
-function messageGoalKey(m: MessageRecordSim): string {
+function messageGoalKey(m: MessageEntry): string {
   return `deliver:${m.ref.from}→${m.ref.to}@${m.ref.sentAt}:${JSON.stringify(m.ref.payload)}`;
 }
 
@@ -21,7 +21,7 @@ function messageGoalKey(m: MessageRecordSim): string {
  * message holds if it was not lost (sender up when sending, no omission), its receiver was up to take
  * it, and what the sender's action depended on holds. Inputs are given: they always hold.
  */
-export function buildSimLineage(exec: SimExecution): LineageGraph {
+export function buildSimLineage(exec: CodeExecution): LineageGraph {
   const g = newLineageGraph();
   const outKeys = outputKeys(exec);
 
@@ -34,7 +34,7 @@ export function buildSimLineage(exec: SimExecution): LineageGraph {
     return out;
   };
 
-  const message = (m: MessageRecordSim): string => {
+  const message = (m: MessageEntry): string => {
     const key = messageGoalKey(m);
     if (g.hasNode(key)) return key;
     const label = `${m.ref.from}→${m.ref.to} @${m.ref.sentAt}: ${short(m.ref.payload)}`;
@@ -55,7 +55,7 @@ export function buildSimLineage(exec: SimExecution): LineageGraph {
     return key;
   };
 
-  exec.outputs.forEach((o: OutputRecordSim, i) => {
+  exec.outputs.forEach((o: OutputEntry, i) => {
     const key = outKeys[i];
     if (!g.hasNode(key)) g.addNode(key, { kind: 'goal', label: `output ${o.node}: ${short(o.value)}`, relation: 'output', time: o.at, edb: false });
     const children = depsChildren(expandDeps(o.deps));

@@ -14,6 +14,9 @@ import vm from 'node:vm';
 const context = vm.createContext({ job: undefined as (() => void) | undefined });
 const script = new vm.Script('job()');
 
+/** Real milliseconds a run of code may compute by default (a protocol's `runBudgetMs`; a tcp run's invariants). */
+export const DEFAULT_RUN_BUDGET_MS = 10_000;
+
 export type WatchedEnd = 'done' | 'timeout' | 'interrupted';
 
 export function runWatched(job: () => void, budgetMs: number, breakOnSigint = false): WatchedEnd {

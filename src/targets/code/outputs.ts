@@ -15,6 +15,16 @@ export interface InputRef {
   readonly value: Payload;
 }
 
+/** A message as a node sees it; pass it in `because` to say an action depends on it alone. */
+export interface MessageRef {
+  readonly kind: 'message';
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly sentAt: number;
+  readonly payload: Payload;
+}
+
 export interface OutputRecord {
   readonly node: string;
   readonly at: number;

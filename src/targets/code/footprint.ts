@@ -2,7 +2,7 @@ import type { Bounds } from '../../model/bounds.ts';
 import { faultKey, type FaultSet } from '../../model/faults.ts';
 import type { FootprintPoint } from '../../model/target.ts';
 import { outputKeys } from './lineage.ts';
-import { expandDeps, type MessageRecordSim, type SimExecution } from './simulator.ts';
+import { expandDeps, type MessageEntry, type CodeExecution } from './execution.ts';
 
 /**
  * The footprint of a simulated run: every fault that could change it, one per class of equivalent
@@ -18,21 +18,21 @@ import { expandDeps, type MessageRecordSim, type SimExecution } from './simulato
  *   is never reached twice through two crash times.
  * Omissions are offered at send times before EFF, crashes while `faults` leaves crash budget.
  */
-export function simFootprint(exec: SimExecution, faults: FaultSet, bounds: Bounds): FootprintPoint[] {
+export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Bounds): FootprintPoint[] {
   const inBounds = new Set(bounds.nodes);
   const lastOmission = Math.min(bounds.eff - 1, bounds.eot - 1);
   const crashed = new Set(faults.flatMap((f) => (f.kind === 'crash' ? [f.node] : [])));
   const keys = outputKeys(exec);
   const closures = outputClosures(exec).map((c, i) => ({ ...c, key: keys[i] }));
   const silent = silentActions(exec);
-  const slackOf = (msgs: readonly MessageRecordSim[]): { slack?: number } => {
+  const slackOf = (msgs: readonly MessageEntry[]): { slack?: number } => {
     let slack = Infinity;
     for (const m of msgs) if (m.status === 'delivered') slack = Math.min(slack, silent.nextAfter(m.ref.to, m.deliverAt) - m.deliverAt);
     return Number.isFinite(slack) ? { slack } : {};
   };
   const points: FootprintPoint[] = [];
 
-  const onChannel = new Map<string, MessageRecordSim[]>();
+  const onChannel = new Map<string, MessageEntry[]>();
   for (const m of exec.messages) {
     const { from, to, sentAt } = m.ref;
     if (from === to || sentAt > lastOmission || !inBounds.has(from) || !inBounds.has(to)) continue;
@@ -83,10 +83,10 @@ function cutsOf(cut: readonly { key: string }[]): { cuts: number; cutOutcomes: s
 }
 
 /** For each output: the delivered messages its lineage depends on (iteratively: chains can be long). */
-function outputClosures(exec: SimExecution): { node: string; at: number; messages: MessageRecordSim[] }[] {
-  const closureOf = (rootIds: readonly number[]): MessageRecordSim[] => {
+function outputClosures(exec: CodeExecution): { node: string; at: number; messages: MessageEntry[] }[] {
+  const closureOf = (rootIds: readonly number[]): MessageEntry[] => {
     const seen = new Set<number>();
-    const out: MessageRecordSim[] = [];
+    const out: MessageEntry[] = [];
     const stack = [...rootIds];
     while (stack.length) {
       const id = stack.pop()!;
@@ -103,7 +103,7 @@ function outputClosures(exec: SimExecution): { node: string; at: number; message
 }
 
 /** The times of each node's silent handler calls: how many come after a time, and the next one. */
-function silentActions(exec: SimExecution): { countAfter(node: string, after: number): number; nextAfter(node: string, after: number): number } {
+function silentActions(exec: CodeExecution): { countAfter(node: string, after: number): number; nextAfter(node: string, after: number): number } {
   const byNode = new Map<string, number[]>();
   for (const i of exec.invocations) if (!i.acted) (byNode.get(i.node) ?? byNode.set(i.node, []).get(i.node)!).push(i.at);
   // The index of the first time > after (times are in order: invocations are recorded as they run).

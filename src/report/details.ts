@@ -1,15 +1,12 @@
-import { runVerdict } from '../model/run-verdict.ts';
+import { errorText } from '../model/errors.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
+import { runVerdict } from '../model/run-verdict.ts';
 import type { MessageRecord, StateFact } from '../model/target.ts';
-import { PACKED_MESSAGES, type PackedRuns } from './packed.ts';
-import type { SearchRecorder } from './recorder.ts';
-import { eachRun, type SearchResult } from './result.ts';
+import { PACKED_MESSAGES, type PackedRuns } from '../search/packed.ts';
+import { DRAWN_MESSAGES, DRAWN_RUNS } from '../search/recorded.ts';
+import { eachRun, type SearchResult } from '../search/result.ts';
 
-/** Runs drawn in a report at most, beyond the fault-free run and the counterexamples (the first runs made, within the message budget below). */
-export const DRAWN_RUNS = 500;
-/** Messages of runs drawn in the page at most, over all of them (each is about 0.8 KB of page; the other runs are packed, about 15 bytes a message, and drawn by the page script on demand). */
-export const DRAWN_MESSAGES = 1_000;
 /** Vertices of one outcome's lineage drawn at most (the nearest to the outcome first). */
 export const LINEAGE_VERTICES = 150;
 
@@ -51,46 +48,45 @@ export interface ReportDetails {
   readonly error?: string;
 }
 
-export function emptyLimits(): ReportDetails['limits'] {
+function limits(): ReportDetails['limits'] {
   return { runs: DRAWN_RUNS, messages: DRAWN_MESSAGES, lineageVertices: LINEAGE_VERTICES, packedMessages: PACKED_MESSAGES };
 }
 
 /**
- * Gathers the details of a finished search. With `rerun`, the fault-free run is made again for its
- * lineage and states, and each counterexample for its states (targets are deterministic, so these
- * are the runs the search made); without (Ctrl-C, an internal error), only what was recorded.
+ * What reports draw beyond the verdict, as a pure function of what the search recorded (Jepsen's
+ * `analyze!` after `run!`): the first runs with their messages and states, each counterexample and
+ * its shrink steps, each good outcome's lineage cut to a size a page can draw, and the packed runs.
+ * Nothing is run again. A failure here (a bug of ldfi) leaves the verdict standing: the details say
+ * that their drawings are missing, and why.
  */
-export async function collectDetails(rec: SearchRecorder, result: SearchResult, rerun: boolean): Promise<ReportDetails> {
+export function reportDetails(result: SearchResult): ReportDetails {
+  try {
+    return drawnDetails(result);
+  } catch (e) {
+    return { runs: [], lineage: [], limits: limits(), error: errorText(e) };
+  }
+}
+
+function drawnDetails(result: SearchResult): ReportDetails {
+  const recorded = result.recorded;
+  const drawn = new Map((recorded?.drawn ?? []).map((d) => [d.index, d]));
   const runs: DrawnRun[] = [];
-  const faultFree = rerun ? await rec.target.run([], { lineage: true, states: true }) : undefined;
-  // States of every drawn run where runs are cheap; of real processes, only the fault-free run's.
-  const cheap = rec.target.capabilities.cheapRuns;
   for (const run of eachRun(result)) {
     // Drawn runs are among the first (the rest may be on disk: read no further).
     if (run.index > DRAWN_RUNS) break;
-    const messages = run.index === 1 && faultFree && run.faults.length === 0 ? faultFree.messages : rec.drawnMessages.get(run.index);
-    if (!messages) continue;
-    const states = run.index === 1 && faultFree && run.faults.length === 0 ? faultFree.states : rerun && cheap ? (await rec.target.run(run.faults, { lineage: false, states: true })).states : undefined;
-    runs.push({
-      key: `run-${run.index}`,
-      runIndex: run.index,
-      faults: run.faults,
-      violated: runVerdict(run) === 'violated',
-      messages,
-      ...(states ? { states } : {}),
-    });
+    const d = drawn.get(run.index);
+    if (!d) continue;
+    runs.push({ key: `run-${run.index}`, runIndex: run.index, faults: run.faults, violated: runVerdict(run) === 'violated', messages: d.messages, ...(d.states ? { states: d.states } : {}) });
   }
   for (const [j, c] of result.counterexamples.entries()) {
-    const again = rerun ? await rec.target.run(c.faults, { lineage: false, states: true }) : undefined;
-    runs.push({ key: `cex-${j + 1}`, faults: c.faults, violated: true, messages: c.messages, ...(again?.states ? { states: again.states } : {}) });
+    runs.push({ key: `cex-${j + 1}`, faults: c.faults, violated: true, messages: c.messages, ...(c.states ? { states: c.states } : {}) });
     for (const [k, step] of (c.shrinkSteps ?? []).entries()) {
-      const stepStates = rerun && cheap ? (await rec.target.run(step.faults, { lineage: false, states: true })).states : undefined;
-      runs.push({ key: `cex-${j + 1}-step-${k + 1}`, faults: step.faults, violated: step.violated, messages: step.messages, ...(stepStates ? { states: stepStates } : {}) });
+      runs.push({ key: `cex-${j + 1}-step-${k + 1}`, faults: step.faults, violated: step.violated, messages: step.messages, ...(step.states ? { states: step.states } : {}) });
     }
   }
-  const graph = rec.knownLineage ?? faultFree?.lineage;
+  const graph = recorded?.lineage;
   const lineage = graph ? result.outcomes.filter((o) => graph.hasNode(o)).map((o) => outcomeLineage(graph, o)) : [];
-  return { runs, lineage, ...(rec.packer.size ? { packed: rec.packer.result() } : {}), limits: emptyLimits() };
+  return { runs, lineage, ...(recorded?.packed ? { packed: recorded.packed } : {}), limits: limits() };
 }
 
 /** The outcome's derivation graph, breadth first, cut at `LINEAGE_VERTICES` (iterative: lineage can be deep). */

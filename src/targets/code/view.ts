@@ -1,8 +1,8 @@
-import type { InputRef, OutputRecord, SimRunView } from './api.ts';
-import { expandDeps, type Deps, type SimExecution } from './simulator.ts';
+import type { InputRef, OutputRecord, SimRunView } from './outputs.ts';
+import { expandDeps, type Deps, type CodeExecution } from './execution.ts';
 
 /** The finished run as invariants see it: outputs with the inputs they came from. */
-export function runView(exec: SimExecution): SimRunView {
+export function runView(exec: CodeExecution): SimRunView {
   const memo = new Map<number, Set<number>>();
   const inputsOfCause = (id: number): Set<number> => {
     const known = memo.get(id);

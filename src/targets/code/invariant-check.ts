@@ -1,4 +1,4 @@
-import type { Violation } from '../model/target.ts';
+import type { Violation } from '../../model/target.ts';
 import type { Invariant, RunView } from './outputs.ts';
 import { runWatched } from './watchdog.ts';
 

@@ -1,0 +1,64 @@
+import type { Bounds } from '../../model/bounds.ts';
+import type { FaultSet } from '../../model/faults.ts';
+import { newLineageGraph } from '../../model/lineage.ts';
+import type { MessageRecord, RunOptions, RunResult, StateFact } from '../../model/target.ts';
+import type { CodeExecution } from './execution.ts';
+import { simFootprint } from './footprint.ts';
+import { InvariantCheck } from './invariant-check.ts';
+import { buildSimLineage, outputKeys } from './lineage.ts';
+import type { Invariant } from './outputs.ts';
+import { runView } from './view.ts';
+import { DEFAULT_RUN_BUDGET_MS } from './watchdog.ts';
+
+/**
+ * What the search needs of an execution of code (a sim protocol, a tcp system): violations of the
+ * invariants (one that throws is unknown, not violated), messages, outcomes, lineage, footprint.
+ */
+export function executionResult(exec: CodeExecution, faults: FaultSet, invariants: readonly Invariant[], bounds: Bounds, options: RunOptions, budgetMs = DEFAULT_RUN_BUDGET_MS): RunResult {
+  if (exec.interrupted) {
+    // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
+    return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
+  }
+  // A protocol that failed is a finding of its own: its invariants are not asked. Checked inside the
+  // run's watchdog when the run was simulated; otherwise (a tcp run, a trace) under one of its own,
+  // where Ctrl-C can stop it (these runs are few and slow, so the SIGINT swap costs nothing).
+  const checked = exec.error ? { violations: [], unknown: [] } : (exec.checked ?? new InvariantCheck(invariants).checkWatched(runView(exec), budgetMs, true));
+  const violations = checked.violations;
+  const unknown = [...(exec.unknown ?? []), ...checked.unknown];
+  return {
+    faults,
+    messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
+    ...(options.states ? { states: simStates(exec) } : { statesOf: () => simStates(exec) }),
+    violations,
+    unknown,
+    outcomes: outputKeys(exec),
+    lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
+    ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, bounds) } : {}),
+    error: exec.error,
+    ...(exec.notes?.length ? { notes: exec.notes } : {}),
+  };
+}
+
+/** The inputs each node was given and the outputs it wrote, in time order (messages are drawn apart). */
+function simStates(exec: CodeExecution): StateFact[] {
+  const facts: StateFact[] = [
+    ...exec.inputs.map((i) => ({ time: i.at, node: i.node, relation: 'input', fact: JSON.stringify(i.value) ?? 'undefined' })),
+    ...exec.outputs.map((o) => ({ time: o.at, node: o.node, relation: 'output', fact: JSON.stringify(o.value) ?? 'undefined' })),
+  ];
+  // Stable: within a time, inputs before outputs, each in the order they happened.
+  return facts.map((f, i) => ({ f, i })).sort((a, b) => a.f.time - b.f.time || a.i - b.i).map(({ f }) => f);
+}
+
+function toMessageRecord(m: CodeExecution['messages'][number]): MessageRecord {
+  // Pending when the run ended: due after the end of time, it never arrived (even to a node still up).
+  const status = m.status === 'delivered' ? 'delivered' : m.status === 'pending' ? 'in-flight' : m.status === 'receiver-down' ? 'receiver-down' : 'omitted';
+  return {
+    from: m.ref.from,
+    to: m.ref.to,
+    sendTime: m.ref.sentAt,
+    deliverTime: m.deliverAt,
+    content: JSON.stringify(m.ref.payload),
+    status,
+    ...(m.reason ? { reason: m.reason } : {}),
+  };
+}

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One thing `ldfi check` found, located in the protocol's source where it can be. */
+export interface Problem {
+  readonly file: string;
+  /** 1-based; 0 when the problem has no place in the source. */
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  /** A warning does not make the file unusable (e.g. no invariant). */
+  readonly warning?: boolean;
+}
+
+/**
+ * The API sources protocols are checked against: in ldfi's own folder, also when ldfi runs from its
+ * compiled copy in dist/ (the types are in the TypeScript sources).
+ */
+function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'ldfi') return dir;
+    } catch {
+      // No package.json here: look further up.
+    }
+    if (dirname(dir) === dir) throw new Error('ldfi check: cannot find ldfi\'s own package.json');
+  }
+}
+const ROOT = packageRoot();
+const API = join(ROOT, 'src/targets/sim/api.ts');
+const TCP_API = join(ROOT, 'src/targets/tcp/api.ts');
+
+/**
+ * Type errors of a TypeScript protocol or system against the `ldfi/sim` and `ldfi/tcp` types (strict;
+ * with literal node names, a `send` to an unknown node is one), by the TypeScript compiler in a
+ * process of its own. Throws `Error` when the compiler cannot be run.
+ */
+export function typeCheck(file: string): Problem[] {
+  const dir = mkdtempSync(join(tmpdir(), 'ldfi-check-'));
+  try {
+    const nodeTypes = findUp(dirname(resolve(file)), 'node_modules/@types/node') ?? findUp(dirname(API), 'node_modules/@types/node');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'es2022',
+          lib: ['es2022'],
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          allowImportingTsExtensions: true,
+          skipLibCheck: true,
+          types: nodeTypes ? [nodeTypes] : [],
+          paths: { 'ldfi/sim': [API], 'ldfi/tcp': [TCP_API] },
+        },
+        files: [resolve(file)],
+      }),
+    );
+    const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8', timeout: 120_000 });
+    if (r.error) throw new Error(`could not run the TypeScript compiler: ${r.error.message}`);
+    return parseTscOutput(r.stdout + r.stderr, file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `path(line,col): error TS2345: message` lines, with their indented continuation lines. */
+export function parseTscOutput(output: string, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const whole = resolve(file);
+  for (const line of output.split('\n')) {
+    const m = /^(.*?)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line);
+    if (m) {
+      const at = resolve(m[1]) === whole ? file : m[1];
+      problems.push({ file: at, line: Number(m[2]), column: Number(m[3]), message: `${m[5]} (${m[4]})` });
+    } else if (line.startsWith('  ') && problems.length) {
+      const last = problems[problems.length - 1];
+      problems[problems.length - 1] = { ...last, message: `${last.message}\n  ${line.trim()}` };
+    }
+  }
+  return problems;
+}
+
+/**
+ * A problem from an error message that may start with `file:line:column: ` (parser, compiler and
+ * loader errors do); the problem is placed in `file`, at that line and column if there are some.
+ */
+export function problemOf(message: string, file: string): Problem {
+  const located = /^(.*?):(\d+):(\d+): (.*)$/s.exec(message);
+  return located ? { file, line: Number(located[2]), column: Number(located[3]), message: located[4] } : { file, line: 0, column: 0, message: message.replace(`${file}: `, '') };
+}
+
+function findUp(start: string, rel: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, rel);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
