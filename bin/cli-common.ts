@@ -3,18 +3,15 @@ import type { FaultKind } from '../src/model/faults.ts';
 import type { FaultRestriction } from '../src/injector/restriction.ts';
 import type { OutcomePattern } from '../src/search/outcome-pattern.ts';
 import { DEFAULT_COMMAND } from '../src/model/shell.ts';
+import type { BoundsOptions } from '../src/model/bounds.ts';
 
 /** `unchecked` (4): `ldfi replay` of a run that could not be checked (an invariant threw or never returned): neither holds nor violated. */
 export const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3, unchecked: 4 } as const;
 // LDFI_COMMAND lets tests print replay lines they can run directly (`node bin/ldfi.js`).
 export const COMMAND = process.env.LDFI_COMMAND ?? DEFAULT_COMMAND;
 
-export interface BoundsFlags {
-  eot?: number;
-  eff?: number;
-  crashes?: number;
+export interface BoundsFlags extends BoundsOptions {
   seed?: string;
-  nodes?: string[];
   negativeSupport?: boolean;
   include?: string[];
 }

@@ -25,7 +25,8 @@ import { checkBounds, openTarget as open, type TargetOptions } from './targets/i
 import { UserError } from './model/errors.ts';
 
 export { UserError, isUserError } from './model/errors.ts';
-export type { Bounds } from './model/bounds.ts';
+export type { Bounds, BoundsOptions } from './model/bounds.ts';
+import type { BoundsOptions } from './model/bounds.ts';
 export { mergeVerdicts, runVerdict, type RunVerdict } from './model/run-verdict.ts';
 export type { Fault, FaultKind, FaultSet } from './model/faults.ts';
 export type { MessageRecord, RunResult, Target, Violation, WhyAnswer } from './model/target.ts';
@@ -39,15 +40,7 @@ export { verdictOf, type Verdict } from './report/verdict.ts';
 export { defineConfig, type CampaignConfig, type CampaignSpec } from './campaign/config.ts';
 
 /** Options of `openTarget`; bounds default to the program's or protocol's own (Dedalus: EOT 3, EFF 2, no crash). */
-export interface OpenOptions {
-  /** End of time: steps (Dedalus), virtual ms (sim) or rounds (tcp). */
-  readonly eot?: number;
-  /** End of finite failures: omissions only before it, same unit as `eot`. */
-  readonly eff?: number;
-  /** How many nodes may crash. */
-  readonly crashes?: number;
-  /** The nodes faults may touch (default: all). */
-  readonly nodes?: readonly string[];
+export interface OpenOptions extends BoundsOptions {
   /** Seed of a simulated network's delivery order (sim). Default '1'. */
   readonly seed?: string;
   /** Dedalus: Molly's negative support (default true); without it a search proves nothing. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { MAX_RUNS } from '../model/limits.ts';
+import type { BoundsOptions } from '../model/bounds.ts';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -49,15 +50,11 @@ export function defineConfig(c: CampaignConfig): CampaignConfig {
 }
 
 /** One search of a campaign: a campaign with one value of each bound. */
-export interface CampaignCase {
+export interface CampaignCase extends BoundsOptions {
   readonly campaign: string;
   /** `name` with the bounds of a sweep, e.g. `broadcast-eot4`. */
   readonly name: string;
   readonly files: readonly string[];
-  readonly eot?: number;
-  readonly eff?: number;
-  readonly crashes?: number;
-  readonly nodes?: readonly string[];
   readonly seed: string;
   readonly strategy: Strategy;
   readonly maxRuns?: number;

@@ -2,6 +2,7 @@ import type { Bounds } from '../model/bounds.ts';
 import { UserError } from '../model/errors.ts';
 import { formatFault } from './format.ts';
 import { canonicalFaults, faultStart, type Fault, type FaultKind, type FaultSet } from '../model/faults.ts';
+import { faultModel } from '../model/fault-model.ts';
 
 /**
  * Validated fault constructors: each refuses an impossible fault in a plain sentence, so a schedule
@@ -91,14 +92,14 @@ const KIND_NAMES: Record<FaultKind, string> = {
  * restarts count against the crash budget.
  */
 export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: readonly FaultKind[]): Fault[] {
-  const nodes = new Set(bounds.nodes);
+  const model = faultModel(bounds);
   const down = new Map<string, string>();
   const known = (n: string, f: string) => {
-    if (!nodes.has(n)) throw new UserError('BAD_FAULT', `${f}: ${n} is not a node (nodes: ${bounds.nodes.join(', ')})`);
+    if (!model.isNode(n)) throw new UserError('BAD_FAULT', `${f}: ${n} is not a node (nodes: ${bounds.nodes.join(', ')})`);
   };
   const beforeEff = (t: number, text: string) => {
-    if (t >= bounds.eff) {
-      throw new UserError('BAD_FAULT', `${text}: message loss is only allowed before the end of finite failures (EFF ${bounds.eff}), i.e. at steps 1..${bounds.eff - 1}`);
+    if (!model.canLose(t)) {
+      throw new UserError('BAD_FAULT', `${text}: message loss is only allowed before the end of finite failures (EFF ${bounds.eff}), i.e. at steps 1..${model.lastLoss}`);
     }
   };
   const withinRun = (t: number, text: string) => {
@@ -137,7 +138,7 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
       }
     }
   }
-  if (down.size > bounds.crashes) {
+  if (down.size > model.crashBudget) {
     throw new UserError('BAD_FAULT', `${down.size} crashes but the crash budget is ${bounds.crashes} (raise it with --crashes)`);
   }
   return canonicalFaults(faults.map(checkedFault));

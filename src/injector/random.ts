@@ -2,6 +2,7 @@ import seedrandom from 'seedrandom';
 import type { Bounds } from '../model/bounds.ts';
 import { canonicalFaults, type Fault, type FaultKind } from '../model/faults.ts';
 import { omissionUniverse } from './space.ts';
+import { faultModel } from '../model/fault-model.ts';
 
 /** Run i's randomness comes from (seed, i) alone, so one run rebuilds without replaying the others. */
 export function runRng(seed: string, run: number): () => number {
@@ -20,7 +21,7 @@ export function randomSchedule(b: Bounds, seed: string, run: number, kinds: read
   const rng = runRng(seed, run);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
   const between = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
-  const lastLoss = Math.max(1, Math.min(b.eff - 1, b.eot - 1));
+  const lastLoss = Math.max(1, faultModel(b).lastLoss);
   const faults: Fault[] = [];
   const down = new Map<string, number>();
 

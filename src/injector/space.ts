@@ -1,5 +1,6 @@
 import type { Bounds } from '../model/bounds.ts';
 import type { Fault } from '../model/faults.ts';
+import { faultModel } from '../model/fault-model.ts';
 
 /**
  * The fault space of Molly's model for some bounds: omissions on every channel between distinct
@@ -8,8 +9,7 @@ import type { Fault } from '../model/faults.ts';
  */
 export function omissionUniverse(b: Bounds): Fault[] {
   const out: Fault[] = [];
-  const last = Math.min(b.eff - 1, b.eot - 1);
-  for (let t = 1; t <= last; t++) {
+  for (const t of faultModel(b).lossTimes()) {
     for (const from of b.nodes) for (const to of b.nodes) if (from !== to) out.push({ kind: 'omit', from, to, time: t });
   }
   return out;

@@ -8,6 +8,7 @@ import { mergeLineage } from '../lineage/merge.ts';
 import { witnessSupport } from '../lineage/supports.ts';
 import type { LineageGraph } from '../model/lineage.ts';
 import { violates } from './shrink.ts';
+import { faultModel } from '../model/fault-model.ts';
 
 /** Hypotheses handed to the target at once (targets that run several under one watchdog). */
 const BATCH = 64;
@@ -147,7 +148,7 @@ async function probe(
   recordRun: (result: RunResult, ms: number) => RunRecord,
 ): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
   const b = rec.target.bounds;
-  const lastOmission = Math.min(b.eff - 1, b.eot - 1);
+  const lastOmission = faultModel(b).lastLoss;
   const window = (from: string, to: string): Fault[] => Array.from({ length: Math.max(0, lastOmission) }, (_, i) => ({ kind: 'omit', from, to, time: i + 1 }));
   const channels = new Map<string, { from: string; to: string; rank: number; slack: number }>();
   for (const p of first.footprint ?? []) {

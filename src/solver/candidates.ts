@@ -1,6 +1,7 @@
 import type { Bounds } from '../model/bounds.ts';
 import { faultKey, type Fault } from '../model/faults.ts';
 import type { LineageGraph } from '../model/lineage.ts';
+import { faultModel } from '../model/fault-model.ts';
 
 /**
  * The faults worth considering for a lineage graph: omissions of the messages it shows (between
@@ -8,11 +9,11 @@ import type { LineageGraph } from '../model/lineage.ts';
  * between two sends acts like a crash at the next send), plus the crash times its crash facts name.
  */
 export function faultCandidates(g: LineageGraph, b: Bounds): Fault[] {
-  const nodes = new Set(b.nodes);
   const omissions = new Map<string, Fault>();
   const crashTimes = new Map<string, Set<number>>();
+  const model = faultModel(b);
   const addCrash = (node: string, time: number) => {
-    if (b.crashes === 0 || !nodes.has(node) || time < 1 || time > b.eot) return;
+    if (!model.isNode(node) || !model.canCrashAt(time)) return;
     let s = crashTimes.get(node);
     if (!s) crashTimes.set(node, (s = new Set()));
     s.add(time);
@@ -21,7 +22,7 @@ export function faultCandidates(g: LineageGraph, b: Bounds): Fault[] {
     switch (v.kind) {
       case 'message':
       case 'lost':
-        if (v.from !== v.to && nodes.has(v.from) && nodes.has(v.to) && v.sendTime < b.eff && v.sendTime < b.eot) {
+        if (model.canLoseOn(v.from, v.to, v.sendTime)) {
           const f: Fault = { kind: 'omit', from: v.from, to: v.to, time: v.sendTime };
           omissions.set(faultKey(f), f);
         }

@@ -5,12 +5,9 @@ import type { Target } from '../model/target.ts';
 import { DedalusTarget } from './dedalus/target.ts';
 import { SimTarget } from './sim/target.ts';
 import { TcpTarget } from './tcp/target.ts';
+import type { BoundsOptions } from '../model/bounds.ts';
 
-export interface TargetOptions {
-  eot?: number;
-  eff?: number;
-  crashes?: number;
-  nodes?: readonly string[];
+export interface TargetOptions extends BoundsOptions {
   negativeSupport: boolean;
   seed: string;
   /** Dedalus: extra folders for `include` (`-I DIR`). */

@@ -3,6 +3,7 @@ import { faultKey, type FaultSet } from '../../model/faults.ts';
 import type { FootprintPoint } from '../../model/target.ts';
 import { outputKeys } from './lineage.ts';
 import { expandDeps, type MessageEntry, type CodeExecution } from './execution.ts';
+import { faultModel } from '../../model/fault-model.ts';
 
 /**
  * The footprint of a simulated run: every fault that could change it, one per class of equivalent
@@ -20,7 +21,7 @@ import { expandDeps, type MessageEntry, type CodeExecution } from './execution.t
  */
 export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Bounds): FootprintPoint[] {
   const inBounds = new Set(bounds.nodes);
-  const lastOmission = Math.min(bounds.eff - 1, bounds.eot - 1);
+  const lastOmission = faultModel(bounds).lastLoss;
   const crashed = new Set(faults.flatMap((f) => (f.kind === 'crash' ? [f.node] : [])));
   const keys = outputKeys(exec);
   const closures = outputClosures(exec).map((c, i) => ({ ...c, key: keys[i] }));

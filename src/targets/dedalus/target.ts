@@ -19,13 +19,12 @@ import { inferNodes, invariantOutsideNodes, type InferredNode } from './location
 import type { Value } from './ast.ts';
 import type { NegatedAtom } from './relation.ts';
 import type { Tuple } from './relation.ts';
+import type { BoundsOptions } from '../../model/bounds.ts';
 
-export interface DedalusTargetOptions {
-  eot: number;
-  eff: number;
-  crashes: number;
-  /** The live locations; default: every location named in the program. */
-  nodes?: readonly string[];
+export interface DedalusTargetOptions extends BoundsOptions {
+  readonly eot: number;
+  readonly eff: number;
+  readonly crashes: number;
   negativeSupport: boolean;
   /** Folders to look in for included files after the including file's and the first file's (`-I`). */
   includeDirs?: readonly string[];

@@ -19,6 +19,7 @@
  */
 
 import type { InputRef, Invariant, MessageRef, Payload } from '../code/outputs.ts';
+import type { BoundDefaults } from '../../model/bounds.ts';
 
 export { expectOutputs, type InputRef, type Invariant, type MessageRef, type OutputRecord, type Payload, type RunView, type SimRunView } from '../code/outputs.ts';
 
@@ -78,7 +79,7 @@ export interface Protocol<N extends string = string> {
   readonly workload: readonly WorkloadItem<N>[];
   readonly invariants: readonly Invariant[];
   /** Bounds used when the command line gives none. */
-  readonly defaults?: { readonly eot?: number; readonly eff?: number; readonly crashes?: number };
+  readonly defaults?: BoundDefaults;
   /** Message latency in ms, drawn per message from the seed: [min, max]. Default [1, 3]. */
   readonly latency?: readonly [number, number];
   /**

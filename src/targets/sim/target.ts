@@ -18,13 +18,11 @@ import { runView } from '../code/view.ts';
 import { outputRoot, whyOutput } from '../code/why.ts';
 import { simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimOptions } from './simulator.ts';
 import { simTraceFile, type SimTraceFile } from './trace-file.ts';
+import type { BoundsOptions } from '../../model/bounds.ts';
 
-export interface SimTargetOptions {
-  eot?: number;
-  eff?: number;
-  crashes?: number;
-  nodes?: readonly string[];
-  seed: string;
+export interface SimTargetOptions extends BoundsOptions {
+  /** The simulated network's seed (its delivery order). */
+  readonly seed: string;
 }
 
 export const SIM_DEFAULTS = { eot: 100, eff: 50, crashes: 0 };

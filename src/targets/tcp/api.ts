@@ -20,6 +20,7 @@
  */
 import type { Framing } from './framing.ts';
 import type { Invariant, Payload } from '../code/outputs.ts';
+import type { BoundDefaults } from '../../model/bounds.ts';
 
 export { expectOutputs, type Invariant, type OutputRecord, type InputRef, type RunView } from '../code/outputs.ts';
 export type { Framing } from './framing.ts';
@@ -69,7 +70,7 @@ export interface SystemSpec<N extends string = string> {
   /** Real ms a process may take to be ready. Default 10,000. */
   readonly readyTimeoutMs?: number;
   /** Bounds used when the command line gives none (EOT and EFF in rounds). */
-  readonly defaults?: { readonly eot?: number; readonly eff?: number; readonly crashes?: number };
+  readonly defaults?: BoundDefaults;
 }
 
 /** Declares a system; the node names come from `nodes`, so a link or an input naming another is a type error. */

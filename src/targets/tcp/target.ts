@@ -20,13 +20,10 @@ import type { TcpExecution } from './canonical.ts';
 import { runSystem } from './run.ts';
 import { traceIdPattern } from './trace-id.ts';
 import { tcpTraceFile, type TcpTraceFile } from './trace-file.ts';
+import { faultModel } from '../../model/fault-model.ts';
+import type { BoundsOptions } from '../../model/bounds.ts';
 
-export interface TcpTargetOptions {
-  eot?: number;
-  eff?: number;
-  crashes?: number;
-  nodes?: readonly string[];
-}
+export type TcpTargetOptions = BoundsOptions;
 
 /** Bounds in rounds when neither the system nor the command line gives them. */
 export const TCP_DEFAULTS = { eot: 12, eff: 4, crashes: 0 };
@@ -128,7 +125,7 @@ export class TcpTarget implements Target {
  * or wake is read off the omissions of the link's messages in that round (both ways).
  */
 function disconnectPoints(exec: TcpExecution, faults: FaultSet, bounds: Bounds, footprint: readonly FootprintPoint[]): FootprintPoint[] {
-  const last = Math.min(bounds.eff - 1, bounds.eot - 1);
+  const last = faultModel(bounds).lastLoss;
   const points: FootprintPoint[] = [];
   const already = new Set(faults.map(faultKey));
   for (const [round, links] of exec.connected) {
