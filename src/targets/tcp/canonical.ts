@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditLog } from '../../injector/audit.ts';
-import type { InputRef } from '../code/outputs.ts';
-import type { Deps, Invocation, MessageEntry, OutputEntry, CodeExecution, TraceEvent } from '../code/execution.ts';
+import type { CodeExecution, Deps, MessageEntry, TraceEvent } from '../code/execution.ts';
 
 /** One run of a system, as the sim target's execution model describes runs (so lineage, footprint and views are shared). */
 export type TcpExecution = CodeExecution & {
@@ -41,19 +39,11 @@ export interface SentMessage {
 
 /** What a run recorded, in the order things happened (processes answering in parallel). */
 export interface RawRun {
+  /** The recorder's execution (its own events empty: the trace events come with their sort keys). */
+  readonly recorded: CodeExecution;
   readonly events: readonly { e: TraceEvent; sort: [number, number, string, number, number] }[];
-  readonly invocations: readonly Invocation[];
-  readonly audit: AuditLog;
   readonly sent: readonly SentMessage[];
-  readonly inputs: InputRef[];
-  readonly outputs: readonly OutputEntry[];
   readonly procs: readonly { name: string; crashed: boolean; up: boolean; past: number[]; log: readonly string[] }[];
-  readonly stoppedAtTimeBound: boolean;
-  readonly endTime: number;
-  readonly error?: string;
-  readonly interrupted: boolean;
-  readonly unknown: readonly string[];
-  readonly notes: readonly string[];
   readonly connected: ReadonlyMap<number, ReadonlySet<string>>;
 }
 
@@ -64,10 +54,11 @@ export interface RawRun {
  */
 export function canonicalExecution(raw: RawRun): TcpExecution {
   const all = raw.procs;
+  const rec = raw.recorded;
   const sent = [...raw.sent].sort((a, b) => a.record.ref.sentAt - b.record.ref.sentAt || cmp(a.record.ref.from, b.record.ref.from) || cmp(a.record.ref.to, b.record.ref.to) || a.seq - b.seq);
   const messages = sent.map((x) => x.record);
-  const ids = new Map<number, number>(raw.inputs.map((i) => [i.id, i.id]));
-  let next = raw.inputs.length + 1;
+  const ids = new Map<number, number>(rec.inputs.map((i) => [i.id, i.id]));
+  let next = rec.inputs.length + 1;
   for (const m of messages) ids.set(m.ref.id, next++);
   const remap = (id: number) => ids.get(id) ?? id;
   const seen = new Set<number[]>();
@@ -76,31 +67,24 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
     remapOnce(depIds(m.deps), remap, seen);
     return { ...m, ref: { ...m.ref, id: remap(m.ref.id) } } as MessageEntry;
   });
-  const causes: CodeExecution['causes'] = new Map([...raw.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
+  const causes: CodeExecution['causes'] = new Map([...rec.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
   for (const m of renumbered) causes.set(m.ref.id, { kind: 'message', record: m });
-  for (const o of raw.outputs) remapOnce(depIds(o.deps), remap, seen);
+  for (const o of rec.outputs) remapOnce(depIds(o.deps), remap, seen);
   for (const p of all) remapOnce(p.past, remap, seen);
-  const order = new Map(raw.outputs.map((o, i) => [o, i]));
-  const outputs = [...raw.outputs].sort((a, b) => a.at - b.at || cmp(a.node, b.node) || order.get(a)! - order.get(b)!);
+  const order = new Map(rec.outputs.map((o, i) => [o, i]));
+  const outputs = [...rec.outputs].sort((a, b) => a.at - b.at || cmp(a.node, b.node) || order.get(a)! - order.get(b)!);
   const events = [...raw.events]
     .sort((a, b) => a.sort[0] - b.sort[0] || a.sort[1] - b.sort[1] || cmp(a.sort[2], b.sort[2]) || a.sort[3] - b.sort[3] || a.sort[4] - b.sort[4])
     .map(({ e }) => ('id' in e ? ({ ...e, id: remap(e.id) } as TraceEvent) : e));
   return {
+    ...rec,
     events,
-    invocations: [...raw.invocations],
-    audit: raw.audit,
+    invocations: [...rec.invocations],
     messages: renumbered,
-    inputs: raw.inputs,
     outputs,
     causes,
     crashed: all.filter((p) => p.crashed).map((p) => p.name),
     down: all.filter((p) => !p.up).map((p) => p.name),
-    stoppedAtTimeBound: raw.stoppedAtTimeBound,
-    endTime: raw.endTime,
-    error: raw.error,
-    interrupted: raw.interrupted,
-    ...(raw.unknown.length ? { unknown: [...raw.unknown] } : {}),
-    ...(raw.notes.length ? { notes: [...raw.notes] } : {}),
     eventCount: events.length,
     logs: new Map(all.map((p) => [p.name, [...p.log]])),
     connected: new Map([...raw.connected].map(([t, keys]) => [t, [...keys].sort()])),

@@ -1,0 +1,356 @@
+import seedrandom from 'seedrandom';
+import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
+import type { CodeExecution, MessageEntry, TraceEvent } from '../code/execution.ts';
+import { CausalPast, ExecutionRecorder } from '../code/recorder.ts';
+import type { WatchedEnd } from '../code/watchdog.ts';
+import type { Cause, InputRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
+import { EventQueue } from './queue.ts';
+import type { SimOptions } from './simulator.ts';
+
+/** What the event queue holds: everything that happens at a virtual time. */
+type SimEvent =
+  | { kind: 'init'; node: string }
+  | { kind: 'input'; ref: InputRef }
+  | { kind: 'deliver'; msg: MessageEntry }
+  | { kind: 'timer'; node: string; epoch: number; name: string }
+  | { kind: 'node'; ev: NodeEvent }
+  | { kind: 'link'; ev: LinkEvent };
+
+/** One node of the world, in its current incarnation. */
+interface SimNode {
+  readonly id: string;
+  /** What the protocol's `node(id)` returned for this incarnation. */
+  handlers: NodeHandlers;
+  ctx: NodeContext;
+  /** Runs handlers: not crashed, and not inside a restart window. */
+  up: boolean;
+  /** Crashed for good (crash-stop). */
+  crashed: boolean;
+  /** The incarnation: a restart begins a new one, and timers of an old one never fire. */
+  readonly epoch: number;
+  /** What it has seen: its actions depend on it unless they name their causes. */
+  readonly past: CausalPast;
+  /** What `persist` kept across restarts, with the past it was kept in. */
+  readonly persisted: Map<string, { json: string; deps: number[] }>;
+  /** Its own seeded random numbers, per incarnation. */
+  readonly rng: () => number;
+}
+
+class ProtocolError extends Error {}
+
+/**
+ * The simulated world of one run, as turmoil keeps its `World`: the nodes, the event queue in virtual
+ * time, Spike (the faults), and the recorder of what happens. `begin` builds the nodes and queues
+ * faults, inits and inputs; `drain` runs events until the time bound, quiescence or an error; `finish`
+ * gives the execution however it ended (a watchdog stop becomes an error or `interrupted`). Everything
+ * that could vary — latency, randomness, clock reads — comes from the seed and is audited.
+ */
+export class World {
+  /** What happened, recorded as it happens (shared with tcp runs). */
+  private readonly rec = new ExecutionRecorder();
+  /** Spike: the fate of each message, and the node and link events of the schedule. */
+  private readonly spike: Spike;
+  /** Trace events (only when asked: the search does not need them; replays and hashes do). */
+  private readonly events: TraceEvent[] = [];
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly nodes = new Map<string, SimNode>();
+  private readonly nodeSet: ReadonlySet<string>;
+  private readonly nodeIndex: ReadonlyMap<string, number>;
+  /** Per (send time, channel): how many messages it has carried, so that a latency depends on the message alone. */
+  private readonly channelRank = new Map<number, number>();
+  private readonly seedHash: number;
+  private readonly latency: readonly [number, number];
+  /** Virtual ms now. */
+  private now = 1;
+  private error: string | undefined;
+  private eventCount = 0;
+  /** Sends, outputs and timers so far: a handler call that adds none is silent. */
+  private effects = 0;
+  /** The handler running now: if the watchdog stops the run, this is the one that did not return. */
+  private running: { node: string; what: string; at: number } | undefined;
+  /** The view's end time: the last event of the protocol, not a crash (whose time within a quiet stretch changes nothing else). */
+  private lastEventTime = 1;
+  private stoppedAtTimeBound = false;
+  /** Connection events already told to a node (a link down both ways is one dropped connection). */
+  private readonly notified = new Set<string>();
+
+  constructor(
+    private readonly protocol: Protocol,
+    private readonly opts: SimOptions,
+    /** Real ms the run may compute (named when the watchdog stops it). */
+    private readonly budgetMs: number,
+  ) {
+    this.spike = new Spike(opts.faults, this.rec.audit);
+    this.nodeSet = new Set(protocol.nodes);
+    this.nodeIndex = new Map(protocol.nodes.map((n, i) => [n, i]));
+    this.seedHash = hashString(opts.seed);
+    this.latency = protocol.latency ?? [1, 3];
+  }
+
+  /** Builds the nodes and queues the faults, inits and inputs. */
+  begin(): void {
+    // Faults first: at equal times the queue keeps insertion order, and a node that crashes at t must
+    // not run (or send) anything at t.
+    for (const ev of this.spike.nodeEvents()) this.queue.push(ev.time, { kind: 'node', ev });
+    for (const ev of this.spike.linkEvents()) this.queue.push(ev.time, { kind: 'link', ev });
+    for (const id of this.protocol.nodes) {
+      this.start(id, 0, new Map());
+      this.queue.push(1, { kind: 'init', node: id });
+    }
+    for (const w of this.protocol.workload) {
+      const ref = this.rec.input(w.node, w.at, freeze(w.value));
+      this.queue.push(w.at, { kind: 'input', ref });
+    }
+  }
+
+  /** Runs events until the time bound, quiescence or an error. */
+  drain(): void {
+    while (this.queue.size > 0 && !this.error) {
+      if (this.queue.peekTime() > this.opts.eot) {
+        this.stoppedAtTimeBound = true;
+        break;
+      }
+      const { time, item } = this.queue.pop();
+      this.now = time;
+      this.eventCount++;
+      if (item.kind !== 'node' || item.ev.kind === 'up') this.lastEventTime = time;
+      this.handle(item);
+    }
+  }
+
+  /** The execution, however the run ended. */
+  finish(end: WatchedEnd): CodeExecution {
+    let interrupted = false;
+    if (end === 'interrupted') interrupted = true;
+    else if (end === 'timeout') {
+      const running = this.running;
+      const message = running
+        ? `did not return from ${running.what} within ${this.budgetMs.toLocaleString('en-US')} ms (a loop that never ends?)`
+        : `the run computed for over ${this.budgetMs.toLocaleString('en-US')} ms without reaching the time bound`;
+      this.error = running ? `node ${running.node} ${message} at t=${running.at}` : message;
+      this.record({ t: this.now, e: 'error', node: running?.node ?? '', message });
+    }
+    const all = [...this.nodes.values()];
+    return this.rec.execution({
+      events: this.events,
+      eventCount: this.eventCount,
+      crashed: all.filter((n) => n.crashed).map((n) => n.id),
+      down: all.filter((n) => !n.up).map((n) => n.id),
+      stoppedAtTimeBound: this.stoppedAtTimeBound,
+      endTime: this.lastEventTime,
+      error: this.error,
+      interrupted,
+    });
+  }
+
+  private record(e: TraceEvent): void {
+    if (this.opts.trace) this.events.push(e);
+  }
+
+  private handle(item: SimEvent): void {
+    switch (item.kind) {
+      case 'init': {
+        const n = this.nodes.get(item.node)!;
+        if (!n.up) return;
+        this.record({ t: this.now, e: 'init', node: n.id });
+        this.call(n, 'init', () => n.handlers.init?.(n.ctx));
+        return;
+      }
+      case 'input': {
+        const n = this.nodes.get(item.ref.node);
+        if (!n) {
+          this.error = `the workload gives input to '${item.ref.node}', which is not a node`;
+          return;
+        }
+        if (!n.up) return;
+        this.record({ t: this.now, e: 'input', node: n.id, id: item.ref.id, value: item.ref.value });
+        n.past.ids.push(item.ref.id);
+        this.call(n, 'onInput', () => n.handlers.onInput?.(n.ctx, item.ref.value, item.ref));
+        return;
+      }
+      case 'deliver': {
+        const msg = item.msg;
+        const n = this.nodes.get(msg.ref.to)!;
+        if (!n.up) {
+          this.rec.lostAtReceiver(msg);
+          this.record({ t: this.now, e: 'lost', id: msg.ref.id, to: n.id });
+          return;
+        }
+        this.rec.delivered(msg, n.past);
+        this.record({ t: this.now, e: 'deliver', id: msg.ref.id, to: n.id });
+        this.call(n, 'onMessage', () => n.handlers.onMessage?.(n.ctx, msg.ref.from, msg.ref.payload, msg.ref));
+        return;
+      }
+      case 'timer': {
+        const n = this.nodes.get(item.node)!;
+        if (!n.up || n.epoch !== item.epoch) return;
+        this.record({ t: this.now, e: 'timer', node: n.id, name: item.name });
+        this.call(n, 'onTimer', () => n.handlers.onTimer?.(n.ctx, item.name));
+        return;
+      }
+      case 'node':
+        return this.nodeEvent(item.ev);
+      case 'link':
+        return this.linkEvent(item.ev);
+    }
+  }
+
+  private nodeEvent(ev: NodeEvent): void {
+    const n = this.nodes.get(ev.node)!;
+    this.rec.audit.add(this.now, 'fault', 'spike', `${ev.kind} ${ev.node}`, ev.fault);
+    this.record({ t: this.now, e: ev.kind, node: ev.node });
+    if (ev.kind === 'crash') {
+      n.up = false;
+      n.crashed = true;
+    } else if (ev.kind === 'down') n.up = false;
+    else if (!n.crashed) {
+      const fresh = this.start(n.id, n.epoch + 1, n.persisted);
+      this.call(fresh, 'init', () => fresh.handlers.init?.(fresh.ctx));
+    }
+  }
+
+  private linkEvent(ev: LinkEvent): void {
+    this.rec.audit.add(this.now, 'fault', 'spike', `${ev.kind} ${ev.from}→${ev.to}`, ev.fault);
+    this.record({ t: this.now, e: ev.kind, from: ev.from, to: ev.to });
+    for (const [self, peer] of [[ev.from, ev.to], [ev.to, ev.from]]) {
+      const n = this.nodes.get(self)!;
+      // A link down both ways is one dropped connection: tell each end once.
+      const once = `${this.now}|${ev.kind}|${self}|${peer}`;
+      if (!n.up || this.notified.has(once)) continue;
+      this.notified.add(once);
+      if (ev.kind === 'disconnect') this.call(n, 'onConnectionLost', () => n.handlers.onConnectionLost?.(n.ctx, peer));
+      else this.call(n, 'onConnectionRestored', () => n.handlers.onConnectionRestored?.(n.ctx, peer));
+    }
+  }
+
+  /** A new incarnation of a node: the protocol's `node(id)`, with the state it persisted. */
+  private start(id: string, epoch: number, persisted: SimNode['persisted']): SimNode {
+    const n = { id, up: true, crashed: false, epoch, past: new CausalPast(), persisted, rng: seedrandom(`${this.opts.seed}:node:${id}:${epoch}`) } as unknown as SimNode;
+    n.ctx = this.contextOf(n);
+    n.handlers = {};
+    this.nodes.set(id, n);
+    this.call(n, 'node()', () => {
+      n.handlers = this.protocol.node(id) ?? {};
+    });
+    return n;
+  }
+
+  /** Runs one handler of a node, recording the call; a throw ends the run with the protocol's error. */
+  private call(n: SimNode, what: string, fn: () => void): void {
+    if (this.error) return;
+    this.running = { node: n.id, what, at: this.now };
+    const before = this.effects;
+    try {
+      fn();
+    } catch (e) {
+      const message = e instanceof ProtocolError ? e.message : `${(e as Error)?.message ?? String(e)}`;
+      this.error = `node ${n.id} threw in ${what} at t=${this.now}: ${message}`;
+      this.record({ t: this.now, e: 'error', node: n.id, message });
+    }
+    this.running = undefined;
+    if (what !== 'node()') this.rec.invoked(n.id, this.now, this.effects !== before);
+  }
+
+  private depsOf(n: SimNode, because?: readonly Cause[]) {
+    return because ? { explicit: because.map((c) => c.id) } : n.past.deps();
+  }
+
+  /** What a node may do to the world: every effect goes through here, recorded and audited. */
+  private contextOf(n: SimNode): NodeContext {
+    const [minLatency, maxLatency] = this.latency;
+    return {
+      id: n.id,
+      nodes: this.protocol.nodes,
+      now: () => {
+        this.rec.audit.add(this.now, 'clock', n.id, 'now', this.now);
+        return this.now;
+      },
+      random: () => {
+        const v = n.rng();
+        this.rec.audit.add(this.now, 'random', n.id, 'random', v);
+        return v;
+      },
+      send: (to, payload, options) => {
+        if (!this.nodeSet.has(to)) throw new ProtocolError(`${n.id} sent to '${to}', which is not a node (nodes: ${this.protocol.nodes.join(', ')})`);
+        this.effects++;
+        const msg = this.rec.send(n.id, to, this.now, freeze(payload), this.depsOf(n, options?.because));
+        const id = msg.ref.id;
+        this.record({ t: this.now, e: 'send', id, from: n.id, to, payload: msg.ref.payload, at: this.now });
+        const fate = this.spike.messageFate(n.id, to, this.now, `#${id}`);
+        if (fate.kind === 'drop') {
+          // When it would have arrived at the earliest.
+          this.rec.dropped(msg, fate.reason, this.now + minLatency);
+          this.record({ t: this.now, e: 'drop', id, by: fate.reason });
+          return;
+        }
+        let latency = minLatency;
+        if (to !== n.id && maxLatency > minLatency) {
+          latency = minLatency + Math.floor(this.latencyDraw(n.id, to, this.now) * (maxLatency - minLatency + 1));
+          this.rec.audit.add(this.now, 'order', 'network', 'latency', latency, id);
+        }
+        msg.deliverAt = this.now + latency + fate.extraDelay;
+        this.queue.push(msg.deliverAt, { kind: 'deliver', msg });
+      },
+      setTimer: (after, name = 'timer') => {
+        if (!Number.isInteger(after) || after < 1) throw new ProtocolError(`${n.id} set a timer after ${after} ms; use a whole number ≥ 1`);
+        this.effects++;
+        this.queue.push(this.now + after, { kind: 'timer', node: n.id, epoch: n.epoch, name });
+      },
+      output: (value, options) => {
+        this.effects++;
+        const out = this.rec.output(n.id, this.now, freeze(value), this.depsOf(n, options?.because));
+        this.record({ t: this.now, e: 'output', node: n.id, value: out.value });
+      },
+      persist: (key, value) => {
+        n.persisted.set(key, { json: JSON.stringify(value) ?? 'null', deps: [...n.past.ids] });
+      },
+      recover: <T>(key: string) => {
+        const p = n.persisted.get(key);
+        if (!p) return undefined;
+        for (const d of p.deps) n.past.ids.push(d);
+        return JSON.parse(p.json) as T;
+      },
+    };
+  }
+
+  /**
+   * A message's latency depends on the seed and on the message (channel, send time, rank on that
+   * channel at that time) alone, not on how many draws came before: a fault elsewhere in the run does
+   * not reshuffle it, so lineage stays comparable across runs.
+   */
+  private latencyDraw(from: string, to: string, t: number): number {
+    const nodes = this.protocol.nodes.length;
+    const channel = this.nodeIndex.get(from)! * nodes + this.nodeIndex.get(to)!;
+    const key = t * 65536 + channel;
+    const rank = (this.channelRank.get(key) ?? 0) + 1;
+    this.channelRank.set(key, rank);
+    return mixUnit(this.seedHash, channel, t, rank);
+  }
+}
+
+/** Payloads are copied through JSON: a node cannot change a message after sending it. */
+function freeze(v: Payload): Payload {
+  if (v === undefined) return null;
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return JSON.parse(JSON.stringify(v));
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A deterministic number in [0, 1) from a few integers (murmur-style mixing). */
+function mixUnit(seed: number, a: number, b: number, c: number): number {
+  let h = seed ^ Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b) ^ Math.imul(c + 1, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
