@@ -1,16 +1,9 @@
-import type { FaultSet } from '../../model/faults.ts';
 import { DEFAULT_RUN_BUDGET_MS, runWatched } from '../code/watchdog.ts';
 import type { CodeExecution, RunChecker } from '../code/execution.ts';
 import type { Protocol } from './api.ts';
-import { World } from './world.ts';
+import { World, type SimOptions } from './world.ts';
 
-export interface SimOptions {
-  eot: number;
-  seed: string;
-  faults: FaultSet;
-  /** Record the trace events (the search does not need them; replays and hashes do). */
-  trace: boolean;
-}
+export type { SimOptions } from './world.ts';
 
 
 /**

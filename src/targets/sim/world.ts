@@ -5,7 +5,16 @@ import { CausalPast, ExecutionRecorder } from '../code/recorder.ts';
 import type { WatchedEnd } from '../code/watchdog.ts';
 import type { Cause, InputRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
-import type { SimOptions } from './simulator.ts';
+import type { FaultSet } from '../../model/faults.ts';
+
+/** One run to simulate: its time bound (virtual ms), seed and fault schedule. */
+export interface SimOptions {
+  eot: number;
+  seed: string;
+  faults: FaultSet;
+  /** Record the trace events (the search does not need them; replays and hashes do). */
+  trace: boolean;
+}
 
 /** What the event queue holds: everything that happens at a virtual time. */
 type SimEvent =
