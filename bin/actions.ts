@@ -62,6 +62,9 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
   const opened = await target(files, flags, seed);
   // Runs of a simulated protocol spread over cores; a system of real processes runs one run at a time.
   const workers = flags.workers ?? 1;
+  if (workers > 1 && !(opened.capabilities.cheapRuns && opened.capabilities.seeded)) {
+    throw new UserError('BAD_OPTION', `--workers shares the runs of a simulated protocol over threads; a ${opened.kind} target's runs ${opened.capabilities.cheapRuns ? 'are made on the main thread' : 'are real processes, made one at a time'}`);
+  }
   const t = opened.capabilities.cheapRuns && opened.capabilities.seeded && workers > 1 && !flags.seeds ? new ParallelTarget(opened, { files, options: { ...targetOptions(flags), seed } }, workers) : opened;
   const { controller, release: releaseCtrlC } = catchCtrlC();
   const progress = terminalProgress(process.stderr, { maxRuns: flags.maxRuns });

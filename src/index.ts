@@ -55,7 +55,8 @@ export interface OpenOptions extends BoundsOptions {
  * Throws `UserError` for a file that cannot be read, parsed or checked, or bad bounds.
  */
 export async function openTarget(files: string | readonly string[], options: OpenOptions = {}): Promise<Target> {
-  const opts: TargetOptions = { ...options, negativeSupport: options.negativeSupport ?? true, seed: options.seed ?? '1' };
+  // A seed is text (a number given from JavaScript is taken as its digits, as the CLI would).
+  const opts: TargetOptions = { ...options, negativeSupport: options.negativeSupport ?? true, seed: options.seed === undefined ? '1' : String(options.seed) };
   const t = await open(typeof files === 'string' ? [files] : files, opts);
   checkBounds(t, { given: { eot: options.eot !== undefined, eff: options.eff !== undefined, crashes: options.crashes !== undefined, nodes: options.nodes !== undefined } });
   return t;

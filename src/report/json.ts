@@ -36,7 +36,7 @@ export interface JsonCounterexample {
   readonly notes?: readonly string[];
   readonly replay: string;
   readonly messages: readonly MessageRecord[];
-  readonly shrinkSteps?: readonly { readonly faults: string; readonly violated: boolean }[];
+  readonly shrinkSteps?: readonly { readonly faults: string; readonly violated: boolean; readonly unknown?: readonly string[] }[];
 }
 
 /** The JSON report (docs/report-format.md, docs/report.schema.json): what every other report can be drawn from. */
@@ -49,6 +49,8 @@ export interface JsonReport {
   /** The verdict every report shows (`verdict.ts`), so a report drawn from this file says the same. */
   readonly verdict: Pick<Verdict, 'mark' | 'headline'>;
   readonly proven: boolean;
+  /** Runs that could not be checked: how many, the first, what it could not check, its replay line. */
+  readonly unchecked?: { readonly runs: number; readonly first: number; readonly why: string; readonly replay: string };
   readonly caveat?: string;
   readonly strategy: Strategy;
   readonly seed: string;
@@ -125,9 +127,10 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       ...(c.notes?.length ? { notes: c.notes } : {}),
       replay: c.replay,
       messages: c.messages,
-      ...(c.shrinkSteps ? { shrinkSteps: c.shrinkSteps.map((step) => ({ faults: formatFaults(step.faults), violated: step.violated })) } : {}),
+      ...(c.shrinkSteps ? { shrinkSteps: c.shrinkSteps.map((step) => ({ faults: formatFaults(step.faults), violated: step.violated, ...(step.unknown?.length && !step.violated ? { unknown: step.unknown } : {}) })) } : {}),
     })),
     ...(r.supports ? { supports: Object.fromEntries(r.supports) } : {}),
+    ...(r.unchecked ? { unchecked: r.unchecked } : {}),
     ...(r.recorded ? { details: jsonDetails(reportDetails(r)) } : {}),
     ...(opts.timings
       ? { timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, round(v)])) }

@@ -1,7 +1,7 @@
 import { formatFaults } from '../injector/text.ts';
 import { DEFAULT_COMMAND } from '../search/options.ts';
 import { shellQuote } from '../model/shell.ts';
-import { eachRun, type Counterexample, type RunRecord, type SearchResult } from '../search/result.ts';
+import { runCount, uncheckedText, type Counterexample, type SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
 import { attackedText, verdictOf } from './verdict.ts';
 
@@ -17,18 +17,9 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   lines.push(`  ${where}`);
   lines.push(`  fault space: ${formatBig(r.faultSpace)} schedule${r.faultSpace === 1n ? '' : 's'}${r.restriction ? ` (targeted: '${r.restriction}')` : ''}; ${attackedText(r.outcomes, r.strategy, r.target.footprints)}`);
   if (r.symmetrySaved !== undefined) lines.push(`  symmetry: ${r.symmetrySaved} hypothes${r.symmetrySaved === 1 ? 'is' : 'es'} not run (a run with interchangeable nodes renamed was made)`);
-  let unchecked = 0;
-  let example: RunRecord | undefined;
-  for (const run of eachRun(r)) {
-    if (run.unknown.length === 0) continue;
-    unchecked++;
-    example ??= run;
-  }
-  // A search that ended unproven for this reason already names the first such run in its headline.
-  const named = r.status === 'no-counterexample-found' && example !== undefined && r.reason.includes(example.unknown[0]);
-  if (example && !named) {
-    lines.push(`  ? ${unchecked} run${unchecked === 1 ? '' : 's'} could not be fully checked, e.g. run ${example.index}: ${example.unknown[0]}`);
-  }
+  // Runs that could not be checked: the verdict names them wherever nothing was proven; beside a
+  // counterexample, this line does.
+  if (r.unchecked && r.status === 'counterexample') lines.push(`  ? ${uncheckedText(r.unchecked)}`);
   r.counterexamples.forEach((c, i) => lines.push('', ...formatCounterexample(c, i + 1, r.counterexamples.length)));
   lines.push('');
   for (const line of hints(r, opts)) lines.push(line);
@@ -66,7 +57,8 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
   }
   // Nothing to explain without an invariant: no hypothesis could have broken anything.
   const invariantless = r.status === 'no-counterexample-found' && /no invariant/.test(r.reason);
-  if ((r.status === 'resilient' || r.status === 'no-counterexample-found') && !invariantless && r.strategy === 'ldfi' && !opts.explaining && r.runs.length > 1) {
+  const allUnchecked = r.unchecked !== undefined && r.unchecked.runs === runCount(r);
+  if ((r.status === 'resilient' || r.status === 'no-counterexample-found') && !invariantless && !allUnchecked && r.strategy === 'ldfi' && !opts.explaining && r.runs.length > 1) {
     out.push(`Hint: ${command('explain')} shows which supports defeated which hypotheses.`);
   }
   if (r.status === 'budget-exhausted') {

@@ -1,4 +1,4 @@
-import { runCount, type SearchResult } from '../search/result.ts';
+import { runCount, uncheckedText, type SearchResult } from '../search/result.ts';
 
 /**
  * The one wording of a search's verdict, used by the terminal, HTML, JUnit and JSON alike, so that no
@@ -37,16 +37,26 @@ export function verdictOf(r: SearchResult): Verdict {
       if (r.target.footprints) return { mark: '✓', headline: `resilient ${within}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
       return { mark: '✓', headline: `resilient ${within}: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
     case 'no-counterexample-found':
-      return { mark: '•', headline: `no counterexample found ${within} (${runs}, ${strategy}); not a proof: ${r.reason}`, caveat: r.reason, proven: false };
+      return { mark: '•', headline: `no counterexample found ${within} (${runs}, ${strategy}); not a proof: ${r.reason}${alsoUnchecked(r)}`, caveat: r.reason + alsoUnchecked(r), proven: false };
     case 'budget-exhausted': {
-      const caveat = r.budget === 'time' ? 'the time budget stopped the search first' : 'the run budget stopped the search first';
-      return { mark: '•', headline: `no counterexample in ${runs} (${strategy}); ${caveat}, so this is not a proof of resilience`, caveat, proven: false };
+      const budget = r.budget === 'time' ? 'the time budget stopped the search first' : 'the run budget stopped the search first';
+      return { mark: '•', headline: `no counterexample in ${runs} (${strategy}); ${budget}, so this is not a proof of resilience${alsoUnchecked(r)}`, caveat: budget + alsoUnchecked(r), proven: false };
     }
     case 'interrupted':
-      return { mark: '•', headline: `interrupted after ${runs} (${strategy}); ${cexes} found before that`, caveat: 'interrupted before the search ended', proven: false };
+      return { mark: '•', headline: `interrupted after ${runs} (${strategy}); ${cexes} found before that${alsoUnchecked(r)}`, caveat: `interrupted before the search ended${alsoUnchecked(r)}`, proven: false };
     case 'internal-error':
       return { mark: '✗', headline: `no verdict: ldfi failed after ${runs} (${strategy}); ${cexes} found before that`, caveat: `ldfi failed: ${r.error}`, proven: false };
   }
+}
+
+/**
+ * Runs that could not be checked, said wherever nothing was proven — unless the reason already is
+ * exactly that — so that a budget or Ctrl-C never hides them.
+ */
+function alsoUnchecked(r: SearchResult): string {
+  if (!r.unchecked) return '';
+  const text = uncheckedText(r.unchecked);
+  return r.status === 'no-counterexample-found' && r.reason.includes(text.slice(0, text.indexOf(';'))) ? '' : `; and ${text}`;
 }
 
 /** `1 run`, `2 runs`, `9,604 runs`: thousands separated, as everywhere ldfi prints a count. */

@@ -4,7 +4,7 @@ import { formatFaults } from '../injector/text.ts';
 import { shellQuote } from '../model/shell.ts';
 import { faultSpaceSize } from '../injector/space.ts';
 import type { SearchOptions } from './options.ts';
-import type { Counterexample, RunRecord, SearchResult, SearchStatus, ShrinkStep } from './result.ts';
+import { uncheckedText, type Counterexample, type RunRecord, type SearchResult, type SearchStatus, type ShrinkStep, type Unchecked } from './result.ts';
 import { rootCause } from './root-cause.ts';
 import { shrinkFaults, violates } from './shrink.ts';
 import { DRAWN_MESSAGES, DRAWN_RUNS, type DrawnRecord, type Recorded } from './recorded.ts';
@@ -170,7 +170,7 @@ export class SearchRecorder {
     // Shrink runs are few: each keeps its states, as made, for the report.
     const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, this.withSignal({ lineage: false, states: true })), (r) => {
       const states = statesOf(r);
-      steps.push({ faults: r.faults, violated: violates(r), messages: r.messages, ...(states ? { states } : {}) });
+      steps.push({ faults: r.faults, violated: violates(r), ...(r.unknown?.length ? { unknown: r.unknown } : {}), messages: r.messages, ...(states ? { states } : {}) });
     });
     const states = statesOf(shrunk);
     this.shrinkMs += performance.now() - t0;
@@ -239,10 +239,13 @@ export class SearchRecorder {
    * what the first could not check, and its replay line. Undefined when every run was checked.
    */
   private uncheckedReason(): string | undefined {
+    const u = this.uncheckedRuns();
+    return u ? uncheckedText(u) : undefined;
+  }
+
+  private uncheckedRuns(): Unchecked | undefined {
     const first = this.firstUnchecked;
-    if (!first) return undefined;
-    const runs = `${this.unchecked.toLocaleString('en-US')} run${this.unchecked === 1 ? '' : 's'}`;
-    return `${runs} could not be checked; the first, run ${first.index}: ${first.unknown[0]}; replay it: ${this.replayLine(first.faults)}`;
+    return first ? { runs: this.unchecked, first: first.index, why: first.unknown[0], replay: this.replayLine(first.faults) } : undefined;
   }
 
   /** Why this target's lineage-driven verdict cannot be a proof of resilience, if it cannot. */
@@ -293,6 +296,7 @@ export class SearchRecorder {
       ...(this.options.symmetry ? { symmetrySaved: this.symmetrySaved } : {}),
       timings: { totalMs: performance.now() - this.started, solverMs: this.solverMs, runMs: this.runMs, shrinkMs: this.shrinkMs },
       supports,
+      ...(this.firstUnchecked ? { unchecked: this.uncheckedRuns() } : {}),
       recorded: this.recorded(),
     };
   }

@@ -12,6 +12,11 @@ export interface SpilledRuns extends Iterable<RunRecord> {
   dispose(): void;
 }
 
+/** Runs that could not be checked, in one sentence every report shares: how many, the first, its replay line. */
+export function uncheckedText(u: Unchecked): string {
+  return `${u.runs.toLocaleString('en-US')} run${u.runs === 1 ? '' : 's'} could not be checked; the first, run ${u.first}: ${u.why}; replay it: ${u.replay}`;
+}
+
 /** How many runs the search made (`runs` and those on disk). */
 export function runCount(r: Pick<SearchResult, 'runs' | 'spilledRuns'>): number {
   return r.runs.length + (r.spilledRuns?.count ?? 0);
@@ -62,9 +67,20 @@ export interface Counterexample {
   readonly shrinkSteps?: readonly ShrinkStep[];
 }
 
+/** The runs of a search that could not be checked. */
+export interface Unchecked {
+  readonly runs: number;
+  /** The first such run (1-based), what it could not check, and the line that replays it. */
+  readonly first: number;
+  readonly why: string;
+  readonly replay: string;
+}
+
 export interface ShrinkStep {
   readonly faults: FaultSet;
   readonly violated: boolean;
+  /** Checks this step could not make: it neither held nor broke (the fault is kept). */
+  readonly unknown?: readonly string[];
   readonly messages: readonly MessageRecord[];
   readonly states?: readonly StateFact[];
 }
@@ -96,6 +112,12 @@ interface Common {
   readonly timings: { readonly totalMs: number; readonly solverMs: number; readonly runMs: number; readonly shrinkMs: number };
   /** The supports known for each good outcome at the end (LDFI only; for `ldfi explain`). */
   readonly supports?: ReadonlyMap<string, readonly (readonly string[])[]>;
+  /**
+   * Runs whose check could not be made (an invariant threw or never returned, a round did not
+   * settle): how many, and the first with what it could not check and its replay line. Absent when
+   * every run was checked. Any of them rules out a proof (violated > unknown > holds).
+   */
+  readonly unchecked?: Unchecked;
   /** What reports draw, recorded as the runs were made (report/details.ts draws from it; nothing is run again). */
   readonly recorded?: Recorded;
 }

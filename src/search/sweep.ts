@@ -3,7 +3,7 @@ import type { Target } from '../model/target.ts';
 import { searchOnce } from './once.ts';
 import { qualifySearchOptions, type RawSearchOptions } from './options.ts';
 import type { SearchObserver } from './recorder.ts';
-import { eachRun, type Counterexample, type RunRecord, type SearchResult } from './result.ts';
+import { eachRun, runCount, type Counterexample, type RunRecord, type SearchResult, type Unchecked } from './result.ts';
 
 /**
  * The same search over several seeds, i.e. several delivery orders of a simulated network (a seed
@@ -47,6 +47,13 @@ function merge(results: readonly SearchResult[], seeds: readonly string[]): Sear
     }
   }
   const outcomes = [...new Set(results.flatMap((r) => r.outcomes))];
+  // Runs that could not be checked, over every seed: how many, and the first (numbered in the merged runs).
+  let unchecked: Unchecked | undefined;
+  let before = 0;
+  for (const r of results) {
+    if (r.unchecked) unchecked = unchecked ? { ...unchecked, runs: unchecked.runs + r.unchecked.runs } : { ...r.unchecked, first: r.unchecked.first + before };
+    before += runCount(r);
+  }
   const sum = (f: (r: SearchResult) => number) => results.reduce((s, r) => s + f(r), 0);
   const seed = seeds.length > 1 ? `${seeds[0]}..${seeds[results.length - 1]}` : seeds[0];
   const common = {
@@ -55,6 +62,7 @@ function merge(results: readonly SearchResult[], seeds: readonly string[]): Sear
     runs,
     counterexamples,
     outcomes,
+    unchecked,
     hypotheses: sum((r) => r.hypotheses),
     supports: undefined,
     timings: {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { explain, formatJsonReport, formatJUnit, mergeVerdicts, openTarget, replay, runVerdict, search, verdictOf, type SearchResult } from 'ldfi';
+import { explain, formatHtmlReport, formatJsonReport, formatJUnit, mergeVerdicts, openTarget, replay, runVerdict, search, verdictOf, type SearchResult } from 'ldfi';
 import { expectResilient, ResilienceError } from 'ldfi/vitest';
 import { formatSearchResult } from '../../src/report/text.ts';
 import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
@@ -43,6 +43,17 @@ function expectUnproven(r: SearchResult, why: RegExp): void {
   expect(cases.length).toBeGreaterThan(0);
   for (const c of cases) expect(c).toMatch(/<skipped message="not a proof: \d+ runs? could not be checked/);
   expect(junit).toMatch(/failures="0"/);
+  // HTML: no run that could not be checked is drawn as one that held, and the page is not green.
+  const html = formatHtmlReport(r);
+  const checks = new Map<number, string>(json.runs.map((run: { index: number; check: string }) => [run.index, run.check]));
+  const headings = [...html.matchAll(/id="d-run-(\d+)">\s*<h3>[^<]*<small>([^·]*)·/g)];
+  expect(headings.length).toBeGreaterThan(0);
+  for (const [, index, said] of headings) {
+    const check = checks.get(Number(index));
+    expect(said.trim(), `run ${index} (${check})`).toBe(check === 'unknown' ? '? invariant not checked' : check === 'violated' ? '✗ invariant violated' : '✓ invariant held');
+  }
+  expect(html).not.toMatch(/<h1[^>]*>✓/);
+  expect(json.unchecked.runs).toBeGreaterThan(0);
 }
 
 describe('one run verdict: violated > unknown > holds', () => {
@@ -92,6 +103,14 @@ describe('a search with runs that could not be checked proves nothing, in every 
     expectUnproven(await search(t, { strategy: 'exhaustive' }), /spin keeps growing/);
     expect((await replay(t, 'omit a→b @1')).verdict).toBe('unknown');
     expect((await replay(t, 'none')).verdict).toBe('holds');
+  });
+
+  it('a budget never hides runs that could not be checked', async () => {
+    const r = await search(await openTarget(THROWS, { seed: '1' }), { strategy: 'random', maxRuns: 4 });
+    expect(r.status).toBe('budget-exhausted');
+    const v = verdictOf(r);
+    expect(v.headline).toMatch(/the run budget stopped the search first, so this is not a proof of resilience; and 4 runs could not be checked; the first, run 1: invariant delivered threw/);
+    expect(v.caveat).toMatch(/4 runs could not be checked/);
   });
 
   it('tcp: an invariant that throws on a run of real processes', async () => {

@@ -34,7 +34,7 @@ async function showTarget(): Promise<void> {
     const run = d.runs.find((r) => r.index === index);
     if (!run) return;
     const html = runDetail(
-      { key: `run-${index}`, title: `Run ${index}`, faults: run.faultList, faultText: formatFaults(run.faultList), violated: run.violated, messages: unpackMessages(d.strings, run.messages), violations: run.violations },
+      { key: `run-${index}`, title: `Run ${index}`, faults: run.faultList, faultText: formatFaults(run.faultList), violated: run.violated, unchecked: run.unknown, messages: unpackMessages(d.strings, run.messages), violations: run.violations },
       d.bounds,
       d.replayCommand,
     );

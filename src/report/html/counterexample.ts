@@ -47,11 +47,11 @@ export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: n
   const steps = c.shrinkSteps ?? [];
   const stepRows = steps.map((s, k) => {
     const key = `cex-${n}-step-${k + 1}`;
-    return `<tr><td class="num">${k + 1}</td><td><code>${esc(s.faults)}</code></td><td class="${s.violated ? 'bad">✗ still violated: kept' : 'good">✓ held: that fault is needed'}</td><td>${drawn.has(key) ? `<a href="#${detailId(key)}">diagram</a>` : ''}</td></tr>`;
+    return `<tr><td class="num">${k + 1}</td><td><code>${esc(s.faults)}</code></td><td class="${s.violated ? 'bad">✗ still violated: kept' : s.unknown?.length ? 'unknown">? could not be checked: that fault is kept' : 'good">✓ held: that fault is needed'}</td><td>${drawn.has(key) ? `<a href="#${detailId(key)}">diagram</a>` : ''}</td></tr>`;
   });
   const stepDetails = steps.flatMap((s, k) => {
     const d = drawn.get(`cex-${n}-step-${k + 1}`);
-    return d ? [runDetail({ key: d.key, title: `Counterexample ${n}, shrink step ${k + 1}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages, states: d.states }, j.bounds, j.replayCommand)] : [];
+    return d ? [runDetail({ key: d.key, title: `Counterexample ${n}, shrink step ${k + 1}`, faults: d.faultList, faultText: d.faults, violated: d.violated, unchecked: s.unknown, messages: d.messages, states: d.states }, j.bounds, j.replayCommand)] : [];
   });
   // The supports the fault set cut: leaves of good outcomes' lineage that its faults remove.
   const cuts = (j.details?.lineage ?? [])

@@ -66,6 +66,7 @@ svg.st .out circle { fill: var(--good); } svg.st .out text { fill: var(--good); 
 svg.st .quiet { fill: var(--grey); font-style: italic; }
 td.nowrap, td.nowrap code { white-space: nowrap; }
 p.violated { color: var(--bad); margin: .2rem 0; }
+p.unchecked { color: var(--warn); margin: .2rem 0; }
 svg.st .head { fill: var(--msg); } svg.st .head-grey { fill: var(--grey); } svg.st .head-flight { fill: var(--flight); }
 svg.st .crash rect { fill: var(--bad); } svg.st .crash text { text-anchor: end; fill: var(--bad); font-weight: bold; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.st .window rect { fill: #c6282814; stroke: #c628285a; } svg.st .window text { text-anchor: end; fill: var(--bad); }

@@ -25,6 +25,8 @@ export interface PageRun {
   readonly faultList: FaultSet;
   readonly violated: boolean;
   readonly violations: readonly string[];
+  /** Checks the run could not make. */
+  readonly unknown?: readonly string[];
   /** Packed as in `search/packed.ts`. */
   readonly messages: readonly number[];
 }

@@ -36,7 +36,7 @@ export function renderHtmlReport(j: JsonReport): string {
   const runDetails = j.runs.flatMap((run) => {
     const d = details.get(`run-${run.index}`);
     const violations = violationTexts(run);
-    return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, messages: d.messages, states: d.states, violations }, j.bounds, j.replayCommand)] : [];
+    return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, unchecked: run.unknown, messages: d.messages, states: d.states, violations }, j.bounds, j.replayCommand)] : [];
   });
   return [
     '<!DOCTYPE html>',
@@ -101,7 +101,7 @@ function pageData(j: JsonReport, drawnRuns: ReadonlySet<string>, cexRuns: Readon
   for (const p of packed?.runs ?? []) {
     const run = byIndex.get(p.index);
     if (!run || drawnRuns.has(`run-${p.index}`)) continue;
-    runs.push({ index: p.index, faultList: run.faultList, violated: run.violated, violations: violationTexts(run), messages: p.messages });
+    runs.push({ index: p.index, faultList: run.faultList, violated: run.violated, violations: violationTexts(run), ...(run.unknown?.length ? { unknown: run.unknown } : {}), messages: p.messages });
   }
   const listed = j.runs.filter((r) => isListed(r, cexRuns)).length;
   const rows = j.runs

@@ -91,7 +91,7 @@ function footprintSummary(j: JsonReport): string {
     `<p>The nodes are code, so every fault that could change a run is a hypothesis: each of the ${hypotheses.toLocaleString('en-US')} hypotheses ` +
     `added to a run already made one fault of its footprint (a message it sent before EFF, or a crash between two of a node's events). ` +
     `${attacking.toLocaleString('en-US')} of ${j.runCount ? `the first ${j.runs.length.toLocaleString('en-US')}` : 'them'} also cut every known support of a good outcome; the supports that withstood those are below. ` +
-    `The others changed a run without touching a known support, and none broke the invariant.</p>`
+    `The others changed a run without touching a known support, and none broke the invariant${j.unchecked ? ` (but ${j.unchecked.runs.toLocaleString('en-US')} could not be checked at all: see above)` : ''}.</p>`
   );
 }
 

@@ -16,6 +16,8 @@ export interface DetailInput {
   readonly faults: FaultSet;
   readonly faultText: string;
   readonly violated: boolean;
+  /** Checks the run could not make (an invariant threw or never returned): then it neither held nor broke. */
+  readonly unchecked?: readonly string[];
   readonly messages: readonly MessageRecord[];
   readonly states?: readonly StateFact[];
   /** What the run violated (and what the protocol threw). */
@@ -62,8 +64,9 @@ export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string,
     });
   return [
     `<section class="detail${opts.shown ? ' shown' : ''}" id="${detailId(d.key)}">`,
-    `<h3>${esc(d.title)} <small>${d.violated ? '✗ invariant violated' : '✓ invariant held'} · faults: <code>${esc([crashes, others].filter(Boolean).join('; ') || 'none')}</code></small></h3>`,
+    `<h3>${esc(d.title)} <small>${d.violated ? '✗ invariant violated' : d.unchecked?.length ? '? invariant not checked' : '✓ invariant held'} · faults: <code>${esc([crashes, others].filter(Boolean).join('; ') || 'none')}</code></small></h3>`,
     ...(d.violations ?? []).map((v) => `<p class="violated">✗ ${esc(v)}</p>`),
+    ...(d.violated ? [] : (d.unchecked ?? []).map((u) => `<p class="unchecked">? ${esc(u)}</p>`)),
     // A counterexample's own run sits under its replay line; other runs carry theirs.
     opts.shown ? '' : '<p><a href="#runs">↑ back to the runs</a></p>',
     opts.shown ? '' : `<pre class="replay"><code>${esc(`${replayCommand} --faults ${shellQuote(d.faultText)}`)}</code></pre>`,

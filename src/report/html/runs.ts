@@ -33,7 +33,7 @@ export interface RowContext {
 export function runRow(run: RowRun, ctx: RowContext): string {
   const key = `run-${run.index}`;
   const { crashes, others } = faultColumns(run.faultList);
-  const outcome = run.violated ? '<td class="bad">✗ violated</td>' : run.unknown?.length ? '<td class="unknown">? not fully checked</td>' : '<td class="good">✓ held</td>';
+  const outcome = run.violated ? '<td class="bad">✗ violated</td>' : run.unknown?.length ? '<td class="unknown">? not checked</td>' : '<td class="good">✓ held</td>';
   const cex = ctx.cexRuns.get(run.index);
   const diagram = ctx.withDiagram(run.index);
   const link = diagram

@@ -23,25 +23,39 @@ export const QUICK_MS = 1000;
  * A run that takes longer than `QUICK_MS` (or its budget, if shorter) is stopped and returned as
  * `slow`, not made: the caller makes it again alone with `simulateWatched`, which gives it its whole
  * budget (`Protocol.runBudgetMs`) and lets Ctrl-C stop it. Returns the runs made before it (at least
- * one, unless the first is slow).
+ * one, unless the first is slow). A protocol whose whole budget is under `QUICK_MS` had it here:
+ * its run that timed out is final, returned as done (its error, or its invariant unknown).
  */
 export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: RunChecker): { done: CodeExecution[]; slow?: SimOptions } {
   const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
   const done: CodeExecution[] = [];
   let current: SimOptions | undefined;
+  let world: World | undefined;
+  // The run itself, once it ended and its invariants are being checked.
+  let ran: CodeExecution | undefined;
   const t0 = performance.now();
   const end = runWatched(() => {
     for (const opts of list) {
       if (done.length > 0 && performance.now() - t0 > sliceMs) return;
       current = opts;
-      const run = prepare(protocol, opts, budget);
-      run.begin();
-      run.drain();
-      done.push(checked(run.finish('done'), checker));
+      ran = undefined;
+      world = undefined;
+      world = prepare(protocol, opts, budget);
+      world.begin();
+      world.drain();
+      ran = world.finish('done');
+      done.push(checked(ran, checker));
       current = undefined;
     }
   }, Math.min(budget, QUICK_MS) + sliceMs);
-  return end !== 'done' && current ? { done, slow: current } : { done };
+  if (end === 'done' || !current) return { done };
+  // Every run of a batch starts within sliceMs, so a budget under QUICK_MS was spent whole in this
+  // pass: the timeout is final (making the run again alone would only spend it twice).
+  if (end === 'timeout' && budget <= QUICK_MS && world) {
+    done.push(ran && checker ? { ...ran, checked: checker.stopped('timeout', budget) } : world.finish('timeout'));
+    return { done };
+  }
+  return { done, slow: current };
 }
 
 /** One run under its whole budget, which Ctrl-C can stop (a run `simulateQuick` found slow). */

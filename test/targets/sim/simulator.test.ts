@@ -1,3 +1,4 @@
+import { QUICK_MS } from '../../../src/targets/sim/simulator.ts';
 import type { RunResult } from '../../../src/model/target.ts';
 import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../../src/injector/text.ts';
@@ -274,22 +275,31 @@ describe('several runs under one watchdog', () => {
     runBudgetMs: 200,
   });
 
-  it('runs a prefix of the schedules, each as it would run alone; a run that never returns ends the batch, and is made alone next', async () => {
+  // States on demand are functions of each run's own execution: compared by what they give.
+  const plain = async (r: RunResult | Promise<RunResult>) => {
+    const { statesOf, ...rest } = await r;
+    return { ...rest, states: statesOf?.() };
+  };
+
+  it('runs a prefix of the schedules, each as it would run alone; a run that never returns within a budget under QUICK_MS ends the batch, final', async () => {
     const t = SimTarget.of(fragile, { seed: '1', eot: 20, eff: 10 });
     const schedules = ['none', 'omit a→b @5', 'omit a→b @1', 'none'].map((s) => parseFaults(s));
     const batch = await t.runMany(schedules, { lineage: false });
-    expect(batch).toHaveLength(2);
-    // States on demand are functions of each run's own execution: compared by what they give.
-    const plain = async (r: RunResult | Promise<RunResult>) => {
-      const { statesOf, ...rest } = await r;
-      return { ...rest, states: statesOf?.() };
-    };
-    for (const [i, r] of batch.entries()) expect(await plain(r)).toEqual(await plain(t.run(schedules[i], { lineage: false })));
-    // The caller asks again for the rest: the slow run, alone, under its whole budget.
-    const slow = await t.runMany(schedules.slice(2), { lineage: false });
-    expect(slow).toHaveLength(1);
-    expect(slow[0].error).toMatch(/^node b did not return from onMessage within 200 ms \(a loop that never ends\?\) at t=6$/);
+    // Its whole 200 ms budget was spent in the batch: the timeout is final, not made again.
+    expect(batch).toHaveLength(3);
+    for (const [i, r] of batch.slice(0, 2).entries()) expect(await plain(r)).toEqual(await plain(t.run(schedules[i], { lineage: false })));
+    expect(batch[2].error).toMatch(/^node b did not return from onMessage within 200 ms \(a loop that never ends\?\) at t=6$/);
     expect(await plain((await t.runMany(schedules.slice(3), { lineage: false }))[0])).toEqual(await plain(t.run(schedules[3], { lineage: false })));
+  });
+
+  it('a run slower than QUICK_MS with a larger budget ends the batch, and is made alone next under its whole budget', async () => {
+    const t = SimTarget.of({ ...fragile, runBudgetMs: QUICK_MS + 300 }, { seed: '1', eot: 20, eff: 10 });
+    const schedules = ['none', 'omit a→b @1', 'none'].map((s) => parseFaults(s));
+    const batch = await t.runMany(schedules, { lineage: false });
+    expect(batch).toHaveLength(1);
+    const slow = await t.runMany(schedules.slice(1), { lineage: false });
+    expect(slow).toHaveLength(1);
+    expect(slow[0].error).toMatch(new RegExp(`^node b did not return from onMessage within ${(QUICK_MS + 300).toLocaleString('en-US')} ms`));
   });
 });
 
