@@ -53,6 +53,7 @@ export async function target(files: string[], f: BoundsFlags, seed: string, opts
 }
 
 async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promise<SearchResult> {
+  reportWriteFailure = undefined;
   const outputs = [['--json', flags.json], ['--junit', flags.junit], ['--html', flags.html]] as const;
   for (const [option, path] of outputs) if (path !== undefined) checkOutputPath(option, path, files);
   checkDistinctOutputs(outputs);

@@ -70,6 +70,8 @@ export function signalExit(): number | undefined {
  */
 export function catchCtrlC(): { controller: AbortController; release: () => void } {
   const controller = new AbortController();
+  // A new command (tests run several in one process): no signal has stopped this one yet.
+  stoppedBy = undefined;
   const stop = (signal: string) => {
     if (controller.signal.aborted) process.exit(SIGNAL_EXIT[signal] ?? 130);
     stoppedBy = signal;

@@ -2,7 +2,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ldfi, REPO as REPO_ROOT, splitCommand } from '../helpers/cli.ts';
+import { cli, ldfi, REPO as REPO_ROOT, splitCommand } from '../helpers/cli.ts';
 import { ms } from '../helpers/time.ts';
 
 const NAIVE = 'examples/dedalus/broadcast-naive.ded';
@@ -10,8 +10,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'ldfi-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('ldfi run', () => {
-  it('exits 1 with a counterexample, and its replay line reproduces the same violation', () => {
-    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
+  it('exits 1 with a counterexample, and its replay line reproduces the same violation', async () => {
+    const r = await cli(['run', NAIVE, '--eot', '4', '--eff', '2']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ 1 counterexample after 2 runs/);
     // Included files as the include statement names them.
@@ -21,26 +21,26 @@ describe('ldfi run', () => {
     const replayLine = r.stdout.match(/replay: +(.*)/)![1];
     const args = splitCommand(replayLine);
     expect(args.slice(0, 3)).toEqual(['node', 'bin/ldfi.js', 'replay']);
-    const replay = ldfi(args.slice(2));
+    const replay = await cli(args.slice(2));
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain(`violated: ${violated}`);
   });
 
-  it('exits 0 and says resilient when no fault set within the bounds breaks it', () => {
-    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '1']);
+  it('exits 0 and says resilient when no fault set within the bounds breaks it', async () => {
+    const r = await cli(['run', NAIVE, '--eot', '4', '--eff', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ resilient within the bounds/);
   });
 
-  it('says when a budget, not resilience, ended the search', () => {
-    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--strategy', 'random', '--max-runs', '1', '--seed', '3']);
+  it('says when a budget, not resilience, ended the search', async () => {
+    const r = await cli(['run', NAIVE, '--eot', '4', '--eff', '2', '--strategy', 'random', '--max-runs', '1', '--seed', '3']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/no counterexample in 1 run.*not a proof of resilience/);
   });
 
-  it('writes the JSON report atomically, with the documented fields', () => {
+  it('writes the JSON report atomically, with the documented fields', async () => {
     const out = join(tmp, 'report.json');
-    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all', '--json', out]);
+    const r = await cli(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all', '--json', out]);
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report).toMatchObject({ format: 'ldfi-report', version: 1, status: 'counterexample', strategy: 'ldfi', bounds: { eot: 4, eff: 2 } });
@@ -51,16 +51,16 @@ describe('ldfi run', () => {
 });
 
 describe('ldfi report', () => {
-  it('draws the same HTML page from a saved JSON report as --html wrote during the search', () => {
+  it('draws the same HTML page from a saved JSON report as --html wrote during the search', async () => {
     const [json, live, again] = ['r.json', 'live.html', 'again.html'].map((f) => join(tmp, f));
-    expect(ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--crashes', '1', '--find-all', '--seed', '1', '--json', json, '--html', live]).code).toBe(1);
-    const r = ldfi(['report', json, '--html', again]);
+    expect((await cli(['run', NAIVE, '--eot', '4', '--eff', '2', '--crashes', '1', '--find-all', '--seed', '1', '--json', json, '--html', live])).code).toBe(1);
+    const r = await cli(['report', json, '--html', again]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`HTML report written to ${again}`);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(live, 'utf8'));
   });
 
-  it('refuses a file that is not a JSON report, naming it (exit 2)', () => {
+  it('refuses a file that is not a JSON report, naming it (exit 2)', async () => {
     const notJson = join(tmp, 'not.json');
     writeFileSync(notJson, '{"a": x}');
     const other = join(tmp, 'other.json');
@@ -70,7 +70,7 @@ describe('ldfi report', () => {
       [other, `${other}: not an ldfi JSON report`],
       [join(tmp, 'missing.json'), 'cannot read report'],
     ]) {
-      const r = ldfi(['report', file, '--html', join(tmp, 'x.html')]);
+      const r = await cli(['report', file, '--html', join(tmp, 'x.html')]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -88,8 +88,8 @@ describe("every bound Molly's model allows is accepted (EOT ≥ 1, 0 ≤ EFF ≤
     ['crashes = nodes', ['--eot', '3', '--eff', '0', '--crashes', '3'], /crashes 3/],
   ];
   for (const [name, bounds, output] of edges) {
-    it(name, () => {
-      const r = ldfi(['run', NAIVE, ...bounds]);
+    it(name, async () => {
+      const r = await cli(['run', NAIVE, ...bounds]);
       expect(r.stderr).not.toMatch(/error/);
       expect([0, 1]).toContain(r.code);
       expect(r.stdout).toMatch(output);
@@ -149,18 +149,18 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
     ['negative crashes', ['run', NAIVE, '--crashes', '-1'], /--crashes must be a whole number ≥ 0, got '-1'/],
   ];
   for (const [name, args, message] of cases) {
-    it(name, () => {
-      const r = ldfi(args);
+    it(name, async () => {
+      const r = await cli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
 
-  it('a syntax error names file:line:column', () => {
+  it('a syntax error names file:line:column', async () => {
     const file = join(tmp, 'broken.ded');
     writeFileSync(file, 'p(a)@1;\nq(X) :- p(X)\nr(a)@1;\n');
-    const r = ldfi(['run', file]);
+    const r = await cli(['run', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:3:1: expected ';' at the end of the rule`);
   });
@@ -189,8 +189,8 @@ describe('every option refuses a bad value: exit 2, one line naming the option, 
     [['report', '/nonexistent/r.json', '--html', join(tmp, 'x.html')], /cannot read report \/nonexistent\/r.json/],
   ];
   for (const [args, message] of cases) {
-    it(args.slice(args.findIndex((a) => a.startsWith('--'))).join(' '), () => {
-      const r = ldfi(args);
+    it(args.slice(args.findIndex((a) => a.startsWith('--'))).join(' '), async () => {
+      const r = await cli(args);
       expect(r.code).toBe(2);
       const errors = r.stderr.split('\n').filter((l) => l.startsWith('ldfi: error:'));
       expect(errors).toHaveLength(1);
@@ -201,10 +201,10 @@ describe('every option refuses a bad value: exit 2, one line naming the option, 
 });
 
 describe('warnings', () => {
-  it('names facts placed after EOT and nodes the program never names, and still runs', () => {
+  it('names facts placed after EOT and nodes the program never names, and still runs', async () => {
     const file = join(tmp, 'late.ded');
     writeFileSync(file, 'p(a, 1)@1;\np(a, 2)@9;\npre(X, Y) :- p(X, Y);\npost(X, Y) :- p(X, Y);\n');
-    const r = ldfi(['replay', file, '--nodes', 'a,zz']);
+    const r = await cli(['replay', file, '--nodes', 'a,zz']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`ldfi: warning: ${file}:2:1: 1 fact after EOT 3 (e.g. @9) never holds in this run`);
     expect(r.stderr).toContain('ldfi: warning: --nodes zz: not named anywhere in the program');
@@ -214,7 +214,7 @@ describe('warnings', () => {
 describe('ldfi why', () => {
   it('prints every alternative derivation, persistence folded, and writes DOT, SVG and GEXF', async () => {
     const [dot, svg, gexf] = ['why.dot', 'why.svg', 'why.gexf'].map((f) => join(tmp, f));
-    const r = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(c,hello)@3', '--dot', dot, '--svg', svg, '--gexf', gexf]);
+    const r = await cli(['why', NAIVE, '--eot', '4', '--tuple', 'log(c,hello)@3', '--dot', dot, '--svg', svg, '--gexf', gexf]);
     expect(r.code).toBe(0);
     // Carried from step 2 to 3 by persistence alone: one line, then what step 2 rests on.
     expect(r.stdout.split('\n')[0]).toBe('log(c,hello)@2..3  (carried by persistence)');
@@ -233,8 +233,8 @@ describe('ldfi why', () => {
     expect(g.size).toBeGreaterThanOrEqual(g.order - 1);
   });
 
-  it('explains a tuple that does not hold: its root cause first, the absence folded over its steps', () => {
-    const r = ldfi(['why', NAIVE, '--eot', '4', '--eff', '2', '--tuple', 'log(b,hello)@4', '--faults', 'omit a→b @1']);
+  it('explains a tuple that does not hold: its root cause first, the absence folded over its steps', async () => {
+    const r = await cli(['why', NAIVE, '--eot', '4', '--eff', '2', '--tuple', 'log(b,hello)@4', '--faults', 'omit a→b @1']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/does not hold in this run/);
@@ -243,22 +243,22 @@ describe('ldfi why', () => {
     expect(r.stdout).toContain('message a→b sent @1 stays lost');
   });
 
-  it('refuses a tuple at a node, or of a relation, the program does not have (exit 2)', () => {
-    const node = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(zz,hello)@3']);
+  it('refuses a tuple at a node, or of a relation, the program does not have (exit 2)', async () => {
+    const node = await cli(['why', NAIVE, '--eot', '4', '--tuple', 'log(zz,hello)@3']);
     expect(node.code).toBe(2);
     expect(node.stderr).toContain("ldfi: error: --tuple: 'zz' is not a node (nodes: a, b, c), and nothing puts log tuples there\n");
-    const relation = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'lgo(b,hello)@3']);
+    const relation = await cli(['why', NAIVE, '--eot', '4', '--tuple', 'lgo(b,hello)@3']);
     expect(relation.code).toBe(2);
     expect(relation.stderr).toContain("the program has no relation 'lgo'");
     // A constant nothing can put in its column: a typo, with the likely one named.
-    const constant = ldfi(['why', NAIVE, '--eot', '4', '--tuple', 'log(b,helo)@3']);
+    const constant = await cli(['why', NAIVE, '--eot', '4', '--tuple', 'log(b,helo)@3']);
     expect(constant.code).toBe(2);
     expect(constant.stderr).toContain("--tuple: column 2 of log never holds 'helo' (did you mean 'hello'?)");
   });
 });
 
 describe('ldfi explain', () => {
-  it('names the supports that defeated each hypothesis', () => {
+  it('names the supports that defeated each hypothesis', async () => {
     const file = join(tmp, 'retry.ded');
     writeFileSync(
       file,
@@ -271,7 +271,7 @@ describe('ldfi explain', () => {
        pre(B, M) :- log(A, M), node(A, B);
        post(B, M) :- pre(B, M), log(B, M);`,
     );
-    const r = ldfi(['explain', file, '--eot', '5', '--eff', '3']);
+    const r = await cli(['explain', file, '--eot', '5', '--eff', '3']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/resilient/);
     expect(r.stdout).toMatch(/post\(b,m\)@5/);
@@ -363,11 +363,11 @@ describe('a protocol whose top-level code never ends', () => {
 });
 
 describe('reports', () => {
-  it('a report written through a symbolic link keeps the link', () => {
+  it('a report written through a symbolic link keeps the link', async () => {
     const real = join(tmp, 'real-report.json');
     const link = join(tmp, 'link-report.json');
     symlinkSync(real, link);
-    expect(ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--json', link]).code).toBe(1);
+    expect((await cli(['run', NAIVE, '--eot', '4', '--eff', '2', '--json', link])).code).toBe(1);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(real, 'utf8')).status).toBe('counterexample');
   });
@@ -411,8 +411,8 @@ describe("a protocol's asynchronous throw", () => {
 });
 
 describe('progress, colours and hints', () => {
-  it('writes a status line to a log (not a terminal) while a search runs: runs, budget, pending, counterexamples, time', () => {
-    const r = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--max-runs', '100000'], { env: { LDFI_STATUS_EVERY_MS: '200' } });
+  it('writes a status line to a log (not a terminal) while a search runs: runs, budget, pending, counterexamples, time', async () => {
+    const r = await cli(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--max-runs', '100000'], { env: { LDFI_STATUS_EVERY_MS: '200' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^ldfi: status: [\d,]+\/100,000 runs, [\d,]+ hypothes[ie]s pending, 0 counterexamples, \d+ s/m);
     // Only the report on stdout.
@@ -430,47 +430,47 @@ describe('progress, colours and hints', () => {
     expect(paintReport('✓ resilient', colorsFor({ isTTY: false }, {}))).toBe('✓ resilient');
   });
 
-  it('prints hints as real commands with the user\'s files and bounds, which run as they say', () => {
-    const r = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2']);
+  it('prints hints as real commands with the user\'s files and bounds, which run as they say', async () => {
+    const r = await cli(['run', NAIVE, '--eot', '4', '--eff', '2']);
     expect(r.stdout).not.toMatch(/FILES…|'…'|\(…\)/);
     const hints = [...r.stdout.matchAll(/^Hint: (.*?) (keeps searching|shows why)/gm)].map((m) => splitCommand(m[1]));
     expect(hints).toHaveLength(2);
     for (const args of hints) expect(args.slice(0, 2)).toEqual(['node', 'bin/ldfi.js']);
-    const findAll = ldfi(hints[0].slice(2));
+    const findAll = await cli(hints[0].slice(2));
     expect(findAll.code).toBe(1);
     expect(findAll.stdout).toMatch(/✗ 2 counterexamples/);
-    const why = ldfi(hints[1].slice(2));
+    const why = await cli(hints[1].slice(2));
     expect(why.code).toBe(0);
     expect(why.stdout).toContain('root cause: message a→b sent @1 was lost');
   });
 
-  it('does not print a hint that does not apply', () => {
+  it('does not print a hint that does not apply', async () => {
     // A proof with nothing to explain (one run), and a counterexample found with --find-all already.
-    const proof = ldfi(['run', NAIVE, '--eot', '4', '--eff', '1']);
+    const proof = await cli(['run', NAIVE, '--eot', '4', '--eff', '1']);
     expect(proof.stdout).not.toContain('Hint:');
-    const all = ldfi(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all']);
+    const all = await cli(['run', NAIVE, '--eot', '4', '--eff', '2', '--find-all']);
     expect(all.stdout).not.toContain('--find-all keeps searching');
   });
 });
 
 describe('sim protocols from the command line', () => {
-  it('a printed counterexample replays from its one line, and a trace file replays identically', () => {
-    const r = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--crashes', '1']);
+  it('a printed counterexample replays from its one line, and a trace file replays identically', async () => {
+    const r = await cli(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--crashes', '1']);
     expect(r.code).toBe(1);
     const violated = r.stdout.match(/violated: (.*)/)![1];
     const args = splitCommand(r.stdout.match(/replay: +(.*)/)![1]).slice(2);
     expect(args).toContain('--seed');
     const trace = join(tmp, 'sim-trace.json');
-    const replay = ldfi([...args, '--trace', trace]);
+    const replay = await cli([...args, '--trace', trace]);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain(`violated: ${violated}`);
-    const again = ldfi(['replay', '--from-trace', trace]);
+    const again = await cli(['replay', '--from-trace', trace]);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/✓ replayed identically: trace [0-9a-f]{64}/);
     expect(again.stdout).toContain(`violated: ${violated}`);
   });
 
-  it('reports a protocol that throws as a finding, not a crash of ldfi', () => {
+  it('reports a protocol that throws as a finding, not a crash of ldfi', async () => {
     const file = join(tmp, 'thrower.ts');
     writeFileSync(
       file,
@@ -485,67 +485,67 @@ describe('sim protocols from the command line', () => {
          invariants: [],
        });`,
     );
-    const r = ldfi(['run', file, '--seed', '1', '--eot', '20', '--eff', '5']);
+    const r = await cli(['run', file, '--seed', '1', '--eot', '20', '--eff', '5']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/error: +node b threw in onMessage at t=\d+: two is not allowed/);
     // Its only complaint: the protocol checks nothing else (no stack trace, no internal error).
     expect(r.stderr).toMatch(/^ldfi: warning: .*has no invariant: no run can violate anything; add invariants \(e\.g\. expectOutputs\) to defineProtocol\n$/);
   });
 
-  it('names file:line:column for a TypeScript syntax error in a protocol', () => {
+  it('names file:line:column for a TypeScript syntax error in a protocol', async () => {
     const file = join(tmp, 'broken-protocol.ts');
     writeFileSync(file, 'export default {;\n');
-    const r = ldfi(['run', file]);
+    const r = await cli(['run', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:1:16: Expected identifier`);
   });
 
-  it('reports a protocol whose node() factory throws as a finding too, and replay says violated', () => {
+  it('reports a protocol whose node() factory throws as a finding too, and replay says violated', async () => {
     const file = join(tmp, 'factory.ts');
     writeFileSync(
       file,
       `import { defineProtocol } from '${REPO_ROOT}/src/targets/sim/api.ts';
        export default defineProtocol({ name: 'factory', nodes: ['a'], node: () => { throw new Error('no handlers today'); }, workload: [], invariants: [] });`,
     );
-    const r = ldfi(['replay', file]);
+    const r = await cli(['replay', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ invariant violated under: none/);
     expect(r.stdout).toMatch(/error: +node a threw in node\(\) at t=1: no handlers today/);
   });
 
-  it('refuses a trace file that was cut short, naming what is missing', () => {
+  it('refuses a trace file that was cut short, naming what is missing', async () => {
     const file = join(tmp, 'short-trace.json');
     writeFileSync(file, '{"format":"ldfi-trace","version":1}');
-    const r = ldfi(['replay', '--from-trace', file]);
+    const r = await cli(['replay', '--from-trace', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the trace lacks target\.files, bounds, seed, faults, hash/);
   });
 
-  it('refuses a file that is not a protocol, naming it', () => {
+  it('refuses a file that is not a protocol, naming it', async () => {
     const file = join(tmp, 'not-a-protocol.ts');
     writeFileSync(file, 'export const x = 1;\n');
-    const r = ldfi(['run', file]);
+    const r = await cli(['run', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}: no protocol exported`);
   });
 });
 
 describe('ldfi why on a sim protocol', () => {
-  it('shows how an output came about, down to its messages', () => {
-    const r = ldfi(['why', 'examples/sim/double-halve-recovery.ts', '--tuple', 'sink:2', '--seed', '1']);
+  it('shows how an output came about, down to its messages', async () => {
+    const r = await cli(['why', 'examples/sim/double-halve-recovery.ts', '--tuple', 'sink:2', '--seed', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('output sink: 2');
     expect(r.stdout).toMatch(/deliver halver→sink @\d+/);
     expect(r.stdout).toMatch(/message source→doubler sent @\d+, not lost/);
   });
 
-  it('says when the output does not happen under the faults', () => {
-    const r = ldfi(['why', 'examples/sim/double-halve.ts', '--tuple', 'sink:2', '--seed', '1', '--faults', 'disconnect doubler↔halver @1..14']);
+  it('says when the output does not happen under the faults', async () => {
+    const r = await cli(['why', 'examples/sim/double-halve.ts', '--tuple', 'sink:2', '--seed', '1', '--faults', 'disconnect doubler↔halver @1..14']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sink:2 does not hold in this run/);
   });
 
-  it('lists every occurrence of an output produced more than once, and refuses an unknown node (exit 2)', () => {
+  it('lists every occurrence of an output produced more than once, and refuses an unknown node (exit 2)', async () => {
     const file = join(tmp, 'twice.ts');
     writeFileSync(
       file,
@@ -554,24 +554,24 @@ describe('ldfi why on a sim protocol', () => {
          node: (id) => ({ init: (ctx) => { if (id === 'a') { ctx.send('b', 'x'); ctx.setTimer(5); } }, onTimer: (ctx) => ctx.send('b', 'x'), onMessage: (ctx, _from, v) => ctx.output(v) }),
          workload: [], invariants: [], latency: [1, 1] });`,
     );
-    const r = ldfi(['why', file, '--tuple', 'b:"x"', '--eot', '20', '--eff', '10']);
+    const r = await cli(['why', file, '--tuple', 'b:"x"', '--eot', '20', '--eff', '10']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('occurrence 1 of 2 (b:"x"#1):');
     expect(r.stdout).toContain('occurrence 2 of 2 (b:"x"#2):');
-    const one = ldfi(['why', file, '--tuple', 'b:"x"#2', '--eot', '20', '--eff', '10']);
+    const one = await cli(['why', file, '--tuple', 'b:"x"#2', '--eot', '20', '--eff', '10']);
     expect(one.stdout).not.toContain('occurrence');
     // The report's own name for an output is accepted; an occurrence past the last says how many there were.
-    const fifth = ldfi(['why', file, '--tuple', 'out:b:"x"#5', '--eot', '20', '--eff', '10']);
+    const fifth = await cli(['why', file, '--tuple', 'out:b:"x"#5', '--eot', '20', '--eff', '10']);
     expect(fifth.code).toBe(0);
     expect(fifth.stdout).toContain('(not produced: it was output 2 times in this run, #1..#2)');
-    const bad = ldfi(['why', file, '--tuple', 'c:"x"', '--eot', '20', '--eff', '10']);
+    const bad = await cli(['why', file, '--tuple', 'c:"x"', '--eot', '20', '--eff', '10']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("ldfi: error: --tuple: 'c' is not a node (nodes: a, b)\n");
   });
 });
 
 describe('an invariant that throws', () => {
-  it('is reported as unknown, not as a violation or a crash of ldfi', () => {
+  it('is reported as unknown, not as a violation or a crash of ldfi', async () => {
     const file = join(tmp, 'throwing-invariant.ts');
     writeFileSync(
       file,
@@ -580,11 +580,11 @@ describe('an invariant that throws', () => {
          invariants: [function durable() { throw new Error('not implemented'); }] });`,
     );
     // Exit 4: neither a pass (0) nor a counterexample (1).
-    const replay = ldfi(['replay', file]);
+    const replay = await cli(['replay', file]);
     expect(replay.code).toBe(4);
     expect(replay.stdout).toMatch(/^\? invariant could not be checked under: none/);
     expect(replay.stdout).toContain('unknown:  invariant durable threw: not implemented');
-    const run = ldfi(['run', file, '--seed', '1']);
+    const run = await cli(['run', file, '--seed', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^• no counterexample found .*not a proof: 1 run could not be checked; the first, run 1: invariant durable threw: not implemented/);
   });
@@ -614,8 +614,8 @@ describe('a handler that never returns', () => {
     return file;
   };
 
-  it('is a finding naming the node, the handler and the time, with a replay line', () => {
-    const r = ldfi(['run', looper(300), '--seed', '1', '--eot', '20', '--eff', '5']);
+  it('is a finding naming the node, the handler and the time, with a replay line', async () => {
+    const r = await cli(['run', looper(300), '--seed', '1', '--eot', '20', '--eff', '5']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/error: +node b did not return from onMessage within 300 ms \(a loop that never ends\?\) at t=\d+/);
     expect(r.stdout).toMatch(/replay: +node bin\/ldfi\.js replay .*looper-300\.ts .*--faults none/);
@@ -648,9 +648,9 @@ describe('a handler that never returns', () => {
 });
 
 describe('--seeds: several delivery orders, each root cause once', () => {
-  it('reports a bug found under several seeds once, and its replay line reproduces it', () => {
+  it('reports a bug found under several seeds once, and its replay line reproduces it', async () => {
     const out = join(tmp, 'seeds.json');
-    const r = ldfi(['run', 'examples/sim/primary-backup-async.ts', '--seeds', '1..4', '--find-all', '--json', out], { timeoutMs: 120_000 });
+    const r = await cli(['run', 'examples/sim/primary-backup-async.ts', '--seeds', '1..4', '--find-all', '--json', out], {});
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.seed).toBe('1..4');
@@ -658,16 +658,16 @@ describe('--seeds: several delivery orders, each root cause once', () => {
     expect(new Set(shapes).size).toBe(shapes.length);
     expect(report.counterexamples[0].sameCause).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/more of the same cause/);
-    const replay = ldfi(splitCommand(report.counterexamples[0].replay).slice(2));
+    const replay = await cli(splitCommand(report.counterexamples[0].replay).slice(2));
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(/^✗ invariant violated under:/);
   });
 });
 
 describe('--find-all', () => {
-  it('reports each root cause once: the same crashes at other times are counted, not repeated', () => {
+  it('reports each root cause once: the same crashes at other times are counted, not repeated', async () => {
     const out = join(tmp, 'find-all.json');
-    const r = ldfi(['run', 'examples/dedalus/kafka-isr.ded', '--eot', '5', '--eff', '1', '--crashes', '2', '--find-all', '--json', out]);
+    const r = await cli(['run', 'examples/dedalus/kafka-isr.ded', '--eot', '5', '--eff', '1', '--crashes', '2', '--find-all', '--json', out]);
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     const causes = report.counterexamples.map((c: { faultList: { kind: string; node?: string }[] }) => c.faultList.map((f) => `${f.kind} ${f.node}`).join('; '));

@@ -52,3 +52,44 @@ export function splitCommand(line: string): string[] {
   while ((m = re.exec(line))) out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]);
   return out;
 }
+
+/** The command line's program, run in this process (`cli`): loaded once. */
+let program: Promise<typeof import('../../bin/program.ts')> | undefined;
+
+/**
+ * Runs a command in this process, as `ldfi` would in its own (the same options, actions, reports and
+ * exit code), for tests of what the command does: no process start, no compile. Tests of the
+ * process itself (signals, exit handlers, what happens outside the main promise chain) use `ldfi`.
+ * Output is captured while it runs; the working folder, environment and exit code are restored.
+ */
+export async function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const env: Record<string, string> = { LDFI_COMMAND: 'node bin/ldfi.js', LDFI_DEBUG: '', ...opts.env };
+  const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  const { main } = await (program ??= import('../../bin/program.ts'));
+  const out: string[] = [];
+  const err: string[] = [];
+  const writeOut = process.stdout.write;
+  const writeErr = process.stderr.write;
+  const cwd = process.cwd();
+  const exitCode = process.exitCode;
+  let code: number;
+  try {
+    process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+    if (opts.cwd) process.chdir(opts.cwd);
+    code = await main(args);
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+    process.chdir(cwd);
+    process.exitCode = exitCode;
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  if (code !== 2) checkJsonReports(args, opts.cwd ?? REPO);
+  const stderr = opts.env?.LDFI_STATUS_EVERY_MS === undefined ? err.join('').replace(/^ldfi: status: .*\n/gm, '') : err.join('');
+  return { code, stdout: out.join(''), stderr };
+}
