@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explain, formatHtmlReport, formatJsonReport, formatJUnit, mergeVerdicts, openTarget, replay, runVerdict, search, verdictOf, type SearchResult } from 'ldfi';
 import { expectResilient, ResilienceError } from 'ldfi/vitest';
 import { formatSearchResult } from '../../src/report/text.ts';
 import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
-import { ldfi } from '../helpers/cli.ts';
+import { ldfi, REPO } from '../helpers/cli.ts';
+import { ms } from '../helpers/time.ts';
 
 const THROWS = 'test/fixtures/sim/invariant-throws.ts';
 const HANGS = 'test/fixtures/sim/invariant-hangs.ts';
@@ -141,4 +143,38 @@ describe('the command line on a run that could not be checked', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/no fault acted: omit a→b @13 dropped nothing/);
   });
+});
+
+describe('an invariant that never returns does not stop signals', () => {
+  // The invariant says it began its loop (keyed on, not a delay), then never returns; the default budget (10 s).
+  const file = join(tmp, 'invariant-spins.ts');
+  writeFileSync(
+    file,
+    `import { defineProtocol } from '${REPO}src/targets/sim/api.ts';
+     export default defineProtocol({
+       name: 'spins', nodes: ['a', 'b'],
+       node: (id) => ({ onInput: (ctx, v) => ctx.send('b', v), onMessage: (ctx, _f, v) => { if (id === 'b') ctx.output(v); } }),
+       workload: [{ at: 1, node: 'a', value: 1 }],
+       invariants: [function spins() { process.stderr.write('checking\\n'); for (;;) {} }],
+     });`,
+  );
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal}: ldfi stops within the run budget, keeps what it found and exits ${code}`, async () => {
+      const out = join(tmp, `spins-${signal}.json`);
+      const child = spawn('node', ['bin/ldfi.js', 'run', file, '--seed', '1', '--json', out], { cwd: REPO, env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js' } });
+      try {
+        await new Promise<void>((resolve) => child.stderr.on('data', (d) => String(d).includes('checking') && resolve()));
+        const sent = Date.now();
+        child.kill(signal);
+        const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        // Within the run's budget at worst (a hang guard, scaled on a slow machine).
+        expect(Date.now() - sent).toBeLessThan(ms(60_000));
+        expect(exit).toBe(code);
+        expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('interrupted');
+      } finally {
+        child.kill('SIGKILL');
+      }
+    });
+  }
 });

@@ -30,6 +30,7 @@ export interface OutputEntry {
   deps: Deps;
 }
 
+/** One event of a run's trace (times in virtual ms or rounds). */
 export type TraceEvent =
   | { t: number; e: 'init' | 'crash' | 'down' | 'up'; node: string }
   | { t: number; e: 'input'; node: string; id: number; value: Payload }
@@ -49,21 +50,31 @@ export interface Invocation {
   readonly acted: boolean;
 }
 
-/** One run of code, as recorded (fields documented one by one: the world after the run). */
+/** One run of code, as recorded: the world after the run, field by field. */
 export interface CodeExecution {
+  /** The trace: every event in order (only when asked for: replays and hashes need it, the search does not). */
   readonly events: TraceEvent[];
-  /** Every handler call, in order (also those of handlers the protocol does not define). */
+  /** Every handler call (a process's phase, for tcp), in order, with whether it acted: silent ones are what faults may wake. */
   readonly invocations: Invocation[];
+  /** Every decision that does not follow from the program: faults applied, clock reads, random draws, latencies, round timeouts. */
   readonly audit: AuditLog;
+  /** Every message sent between nodes or to itself, with what it depends on and its fate. */
   readonly messages: MessageEntry[];
+  /** The workload's inputs, each a cause actions may depend on. */
   readonly inputs: InputRef[];
+  /** Every output, in the order written, with what it depends on. */
   readonly outputs: OutputEntry[];
   /** Cause id → what it depends on (messages) or nothing (inputs). */
   readonly causes: Map<number, { kind: 'message'; record: MessageEntry } | { kind: 'input'; ref: InputRef }>;
+  /** Nodes crashed for good by the end (crash-stop). */
   readonly crashed: string[];
+  /** Nodes down at the end: crashed, or inside a restart window. */
   readonly down: string[];
+  /** Events were still due after EOT: the run did not quiesce within its bound. */
   readonly stoppedAtTimeBound: boolean;
+  /** Time of the last event of the protocol (virtual ms or round; a crash is not one). */
   readonly endTime: number;
+  /** The protocol failed (a handler threw or never returned): a finding, reported like a violation. */
   readonly error?: string;
   /** Ctrl-C stopped the run midway: it shows nothing either way. */
   readonly interrupted: boolean;
@@ -71,6 +82,7 @@ export interface CodeExecution {
   readonly unknown?: readonly string[];
   /** What happened that the messages do not show (a process that exited on its own). */
   readonly notes?: readonly string[];
+  /** Events handled (a measure of the run's size). */
   readonly eventCount: number;
   /** The invariants' verdict, when they were checked inside the run's watchdog (`RunChecker`). */
   readonly checked?: InvariantOutcome;
@@ -86,6 +98,7 @@ export interface RunChecker {
 }
 
 
+/** The cause ids an action depends on: its explicit causes, or its node's past up to when it acted. */
 export function expandDeps(d: Deps): readonly number[] {
   return 'explicit' in d ? d.explicit : d.past.slice(0, d.upto);
 }

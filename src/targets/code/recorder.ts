@@ -1,5 +1,5 @@
 import { AuditLog } from '../../injector/audit.ts';
-import type { CodeExecution, Deps, Invocation, MessageEntry, OutputEntry, TraceEvent } from './execution.ts';
+import type { CodeExecution, Deps, Invocation, MessageEntry, OutputEntry } from './execution.ts';
 import type { InputRef, MessageRef, Payload } from './outputs.ts';
 
 /** What a node has seen so far (delivered messages and inputs, by id): the causal past its actions depend on. */
@@ -13,17 +13,7 @@ export class CausalPast {
 }
 
 /** How a run ended, as its driver knows it (the simulator or the tcp rounds); the rest is recorded here. */
-export interface RunEnd {
-  readonly events: TraceEvent[];
-  readonly eventCount: number;
-  readonly crashed: string[];
-  readonly down: string[];
-  readonly stoppedAtTimeBound: boolean;
-  /** The time of the protocol's last event (a crash is not one). */
-  readonly endTime: number;
-  readonly error?: string;
-  readonly interrupted: boolean;
-}
+export type RunEnd = Pick<CodeExecution, 'events' | 'eventCount' | 'crashed' | 'down' | 'stoppedAtTimeBound' | 'endTime' | 'error' | 'interrupted'>;
 
 /**
  * One execution of code as it happens, recorded the same way for a simulated protocol and for real
