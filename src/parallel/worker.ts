@@ -27,6 +27,6 @@ export default async function runTask(task: RunTask): Promise<WireResult[]> {
     else results.push(await t.run(rest[0], task.options));
   }
   // A lineage not asked for is empty: not worth crossing threads. A function cannot cross them: states
-  // on demand are left behind (the search asks for the states of the runs it draws, in `states`).
-  return results.map(({ statesOf: _, ...r }) => ({ ...r, lineage: task.options.lineage ? r.lineage.export() : null }));
+  // on demand are computed here, from the same execution (a sim run's inputs and outputs: small).
+  return results.map(({ statesOf, ...r }) => ({ ...r, ...(r.states || !statesOf ? {} : { states: statesOf() }), lineage: task.options.lineage ? r.lineage.export() : null }));
 }

@@ -120,7 +120,9 @@ export function qualifySearchOptions(target: Target, raw: RawSearchOptions): Sea
  * different `seed` is refused, never silently printed beside runs of another); a sweep's first seed;
  * otherwise the given seed, or one drawn here and printed with every result.
  */
-function qualifySeed(target: Target, raw: RawSearchOptions): { seed: string; seeds?: readonly string[] } {
+function qualifySeed(target: Target, given: RawSearchOptions): { seed: string; seeds?: readonly string[] } {
+  // A seed is text: one given as a number from JavaScript is taken as its digits, as the CLI would.
+  const raw = { ...given, seed: given.seed === undefined ? undefined : String(given.seed), seeds: given.seeds?.map(String) };
   if (raw.seeds !== undefined) {
     if (!target.capabilities.reseedable) throw new OptionError('seeds', (n) => `${n('seeds')} is for simulated networks: a ${target.kind} run does not depend on a seed`);
     if (raw.seed !== undefined) throw new OptionError('seeds', (n) => `${n('seed')} and ${n('seeds')}: give one or the other`);

@@ -98,7 +98,9 @@ export class SearchRecorder {
    * a batch is shared evenly among its runs.
    */
   async executeMany(schedules: readonly FaultSet[], options: RunOptions): Promise<{ result: RunResult; ms: number }[]> {
-    if (!this.target.runMany || schedules.length === 1) return [await this.execute(schedules[0], options)];
+    // The fault-free run alone, so that it keeps its lineage for reports (a prefix: the caller asks again for the rest).
+    const faultFreeFirst = schedules[0].length === 0 && !this.faultFreeLineage && !options.lineage;
+    if (!this.target.runMany || schedules.length === 1 || faultFreeFirst) return [await this.execute(schedules[0], options)];
     if (performance.now() - this.lastYield > 50) {
       await new Promise((resolve) => setImmediate(resolve));
       this.lastYield = performance.now();

@@ -14,18 +14,28 @@ import { eachRun, runCount, type Counterexample, type RunRecord, type SearchResu
  */
 export async function searchSeeds(target: Target, seeds: readonly string[], raw: RawSearchOptions, observer?: SearchObserver): Promise<SearchResult> {
   const results: SearchResult[] = [];
+  let stopped = false;
   for (const seed of seeds) {
-    if (raw.signal?.aborted) break;
+    if (results.length > 0) {
+      // A turn of the event loop between seeds: a seed's search can end before it ever yields, and a
+      // Ctrl-C must still be seen. The first seed always runs (a stop already asked ends it at once).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (raw.signal?.aborted) {
+        stopped = true;
+        break;
+      }
+    }
     const t = seed === target.seed ? target : await target.withSeed!(seed);
     const r = await searchOnce(t, qualifySearchOptions(t, { ...raw, seeds: undefined, seed }), observer);
     results.push(r);
     if (r.status === 'internal-error' || r.status === 'interrupted') break;
     if (r.status === 'counterexample' && !raw.findAll) break;
   }
-  return merge(results, seeds);
+  return merge(results, seeds, stopped);
 }
 
-function merge(results: readonly SearchResult[], seeds: readonly string[]): SearchResult {
+/** One result for the seeds searched; `stopped`: a signal ended the sweep between seeds (interrupted, never a proof). */
+function merge(results: readonly SearchResult[], seeds: readonly string[], stopped: boolean): SearchResult {
   const first = results[0];
   const runs: RunRecord[] = [];
   const counterexamples: Counterexample[] = [];
@@ -74,7 +84,7 @@ function merge(results: readonly SearchResult[], seeds: readonly string[]): Sear
   };
   const failed = results.find((r) => r.status === 'internal-error');
   if (failed && failed.status === 'internal-error') return { ...common, status: 'internal-error', error: failed.error };
-  if (results.some((r) => r.status === 'interrupted')) return { ...common, status: 'interrupted' };
+  if (stopped || results.some((r) => r.status === 'interrupted')) return { ...common, status: 'interrupted' };
   if (counterexamples.length) return { ...common, status: 'counterexample' };
   if (results.some((r) => r.status === 'budget-exhausted')) return { ...common, status: 'budget-exhausted' };
   const unproven = results.find((r) => r.status === 'no-counterexample-found');

@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { relative, sep } from 'node:path';
 
-/** ldfi's own code and its dependencies: `process.exit` called from there is ldfi's (or its test runner's). */
+/** ldfi's own code (from the sources or the build): `process.exit` called from there is ldfi's. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const OWN = ['src', 'bin', 'dist', 'node_modules'].map((d) => ROOT + d + sep);
+const OWN = ['src', 'bin', 'dist'].map((d) => ROOT + d + sep);
+/** Any installed package, wherever it is hoisted (a dependency or the test runner): its calls go through. */
+const PACKAGE = `${sep}node_modules${sep}`;
 
 let installed = false;
 
@@ -33,7 +35,7 @@ function userCaller(stack: string): string | undefined {
     let file = m[1];
     if (file.startsWith('node:') || !/[\\/]/.test(file)) return undefined;
     if (file.startsWith('file://')) file = fileURLToPath(file);
-    if (OWN.some((dir) => file.startsWith(dir))) return undefined;
+    if (OWN.some((dir) => file.startsWith(dir)) || file.includes(PACKAGE)) return undefined;
     const near = relative(process.cwd(), file);
     return `${near.startsWith('..') ? file : near}:${m[2]}:${m[3]}`;
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTarget, search } from 'ldfi';
+import { runCount } from '../../src/search/result.ts';
 import { OptionError, type OptionNamer } from '../../src/model/errors.ts';
 import type { RawSearchOptions } from '../../src/search/options.ts';
 import { parseOutcomePattern } from '../../src/search/outcome-pattern.ts';
@@ -74,5 +75,18 @@ describe('every option rule lives in the library: search(), ldfi run and campaig
     // A sweep is a strategy the library runs: one search per seed, merged.
     const sweep = await search(t, { seeds: ['7', '8'], maxRuns: 2 });
     expect(sweep.seed).toBe('7..8');
+    // A seed given as a number from JavaScript is its digits.
+    expect((await search(t, { seed: 7 as unknown as string, maxRuns: 1 })).seed).toBe('7');
+  });
+
+  it('a sweep stopped by a signal is interrupted, never a proof, even when each seed is quick', async () => {
+    const t = await openTarget('examples/sim/primary-backup-sync.ts', { seed: '1' });
+    const stop = new AbortController();
+    // Stopped at the last run of the first seed's search, which then ends as it would: the sweep must
+    // see the stop between seeds (a seed's search can end without ever yielding to the event loop).
+    const first = runCount(await search(t, {}));
+    const r = await search(t, { seeds: ['1', '2', '3', '4'], signal: stop.signal }, { onRun: (run) => void (run.index === first && stop.abort()) });
+    expect(r.status).toBe('interrupted');
+    expect(r.seed).not.toBe('1..4');
   });
 });
