@@ -87,7 +87,7 @@ export class SearchRecorder {
     const t0 = performance.now();
     // The fault-free run's lineage is kept for reports: asked for once, on the run the search makes anyway.
     const keepLineage = faults.length === 0 && !this.faultFreeLineage && !options.lineage;
-    const result = await this.target.run(faults, this.withSignal(keepLineage ? { ...options, lineage: true } : options));
+    const result = await this.target.run(faults, this.runOptions(keepLineage ? { ...options, lineage: true } : options));
     const ms = performance.now() - t0;
     this.runMs += ms;
     return { result, ms };
@@ -106,21 +106,15 @@ export class SearchRecorder {
       this.lastYield = performance.now();
     }
     const t0 = performance.now();
-    const results = await this.target.runMany(schedules, this.withSignal(options));
-    if (!this.faultFreeLineage && options.lineage) for (const r of results) if (r.faults.length === 0) this.faultFreeLineage = r.lineage;
+    const results = await this.target.runMany(schedules, this.runOptions(options));
     const ms = performance.now() - t0;
     this.runMs += ms;
     return results.map((result) => ({ result, ms: ms / results.length }));
   }
 
-  /**
-   * Run options with the search's interrupt signal (a run not yet started once it fired is not made),
-   * and, while runs are still recorded for drawing, a request for their states (threads cannot
-   * hand back states on demand).
-   */
-  private withSignal(options: RunOptions): RunOptions {
-    const drawing = (this.runs.length === 0 || (this.runs.length < DRAWN_RUNS && this.drawnCount < DRAWN_MESSAGES)) && !options.states;
-    return this.options.signal || drawing ? { ...options, ...(this.options.signal ? { signal: this.options.signal } : {}), ...(drawing ? { states: true } : {}) } : options;
+  /** Run options with the search's interrupt signal: a run not yet started once it fired is not made. */
+  private runOptions(options: RunOptions): RunOptions {
+    return this.options.signal ? { ...options, signal: this.options.signal } : options;
   }
 
   record(result: RunResult, ms: number, extra: Partial<Pick<RunRecord, 'attacked' | 'defeatedBy' | 'learned'>> = {}): RunRecord {
@@ -170,7 +164,7 @@ export class SearchRecorder {
     const t0 = performance.now();
     const steps: ShrinkStep[] = [];
     // Shrink runs are few: each keeps its states, as made, for the report.
-    const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, this.withSignal({ lineage: false, states: true })), (r) => {
+    const shrunk = await shrinkFaults(found, async (faults) => await this.target.run(faults, this.runOptions({ lineage: false, states: true })), (r) => {
       const states = statesOf(r);
       steps.push({ faults: r.faults, violated: violates(r), ...(r.unknown?.length ? { unknown: r.unknown } : {}), messages: r.messages, ...(states ? { states } : {}) });
     });

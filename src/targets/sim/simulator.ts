@@ -40,7 +40,7 @@ export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], s
       current = opts;
       ran = undefined;
       world = undefined;
-      world = prepare(protocol, opts, budget);
+      world = new World(protocol, opts, budget);
       world.begin();
       world.drain();
       ran = world.finish('done');
@@ -61,7 +61,7 @@ export function simulateQuick(protocol: Protocol, list: readonly SimOptions[], s
 /** One run under its whole budget, which Ctrl-C can stop (a run `simulateQuick` found slow). */
 export function simulateWatched(protocol: Protocol, opts: SimOptions, checker?: RunChecker): CodeExecution {
   const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
-  const run = prepare(protocol, opts, budget);
+  const run = new World(protocol, opts, budget);
   let ran: CodeExecution | undefined;
   let result: CodeExecution | undefined;
   const end = runWatched(() => {
@@ -83,16 +83,11 @@ function checked(exec: CodeExecution, checker: RunChecker | undefined): CodeExec
 
 /** A run Ctrl-C stopped before it started: it shows nothing either way. */
 export function simulateInterrupted(protocol: Protocol, opts: SimOptions): CodeExecution {
-  return prepare(protocol, opts, protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS).finish('interrupted');
+  return new World(protocol, opts, protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS).finish('interrupted');
 }
 
 /** Runs in order, each quick or (slow) watched: for single runs and tests, where nothing waits on Ctrl-C in between. */
 export function simulateMany(protocol: Protocol, list: readonly SimOptions[], sliceMs = 50, checker?: RunChecker): CodeExecution[] {
   const { done, slow } = simulateQuick(protocol, list, sliceMs, checker);
   return slow ? [...done, simulateWatched(protocol, slow, checker)] : done;
-}
-
-/** One run, in three steps so that the watchdog can wrap the protocol's code and still report (world.ts). */
-function prepare(protocol: Protocol, opts: SimOptions, budget: number): World {
-  return new World(protocol, opts, budget);
 }
