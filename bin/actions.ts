@@ -12,7 +12,7 @@ import { lineageSvgDocument } from '../src/report/html/lineage.ts';
 import type { SearchResult } from '../src/search/index.ts';
 import type { RawSearchOptions } from '../src/search/options.ts';
 import { runCount } from '../src/search/result.ts';
-import { explain, openTarget, replay, replayOf, search, why, type Replay } from '../src/index.ts';
+import { explain, idleFaults, openTarget, replay, replayOf, search, why, type Replay } from '../src/index.ts';
 import { jsonReportChunks } from '../src/report/json.ts';
 import { formatJUnit } from '../src/report/junit.ts';
 import { formatHtmlReport, renderHtmlReport } from '../src/report/html.ts';
@@ -163,7 +163,7 @@ async function replayFromTrace(path: string): Promise<number> {
   const faults = validateSchedule(stored.faults, t.bounds, t.supportedFaults);
   const { trace: again, result: r } = await t.trace(faults);
   const same = again.hash === stored.hash;
-  const replayed = replayOf(faults, r);
+  const replayed = replayOf(faults, r, await idleFaults(t, faults, r));
   const lines = [
     same
       ? `✓ replayed identically: trace ${again.hash} (${again.events.length} events, ${again.audit.length} audit entries)`
@@ -222,7 +222,7 @@ export async function replayAction(files: string[], flags: BoundsFlags & { fault
     const { trace, result } = await t.trace(faults);
     writeFileAtomic(flags.trace, JSON.stringify(trace, null, 1) + '\n');
     process.stderr.write(`trace ${trace.hash} written to ${flags.trace}\n`);
-    r = replayOf(faults, result);
+    r = replayOf(faults, result, await idleFaults(t, faults, result));
   } else {
     r = await replay(t, flags.faults);
   }
@@ -247,7 +247,13 @@ function replayHeadline(r: Replay): string {
     r.verdict === 'violated' ? `✗ invariant violated under: ${under}` : r.verdict === 'unknown' ? `? invariant could not be checked under: ${under}` : `✓ invariant holds under: ${under}`;
   if (r.idle.length === 0) return head;
   const all = r.idle.length === r.faults.length;
-  return `${head}\n  ${all ? 'no fault acted' : 'not every fault acted'}: ${formatFaults(r.idle)} dropped nothing (no message was sent on that channel at that time)`;
+  const omissions = r.idle.filter((f) => f.kind === 'omit');
+  const others = r.idle.filter((f) => f.kind !== 'omit');
+  const said = [
+    ...(omissions.length ? [`${formatFaults(omissions)} dropped nothing (no message was sent on that channel at that time)`] : []),
+    ...(others.length ? [`${formatFaults(others)} changed nothing (the run is the same without ${others.length === 1 ? 'it' : 'them'})`] : []),
+  ];
+  return `${head}\n  ${all ? 'no fault acted' : 'not every fault acted'}: ${said.join('; ')}`;
 }
 
 /** Violations, errors, unchecked checks and notes of a replay, one per line. */

@@ -81,7 +81,11 @@ export interface Replay {
   readonly holds: boolean;
   /** The run's verdict: violated > unknown (a check could not be made) > holds. */
   readonly verdict: RunVerdict;
-  /** Omissions of the schedule that dropped nothing (no message on that channel then): they tested nothing. */
+  /**
+   * Faults of the schedule that acted on nothing: omissions that dropped no message (none was sent on
+   * that channel then), and — for targets whose runs are cheap — other faults without which the run
+   * is the same (messages, outcomes, verdict). They tested nothing.
+   */
   readonly idle: FaultSet;
   readonly violations: readonly Violation[];
   /** Checks that could not be made (an invariant threw, a round of real processes did not settle). */
@@ -101,13 +105,32 @@ export interface Replay {
 export async function replay(target: Target, faults: string | FaultSet = []): Promise<Replay> {
   const schedule = validateSchedule(typeof faults === 'string' ? parseFaults(faults) : faults, target.bounds, target.supportedFaults);
   const r = await target.run(schedule, { lineage: false });
-  return replayOf(schedule, r);
+  return replayOf(schedule, r, await idleFaults(target, schedule, r));
 }
 
-/** What a replay shows of one run of `schedule`. */
-export function replayOf(schedule: FaultSet, r: RunResult): Replay {
+/** What a replay shows of one run of `schedule` (`idle`: its faults that acted on nothing, `idleFaults`). */
+export function replayOf(schedule: FaultSet, r: RunResult, idle: FaultSet = idleOmissions(schedule, r.messages)): Replay {
   const verdict = runVerdict(r);
-  return { faults: schedule, holds: verdict === 'holds', verdict, idle: idleOmissions(schedule, r.messages), violations: r.violations, unknown: r.unknown ?? [], error: r.error, messages: r.messages, notes: r.notes ?? [] };
+  return { faults: schedule, holds: verdict === 'holds', verdict, idle, violations: r.violations, unknown: r.unknown ?? [], error: r.error, messages: r.messages, notes: r.notes ?? [] };
+}
+
+/**
+ * The faults of a schedule that acted on nothing in its run `r`: omissions that dropped no message,
+ * read off the run; and, where runs are cheap (not real processes), each other fault whose removal
+ * leaves the run the same — its messages, outcomes and verdict — found by running the schedule
+ * without it once.
+ */
+export async function idleFaults(target: Target, schedule: FaultSet, r: RunResult): Promise<FaultSet> {
+  const idle = idleOmissions(schedule, r.messages);
+  if (!target.capabilities.cheapRuns) return idle;
+  const seen = (x: RunResult) => JSON.stringify([x.messages, x.outcomes, runVerdict(x), x.violations, x.unknown ?? []]);
+  const same = seen(r);
+  for (const f of schedule) {
+    if (f.kind === 'omit') continue;
+    const without = await target.run(schedule.filter((g) => g !== f), { lineage: false });
+    if (seen(without) === same) idle.push(f);
+  }
+  return idle;
 }
 
 /**

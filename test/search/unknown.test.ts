@@ -7,7 +7,7 @@ import { explain, formatHtmlReport, formatJsonReport, formatJUnit, mergeVerdicts
 import { expectResilient, ResilienceError } from 'ldfi/vitest';
 import { formatSearchResult } from '../../src/report/text.ts';
 import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
-import { ldfi, REPO } from '../helpers/cli.ts';
+import { cli, ldfi, REPO } from '../helpers/cli.ts';
 import { ms } from '../helpers/time.ts';
 
 const THROWS = 'test/fixtures/sim/invariant-throws.ts';
@@ -138,10 +138,15 @@ describe('the command line on a run that could not be checked', () => {
     expect(again.stdout).toMatch(/^\? invariant could not be checked under: none/);
   });
 
-  it('replay names an omission that dropped nothing instead of reading as a check of it', () => {
-    const r = ldfi(['replay', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--faults', 'omit a→b @13']);
+  it('replay names a fault that acted on nothing instead of reading as a check of it', async () => {
+    const r = await cli(['replay', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--faults', 'omit a→b @13']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/no fault acted: omit a→b @13 dropped nothing/);
+    // A crash after the node's last event: the run is the same without it.
+    const late = await cli(['replay', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--crashes', '1', '--faults', 'crash c @50; omit a→b @1']);
+    expect(late.stdout).toMatch(/not every fault acted: crash c @50 changed nothing \(the run is the same without it\)/);
+    const early = await cli(['replay', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--crashes', '1', '--faults', 'crash c @2']);
+    expect(early.stdout).not.toMatch(/acted/);
   });
 });
 
