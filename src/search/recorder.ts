@@ -223,7 +223,8 @@ export class SearchRecorder {
     if (vacuous) throw new UserError('BAD_PROGRAM', vacuous);
     // No hypothesis left is a proof only if every run was checked and the lineage could show every
     // way to a violation.
-    const reason = finalStatus === 'resilient' ? (this.uncheckedReason() ?? this.unprovable()) : undefined;
+    const unchecked = this.uncheckedRuns();
+    const reason = finalStatus === 'resilient' ? (unchecked ? uncheckedText(unchecked) : this.unprovable()) : undefined;
     if (reason) return { ...this.common(supports), status: 'no-counterexample-found', reason };
 
     if (finalStatus === 'budget-exhausted') return { ...this.common(supports), status: finalStatus, budget: this.runs.length >= this.options.maxRuns ? 'runs' : 'time' };
@@ -231,14 +232,9 @@ export class SearchRecorder {
   }
 
   /**
-   * Why runs whose check could not be made rule out a proof (violated > unknown > holds): how many,
-   * what the first could not check, and its replay line. Undefined when every run was checked.
+   * The runs whose check could not be made (any rules out a proof: violated > unknown > holds): how
+   * many, what the first could not check, and its replay line. Undefined when every run was checked.
    */
-  private uncheckedReason(): string | undefined {
-    const u = this.uncheckedRuns();
-    return u ? uncheckedText(u) : undefined;
-  }
-
   private uncheckedRuns(): Unchecked | undefined {
     const first = this.firstUnchecked;
     return first ? { runs: this.unchecked, first: first.index, why: first.unknown[0], replay: this.replayLine(first.faults) } : undefined;

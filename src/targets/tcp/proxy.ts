@@ -99,27 +99,28 @@ export class LinkProxy {
     const pair: Pair = { key, down, downGone: false, upGone: false };
     this.pairs.get(key)!.push(pair);
     this.onConnect?.(key);
-    down.setNoDelay(true);
-    down.on('error', () => this.sideClosed(pair, 'down'));
-    down.on('close', () => this.sideClosed(pair, 'down'));
     // What the connecting side writes is captured at once; the accepting side is connected to once it
     // is ready (processes start together, and a connection may come before its peer listens).
-    const fromDecoder = new FrameDecoder(framingOf(this.system, from, to));
-    this.decoders.add(fromDecoder);
-    pair.fromDown = fromDecoder;
-    down.on('data', (chunk) => this.capture(from, to, fromDecoder, chunk, pair, false));
+    this.attach(pair, 'down', down, from, to);
     void this.listener.ready(to).then(() => {
       if (pair.upGone || (pair.downGone && !this.listener.pending(pair, false))) return;
       const up = net.connect(this.listener.port(to), this.host);
       pair.up = up;
-      up.setNoDelay(true);
-      up.on('error', () => this.sideClosed(pair, 'up'));
-      up.on('close', () => this.sideClosed(pair, 'up'));
-      const toDecoder = new FrameDecoder(framingOf(this.system, to, from));
-      this.decoders.add(toDecoder);
-      pair.fromUp = toDecoder;
-      up.on('data', (chunk) => this.capture(to, from, toDecoder, chunk, pair, true));
+      this.attach(pair, 'up', up, to, from);
     });
+  }
+
+  /** Follows one side of a pair: its close, and the whole messages it writes (from `writer` to `reader`). */
+  private attach(pair: Pair, side: 'down' | 'up', socket: net.Socket, writer: string, reader: string): void {
+    socket.setNoDelay(true);
+    socket.on('error', () => this.sideClosed(pair, side));
+    socket.on('close', () => this.sideClosed(pair, side));
+    const decoder = new FrameDecoder(framingOf(this.system, writer, reader));
+    this.decoders.add(decoder);
+    if (side === 'down') pair.fromDown = decoder;
+    else pair.fromUp = decoder;
+    // What the accepting side writes goes back toward the connecting side.
+    socket.on('data', (chunk) => this.capture(writer, reader, decoder, chunk, pair, side === 'up'));
   }
 
   private capture(from: string, to: string, decoder: FrameDecoder, chunk: Buffer, pair: Pair, towardConnector: boolean): void {
