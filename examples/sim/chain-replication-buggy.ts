@@ -27,7 +27,7 @@ import { chainNode, chainInvariants, CHAIN_NODES } from './lib/chain.ts';
 export default defineProtocol({
   name: 'chain-replication-buggy',
   nodes: CHAIN_NODES,
-  node: (id) => chainNode(id, { middleAppliesOnAck: true }),
+  node: (id, state) => chainNode(id, state, { middleAppliesOnAck: true }),
   workload: [{ at: 1, node: 'client', value: 'w1' }],
   invariants: chainInvariants,
   defaults: { eot: 40, eff: 10, crashes: 1 },

@@ -18,40 +18,39 @@
  *   resilient  replay --faults 'disconnect doubler↔halver @4..8'
  *   broken     --crashes 1   (a crashed stage loses what it held)
  */
-import { defineProtocol, expectOutputs, type Cause, type NodeContext, type NodeHandlers, type Payload } from 'ldfi/sim';
+import { defineProtocol, expectOutputs, type NodeContext, type NodeHandlers, type NodeState, type Payload } from 'ldfi/sim';
 
 const RETRY_EVERY = 4;
 
 type Msg = { kind: 'item'; seq: number; x: number } | { kind: 'ack'; seq: number };
 
-/** The sending end of a session to `next`: numbered items kept until acknowledged. */
-function sender(next: string) {
-  let nextSeq = 1;
-  const unacked = new Map<number, { x: number; cause: Cause }>();
-  let timerArmed = false;
-  const transmit = (ctx: NodeContext, seq: number) => {
-    const { x, cause } = unacked.get(seq)!;
-    ctx.send(next, { kind: 'item', seq, x }, { because: [cause] });
-  };
+/** The sending end of a session to `next`: numbered items kept (tracked) until acknowledged. */
+function sender(next: string, state: NodeState) {
+  const lastSeq = state.register<number>('lastSeq');
+  const unacked = state.map<number, number>('unacked'); // seq → x
+  const timerArmed = state.register<boolean>('timerArmed');
+  const transmit = (ctx: NodeContext, seq: number, x: number) => ctx.send(next, { kind: 'item', seq, x });
   const arm = (ctx: NodeContext) => {
-    if (timerArmed || unacked.size === 0) return;
-    timerArmed = true;
+    if (timerArmed.get() || unacked.size === 0) return;
+    timerArmed.set(true);
     ctx.setTimer(RETRY_EVERY, 'retransmit');
   };
+  const retransmitAll = (ctx: NodeContext) => {
+    for (const [seq, x] of unacked) transmit(ctx, seq, x);
+  };
   return {
-    /** Sends x on, as a result of `cause` (the message or input that brought it here). */
-    push(ctx: NodeContext, x: number, cause: Cause) {
-      const seq = nextSeq++;
-      unacked.set(seq, { x, cause });
-      transmit(ctx, seq);
+    /** Sends x on. */
+    push(ctx: NodeContext, x: number) {
+      const seq = (lastSeq.get() ?? 0) + 1;
+      lastSeq.set(seq);
+      unacked.set(seq, x);
+      transmit(ctx, seq, x);
       arm(ctx);
     },
-    retransmitAll(ctx: NodeContext) {
-      for (const seq of unacked.keys()) transmit(ctx, seq);
-    },
+    retransmitAll,
     onTimer(ctx: NodeContext) {
-      timerArmed = false;
-      this.retransmitAll(ctx);
+      timerArmed.set(false);
+      retransmitAll(ctx);
       arm(ctx);
     },
     acked(seq: number) {
@@ -61,20 +60,20 @@ function sender(next: string) {
 }
 
 /** A node: optionally receives items (deduplicated), optionally forwards to `next`. */
-function pipelineNode(next: string | undefined, onItem: (ctx: NodeContext, x: number, cause: Cause, out?: ReturnType<typeof sender>) => void): NodeHandlers {
-  const out = next ? sender(next) : undefined;
-  const seen = new Set<number>(); // sequence numbers already passed on (one upstream session)
+function pipelineNode(state: NodeState, next: string | undefined, onItem: (ctx: NodeContext, x: number, out?: ReturnType<typeof sender>) => void): NodeHandlers {
+  const out = next ? sender(next, state) : undefined;
+  const seen = state.set<number>('seen'); // sequence numbers already passed on (one upstream session)
   return {
-    onInput(ctx, value: Payload, input) {
-      onItem(ctx, value as number, input, out);
+    onInput(ctx, value: Payload) {
+      onItem(ctx, value as number, out);
     },
-    onMessage(ctx, from, payload, msg) {
+    onMessage(ctx, from, payload) {
       const m = payload as Msg;
       if (m.kind === 'ack') return out?.acked(m.seq);
-      ctx.send(from, { kind: 'ack', seq: m.seq }, { because: [msg] });
+      ctx.send(from, { kind: 'ack', seq: m.seq });
       if (seen.has(m.seq)) return; // a retransmitted copy of something already passed on
       seen.add(m.seq);
-      onItem(ctx, m.x, msg, out);
+      onItem(ctx, m.x, out);
     },
     onTimer(ctx) {
       out?.onTimer(ctx);
@@ -88,16 +87,16 @@ function pipelineNode(next: string | undefined, onItem: (ctx: NodeContext, x: nu
 export default defineProtocol({
   name: 'double-halve-recovery',
   nodes: ['source', 'doubler', 'halver', 'sink'],
-  node: (id) => {
+  node: (id, state) => {
     switch (id) {
       case 'source':
-        return pipelineNode('doubler', (ctx, x, cause, out) => out!.push(ctx, x, cause));
+        return pipelineNode(state, 'doubler', (ctx, x, out) => out!.push(ctx, x));
       case 'doubler':
-        return pipelineNode('halver', (ctx, x, cause, out) => out!.push(ctx, x * 2, cause));
+        return pipelineNode(state, 'halver', (ctx, x, out) => out!.push(ctx, x * 2));
       case 'halver':
-        return pipelineNode('sink', (ctx, x, cause, out) => out!.push(ctx, x / 2, cause));
+        return pipelineNode(state, 'sink', (ctx, x, out) => out!.push(ctx, x / 2));
       default:
-        return pipelineNode(undefined, (ctx, x, cause) => ctx.output(x, { because: [cause] }));
+        return pipelineNode(state, undefined, (ctx, x) => ctx.output(x));
     }
   },
   workload: [

@@ -11,15 +11,15 @@
  *   broken     --eot 40 --eff 15 --crashes 0   (any single omission on the path of an item)
  *   broken     replay --faults 'disconnect doubler↔halver @4..8'
  */
-import { defineProtocol, expectOutputs, type MessageRef, type NodeHandlers } from 'ldfi/sim';
+import { defineProtocol, expectOutputs, type NodeHandlers } from 'ldfi/sim';
 
 type Item = { x: number };
 
 /** A stage that applies `f` to each item it receives and passes it on to `next`. */
 function stage(next: string, f: (x: number) => number): NodeHandlers {
   return {
-    onMessage(ctx, _from, payload, msg: MessageRef) {
-      ctx.send(next, { x: f((payload as Item).x) }, { because: [msg] });
+    onMessage(ctx, _from, payload) {
+      ctx.send(next, { x: f((payload as Item).x) });
     },
   };
 }
@@ -30,13 +30,13 @@ export default defineProtocol({
   node: (id): NodeHandlers => {
     switch (id) {
       case 'source':
-        return { onInput: (ctx, value, input) => ctx.send('doubler', { x: value as number }, { because: [input] }) };
+        return { onInput: (ctx, value) => ctx.send('doubler', { x: value as number }) };
       case 'doubler':
         return stage('halver', (x) => x * 2);
       case 'halver':
         return stage('sink', (x) => x / 2);
       default:
-        return { onMessage: (ctx, _from, payload, msg) => ctx.output((payload as Item).x, { because: [msg] }) };
+        return { onMessage: (ctx, _from, payload) => ctx.output((payload as Item).x) };
     }
   },
   workload: [

@@ -16,7 +16,7 @@ import { DETECTOR_NODES, detectorNode, noLiveWorkerSuspected } from './lib/detec
 export default defineProtocol({
   name: 'failure-detector-eventual',
   nodes: DETECTOR_NODES,
-  node: (id) => detectorNode(id, { revokeOnHeartbeat: true }),
+  node: (id, state) => detectorNode(id, state, { revokeOnHeartbeat: true }),
   workload: [],
   invariants: [noLiveWorkerSuspected],
   defaults: { eot: 40, eff: 12, crashes: 1 },

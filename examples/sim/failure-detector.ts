@@ -20,7 +20,7 @@ import { DETECTOR_NODES, detectorNode, noLiveWorkerSuspected } from './lib/detec
 export default defineProtocol({
   name: 'failure-detector',
   nodes: DETECTOR_NODES,
-  node: (id) => detectorNode(id, { revokeOnHeartbeat: false }),
+  node: (id, state) => detectorNode(id, state, { revokeOnHeartbeat: false }),
   workload: [],
   invariants: [noLiveWorkerSuspected],
   defaults: { eot: 40, eff: 12, crashes: 1 },

@@ -16,7 +16,7 @@ import { electionNode, NODES, oneLeaderPerTerm } from './lib/election.ts';
 export default defineProtocol({
   name: 'leader-election-fixed',
   nodes: NODES,
-  node: (id) => electionNode(id, { lonelyLeads: false }),
+  node: (id, state) => electionNode(id, state, { lonelyLeads: false }),
   workload: [],
   invariants: [oneLeaderPerTerm],
   defaults: { eot: 50, eff: 20, crashes: 1 },

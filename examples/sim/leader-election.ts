@@ -25,7 +25,7 @@ import { electionNode, NODES, oneLeaderPerTerm } from './lib/election.ts';
 export default defineProtocol({
   name: 'leader-election',
   nodes: NODES,
-  node: (id) => electionNode(id, { lonelyLeads: true }),
+  node: (id, state) => electionNode(id, state, { lonelyLeads: true }),
   workload: [],
   invariants: [oneLeaderPerTerm],
   defaults: { eot: 50, eff: 20, crashes: 0 },

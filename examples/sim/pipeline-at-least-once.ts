@@ -21,7 +21,7 @@ import { PIPELINE_NODES, pipelineNode } from './lib/pipeline.ts';
 export default defineProtocol({
   name: 'pipeline-at-least-once',
   nodes: PIPELINE_NODES,
-  node: (id) => pipelineNode(id, { sinkDeduplicates: false }),
+  node: (id, state) => pipelineNode(id, state, { sinkDeduplicates: false }),
   workload: [
     { at: 1, node: 'source', value: 1 },
     { at: 2, node: 'source', value: 2 },

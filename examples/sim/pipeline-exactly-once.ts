@@ -15,7 +15,7 @@ import { PIPELINE_NODES, pipelineNode } from './lib/pipeline.ts';
 export default defineProtocol({
   name: 'pipeline-exactly-once',
   nodes: PIPELINE_NODES,
-  node: (id) => pipelineNode(id, { sinkDeduplicates: true }),
+  node: (id, state) => pipelineNode(id, state, { sinkDeduplicates: true }),
   workload: [
     { at: 1, node: 'source', value: 1 },
     { at: 2, node: 'source', value: 2 },

@@ -14,7 +14,7 @@
  *                                              the primary before its retry)
  *   resilient  --eot 30 --eff 6 --crashes 0   (retries get past every loss)
  */
-import { defineProtocol, type MessageRef, type NodeContext, type NodeHandlers, type Payload } from 'ldfi/sim';
+import { defineProtocol, type NodeContext, type NodeHandlers, type NodeState, type Payload } from 'ldfi/sim';
 
 const RETRY_EVERY = 5;
 
@@ -24,68 +24,67 @@ type Msg =
   | { kind: 'replicated'; value: Payload }
   | { kind: 'ack'; value: Payload };
 
-function client(): NodeHandlers {
-  let pending: Payload;
-  let acked = false;
+// Tracked state (ctx.state): each send and output depends on what its handler read.
+function client(state: NodeState): NodeHandlers {
+  const pending = state.register('pending');
+  const acked = state.register<boolean>('acked');
   return {
-    onInput(ctx, value, input) {
-      pending = value;
-      ctx.send('primary', { kind: 'write', value }, { because: [input] });
+    onInput(ctx, value) {
+      pending.set(value);
+      ctx.send('primary', { kind: 'write', value });
       ctx.setTimer(RETRY_EVERY, 'retry');
     },
     onTimer(ctx) {
-      if (acked) return;
-      ctx.send('primary', { kind: 'write', value: pending });
+      if (acked.get()) return;
+      ctx.send('primary', { kind: 'write', value: pending.get() });
       ctx.setTimer(RETRY_EVERY, 'retry');
     },
-    onMessage(ctx, _from, payload, msg) {
+    onMessage(ctx, _from, payload) {
       const m = payload as Msg;
-      if (m.kind !== 'ack' || acked) return;
-      acked = true;
-      ctx.output({ acked: m.value }, { because: [msg] });
+      if (m.kind !== 'ack' || acked.get()) return;
+      acked.set(true);
+      ctx.output({ acked: m.value });
     },
   };
 }
 
-function primary(): NodeHandlers {
-  let value: Payload;
-  let writeMsg: MessageRef | undefined; // the write that brought the value
-  let backupHas = false;
-  const replicate = (ctx: NodeContext) => ctx.send('backup', { kind: 'replicate', value }, { because: [writeMsg!] });
+function primary(state: NodeState): NodeHandlers {
+  const value = state.register('value');
+  const backupHas = state.register<boolean>('backupHas');
+  const replicate = (ctx: NodeContext) => ctx.send('backup', { kind: 'replicate', value: value.get() });
   return {
-    onMessage(ctx, _from, payload, msg) {
+    onMessage(ctx, _from, payload) {
       const m = payload as Msg;
       if (m.kind === 'write') {
-        if (writeMsg === undefined) {
-          value = m.value;
-          writeMsg = msg;
-          ctx.output({ stored: value }, { because: [msg] });
+        if (value.get() === undefined) {
+          value.set(m.value);
+          ctx.output({ stored: m.value });
           replicate(ctx);
           ctx.setTimer(RETRY_EVERY, 'replicate');
         }
         // The bug: acknowledged at once, with only the primary's copy behind it.
-        ctx.send('client', { kind: 'ack', value }, { because: [writeMsg] });
-      } else if (m.kind === 'replicated') backupHas = true;
+        ctx.send('client', { kind: 'ack', value: value.get() });
+      } else if (m.kind === 'replicated') backupHas.set(true);
     },
     onTimer(ctx) {
-      if (backupHas) return;
+      if (backupHas.get()) return;
       replicate(ctx);
       ctx.setTimer(RETRY_EVERY, 'replicate');
     },
   };
 }
 
-function backup(): NodeHandlers {
-  let value: Payload;
+function backup(state: NodeState): NodeHandlers {
+  const value = state.register('value');
   return {
-    onMessage(ctx, from, payload, msg) {
+    onMessage(ctx, from, payload) {
       const m = payload as Msg;
       if (m.kind !== 'replicate') return;
-      if (value === undefined) {
-        value = m.value;
-        ctx.output({ stored: value }, { because: [msg] });
+      if (value.get() === undefined) {
+        value.set(m.value);
+        ctx.output({ stored: m.value });
       }
-      ctx.send(from, { kind: 'replicated', value }, { because: [msg] });
+      ctx.send(from, { kind: 'replicated', value: value.get() });
     },
   };
 }
@@ -93,7 +92,7 @@ function backup(): NodeHandlers {
 export default defineProtocol({
   name: 'primary-backup-async',
   nodes: ['client', 'primary', 'backup'],
-  node: (id) => (id === 'client' ? client() : id === 'primary' ? primary() : backup()),
+  node: (id, state) => (id === 'client' ? client(state) : id === 'primary' ? primary(state) : backup(state)),
   workload: [{ at: 1, node: 'client', value: 'x=1' }],
   invariants: [
     // Durability: every acknowledged write is held by a node that is still up.

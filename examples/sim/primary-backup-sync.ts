@@ -15,7 +15,7 @@
  *   resilient  --eot 30 --eff 6 --crashes 0
  * A crash makes the write unavailable (no ack) but never loses an acknowledged one.
  */
-import { defineProtocol, type MessageRef, type NodeContext, type NodeHandlers, type Payload } from 'ldfi/sim';
+import { defineProtocol, type NodeContext, type NodeHandlers, type NodeState, type Payload } from 'ldfi/sim';
 
 const RETRY_EVERY = 5;
 
@@ -25,76 +25,72 @@ type Msg =
   | { kind: 'replicated'; value: Payload }
   | { kind: 'ack'; value: Payload };
 
-function client(): NodeHandlers {
-  let pending: Payload;
-  let acked = false;
+// Tracked state (ctx.state): each send and output depends on what its handler read.
+function client(state: NodeState): NodeHandlers {
+  const pending = state.register('pending');
+  const acked = state.register<boolean>('acked');
   return {
-    onInput(ctx, value, input) {
-      pending = value;
-      ctx.send('primary', { kind: 'write', value }, { because: [input] });
+    onInput(ctx, value) {
+      pending.set(value);
+      ctx.send('primary', { kind: 'write', value });
       ctx.setTimer(RETRY_EVERY, 'retry');
     },
     onTimer(ctx) {
-      if (acked) return;
-      ctx.send('primary', { kind: 'write', value: pending });
+      if (acked.get()) return;
+      ctx.send('primary', { kind: 'write', value: pending.get() });
       ctx.setTimer(RETRY_EVERY, 'retry');
     },
-    onMessage(ctx, _from, payload, msg) {
+    onMessage(ctx, _from, payload) {
       const m = payload as Msg;
-      if (m.kind !== 'ack' || acked) return;
-      acked = true;
-      ctx.output({ acked: m.value }, { because: [msg] });
+      if (m.kind !== 'ack' || acked.get()) return;
+      acked.set(true);
+      ctx.output({ acked: m.value });
     },
   };
 }
 
-function primary(): NodeHandlers {
-  let value: Payload;
-  let writeMsg: MessageRef | undefined; // the write that brought the value
-  let backupHas = false;
-  let replicatedMsg: MessageRef | undefined; // the backup's acknowledgement
-  const replicate = (ctx: NodeContext) =>
-    ctx.send('backup', { kind: 'replicate', value }, { because: [writeMsg!] });
+function primary(state: NodeState): NodeHandlers {
+  const value = state.register('value');
+  const backupHas = state.register<boolean>('backupHas');
+  const replicate = (ctx: NodeContext) => ctx.send('backup', { kind: 'replicate', value: value.get() });
   return {
-    onMessage(ctx, _from, payload, msg) {
+    onMessage(ctx, _from, payload) {
       const m = payload as Msg;
       if (m.kind === 'write') {
-        if (writeMsg === undefined) {
-          value = m.value;
-          writeMsg = msg;
-          ctx.output({ stored: value }, { because: [msg] });
+        if (value.get() === undefined) {
+          value.set(m.value);
+          ctx.output({ stored: m.value });
           replicate(ctx);
           ctx.setTimer(RETRY_EVERY, 'replicate');
-        } else if (backupHas) {
+        } else if (backupHas.get()) {
           // A retried write: the client missed our ack; acknowledge again.
-          ctx.send('client', { kind: 'ack', value }, { because: [replicatedMsg!] });
+          ctx.send('client', { kind: 'ack', value: value.get() });
         }
-      } else if (m.kind === 'replicated' && !backupHas) {
-        backupHas = true;
-        replicatedMsg = msg;
+      } else if (m.kind === 'replicated' && !backupHas.get()) {
+        backupHas.set(true);
         // Only now, with two copies, is the write acknowledged.
-        ctx.send('client', { kind: 'ack', value }, { because: [msg] });
+        ctx.send('client', { kind: 'ack', value: value.get() });
       }
     },
     onTimer(ctx) {
-      if (backupHas) return;
+      if (backupHas.get()) return;
       replicate(ctx);
       ctx.setTimer(RETRY_EVERY, 'replicate');
     },
   };
 }
 
-function backup(): NodeHandlers {
-  let value: Payload;
+function backup(state: NodeState): NodeHandlers {
+  const value = state.register('value');
   return {
-    onMessage(ctx, from, payload, msg) {
+    onMessage(ctx, from, payload) {
       const m = payload as Msg;
       if (m.kind !== 'replicate') return;
-      if (value === undefined) {
-        value = m.value;
-        ctx.output({ stored: value }, { because: [msg] });
+      if (value.get() === undefined) {
+        value.set(m.value);
+        ctx.output({ stored: m.value });
       }
-      ctx.send(from, { kind: 'replicated', value }, { because: [msg] });
+      ctx.send(from, { kind: 'replicated', value: value.get() });
     },
   };
 }
@@ -102,7 +98,7 @@ function backup(): NodeHandlers {
 export default defineProtocol({
   name: 'primary-backup-sync',
   nodes: ['client', 'primary', 'backup'],
-  node: (id) => (id === 'client' ? client() : id === 'primary' ? primary() : backup()),
+  node: (id, state) => (id === 'client' ? client(state) : id === 'primary' ? primary(state) : backup(state)),
   workload: [{ at: 1, node: 'client', value: 'x=1' }],
   invariants: [
     // Durability: every acknowledged write is held by a node that is still up.

@@ -13,30 +13,31 @@ const RETRY_EVERY = 5;
 export default defineProtocol({
   name: 'retry-broadcast',
   nodes: ['a', 'b', 'c'],
-  node: (id): NodeHandlers => {
-    let value: unknown;
-    const unacked = new Set<string>();
+  node: (id, state): NodeHandlers => {
+    // Tracked state (ctx.state): each send and output depends on what its handler read.
+    const value = state.register('value');
+    const unacked = state.set('unacked');
     return {
-      onInput(ctx, v, input) {
-        value = v;
-        ctx.output(v, { because: [input] });
+      onInput(ctx, v) {
+        value.set(v);
+        ctx.output(v);
         for (const peer of ctx.nodes) if (peer !== id) unacked.add(peer);
-        for (const peer of unacked) ctx.send(peer, { kind: 'value', value: v }, { because: [input] });
+        for (const peer of unacked) ctx.send(peer, { kind: 'value', value: v });
         ctx.setTimer(RETRY_EVERY, 'retry');
       },
       onTimer(ctx) {
-        for (const peer of unacked) ctx.send(peer, { kind: 'value', value });
+        for (const peer of unacked) ctx.send(peer, { kind: 'value', value: value.get() });
         if (unacked.size > 0) ctx.setTimer(RETRY_EVERY, 'retry');
       },
-      onMessage(ctx, from, payload, msg) {
+      onMessage(ctx, from, payload) {
         const m = payload as { kind: string; value: unknown };
         if (m.kind === 'ack') unacked.delete(from);
         else {
-          if (value === undefined) {
-            value = m.value;
-            ctx.output(m.value, { because: [msg] });
+          if (value.get() === undefined) {
+            value.set(m.value);
+            ctx.output(m.value);
           }
-          ctx.send(from, { kind: 'ack' }, { because: [msg] });
+          ctx.send(from, { kind: 'ack' });
         }
       },
     };

@@ -13,7 +13,7 @@
  *   resilient  --eot 40 --eff 6 --crashes 0   (retries get past every loss)
  *   broken     --eot 40 --eff 6 --crashes 1   (crash the coordinator once the votes are in)
  */
-import { defineProtocol, type Cause, type NodeContext, type NodeHandlers, type Payload } from 'ldfi/sim';
+import { defineProtocol, type NodeContext, type NodeHandlers, type NodeState, type Payload } from 'ldfi/sim';
 
 const PARTICIPANTS = ['p1', 'p2'];
 const RETRY_EVERY = 4;
@@ -26,74 +26,71 @@ type Msg =
   | { kind: 'decision'; tx: Payload; decision: 'commit' | 'abort' }
   | { kind: 'done'; tx: Payload };
 
-function coordinator(): NodeHandlers {
-  let tx: Payload;
-  let txCause: Cause | undefined;
-  const votes = new Map<string, Cause>(); // participant → the vote message
-  let decision: 'commit' | 'abort' | undefined;
-  let decisionCauses: Cause[] = [];
-  const unacked = new Set<string>();
+// Tracked state (ctx.state): each send and output depends on what its handler read.
+function coordinator(state: NodeState): NodeHandlers {
+  const tx = state.register('tx');
+  const votes = state.set('votes'); // participants that voted yes
+  const decision = state.register<'commit' | 'abort'>('decision');
+  const unacked = state.set('unacked');
 
-  const decide = (ctx: NodeContext, d: 'commit' | 'abort', because: Cause[]) => {
-    decision = d;
-    decisionCauses = because;
-    ctx.output({ decided: d }, { because });
+  const decide = (ctx: NodeContext, d: 'commit' | 'abort') => {
+    decision.set(d);
+    ctx.output({ decided: d });
     for (const p of PARTICIPANTS) unacked.add(p);
     sendDecision(ctx);
   };
   const sendDecision = (ctx: NodeContext) => {
-    for (const p of unacked) ctx.send(p, { kind: 'decision', tx, decision }, { because: decisionCauses });
+    for (const p of unacked) ctx.send(p, { kind: 'decision', tx: tx.get(), decision: decision.get() });
   };
 
   return {
-    onInput(ctx, value, input) {
-      tx = value;
-      txCause = input;
-      for (const p of PARTICIPANTS) ctx.send(p, { kind: 'prepare', tx }, { because: [input] });
+    onInput(ctx, value) {
+      tx.set(value);
+      for (const p of PARTICIPANTS) ctx.send(p, { kind: 'prepare', tx: value });
       ctx.setTimer(RETRY_EVERY, 'retry');
       ctx.setTimer(VOTE_TIMEOUT, 'vote-timeout');
     },
-    onMessage(ctx, from, payload, msg) {
+    onMessage(ctx, from, payload) {
       const m = payload as Msg;
-      if (m.kind === 'vote' && decision === undefined) {
-        if (!m.yes) return decide(ctx, 'abort', [msg]);
-        votes.set(from, msg);
-        if (PARTICIPANTS.every((p) => votes.has(p))) decide(ctx, 'commit', [...votes.values()]);
+      if (m.kind === 'vote' && decision.get() === undefined) {
+        if (!m.yes) return decide(ctx, 'abort');
+        votes.add(from);
+        if (PARTICIPANTS.every((p) => votes.has(p))) decide(ctx, 'commit');
       } else if (m.kind === 'done') unacked.delete(from);
     },
     onTimer(ctx, name) {
       if (name === 'vote-timeout') {
-        if (decision === undefined) decide(ctx, 'abort', [txCause!]);
+        if (decision.get() === undefined) decide(ctx, 'abort');
         return;
       }
-      if (decision === undefined) {
-        for (const p of PARTICIPANTS) if (!votes.has(p)) ctx.send(p, { kind: 'prepare', tx }, { because: [txCause!] });
+      if (decision.get() === undefined) {
+        for (const p of PARTICIPANTS) if (!votes.has(p)) ctx.send(p, { kind: 'prepare', tx: tx.get() });
       } else sendDecision(ctx);
-      if (decision === undefined || unacked.size > 0) ctx.setTimer(RETRY_EVERY, 'retry');
+      if (decision.get() === undefined || unacked.size > 0) ctx.setTimer(RETRY_EVERY, 'retry');
     },
   };
 }
 
-function participant(): NodeHandlers {
-  let voted = false;
-  let decided = false;
+function participant(state: NodeState): NodeHandlers {
+  const voted = state.register<boolean>('voted');
+  const decided = state.register<boolean>('decided');
   return {
-    onMessage(ctx, from, payload, msg) {
+    onMessage(ctx, from, payload) {
       const m = payload as Msg;
       if (m.kind === 'prepare') {
-        if (decided) return;
-        if (!voted) {
-          voted = true;
-          ctx.output({ voted: 'yes' }, { because: [msg] });
+        if (decided.get()) return;
+        if (!voted.get()) {
+          voted.set(true);
+          ctx.output({ voted: 'yes' });
         }
         // From here on this participant may not decide alone: it is blocked until it hears.
-        ctx.send(from, { kind: 'vote', tx: m.tx, yes: true }, { because: [msg] });
+        ctx.send(from, { kind: 'vote', tx: m.tx, yes: true });
       } else if (m.kind === 'decision') {
-        if (!decided) {
-          decided = true;
-          ctx.output({ decided: m.decision }, { because: [msg] });
+        if (!decided.get()) {
+          decided.set(true);
+          ctx.output({ decided: m.decision });
         }
-        ctx.send(from, { kind: 'done', tx: m.tx }, { because: [msg] });
+        ctx.send(from, { kind: 'done', tx: m.tx });
       }
     },
   };
@@ -102,7 +99,7 @@ function participant(): NodeHandlers {
 export default defineProtocol({
   name: 'two-phase-commit',
   nodes: ['coord', ...PARTICIPANTS],
-  node: (id) => (id === 'coord' ? coordinator() : participant()),
+  node: (id, state) => (id === 'coord' ? coordinator(state) : participant(state)),
   workload: [{ at: 1, node: 'coord', value: 'tx1' }],
   invariants: [
     // Agreement: all decisions are the same.

@@ -60,6 +60,34 @@ describe('ldfi check', () => {
     expect([example.code, example.stdout]).toEqual([0, '✓ examples/sim/chain-replication.ts: no errors\n']);
   });
 
+  it('warns that a node keeping state in a closure has conservative lineage, at the declaration, naming how it changes', () => {
+    const file = protocol(
+      'closure',
+      `export default defineProtocol({
+  name: 'closure',
+  nodes: ['a', 'b'],
+  node: (id) => {
+    const seen = new Set<string>();
+    return {
+      onMessage(ctx, from) {
+        seen.add(from);
+        ctx.output(seen.size);
+      },
+      onInput: (ctx, v) => ctx.send('b', v),
+    };
+  },
+  workload: [{ at: 1, node: 'a', value: 1 }],
+  invariants: [expectOutputs({ from: 'a', to: 'b', expected: () => 1 })],
+});
+`,
+    );
+    const r = ldfi(['check', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `${file}:6:11: warning: lineage of nodes a, b is conservative (an action depends on everything the node saw before): \`seen\` (a Set, declared in a closure) is changed by a handler (\`.add(…)\`); keep state in ctx.state for precise lineage (docs/lineage-for-code.md)\n✓ ${file}: no errors (1 warning)\n`,
+    );
+  });
+
   it('checks a tcp system against ldfi/tcp and loads it without starting its processes', () => {
     const ok = ldfi(['check', 'examples/tcp/double-halve/ldfi.tcp.ts']);
     expect([ok.code, ok.stdout]).toEqual([0, '✓ examples/tcp/double-halve/ldfi.tcp.ts: no errors\n']);

@@ -1,5 +1,5 @@
 /** The replicas and client of chain-replication.ts and its buggy variant (one implementation, one flag). */
-import type { Invariant, NodeContext, NodeHandlers } from 'ldfi/sim';
+import type { Invariant, NodeContext, NodeHandlers, NodeState } from 'ldfi/sim';
 
 export const CHAIN_NODES = ['client', 'head', 'middle', 'tail'];
 /** Virtual ms between a client's retries, and between a hop's retransmissions. */
@@ -8,18 +8,19 @@ const HOP_RETRANSMIT = 4;
 
 type Msg = { kind: 'write'; id: string } | { kind: 'hop-ack'; id: string } | { kind: 'reply'; id: string };
 
-export function chainNode(id: string, opts: { middleAppliesOnAck: boolean }): NodeHandlers {
-  if (id === 'client') return clientNode();
+export function chainNode(id: string, state: NodeState, opts: { middleAppliesOnAck: boolean }): NodeHandlers {
+  if (id === 'client') return clientNode(state);
   const next = id === 'head' ? 'middle' : id === 'middle' ? 'tail' : undefined;
-  const applied = new Set<string>();
-  const unacked = new Set<string>(); // forwarded to `next`, no hop-ack yet
+  // Tracked state (ctx.state): each send and output depends on what its handler read.
+  const applied = state.set('applied');
+  const unacked = state.set('unacked'); // forwarded to `next`, no hop-ack yet
   const apply = (ctx: NodeContext, w: string) => {
     if (applied.has(w)) return;
     applied.add(w);
     ctx.output({ applied: w });
   };
   const applyOnAck = id === 'middle' && opts.middleAppliesOnAck;
-  const forwarded = new Set<string>();
+  const forwarded = state.set('forwarded');
   return {
     onMessage(ctx, from, payload) {
       const m = payload as Msg;
@@ -47,8 +48,8 @@ export function chainNode(id: string, opts: { middleAppliesOnAck: boolean }): No
   };
 }
 
-function clientNode(): NodeHandlers {
-  const pending = new Set<string>();
+function clientNode(state: NodeState): NodeHandlers {
+  const pending = state.set('pending');
   return {
     onInput(ctx, value) {
       const w = String(value);

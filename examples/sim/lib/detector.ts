@@ -1,12 +1,12 @@
 /** The nodes of the failure-detector examples (one implementation, one flag). */
-import type { Invariant, NodeContext, NodeHandlers } from 'ldfi/sim';
+import type { Invariant, NodeContext, NodeHandlers, NodeState } from 'ldfi/sim';
 
 export const DETECTOR_NODES = ['monitor', 'w1', 'w2'];
 /** Virtual ms between a worker's heartbeats, and how long the monitor waits for one. */
 const HEARTBEAT_EVERY = 4;
 const TIMEOUT = 11;
 
-export function detectorNode(id: string, opts: { revokeOnHeartbeat: boolean }): NodeHandlers {
+export function detectorNode(id: string, state: NodeState, opts: { revokeOnHeartbeat: boolean }): NodeHandlers {
   if (id !== 'monitor') {
     const beat = (ctx: NodeContext) => {
       ctx.send('monitor', { kind: 'heartbeat' });
@@ -14,8 +14,9 @@ export function detectorNode(id: string, opts: { revokeOnHeartbeat: boolean }): 
     };
     return { init: beat, onTimer: beat };
   }
-  const suspected = new Set<string>();
-  const generation = new Map<string, number>(); // a timer of an older generation is stale
+  // Tracked state (ctx.state): each output depends on what its handler read.
+  const suspected = state.set('suspected');
+  const generation = state.map<string, number>('generation'); // a timer of an older generation is stale
   const arm = (ctx: NodeContext, w: string) => {
     const g = (generation.get(w) ?? 0) + 1;
     generation.set(w, g);

@@ -1,5 +1,5 @@
 /** The nodes of leader-election.ts and its fixed variant (one implementation, one flag). */
-import type { Cause, Invariant, NodeContext, NodeHandlers } from 'ldfi/sim';
+import type { Invariant, NodeContext, NodeHandlers, NodeState } from 'ldfi/sim';
 
 export const NODES = ['a', 'b', 'c'];
 const MAJORITY = 2;
@@ -16,35 +16,43 @@ type Msg =
   | { kind: 'vote'; term: number; granted: boolean }
   | { kind: 'heartbeat'; term: number };
 
-export function electionNode(id: string, opts: { lonelyLeads: boolean }): NodeHandlers {
+export function electionNode(id: string, state: NodeState, opts: { lonelyLeads: boolean }): NodeHandlers {
   const peers = NODES.filter((n) => n !== id);
-  let term = 0;
-  let votedFor: string | undefined;
-  let role: 'follower' | 'candidate' | 'leader' = 'follower';
-  let votes: Cause[] = []; // the granted votes of the current candidacy
-  let heard = false; // did anyone answer during the current candidacy?
-  let timerGen = 0; // timers of an older generation are stale and ignored
+  // Tracked state (ctx.state): each send and output depends on what its handler read.
+  const term = state.register<number>('term');
+  const votedFor = state.register<string>('votedFor');
+  const role = state.register<'follower' | 'candidate' | 'leader'>('role');
+  const votes = state.set('votes'); // who granted a vote in the current candidacy
+  const heard = state.register<boolean>('heard'); // did anyone answer during the current candidacy?
+  const timerGen = state.register<number>('timerGen'); // timers of an older generation are stale and ignored
+  const currentTerm = () => term.get() ?? 0;
+  const currentRole = () => role.get() ?? 'follower';
+  const nextGen = () => {
+    const g = (timerGen.get() ?? 0) + 1;
+    timerGen.set(g);
+    return g;
+  };
 
   const resetElectionTimer = (ctx: NodeContext) => {
-    timerGen++;
-    ctx.setTimer(ELECTION_MIN + ELECTION_STAGGER * NODES.indexOf(id) + Math.floor(ctx.random() * ELECTION_JITTER), `election:${timerGen}`);
+    const g = nextGen();
+    ctx.setTimer(ELECTION_MIN + ELECTION_STAGGER * NODES.indexOf(id) + Math.floor(ctx.random() * ELECTION_JITTER), `election:${g}`);
   };
-  const becomeLeader = (ctx: NodeContext, because: Cause[]) => {
-    role = 'leader';
-    timerGen++;
-    ctx.output({ term, leader: id }, { because });
+  const becomeLeader = (ctx: NodeContext) => {
+    role.set('leader');
+    nextGen();
+    ctx.output({ term: currentTerm(), leader: id });
     heartbeat(ctx);
   };
   const heartbeat = (ctx: NodeContext) => {
-    for (const p of peers) ctx.send(p, { kind: 'heartbeat', term });
-    ctx.setTimer(HEARTBEAT_EVERY, `heartbeat:${timerGen}`);
+    for (const p of peers) ctx.send(p, { kind: 'heartbeat', term: currentTerm() });
+    ctx.setTimer(HEARTBEAT_EVERY, `heartbeat:${timerGen.get() ?? 0}`);
   };
   const observeTerm = (ctx: NodeContext, t: number) => {
-    if (t <= term) return;
-    term = t;
-    votedFor = undefined;
-    if (role !== 'follower') {
-      role = 'follower';
+    if (t <= currentTerm()) return;
+    term.set(t);
+    votedFor.clear();
+    if (currentRole() !== 'follower') {
+      role.set('follower');
       resetElectionTimer(ctx);
     }
   };
@@ -55,39 +63,39 @@ export function electionNode(id: string, opts: { lonelyLeads: boolean }): NodeHa
     },
     onTimer(ctx, name) {
       const [what, gen] = name.split(':');
-      if (Number(gen) !== timerGen) return;
+      if (Number(gen) !== (timerGen.get() ?? 0)) return;
       if (what === 'election') {
-        term++;
-        role = 'candidate';
-        votedFor = id;
-        votes = [];
-        heard = false;
-        for (const p of peers) ctx.send(p, { kind: 'request-vote', term });
-        timerGen++;
-        ctx.setTimer(LONELY, `lonely:${timerGen}`);
-      } else if (what === 'lonely' && role === 'candidate') {
+        term.set(currentTerm() + 1);
+        role.set('candidate');
+        votedFor.set(id);
+        for (const v of votes.values()) votes.delete(v);
+        heard.set(false);
+        for (const p of peers) ctx.send(p, { kind: 'request-vote', term: currentTerm() });
+        ctx.setTimer(LONELY, `lonely:${nextGen()}`);
+      } else if (what === 'lonely' && currentRole() === 'candidate') {
         // The bug: silence is taken for "everyone else is down".
-        if (!heard && opts.lonelyLeads) becomeLeader(ctx, []);
+        if (!heard.get() && opts.lonelyLeads) becomeLeader(ctx);
         else resetElectionTimer(ctx);
-      } else if (what === 'heartbeat' && role === 'leader') heartbeat(ctx);
+      } else if (what === 'heartbeat' && currentRole() === 'leader') heartbeat(ctx);
     },
-    onMessage(ctx, from, payload, msg) {
+    onMessage(ctx, from, payload) {
       const m = payload as Msg;
       observeTerm(ctx, m.term);
-      if (m.term === term && role === 'candidate') heard = true;
+      if (m.term === currentTerm() && currentRole() === 'candidate') heard.set(true);
       if (m.kind === 'request-vote') {
-        const granted = m.term === term && (votedFor === undefined || votedFor === from);
+        const voted = votedFor.get();
+        const granted = m.term === currentTerm() && (voted === undefined || voted === from);
         if (granted) {
-          votedFor = from;
+          votedFor.set(from);
           resetElectionTimer(ctx);
         }
-        ctx.send(from, { kind: 'vote', term, granted }, { because: [msg] });
+        ctx.send(from, { kind: 'vote', term: currentTerm(), granted });
       } else if (m.kind === 'vote') {
-        if (role !== 'candidate' || m.term !== term || !m.granted) return;
-        votes.push(msg);
-        if (votes.length + 1 >= MAJORITY) becomeLeader(ctx, votes);
-      } else if (m.kind === 'heartbeat' && m.term === term && role !== 'leader') {
-        role = 'follower';
+        if (currentRole() !== 'candidate' || m.term !== currentTerm() || !m.granted) return;
+        votes.add(from);
+        if (votes.size + 1 >= MAJORITY) becomeLeader(ctx);
+      } else if (m.kind === 'heartbeat' && m.term === currentTerm() && currentRole() !== 'leader') {
+        role.set('follower');
         resetElectionTimer(ctx);
       }
     },

@@ -1,5 +1,5 @@
 /** The nodes of the at-least-once pipeline and its exactly-once fix (one implementation, one flag). */
-import type { NodeHandlers } from 'ldfi/sim';
+import type { NodeHandlers, NodeState } from 'ldfi/sim';
 
 export const PIPELINE_NODES = ['source', 'doubler', 'sink'];
 /** Virtual ms the source waits for the sink's acknowledgement before it sends an item again: more than a round trip (3 hops of at most 3 ms). */
@@ -7,13 +7,15 @@ const RETRANSMIT_EVERY = 10;
 
 type Msg = { kind: 'item'; seq: number; value: number } | { kind: 'ack'; seq: number };
 
-export function pipelineNode(id: string, opts: { sinkDeduplicates: boolean }): NodeHandlers {
+export function pipelineNode(id: string, state: NodeState, opts: { sinkDeduplicates: boolean }): NodeHandlers {
+  // Tracked state (ctx.state): each send and output depends on what its handler read.
   if (id === 'source') {
-    const unacked = new Map<number, number>(); // seq → value
-    let nextSeq = 1;
+    const unacked = state.map<number, number>('unacked'); // seq → value
+    const lastSeq = state.register<number>('lastSeq');
     return {
       onInput(ctx, value) {
-        const seq = nextSeq++;
+        const seq = (lastSeq.get() ?? 0) + 1;
+        lastSeq.set(seq);
         unacked.set(seq, Number(value));
         ctx.send('doubler', { kind: 'item', seq, value: Number(value) });
         ctx.setTimer(RETRANSMIT_EVERY, `retransmit:${seq}`);
@@ -33,21 +35,21 @@ export function pipelineNode(id: string, opts: { sinkDeduplicates: boolean }): N
   }
   if (id === 'doubler') {
     return {
-      onMessage(ctx, _from, payload, msg) {
+      onMessage(ctx, _from, payload) {
         const m = payload as Msg;
-        if (m.kind === 'item') ctx.send('sink', { kind: 'item', seq: m.seq, value: m.value * 2 }, { because: [msg] });
+        if (m.kind === 'item') ctx.send('sink', { kind: 'item', seq: m.seq, value: m.value * 2 });
       },
     };
   }
-  const delivered = new Set<number>();
+  const delivered = state.set<number>('delivered');
   return {
-    onMessage(ctx, _from, payload, msg) {
+    onMessage(ctx, _from, payload) {
       const m = payload as Msg;
       if (m.kind !== 'item') return;
-      if (!opts.sinkDeduplicates || !delivered.has(m.seq)) ctx.output(m.value, { because: [msg] });
+      if (!opts.sinkDeduplicates || !delivered.has(m.seq)) ctx.output(m.value);
       delivered.add(m.seq);
       // End to end: the source stops retransmitting only once the sink has the item.
-      ctx.send('source', { kind: 'ack', seq: m.seq }, { because: [msg] });
+      ctx.send('source', { kind: 'ack', seq: m.seq });
     },
   };
 }

@@ -42,12 +42,36 @@ export type TraceEvent =
   | { t: number; e: 'disconnect' | 'reconnect'; from: string; to: string }
   | { t: number; e: 'error'; node: string; message: string };
 
-/** One handler call: where, when, and whether it did anything others could see or that acts later. */
+/** What started a handler call: a cause (a message delivered, an input), or the call that set its timer. */
+export type Trigger = { readonly cause: number } | { readonly timerOf: number };
+
+/** A read of a cell of tracked state (`ctx.state`), with the handler call whose write it saw (0: none). */
+export interface CellRead {
+  readonly cell: string;
+  readonly writer: number;
+}
+
+/**
+ * One handler call: where, when, and whether it did anything others could see or that acts later.
+ * For a node whose state is tracked (`precise`), also what started it and what it read: its actions
+ * depend on these alone (their lineage); for another, on everything the node saw before.
+ */
 export interface Invocation {
+  /** 1, 2, … in the order the calls began. */
+  readonly id: number;
   readonly node: string;
   readonly at: number;
+  /** The handler (`onMessage`, `onTimer`, …; for tcp, `phase`). */
+  readonly handler: string;
+  readonly trigger?: Trigger;
+  /** Cells of tracked state it read (precise nodes; deduplicated, in order). */
+  readonly reads: CellRead[];
+  /** Cells it changed (writing the value already there changes nothing). */
+  readonly writes: string[];
   /** It sent, wrote an output or set a timer; a silent call did none of these. */
-  readonly acted: boolean;
+  acted: boolean;
+  /** Its node keeps its state through ldfi: its actions depend on its trigger and reads, not on the node's whole past. */
+  readonly precise: boolean;
 }
 
 /** One run of code, as recorded: the world after the run, field by field. */

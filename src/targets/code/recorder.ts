@@ -1,5 +1,5 @@
 import { AuditLog } from '../../injector/audit.ts';
-import type { CodeExecution, Deps, Invocation, MessageEntry, OutputEntry } from './execution.ts';
+import type { CodeExecution, Deps, Invocation, MessageEntry, OutputEntry, Trigger } from './execution.ts';
 import type { InputRef, MessageRef, Payload } from './outputs.ts';
 
 /** What a node has seen so far (delivered messages and inputs, by id): the causal past its actions depend on. */
@@ -76,9 +76,68 @@ export class ExecutionRecorder {
     return out;
   }
 
-  /** A handler call (a phase of a process): whether it did anything others could see or that acts later. */
-  invoked(node: string, at: number, acted: boolean): void {
-    this.invocations.push({ node, at, acted });
+  /** A handler call (a phase of a process) that is over: whether it did anything others could see or that acts later. */
+  invoked(node: string, at: number, acted: boolean, handler = 'phase'): void {
+    this.invocations.push({ id: this.invocations.length + 1, node, at, handler, reads: [], writes: [], acted, precise: false });
+  }
+
+  /** The call running now, if any (reads and writes of tracked state are recorded against it). */
+  private current: { inv: Invocation; causes: Set<number>; seen: Set<string> } | undefined;
+  /** Per call that ended: the causes (messages, inputs) its effects depend on, as a sorted list. */
+  private readonly causeMemo = new Map<number, readonly number[]>();
+
+  /**
+   * A handler call begins at `node`, started by `trigger`; returns its id. A timer's call depends on
+   * what its setter's call depended on when it set the timer (`timerCauses`, from `currentCauses`).
+   */
+  begin(node: string, at: number, handler: string, trigger: Trigger | undefined, precise: boolean, timerCauses: readonly number[] = []): number {
+    const inv: Invocation = { id: this.invocations.length + 1, node, at, handler, ...(trigger ? { trigger } : {}), reads: [], writes: [], acted: false, precise };
+    this.invocations.push(inv);
+    const causes = new Set<number>(timerCauses);
+    if (trigger && 'cause' in trigger) causes.add(trigger.cause);
+    this.current = { inv, causes, seen: new Set() };
+    return inv.id;
+  }
+
+  /** The running call ends. */
+  end(acted: boolean): void {
+    const cur = this.current;
+    if (!cur) return;
+    cur.inv.acted = acted;
+    this.causeMemo.set(cur.inv.id, [...cur.causes].sort((a, b) => a - b));
+    this.current = undefined;
+  }
+
+  /**
+   * The causes an action of the running call depends on: its trigger's, and those of every call
+   * whose write it read (transitively: a cause is a message or an input, whose own lineage goes on).
+   */
+  currentCauses(): { explicit: number[] } {
+    return { explicit: this.current ? [...this.current.causes].sort((a, b) => a - b) : [] };
+  }
+
+  /** The running call read `cell`, written by call `writer` (0: never written). */
+  read(cell: string, writer: number): void {
+    const cur = this.current;
+    if (!cur) return;
+    const key = `${cell}\u0000${writer}`;
+    if (cur.seen.has(key)) return;
+    cur.seen.add(key);
+    cur.inv.reads.push({ cell, writer });
+    if (writer > 0 && writer !== cur.inv.id) for (const c of this.causesOf(writer)) cur.causes.add(c);
+  }
+
+  /** The running call wrote `cell` (`changed`: a value other than the one there). Returns its id (0 outside a call). */
+  write(cell: string, changed: boolean): number {
+    const cur = this.current;
+    if (!cur) return 0;
+    if (changed && !cur.inv.writes.includes(cell)) cur.inv.writes.push(cell);
+    return cur.inv.id;
+  }
+
+  private causesOf(id: number): readonly number[] {
+    if (this.current?.inv.id === id) return [...this.current.causes];
+    return this.causeMemo.get(id) ?? [];
   }
 
   /** The execution, with how the run ended. */

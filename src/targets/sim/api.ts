@@ -20,7 +20,9 @@
 
 import type { InputRef, Invariant, MessageRef, Payload } from '../code/outputs.ts';
 import type { BoundDefaults } from '../../model/bounds.ts';
+import type { NodeState } from './state.ts';
 
+export type { NodeState, Register, StateMap, StateSet, StateOptions } from './state.ts';
 export { expectOutputs, type InputRef, type Invariant, type MessageRef, type OutputRecord, type Payload, type RunView, type SimRunView } from '../code/outputs.ts';
 
 export type Cause = MessageRef | InputRef;
@@ -46,7 +48,13 @@ export interface NodeContext<N extends string = string> {
   setTimer(after: number, name?: string): void;
   /** An observable result; invariants and the search look at outputs. */
   output(value: Payload, options?: ActionOptions): void;
-  /** Keeps a value across a crash-restart (everything else a node holds is lost). */
+  /**
+   * The node's tracked state (the same object `node(id, state)` receives): registers, maps and sets
+   * whose reads and writes ldfi records, so that each send and output depends on what its handler
+   * read, not on everything the node saw (docs/lineage-for-code.md).
+   */
+  readonly state: NodeState;
+  /** Keeps a value across a restart (everything volatile is lost); a durable register of `state`. */
   persist(key: string, value: Payload): void;
   recover<T = Payload>(key: string): T | undefined;
 }
@@ -74,8 +82,12 @@ export interface WorkloadItem<N extends string = string> {
 export interface Protocol<N extends string = string> {
   readonly name: string;
   readonly nodes: readonly N[];
-  /** Builds a node's handlers: at the start and after each restart (state in closures is lost). */
-  node(id: N): NodeHandlers<N>;
+  /**
+   * Builds a node's handlers: at the start and after each restart (state in closures is lost; volatile
+   * tracked state too, durable tracked state is kept). Keep state in `state` (tracked: precise lineage)
+   * rather than in closures (ldfi cannot see what a handler read there: conservative lineage).
+   */
+  node(id: N, state: NodeState): NodeHandlers<N>;
   readonly workload: readonly WorkloadItem<N>[];
   readonly invariants: readonly Invariant[];
   /** Bounds used when the command line gives none. */
@@ -96,7 +108,7 @@ export interface Protocol<N extends string = string> {
 export function defineProtocol<const N extends string>(p: {
   readonly name: string;
   readonly nodes: readonly N[];
-  node(id: NoInfer<N>): NodeHandlers<NoInfer<N>>;
+  node(id: NoInfer<N>, state: NodeState): NodeHandlers<NoInfer<N>>;
   readonly workload: readonly WorkloadItem[];
   readonly invariants: readonly Invariant[];
   readonly defaults?: Protocol['defaults'];

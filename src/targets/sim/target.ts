@@ -18,6 +18,8 @@ import { runView } from '../code/view.ts';
 import { outputRoot, whyOutput } from '../code/why.ts';
 import { simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimOptions } from './simulator.ts';
 import { simTraceFile, type SimTraceFile } from './trace-file.ts';
+import { auditNodeState, conservativeGroups, conservativeSentence, type NodeStateAudit } from './closure-state.ts';
+import { DEFAULT_RUN_BUDGET_MS, runWatched } from '../code/watchdog.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
 
 export interface SimTargetOptions extends BoundsOptions {
@@ -45,15 +47,23 @@ export class SimTarget implements Target {
     readonly contentHash: string,
     readonly bounds: Bounds,
     readonly seed: string,
+    /** Per node: whether its state is all tracked (precise lineage), and if not, why. */
+    readonly stateAudit: readonly NodeStateAudit[],
   ) {
     this.replayOptions = ['--seed', seed];
+    this.precise = new Set(stateAudit.filter((a) => a.precise).map((a) => a.node));
+    const warnings: string[] = [];
     if (protocol.invariants.length === 0) {
       // Nothing can fail a run, so nothing found proves nothing.
       this.invariantless = `${protocol.name} has no invariant: no run can violate anything`;
-      this.warnings = [`${files[0]}: ${this.invariantless}; add invariants (e.g. expectOutputs) to defineProtocol`];
+      warnings.push(`${files[0]}: ${this.invariantless}; add invariants (e.g. expectOutputs) to defineProtocol`);
     }
+    for (const g of conservativeGroups(stateAudit)) warnings.push(`${files[0]}: ${conservativeSentence(g)}`);
+    if (warnings.length) this.warnings = warnings;
   }
 
+  /** Nodes whose actions depend on their handler call's trigger and reads (`stateAudit`). */
+  readonly precise: ReadonlySet<string>;
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
   /** A simulated network: every run depends on the seed (its delivery order), and another seed is another search. */
@@ -67,7 +77,7 @@ export class SimTarget implements Target {
 
   /** The same protocol and bounds on another seed (a seed sweep). */
   withSeed(seed: string): SimTarget {
-    return new SimTarget(this.protocol, this.files, this.contentHash, this.bounds, seed);
+    return new SimTarget(this.protocol, this.files, this.contentHash, this.bounds, seed, this.stateAudit);
   }
 
   static async open(file: string, opts: SimTargetOptions): Promise<SimTarget> {
@@ -109,11 +119,11 @@ export class SimTarget implements Target {
     }
     const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes };
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
-    return new SimTarget(protocol, [file], hash, bounds, opts.seed);
+    return new SimTarget(protocol, [file], hash, bounds, opts.seed, auditWatched(protocol));
   }
 
   simulate(faults: FaultSet, trace = true): CodeExecution {
-    return simulate(this.protocol, { eot: this.bounds.eot, seed: this.seed, faults, trace });
+    return simulate(this.protocol, { eot: this.bounds.eot, seed: this.seed, faults, trace, precise: this.precise });
   }
 
   /**
@@ -163,7 +173,7 @@ export class SimTarget implements Target {
   }
 
   private optionsOf(faults: FaultSet): SimOptions {
-    return { eot: this.bounds.eot, seed: this.seed, faults, trace: false };
+    return { eot: this.bounds.eot, seed: this.seed, faults, trace: false, precise: this.precise };
   }
 
   private resultOf(faults: FaultSet, exec: CodeExecution, options: RunOptions): RunResult {
@@ -171,6 +181,16 @@ export class SimTarget implements Target {
   }
 }
 
+
+/** The audit of each node's state, under the run budget: a `node(id)` that never returns must not hang ldfi. */
+function auditWatched(protocol: Protocol): NodeStateAudit[] {
+  let audit: NodeStateAudit[] | undefined;
+  const budget = protocol.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
+  runWatched(() => {
+    audit = auditNodeState(protocol);
+  }, budget);
+  return audit ?? protocol.nodes.map((node) => ({ node, precise: false, why: [{ message: `building its handlers did not end within ${budget.toLocaleString('en-US')} ms` }] }));
+}
 
 /** The default export (through CommonJS interop if need be), or a named `protocol` export. */
 function exportedProtocol(mod: Record<string, unknown>): unknown {

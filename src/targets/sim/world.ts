@@ -1,10 +1,11 @@
 import seedrandom from 'seedrandom';
 import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
-import type { CodeExecution, MessageEntry, TraceEvent } from '../code/execution.ts';
+import type { CodeExecution, MessageEntry, TraceEvent, Trigger } from '../code/execution.ts';
 import { CausalPast, ExecutionRecorder } from '../code/recorder.ts';
 import type { WatchedEnd } from '../code/watchdog.ts';
 import type { Cause, InputRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
+import { NodeStore, type CellLog } from './state.ts';
 import type { FaultSet } from '../../model/faults.ts';
 
 /** One run to simulate: its time bound (virtual ms), seed and fault schedule. */
@@ -14,6 +15,11 @@ export interface SimOptions {
   faults: FaultSet;
   /** Record the trace events (the search does not need them; replays and hashes do). */
   trace: boolean;
+  /**
+   * Nodes whose state is all tracked (`ctx.state`): their actions depend on their trigger and on what
+   * they read. Others depend on all they saw (conservative). Default: none.
+   */
+  precise?: ReadonlySet<string>;
 }
 
 /** What the event queue holds: everything that happens at a virtual time. */
@@ -21,7 +27,7 @@ type SimEvent =
   | { kind: 'init'; node: string }
   | { kind: 'input'; ref: InputRef }
   | { kind: 'deliver'; msg: MessageEntry }
-  | { kind: 'timer'; node: string; epoch: number; name: string }
+  | { kind: 'timer'; node: string; epoch: number; name: string; setBy: number; causes: readonly number[] }
   | { kind: 'node'; ev: NodeEvent }
   | { kind: 'link'; ev: LinkEvent };
 
@@ -39,10 +45,16 @@ interface SimNode {
   readonly epoch: number;
   /** What it has seen: its actions depend on it unless they name their causes. */
   readonly past: CausalPast;
-  /** What `persist` kept across restarts, with the past it was kept in. */
+  /** What `persist` kept across restarts, with the past it was kept in (for a conservative node's lineage). */
   readonly persisted: Map<string, { json: string; deps: number[] }>;
+  /** Its tracked state in this incarnation (durable collections carried from the last). */
+  store: NodeStore;
+  /** Its state is all tracked: actions depend on the handler call's trigger and reads. */
+  readonly precise: boolean;
   /** Its own seeded random numbers, per incarnation. */
   readonly rng: () => number;
+  /** The call that drew its last random number (a draw depends on the draws before it). */
+  lastDraw: number;
 }
 
 class ProtocolError extends Error {}
@@ -75,6 +87,10 @@ export class World {
   private eventCount = 0;
   /** Sends, outputs and timers so far: a handler call that adds none is silent. */
   private effects = 0;
+  /** Reads and writes of tracked state, recorded against the handler call running now. */
+  private readonly cells: CellLog;
+  /** The handler call running now (0 outside one). */
+  private invocation = 0;
   /** The handler running now: if the watchdog stops the run, this is the one that did not return. */
   private running: { node: string; what: string; at: number } | undefined;
   /** The view's end time: the last event of the protocol, not a crash (whose time within a quiet stretch changes nothing else). */
@@ -94,6 +110,7 @@ export class World {
     this.nodeIndex = new Map(protocol.nodes.map((n, i) => [n, i]));
     this.seedHash = hashString(opts.seed);
     this.latency = protocol.latency ?? [1, 3];
+    this.cells = { read: (cell, writer) => this.rec.read(cell, writer), write: (cell, changed) => this.rec.write(cell, changed) };
   }
 
   /** Builds the nodes and queues the faults, inits and inputs. */
@@ -103,7 +120,7 @@ export class World {
     for (const ev of this.spike.nodeEvents()) this.queue.push(ev.time, { kind: 'node', ev });
     for (const ev of this.spike.linkEvents()) this.queue.push(ev.time, { kind: 'link', ev });
     for (const id of this.protocol.nodes) {
-      this.start(id, 0, new Map());
+      this.start(id, 0, new Map(), new NodeStore(this.cells, id));
       this.queue.push(1, { kind: 'init', node: id });
     }
     for (const w of this.protocol.workload) {
@@ -162,7 +179,7 @@ export class World {
         const n = this.nodes.get(item.node)!;
         if (!n.up) return;
         this.record({ t: this.now, e: 'init', node: n.id });
-        this.call(n, 'init', () => n.handlers.init?.(n.ctx));
+        this.call(n, 'init', undefined, () => n.handlers.init?.(n.ctx));
         return;
       }
       case 'input': {
@@ -174,7 +191,7 @@ export class World {
         if (!n.up) return;
         this.record({ t: this.now, e: 'input', node: n.id, id: item.ref.id, value: item.ref.value });
         n.past.ids.push(item.ref.id);
-        this.call(n, 'onInput', () => n.handlers.onInput?.(n.ctx, item.ref.value, item.ref));
+        this.call(n, 'onInput', { cause: item.ref.id }, () => n.handlers.onInput?.(n.ctx, item.ref.value, item.ref));
         return;
       }
       case 'deliver': {
@@ -187,14 +204,14 @@ export class World {
         }
         this.rec.delivered(msg, n.past);
         this.record({ t: this.now, e: 'deliver', id: msg.ref.id, to: n.id });
-        this.call(n, 'onMessage', () => n.handlers.onMessage?.(n.ctx, msg.ref.from, msg.ref.payload, msg.ref));
+        this.call(n, 'onMessage', { cause: msg.ref.id }, () => n.handlers.onMessage?.(n.ctx, msg.ref.from, msg.ref.payload, msg.ref));
         return;
       }
       case 'timer': {
         const n = this.nodes.get(item.node)!;
         if (!n.up || n.epoch !== item.epoch) return;
         this.record({ t: this.now, e: 'timer', node: n.id, name: item.name });
-        this.call(n, 'onTimer', () => n.handlers.onTimer?.(n.ctx, item.name));
+        this.call(n, 'onTimer', { timerOf: item.setBy }, () => n.handlers.onTimer?.(n.ctx, item.name), item.causes);
         return;
       }
       case 'node':
@@ -213,8 +230,8 @@ export class World {
       n.crashed = true;
     } else if (ev.kind === 'down') n.up = false;
     else if (!n.crashed) {
-      const fresh = this.start(n.id, n.epoch + 1, n.persisted);
-      this.call(fresh, 'init', () => fresh.handlers.init?.(fresh.ctx));
+      const fresh = this.start(n.id, n.epoch + 1, n.persisted, n.store.carryDurable(this.cells));
+      this.call(fresh, 'init', undefined, () => fresh.handlers.init?.(fresh.ctx));
     }
   }
 
@@ -227,41 +244,51 @@ export class World {
       const once = `${this.now}|${ev.kind}|${self}|${peer}`;
       if (!n.up || this.notified.has(once)) continue;
       this.notified.add(once);
-      if (ev.kind === 'disconnect') this.call(n, 'onConnectionLost', () => n.handlers.onConnectionLost?.(n.ctx, peer));
-      else this.call(n, 'onConnectionRestored', () => n.handlers.onConnectionRestored?.(n.ctx, peer));
+      if (ev.kind === 'disconnect') this.call(n, 'onConnectionLost', undefined, () => n.handlers.onConnectionLost?.(n.ctx, peer));
+      else this.call(n, 'onConnectionRestored', undefined, () => n.handlers.onConnectionRestored?.(n.ctx, peer));
     }
   }
 
-  /** A new incarnation of a node: the protocol's `node(id)`, with the state it persisted. */
-  private start(id: string, epoch: number, persisted: SimNode['persisted']): SimNode {
-    const n = { id, up: true, crashed: false, epoch, past: new CausalPast(), persisted, rng: seedrandom(`${this.opts.seed}:node:${id}:${epoch}`) } as unknown as SimNode;
+  /** A new incarnation of a node: the protocol's `node(id, state)`, with the state it persisted. */
+  private start(id: string, epoch: number, persisted: SimNode['persisted'], store: NodeStore): SimNode {
+    const precise = this.opts.precise?.has(id) ?? false;
+    const n = { id, up: true, crashed: false, epoch, past: new CausalPast(), persisted, store, precise, lastDraw: 0, rng: seedrandom(`${this.opts.seed}:node:${id}:${epoch}`) } as unknown as SimNode;
     n.ctx = this.contextOf(n);
     n.handlers = {};
     this.nodes.set(id, n);
-    this.call(n, 'node()', () => {
-      n.handlers = this.protocol.node(id) ?? {};
+    this.call(n, 'node()', undefined, () => {
+      n.handlers = this.protocol.node(id, n.store) ?? {};
     });
     return n;
   }
 
   /** Runs one handler of a node, recording the call; a throw ends the run with the protocol's error. */
-  private call(n: SimNode, what: string, fn: () => void): void {
+  private call(n: SimNode, what: string, trigger: Trigger | undefined, fn: () => void, timerCauses?: readonly number[]): void {
     if (this.error) return;
     this.running = { node: n.id, what, at: this.now };
     const before = this.effects;
+    const invoked = what !== 'node()';
+    if (invoked) this.invocation = this.rec.begin(n.id, this.now, what, trigger, n.precise, timerCauses);
     try {
       fn();
     } catch (e) {
       const message = e instanceof ProtocolError ? e.message : `${(e as Error)?.message ?? String(e)}`;
-      this.error = `node ${n.id} threw in ${what} at t=${this.now}: ${message}`;
-      this.record({ t: this.now, e: 'error', node: n.id, message });
+      // Tracked values are frozen: say what to do instead of what JavaScript says.
+      const hint = /read[- ]only|not extensible|Cannot (assign|add|delete)/.test(message) ? ' (values read from ctx.state are frozen: set a new value instead)' : '';
+      this.error = `node ${n.id} threw in ${what} at t=${this.now}: ${message}${hint}`;
+      this.record({ t: this.now, e: 'error', node: n.id, message: message + hint });
     }
     this.running = undefined;
-    if (what !== 'node()') this.rec.invoked(n.id, this.now, this.effects !== before);
+    if (invoked) {
+      this.rec.end(this.effects !== before);
+      this.invocation = 0;
+    }
   }
 
+  /** What an action depends on: the causes it names; for a precise node, its call's trigger and reads; else all the node saw. */
   private depsOf(n: SimNode, because?: readonly Cause[]) {
-    return because ? { explicit: because.map((c) => c.id) } : n.past.deps();
+    if (because) return { explicit: because.map((c) => c.id) };
+    return n.precise ? this.rec.currentCauses() : n.past.deps();
   }
 
   /** What a node may do to the world: every effect goes through here, recorded and audited. */
@@ -274,7 +301,11 @@ export class World {
         this.rec.audit.add(this.now, 'clock', n.id, 'now', this.now);
         return this.now;
       },
+      state: n.store,
       random: () => {
+        // A draw depends on the draws before it: the generator is a cell of the node's state.
+        if (n.precise) this.rec.read('⟨random⟩', n.lastDraw);
+        n.lastDraw = this.rec.write('⟨random⟩', true);
         const v = n.rng();
         this.rec.audit.add(this.now, 'random', n.id, 'random', v);
         return v;
@@ -303,7 +334,9 @@ export class World {
       setTimer: (after, name = 'timer') => {
         if (!Number.isInteger(after) || after < 1) throw new ProtocolError(`${n.id} set a timer after ${after} ms; use a whole number ≥ 1`);
         this.effects++;
-        this.queue.push(this.now + after, { kind: 'timer', node: n.id, epoch: n.epoch, name });
+        // The timer's call depends on what this call had read when it set it.
+        const causes = n.precise ? this.rec.currentCauses().explicit : [];
+        this.queue.push(this.now + after, { kind: 'timer', node: n.id, epoch: n.epoch, name, setBy: this.invocation, causes });
       },
       output: (value, options) => {
         this.effects++;
@@ -311,13 +344,14 @@ export class World {
         this.record({ t: this.now, e: 'output', node: n.id, value: out.value });
       },
       persist: (key, value) => {
+        n.store.register(`⟨persist⟩${key}`, { durable: true }).set(value);
         n.persisted.set(key, { json: JSON.stringify(value) ?? 'null', deps: [...n.past.ids] });
       },
       recover: <T>(key: string) => {
+        const value = n.store.register(`⟨persist⟩${key}`, { durable: true }).get() as T | undefined;
         const p = n.persisted.get(key);
-        if (!p) return undefined;
-        for (const d of p.deps) n.past.ids.push(d);
-        return JSON.parse(p.json) as T;
+        if (p && !n.precise) for (const d of p.deps) n.past.ids.push(d);
+        return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as T);
       },
     };
   }
