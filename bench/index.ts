@@ -137,6 +137,11 @@ async function simTable(): Promise<void> {
       const buggy = ldfi.status === 'counterexample';
       const found = buggy ? ldfi.counterexamples[0].foundAtRun : ldfi.runs.length;
       const b = (await openC('1')).bounds;
+      // Before: the footprint search alone, every run extended (what LDFI did on code until runs were compared by state).
+      const b0 = performance.now();
+      const before = await search(await openC('1'), { strategy: 'ldfi', seed: '1', compareStates: false });
+      const beforeMs = performance.now() - b0;
+      const beforeRuns = before.status === 'counterexample' ? before.counterexamples[0].foundAtRun : before.runs.length;
       let randomText: string;
       let ratio = '—';
       let workers2 = '—';
@@ -156,7 +161,7 @@ async function simTable(): Promise<void> {
         const campaign = await search(await openC('1'), { strategy: 'random', seed: '1', maxRuns: CAMPAIGN });
         randomText = campaign.counterexamples.length ? `FOUND ONE in ${campaign.counterexamples[0].foundAtRun} (disagrees!)` : `none in ${CAMPAIGN.toLocaleString('en-US')}`;
       }
-      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), workers2, randomText, ratio, ...(await exhaustiveCells(() => openC('1'), SIM_EXHAUSTIVE_CAP, ldfi.status))]);
+      rows.push([f.replace(/\.ts$/, ''), `${b.eot}/${b.eff}/${b.crashes}`, ldfi.status, String(found), fmtMs(ms), `${beforeRuns} (${fmtMs(beforeMs)})`, workers2, randomText, ratio, ...(await exhaustiveCells(() => openC('1'), SIM_EXHAUSTIVE_CAP, ldfi.status))]);
     }
   }
   console.log(
@@ -164,7 +169,7 @@ async function simTable(): Promise<void> {
       `random: median runs to the first counterexample over ${SEEDS} seeds (capped at ${RANDOM_CAP}), or a campaign of ${CAMPAIGN.toLocaleString('en-US')} runs against a proof. ` +
       `LDFI's floor is 2 runs (the fault-free run and one hypothesis)\n`,
   );
-  console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'time, 2 workers', 'random', 'ratio', 'fault space', 'exhaustive runs'], rows));
+  console.log(table(['protocol', 'EOT/EFF/crashes', 'LDFI verdict', 'LDFI runs', 'LDFI time', 'before: runs (time)', 'time, 2 workers', 'random', 'ratio', 'fault space', 'exhaustive runs'], rows));
 }
 
 /** Random runs of real processes per seed at most (each run is about half a second). */

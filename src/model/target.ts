@@ -79,6 +79,14 @@ export interface RunResult {
   readonly statesOf?: () => readonly StateFact[];
   /** Set when the target itself failed (a protocol threw): reported as a finding, not a crash. */
   readonly error?: string;
+  /**
+   * The run's whole state after each time with events, from its last fault on, as hashes
+   * (`RunOptions.stateHashes`): two runs in the same state at the same time go on alike under the
+   * same later faults, and look alike to the invariants.
+   */
+  readonly stateTrace?: readonly { readonly t: number; readonly h: string }[];
+  /** An invariant read a time of the run (an output's `at`, `endTime`, `stoppedAtTimeBound`): targets with `stateTraces`. */
+  readonly readTimes?: boolean;
 }
 
 export interface RunOptions {
@@ -90,6 +98,12 @@ export interface RunOptions {
   readonly footprint?: boolean;
   /** Goal keys (e.g. preconditions of attacked outcomes) whose absence to explain if they do not hold. */
   readonly explainAbsent?: readonly string[];
+  /**
+   * Return the run's state trace from its last fault on (`RunResult.stateTrace`; targets with
+   * `capabilities.stateTraces`): `exact`, or `untimed` (outputs by node, value and order, not by
+   * time — for invariants that read no time, `RunResult.readTimes`).
+   */
+  readonly stateHashes?: 'exact' | 'untimed' | false;
   /** Return the run's state over time (`RunResult.states`). */
   readonly states?: boolean;
   /**
@@ -120,6 +134,12 @@ export interface TargetCapabilities {
   readonly traces: boolean;
   /** The lineage has tuples of a program, `why` answers for `rel(…)@t` (Dedalus); else outputs `node:value`. */
   readonly tuples: boolean;
+  /**
+   * Runs can report their whole state over time (`RunOptions.stateHashes`): a sim protocol whose
+   * nodes keep all their state through ldfi. The footprint search then stops extending a run where
+   * it reaches the state another run reached at the same time (`RunResult.stateTrace`).
+   */
+  readonly stateTraces: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { idleOmissions } from '../injector/effect.ts';
 import { compareInTime, faultSetKey, faultStart, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
-import type { FootprintPoint, RunResult } from '../model/target.ts';
+import type { FootprintPoint, RunOptions, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { RunRecord, SearchResult } from './result.ts';
 import { brokenOutcomes } from '../lineage/evaluate.ts';
@@ -21,6 +21,11 @@ interface Explored {
   readonly score: number;
   /** The good outcomes its last fault attacked (cut their support in its parent's run). */
   readonly attacked?: readonly string[];
+  /**
+   * From this time on the run goes on as another run already made (the same whole state at the same
+   * time, `StateRegistry`): its extensions by faults after it are that run's, and are not built here.
+   */
+  readonly horizon: number;
 }
 
 /**
@@ -58,76 +63,113 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
     const learned = defeatedBy.length ? mergeLineage(known, result.lineage) : 0;
     return rec.record(result, ms, { attacked, defeatedBy, learned });
   };
+  // Runs are compared by state without their times until a run that held shows an invariant reads
+  // one; then the sizes are built again comparing exact states, the runs made so far made again
+  // without being recorded twice.
+  let mode: 'untimed' | 'exact' | false = rec.target.capabilities.stateTraces && rec.options.compareStates ? (first.readTimes ? 'exact' : 'untimed') : false;
   // A probe the sizes reach again (a single crash) is not run twice.
-  const made = new Map<string, readonly FootprintPoint[]>();
-  const probed = await probe(rec, first, counterexamples, (result, ms) => {
-    made.set(faultSetKey(result.faults), result.footprint ?? []);
+  const made = new Map<string, RunResult>();
+  const probed = await probe(rec, first, counterexamples, mode, (result, ms) => {
+    made.set(faultSetKey(result.faults), result);
     return recordRun(result, ms);
   });
   if (probed) return end(probed);
-  let level: Explored[] = [{ faults: [], footprint: first.footprint ?? [], score: 0 }];
-  const crashBudget = rec.target.bounds.crashes;
-  while (level.length > 0) {
-    const next: Explored[] = [];
-    const pending = extensions(level, crashBudget, rec.options.allows);
-    // What a size teaches the explanation joins what is known when the size is done: within it, every
-    // hypothesis is judged against the same supports, however the size was cut into batches.
-    const deferred: { index: number; lineage: LineageGraph }[] = [];
-    const learn = () => {
-      for (const d of deferred.splice(0)) rec.setLearned(d.index, mergeLineage(known, d.lineage));
-    };
-    let i = 0;
-    while (i < pending.length) {
-      rec.notePending(pending.length - i);
-      if (rec.interrupted) return (learn(), end('interrupted'));
-      if (!rec.budgetLeft) return (learn(), end('budget-exhausted'));
-      // A batch of hypotheses, run back to back (cheaper for targets that can), none a superset of a
-      // counterexample found so far, none beyond the run budget; a probe made earlier is not run again.
-      const entries: { k: number; footprint?: readonly FootprintPoint[] }[] = [];
-      const room = rec.options.maxRuns - rec.runs.length;
-      // As many as the target is best handed (worker threads want more); the result is the same.
-      const batch = rec.target.batchSize ?? BATCH;
-      for (let toRun = 0; i < pending.length && toRun < batch && toRun < room; i++) {
-        if (counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) continue;
-        const footprint = made.get(faultSetKey(pending[i].faults));
-        entries.push({ k: i, footprint });
-        if (!footprint) toRun++;
-      }
-      const toRun = entries.filter((e) => !e.footprint).map((e) => e.k);
-      // Lineage (for the explanation) only when a hypothesis cuts every known support of an outcome.
-      const attacks = new Map(toRun.map((k) => [k, brokenOutcomes(known, rec.outcomes, pending[k].faults)]));
-      const lineage = [...attacks.values()].some((a) => a.length > 0);
-      const results = toRun.length ? await rec.executeMany(toRun.map((k) => pending[k].faults), { lineage, footprint: true }) : [];
-      let r = 0;
-      for (const { k, footprint } of entries) {
-        const hypothesis = pending[k];
-        if (footprint) {
-          next.push({ faults: hypothesis.faults, footprint, score: hypothesis.score, attacked: hypothesis.attacked });
-          continue;
-        }
-        if (r === results.length) {
-          // The target ran a prefix of the batch; the rest comes again.
-          i = k;
-          break;
-        }
-        const { result, ms } = results[r++];
-        if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
-        rec.hypotheses++;
-        const record = recordRun(result, ms, attacks.get(k), deferred);
-        if (violates(result)) {
-          const cex = await rec.counterexample(result, record.index);
-          counterexamples.push(cex.faults);
-          if (!rec.options.findAll) return (learn(), end('counterexample'));
-          continue;
-        }
-        next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score, attacked: hypothesis.attacked });
-      }
+  const recorded = new Set<string>();
+  // The fault-free run was compared without times: made again when exact states are wanted.
+  let again = mode === 'exact';
+  for (;;) {
+    try {
+      const status = await sizes(mode, again, recorded);
+      return end(status);
+    } catch (e) {
+      if (!(e instanceof TimesRead)) throw e;
+      mode = 'exact';
+      again = true;
+      made.clear();
     }
-    learn();
-    level = next;
   }
-  return end('resilient');
+
+  /**
+   * The sizes, smallest first. `again`: the fault-free run is made again (for its exact states);
+   * `silent`: fault sets already recorded, made again but not recorded twice.
+   */
+  async function sizes(stateHashes: typeof mode, again: boolean, silent: Set<string>): Promise<Parameters<SearchRecorder['finish']>[0]> {
+    const states = new StateRegistry();
+    const root = again ? (await rec.execute([], { lineage: false, footprint: true, stateHashes })).result : first;
+    let level: Explored[] = [{ faults: [], footprint: root.footprint ?? [], score: 0, horizon: states.horizonOf(root.stateTrace) }];
+    const crashBudget = rec.target.bounds.crashes;
+    while (level.length > 0) {
+      const next: Explored[] = [];
+      const pending = extensions(level, crashBudget, rec.options.allows);
+      // What a size teaches the explanation joins what is known when the size is done: within it, every
+      // hypothesis is judged against the same supports, however the size was cut into batches.
+      const deferred: { index: number; lineage: LineageGraph }[] = [];
+      const learn = () => {
+        for (const d of deferred.splice(0)) rec.setLearned(d.index, mergeLineage(known, d.lineage));
+      };
+      let i = 0;
+      while (i < pending.length) {
+        rec.notePending(pending.length - i);
+        if (rec.interrupted) return (learn(), 'interrupted');
+        if (!rec.budgetLeft) return (learn(), 'budget-exhausted');
+        // A batch of hypotheses, run back to back (cheaper for targets that can), none a superset of a
+        // counterexample found so far, none beyond the run budget; a probe made earlier is not run again.
+        const entries: { k: number; probe?: RunResult }[] = [];
+        const room = rec.options.maxRuns - rec.runs.length;
+        // As many as the target is best handed (worker threads want more); the result is the same.
+        const batch = rec.target.batchSize ?? BATCH;
+        for (let toRun = 0; i < pending.length && toRun < batch && toRun < room; i++) {
+          if (counterexamples.some((c) => isSubsetOf(c, pending[i].faults))) continue;
+          const probe = made.get(faultSetKey(pending[i].faults));
+          entries.push({ k: i, probe });
+          if (!probe) toRun++;
+        }
+        const toRun = entries.filter((e) => !e.probe).map((e) => e.k);
+        // Lineage (for the explanation) only when a hypothesis cuts every known support of an outcome.
+        const attacks = new Map(toRun.map((k) => [k, brokenOutcomes(known, rec.outcomes, pending[k].faults)]));
+        const lineage = [...attacks.values()].some((a) => a.length > 0);
+        const results = toRun.length ? await rec.executeMany(toRun.map((k) => pending[k].faults), { lineage, footprint: true, stateHashes }) : [];
+        let r = 0;
+        for (const { k, probe } of entries) {
+          const hypothesis = pending[k];
+          if (probe) {
+            if (stateHashes === 'untimed' && probe.readTimes && !violates(probe)) throw new TimesRead();
+            next.push({ faults: hypothesis.faults, footprint: probe.footprint ?? [], score: hypothesis.score, attacked: hypothesis.attacked, horizon: states.horizonOf(probe.stateTrace) });
+            continue;
+          }
+          if (r === results.length) {
+            // The target ran a prefix of the batch; the rest comes again.
+            i = k;
+            break;
+          }
+          const { result, ms } = results[r++];
+          if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
+          const key = faultSetKey(hypothesis.faults);
+          if (!silent.has(key)) {
+            rec.hypotheses++;
+            recorded.add(key);
+            const record = recordRun(result, ms, attacks.get(k), deferred);
+            if (violates(result)) {
+              const cex = await rec.counterexample(result, record.index);
+              counterexamples.push(cex.faults);
+              if (!rec.options.findAll) return (learn(), 'counterexample');
+              continue;
+            }
+          } else if (violates(result)) continue;
+          // A run that held and read a time: runs cannot be compared without their times after all.
+          if (stateHashes === 'untimed' && result.readTimes) throw new TimesRead();
+          next.push({ faults: hypothesis.faults, footprint: result.footprint ?? [], score: hypothesis.score, attacked: hypothesis.attacked, horizon: states.horizonOf(result.stateTrace) });
+        }
+      }
+      learn();
+      level = next;
+    }
+    return 'resilient';
+  }
 }
+
+/** Thrown when an invariant of a run that held read a time while runs were compared without times. */
+class TimesRead extends Error {}
 
 /**
  * Before the sizes, a few deep probes, one run each: for each channel, every message on it lost
@@ -145,6 +187,7 @@ async function probe(
   rec: SearchRecorder,
   first: RunResult,
   counterexamples: FaultSet[],
+  stateHashes: RunOptions['stateHashes'],
   recordRun: (result: RunResult, ms: number) => RunRecord,
 ): Promise<'counterexample' | 'interrupted' | 'budget-exhausted' | undefined> {
   const b = rec.target.bounds;
@@ -184,7 +227,7 @@ async function probe(
     if (rec.interrupted) return 'interrupted';
     if (!rec.budgetLeft) return 'budget-exhausted';
     rec.hypotheses++;
-    const { result, ms } = await rec.execute(faults, { lineage: true, footprint: true });
+    const { result, ms } = await rec.execute(faults, { lineage: true, footprint: true, stateHashes });
     const record = recordRun(result, ms);
     if (violates(result)) {
       const cex = await rec.counterexample(effectiveOnly(result), record.index);
@@ -193,6 +236,36 @@ async function probe(
     }
   }
   return undefined;
+}
+
+/**
+ * The states runs of the search reached at each time (after their last fault), as hashes of the
+ * whole state (`RunResult.stateTrace`). A run that reaches, at time t, the state another run was in
+ * at t goes on exactly as that one from then on — under any later faults too, and with the same
+ * outputs so far: the search is deterministic in the state. So its extensions by faults after t are
+ * equivalent to that run's, which the search builds (or hands on, the same way, to the run it met in
+ * turn): it builds only extensions up to t. A run registers the states it was in up to that time,
+ * each for the stretch until its next event (the state does not change between events).
+ */
+class StateRegistry {
+  private readonly byHash = new Map<string, { start: number; end: number }[]>();
+
+  /** The run's horizon: the first time it is in a state already registered (Infinity if never); registers its states before that. */
+  horizonOf(trace: RunResult['stateTrace']): number {
+    if (!trace) return Infinity;
+    let i = 0;
+    for (; i < trace.length; i++) {
+      const { t, h } = trace[i];
+      if (this.byHash.get(h)?.some((s) => s.start <= t && t < s.end)) break;
+    }
+    for (let j = 0; j < i; j++) {
+      const stretch = { start: trace[j].t, end: j + 1 < trace.length ? trace[j + 1].t : Infinity };
+      const list = this.byHash.get(trace[j].h);
+      if (list) list.push(stretch);
+      else this.byHash.set(trace[j].h, [stretch]);
+    }
+    return i < trace.length ? trace[i].t : Infinity;
+  }
 }
 
 /** The run with only the faults that acted on it: an omission that dropped no message changes nothing. */
@@ -210,6 +283,8 @@ function extensions(level: readonly Explored[], crashBudget: number, allows: (f:
     for (const point of parent.footprint) {
       if (!allows(point.fault)) continue;
       if (last && compareInTime(last, point.fault) >= 0) continue;
+      // Past its horizon the parent goes on as another run, whose extensions cover these.
+      if (faultStart(point.fault) > parent.horizon) continue;
       if (point.fault.kind === 'crash' && crashes >= crashBudget) continue;
       const rank = rankOf(point);
       // LDFI's step: an outcome the parent attacked survived by another support; cut that one next.

@@ -36,7 +36,7 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
   const symmetries = rec.options.symmetry ? (rec.target.symmetries ?? []) : [];
 
   rec.knownLineage = known;
-  const first = await rec.execute([], { lineage: true });
+  const first = await rec.execute([], { lineage: true, stateHashes: rec.target.capabilities.stateTraces && rec.options.compareStates && 'untimed' });
   // What each run asked to be watched (potential violations), handed back to later runs.
   const watch = new Map(first.result.watch ?? []);
   mergeLineage(known, lineageOf(first.result));

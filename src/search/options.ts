@@ -18,6 +18,12 @@ export interface RawSearchOptions {
   seeds?: readonly string[];
   maxRuns?: number;
   findAll?: boolean;
+  /**
+   * Compare runs by state where the target can (`capabilities.stateTraces`): a run that meets another
+   * run's state is not extended past it. Default true; false gives the footprint search alone (the
+   * benchmarks' "before").
+   */
+  compareStates?: boolean;
   /** How many hypotheses of one size the solver hands over per call. */
   batch?: number;
   signal?: AbortSignal;
@@ -46,6 +52,7 @@ export interface SearchOptions {
   readonly seeds?: readonly string[];
   readonly maxRuns: number;
   readonly findAll: boolean;
+  readonly compareStates: boolean;
   readonly batch: number;
   readonly signal?: AbortSignal;
   readonly command: string;
@@ -102,6 +109,7 @@ export function qualifySearchOptions(target: Target, raw: RawSearchOptions): Sea
     ...qualifySeed(target, raw),
     maxRuns: raw.maxRuns ?? (strategy === 'random' ? DEFAULT_RANDOM_RUNS : Infinity),
     findAll: raw.findAll ?? false,
+    compareStates: raw.compareStates ?? true,
     batch: raw.batch ?? 16,
     signal: raw.signal,
     command: raw.command ?? DEFAULT_COMMAND,

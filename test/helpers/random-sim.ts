@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { NodeHandlers, Protocol, SimRunView } from '../../src/targets/sim/api.ts';
+import type { NodeHandlers, NodeState, Protocol, SimRunView } from '../../src/targets/sim/api.ts';
 
 /**
  * Small random protocols on the simulated network, with the shapes that make faults *create*
@@ -22,6 +22,8 @@ export interface RandomSimSpec {
   timeout: number | undefined;
   latency: [number, number];
   invariant: 'exactly-once' | 'no-suspicion' | 'agreement' | 'at-most-one-output';
+  /** Nodes keep their state in ctx.state (precise lineage, runs compared by state) or in closures. */
+  tracked: boolean;
 }
 
 export const randomSimSpec: fc.Arbitrary<RandomSimSpec> = fc.record({
@@ -34,20 +36,49 @@ export const randomSimSpec: fc.Arbitrary<RandomSimSpec> = fc.record({
   timeout: fc.option(fc.integer({ min: 3, max: 9 }), { nil: undefined }),
   latency: fc.constantFrom<[number, number]>([1, 1], [1, 2], [1, 3]),
   invariant: fc.constantFrom('exactly-once', 'no-suspicion', 'agreement', 'at-most-one-output'),
+  tracked: fc.boolean(),
 });
 
 type Msg = { kind: 'data'; v: string } | { kind: 'ack'; v: string };
 
+/** What a node keeps: in closures, or tracked by ldfi (the same behaviour either way). */
+interface Memory {
+  acked: { has(k: string): boolean; add(k: string): void };
+  seen: { has(k: string): boolean; add(k: string): void };
+  value: { get(): string | undefined; set(v: string): void };
+  retriesLeft: { get(): number; set(v: number): void };
+}
+
+function closureMemory(spec: RandomSimSpec): Memory {
+  const acked = new Set<string>();
+  const seen = new Set<string>();
+  let value: string | undefined;
+  let retriesLeft = spec.retries;
+  return {
+    acked: { has: (k) => acked.has(k), add: (k) => void acked.add(k) },
+    seen: { has: (k) => seen.has(k), add: (k) => void seen.add(k) },
+    value: { get: () => value, set: (v) => void (value = v) },
+    retriesLeft: { get: () => retriesLeft, set: (v) => void (retriesLeft = v) },
+  };
+}
+
+function trackedMemory(spec: RandomSimSpec, state: NodeState): Memory {
+  const retries = state.register<number>('retriesLeft');
+  return {
+    acked: state.set('acked'),
+    seen: state.set('seen'),
+    value: state.register<string>('value'),
+    retriesLeft: { get: () => retries.get() ?? spec.retries, set: (v) => retries.set(v) },
+  };
+}
+
 export function randomSimProtocol(spec: RandomSimSpec, invariants = true): Protocol {
-  const node = (id: string): NodeHandlers => {
-    const acked = new Set<string>();
-    const seen = new Set<string>();
-    let value: string | undefined;
-    let retriesLeft = spec.retries;
+  const node = (id: string, state: NodeState): NodeHandlers => {
+    const { acked, seen, value, retriesLeft } = spec.tracked ? trackedMemory(spec, state) : closureMemory(spec);
     return {
       onInput(ctx, v) {
-        value = String(v);
-        for (const t of spec.targets) ctx.send(t, { kind: 'data', v: value });
+        value.set(String(v));
+        for (const t of spec.targets) ctx.send(t, { kind: 'data', v: String(v) });
         if (spec.acks && spec.retries > 0) ctx.setTimer(spec.retryEvery, 'retry');
         if (spec.timeout !== undefined) ctx.setTimer(spec.timeout, 'timeout');
       },
@@ -69,9 +100,9 @@ export function randomSimProtocol(spec: RandomSimSpec, invariants = true): Proto
           if (spec.acks) for (const t of missing) ctx.output(`suspect ${t}`);
           return;
         }
-        if (missing.length === 0 || retriesLeft === 0) return;
-        retriesLeft--;
-        for (const t of missing) ctx.send(t, { kind: 'data', v: value });
+        if (missing.length === 0 || retriesLeft.get() === 0) return;
+        retriesLeft.set(retriesLeft.get() - 1);
+        for (const t of missing) ctx.send(t, { kind: 'data', v: value.get() });
         ctx.setTimer(spec.retryEvery, 'retry');
       },
     };

@@ -7,6 +7,7 @@ import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
 import { runView } from '../../src/targets/code/view.ts';
 import { randomSimProtocol, randomSimSpec, type RandomSimSpec } from '../helpers/random-sim.ts';
+import type { SimRunView } from '../../src/targets/sim/api.ts';
 
 /**
  * The claim LDFI's verdict on a protocol rests on: every fault schedule within the bounds gives the
@@ -19,7 +20,15 @@ const BOUNDS = [
   { eot: 12, eff: 2, crashes: 1 },
 ];
 
-const viewOf = (t: SimTarget, faults: FaultSet) => JSON.stringify(runView(t.simulate(faults, false)));
+/**
+ * A run as an invariant that reads no time sees it. With tracked state the search compares runs by
+ * state without times until an invariant reads one (here none does: the targets have no invariant).
+ */
+const viewOf = (t: SimTarget, faults: FaultSet) => {
+  const v = runView(t.simulate(faults, false));
+  if (!t.capabilities.stateTraces) return JSON.stringify(v);
+  return JSON.stringify({ inputs: v.inputs, outputs: v.outputs.map(({ node, value, inputs }) => ({ node, value, inputs })), crashed: v.crashed, down: v.down });
+};
 
 /** The target, recording what each run looked like to an invariant (with batches of runs, or one at a time). */
 function recording(inner: SimTarget, seen: Set<string>, batches: boolean): Target {
@@ -88,5 +97,37 @@ describe('footprint search covers the fault space', () => {
       }),
       { numRuns: 10, seed: 8 },
     );
+  });
+
+  it('comparing runs by state: fewer runs with tracked state than with the same protocol in closures, the same verdict as exhaustive search, also when an invariant reads times', async () => {
+    let tracked = 0;
+    let closures = 0;
+    await fc.assert(
+      fc.asyncProperty(randomSimSpec, fc.constantFrom(...BOUNDS), fc.boolean(), async (spec, bounds, readsTimes) => {
+        const protocol = (isTracked: boolean) => {
+          const p = randomSimProtocol({ ...spec, tracked: isTracked }, true);
+          // An invariant that reads output times only once there are two outputs: the search learns it midway.
+          const late = (run: SimRunView) => (run.outputs.length > 1 && run.outputs.some((o) => o.at > 1000) ? ['never'] : []);
+          return { ...p, invariants: readsTimes ? [...p.invariants, late] : p.invariants };
+        };
+        const withState = SimTarget.of(protocol(true), { seed: '3', ...bounds });
+        const inClosures = SimTarget.of(protocol(false), { seed: '3', ...bounds });
+        expect(withState.capabilities.stateTraces).toBe(true);
+        expect(inClosures.capabilities.stateTraces).toBe(false);
+        const a = await search(withState, { strategy: 'ldfi' });
+        const b = await search(inClosures, { strategy: 'ldfi' });
+        const exhaustive = await search(withState, { strategy: 'exhaustive' });
+        expect([a.status, b.status], JSON.stringify(spec)).toEqual([exhaustive.status, exhaustive.status]);
+        for (const cex of a.counterexamples) expect((await withState.run(cex.faults, { lineage: false })).violations.length).toBeGreaterThan(0);
+        // No fault set is recorded twice, even when the sizes were built again for exact states.
+        expect(new Set(a.runs.map((run) => faultSetKey(run.faults))).size).toBe(a.runs.length);
+        if (a.status === 'resilient') {
+          tracked += a.runs.length;
+          closures += b.runs.length;
+        }
+      }),
+      { numRuns: 24, seed: 9 },
+    );
+    expect(tracked).toBeLessThan(closures);
   });
 });

@@ -108,6 +108,11 @@ export interface CodeExecution {
   readonly notes?: readonly string[];
   /** Events handled (a measure of the run's size). */
   readonly eventCount: number;
+  /**
+   * The run's state after each virtual ms with events, from a time the caller chose, as a hash
+   * (sim, when every node's state is tracked): runs in the same state at the same time go on alike.
+   */
+  readonly stateHashes?: readonly { t: number; h: string }[];
   /** The invariants' verdict, when they were checked inside the run's watchdog (`RunChecker`). */
   readonly checked?: InvariantOutcome;
 }

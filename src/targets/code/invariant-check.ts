@@ -7,6 +7,8 @@ export interface InvariantOutcome {
   readonly violations: readonly Violation[];
   /** One sentence per invariant that threw or never returned, naming it. */
   readonly unknown: readonly string[];
+  /** Some invariant read a time of the run (an output's `at`, `endTime`, `stoppedAtTimeBound`), when watched. */
+  readonly readTimes?: boolean;
 }
 
 /** How reports name an invariant: its function name, else its place in the list (`#2`). */

@@ -36,6 +36,8 @@ export function executionResult(exec: CodeExecution, faults: FaultSet, invariant
     ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, bounds) } : {}),
     error: exec.error,
     ...(exec.notes?.length ? { notes: exec.notes } : {}),
+    ...(exec.stateHashes ? { stateTrace: exec.stateHashes } : {}),
+    ...(exec.checked?.readTimes ? { readTimes: true } : {}),
   };
 }
 

@@ -41,7 +41,7 @@ export class DedalusTarget implements Target {
   readonly supportedFaults = ['omit', 'crash', 'disconnect', 'partition'] as const;
   readonly compiled: CompiledProgram;
   /** A program's run depends on its schedule alone: no seed; its outcomes are tuples. */
-  readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: true, symmetry: true, outcomePatterns: true, causalBaseline: true, traces: false, tuples: true };
+  readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: true, symmetry: true, outcomePatterns: true, causalBaseline: true, traces: false, tuples: true, stateTraces: false };
   private readonly negativeSupport: boolean;
   /** Things worth telling the user that do not stop the run. */
   readonly warnings: string[] = [];

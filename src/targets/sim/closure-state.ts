@@ -16,6 +16,12 @@ export interface NodeStateAudit {
   readonly precise: boolean;
   /** Why not (empty when precise): each names the state and how a handler changes it. */
   readonly why: readonly StateFinding[];
+  /**
+   * A handler uses the reference of its message or input (`msg.id`, `msg.sentAt`) beyond naming it
+   * in `because`: message ids are numbered per run, so two runs alike in every state can still
+   * differ there, and the search does not merge them.
+   */
+  readonly usesRefs: boolean;
 }
 
 /** State a node keeps that ldfi cannot see: the variable (when there is one) and a sentence. */
@@ -39,10 +45,11 @@ export function auditNodeState(protocol: Protocol): NodeStateAudit[] {
     try {
       handlers = (protocol.node(node, detachedStore(node)) ?? {}) as unknown as Record<string, unknown>;
     } catch (e) {
-      return { node, precise: false, why: [{ message: `node(${JSON.stringify(node)}) threw: ${(e as Error)?.message ?? String(e)}` }] };
+      return { node, precise: false, why: [{ message: `node(${JSON.stringify(node)}) threw: ${(e as Error)?.message ?? String(e)}` }], usesRefs: true };
     }
-    const why = auditHandlers(handlers);
-    return { node, precise: why.length === 0, why };
+    const refs = { used: false };
+    const why = auditHandlers(handlers, refs);
+    return { node, precise: why.length === 0, why, usesRefs: refs.used };
   });
 }
 
@@ -55,7 +62,16 @@ interface Captured {
   readonly primitive: boolean;
 }
 
-function auditHandlers(handlers: Record<string, unknown>): StateFinding[] {
+/** A captured variable, with what the functions that capture it do to it. */
+interface Use extends Captured {
+  assigned: boolean;
+  changed?: string;
+}
+
+/** Where handlers get a reference: the position of the `MessageRef` or `InputRef` parameter. */
+const REF_PARAMS: Record<string, number> = { onMessage: 3, onInput: 2 };
+
+function auditHandlers(handlers: Record<string, unknown>, refs: { used: boolean }): StateFinding[] {
   const why: StateFinding[] = [];
   const proto = Object.getPrototypeOf(handlers);
   if (proto !== Object.prototype && proto !== null) {
@@ -63,7 +79,7 @@ function auditHandlers(handlers: Record<string, unknown>): StateFinding[] {
     return why;
   }
   const facts = new UseFacts();
-  const captured = new Map<string, Captured>();
+  const captured = new Map<string, Use>();
   const seen = new Set<unknown>();
   const queue: { fn: Function; label: string }[] = [];
   for (const name of HANDLER_NAMES) if (typeof handlers[name] === 'function') queue.push({ fn: handlers[name] as Function, label: name });
@@ -77,14 +93,23 @@ function auditHandlers(handlers: Record<string, unknown>): StateFinding[] {
       why.push({ message: `${label} is a bound or native function: ldfi cannot see what it keeps` });
       continue;
     }
-    const free = facts.collect(ast);
+    const { free, assigned, changed } = facts.collect(ast);
+    if (label in REF_PARAMS && usesParam(ast, REF_PARAMS[label])) refs.used = true;
     if (facts.usesThis) {
       why.push({ message: `${label} uses \`this\`: fields of an object are state ldfi cannot see` });
       facts.usesThis = false;
     }
     for (const c of capturedBy(fn)) {
-      if (!free.has(c.name) || captured.has(c.name)) continue;
-      captured.set(c.name, c);
+      // By scope and name: a helper's \`acked\` is not the handler's \`acked\`.
+      const key = `${c.scope}\u0000${c.name}`;
+      if (!free.has(c.name)) continue;
+      const known = captured.get(key);
+      if (known) {
+        known.assigned ||= assigned.has(c.name);
+        known.changed ??= changed.get(c.name);
+        continue;
+      }
+      captured.set(key, { ...c, assigned: assigned.has(c.name), changed: changed.get(c.name) });
       // Tracked state is ldfi's own: nothing in it to follow.
       if (isTracked(c.value)) continue;
       if (typeof c.value === 'function') queue.push({ fn: c.value, label: c.name });
@@ -94,9 +119,9 @@ function auditHandlers(handlers: Record<string, unknown>): StateFinding[] {
   }
   for (const c of captured.values()) {
     const where = scopeWords(c.scope);
-    if (facts.assigned.has(c.name)) why.push({ variable: c.name, message: `\`${c.name}\` (declared ${where}) is assigned by a handler` });
-    else if (!c.primitive && typeof c.value !== 'function' && !isTracked(c.value) && !functionsOnly(c.value) && !Object.isFrozen(c.value) && facts.changed.has(c.name)) {
-      why.push({ variable: c.name, message: `\`${c.name}\` (${describe(c.value)}, declared ${where}) ${facts.changed.get(c.name)}` });
+    if (c.assigned) why.push({ variable: c.name, message: `\`${c.name}\` (declared ${where}) is assigned by a handler` });
+    else if (!c.primitive && typeof c.value !== 'function' && !isTracked(c.value) && !functionsOnly(c.value) && !Object.isFrozen(c.value) && c.changed) {
+      why.push({ variable: c.name, message: `\`${c.name}\` (${describe(c.value)}, declared ${where}) ${c.changed}` });
     }
   }
   return why;
@@ -107,6 +132,30 @@ function scopeWords(scope: string): string {
   const m = /^(Closure|Block)(?: \((.*)\))?$/.exec(scope);
   if (m) return m[2] ? `in ${m[1] === 'Block' ? 'a block of ' : ''}${m[2]}` : 'in a closure';
   return scope === 'Module' ? 'at module level' : scope === 'Script' ? 'at top level' : `in a ${scope.toLowerCase()} scope`;
+}
+
+/**
+ * Whether the handler in `ast` uses its parameter at `index` other than inside `because: [...]`
+ * (destructuring it, or handing it to code it cannot see, counts as using it).
+ */
+function usesParam(ast: AcornNode, index: number): boolean {
+  // The handler itself: the program is `(function …)`, `({ method() … })` or `(class { method() … })`.
+  const e = (ast as any).body?.[0]?.expression;
+  const fn = e?.type === 'ObjectExpression' ? e.properties[0]?.value : e?.type === 'ClassExpression' ? e.body.body[0]?.value : e;
+  const param = fn?.params?.[index];
+  if (!param) return false;
+  if (param.type !== 'Identifier') return true;
+  let used = false;
+  ancestor(fn.body, {
+    Identifier(n: any, _s: unknown, ancestors: any[]) {
+      if (n.name !== param.name || !isReference(n, ancestors[ancestors.length - 2])) return;
+      const array = ancestors[ancestors.length - 2];
+      const prop = ancestors[ancestors.length - 3];
+      const inBecause = array?.type === 'ArrayExpression' && prop?.type === 'Property' && !prop.computed && (prop.key.name ?? prop.key.value) === 'because';
+      if (!inBecause) used = true;
+    },
+  });
+  return used;
 }
 
 /** A plain object whose own properties are all functions, as a record of them; else undefined. */
@@ -150,18 +199,19 @@ const COPIERS = new Set(['JSON.stringify', 'String', 'Number', 'Boolean', 'Array
 const CONTEXT_COPIERS = new Set(['send', 'output', 'persist', 'setTimer', 'log']);
 
 /**
- * What the functions reachable from a node's handlers do with the names they use, gathered over all
- * of them: names assigned (`x = …`, `x++`), and names of objects changed or handed on (with how).
+ * What a function reachable from a node's handlers does with the names it uses: names assigned
+ * (`x = …`, `x++`), and names of objects changed or handed on (with how).
  */
 class UseFacts {
-  readonly assigned = new Set<string>();
-  readonly changed = new Map<string, string>();
   usesThis = false;
+  /** The facts of the function being collected, kept for the names it does not declare itself. */
+  private local = { assigned: new Set<string>(), changed: new Map<string, string>() };
 
-  /** Records the facts of one function; returns the names it uses that it does not declare. */
-  collect(ast: AcornNode): Set<string> {
+  /** The names one function uses without declaring them, and which of them it assigns or changes (and how). */
+  collect(ast: AcornNode): { free: Set<string>; assigned: Set<string>; changed: Map<string, string> } {
     const declared = new Set<string>();
     const used = new Set<string>();
+    this.local = { assigned: new Set(), changed: new Map() };
     const self = this;
     // `as never`: acorn-walk's types leave out VariablePattern, which it calls.
     ancestor(ast, {
@@ -186,7 +236,7 @@ class UseFacts {
         const assigns = owner && (owner.type === 'AssignmentExpression' || ((owner.type === 'ForOfStatement' || owner.type === 'ForInStatement') && owner.left.type !== 'VariableDeclaration'));
         if (!assigns) return;
         used.add(n.name);
-        self.assigned.add(n.name);
+        self.local.assigned.add(n.name);
       },
       Identifier(n: any, _state: unknown, ancestors: any[]) {
         const parent = ancestors[ancestors.length - 2];
@@ -195,7 +245,8 @@ class UseFacts {
         self.use(n, ancestors);
       },
     } as never);
-    return new Set([...used].filter((n) => !declared.has(n)));
+    const free = new Set([...used].filter((n) => !declared.has(n)));
+    return { free, assigned: this.local.assigned, changed: this.local.changed };
   }
 
   /** Classifies one reference: through the chain of members built on it, to what the chain is used for. */
@@ -212,16 +263,16 @@ class UseFacts {
     const member = top !== id;
     if (!parent) return;
     const mark = (how: string) => {
-      if (!this.changed.has(name)) this.changed.set(name, how);
+      if (!this.local.changed.has(name)) this.local.changed.set(name, how);
     };
     if ((parent.type === 'AssignmentExpression' && parent.left === top) || (parent.type === 'UpdateExpression' && parent.argument === top)) {
       if (member) mark(`is changed by a handler (\`${name}.… =\`)`);
-      else this.assigned.add(name);
+      else this.local.assigned.add(name);
       return;
     }
     if (parent.type === 'UnaryExpression' && parent.operator === 'delete') return mark('has a property deleted by a handler');
     if (parent.type === 'ForOfStatement' || parent.type === 'ForInStatement') {
-      if (parent.left === top) this.assigned.add(name);
+      if (parent.left === top) this.local.assigned.add(name);
       return;
     }
     if (parent.type === 'CallExpression' && parent.callee === top) {

@@ -48,6 +48,12 @@ export class EventQueue<T> {
     return { time, item };
   }
 
+  /** Every event due, in the order they will be handled (the queue is left as it is). */
+  ordered(): { time: number; item: T }[] {
+    const idx = this.items.map((_, i) => i).sort((a, b) => this.times[a] - this.times[b] || this.seqs[a] - this.seqs[b]);
+    return idx.map((i) => ({ time: this.times[i], item: this.items[i] }));
+  }
+
   private less(a: number, b: number): boolean {
     return this.times[a] < this.times[b] || (this.times[a] === this.times[b] && this.seqs[a] < this.seqs[b]);
   }

@@ -113,6 +113,20 @@ export class NodeStore implements NodeState {
     return next;
   }
 
+  /**
+   * The content as one string, for comparing states across runs: what the node's future behaviour
+   * can depend on (values and their order, not who wrote them). Collections by name.
+   */
+  canonical(): string {
+    const parts: string[] = [];
+    for (const name of [...this.collections.keys()].sort()) {
+      const c = this.collections.get(name)!;
+      parts.push(`${JSON.stringify(name)}${c.kind[0]}${c.durable ? 'd' : 'v'}`);
+      for (const [k, e] of c.entries) if (e.present) parts.push(`${k}=${e.json}`);
+    }
+    return parts.join('\u0001');
+  }
+
   /** Every collection's content, for the report's state over time (present entries only). */
   snapshot(): Record<string, Payload> {
     const out: Record<string, Payload> = {};

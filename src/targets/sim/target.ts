@@ -52,6 +52,9 @@ export class SimTarget implements Target {
   ) {
     this.replayOptions = ['--seed', seed];
     this.precise = new Set(stateAudit.filter((a) => a.precise).map((a) => a.node));
+    // Runs can be compared by state only when ldfi sees all of it (and handlers do not read message ids, numbered per run).
+    const stateTraces = stateAudit.every((a) => a.precise && !a.usesRefs);
+    this.capabilities = { seeded: true, reseedable: true, cheapRuns: true, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false, stateTraces };
     const warnings: string[] = [];
     if (protocol.invariants.length === 0) {
       // Nothing can fail a run, so nothing found proves nothing.
@@ -67,7 +70,7 @@ export class SimTarget implements Target {
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
   /** A simulated network: every run depends on the seed (its delivery order), and another seed is another search. */
-  readonly capabilities: TargetCapabilities = { seeded: true, reseedable: true, cheapRuns: true, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false };
+  readonly capabilities: TargetCapabilities;
 
   /** One run with its trace on (`ldfi replay --trace`): the trace and the result of the same execution. */
   async trace(faults: FaultSet): Promise<{ trace: SimTraceFile; result: RunResult }> {
@@ -147,7 +150,7 @@ export class SimTarget implements Target {
    * A slow run is made alone afterwards (`slowRun`), which makes the answer a promise.
    */
   runMany(schedules: readonly FaultSet[], options: RunOptions = { lineage: true }): RunResult[] | Promise<RunResult[]> {
-    const { done, slow } = simulateQuick(this.protocol, schedules.map((faults) => this.optionsOf(faults)), undefined, this.checker);
+    const { done, slow } = simulateQuick(this.protocol, schedules.map((faults) => this.optionsOf(faults, options)), undefined, this.checker);
     const results = done.map((exec, i) => this.resultOf(schedules[i], exec, options));
     // The slow one comes again in the caller's next call; alone, it is made now.
     if (!slow || results.length > 0) return results;
@@ -169,11 +172,19 @@ export class SimTarget implements Target {
   /** The invariants, run inside each run's watchdog: one that never returns cannot hang ldfi. */
   private get checker(): RunChecker {
     const check = new InvariantCheck(this.protocol.invariants);
-    return { check: (exec) => check.check(runView(exec)), stopped: (end, budgetMs) => check.stopped(end, budgetMs) };
+    return {
+      check: (exec) => {
+        const watch = { readTimes: false };
+        const outcome = check.check(runView(exec, watch));
+        return watch.readTimes ? { ...outcome, readTimes: true } : outcome;
+      },
+      stopped: (end, budgetMs) => check.stopped(end, budgetMs),
+    };
   }
 
-  private optionsOf(faults: FaultSet): SimOptions {
-    return { eot: this.bounds.eot, seed: this.seed, faults, trace: false, precise: this.precise };
+  private optionsOf(faults: FaultSet, options?: RunOptions): SimOptions {
+    const hashes = options?.stateHashes && this.capabilities.stateTraces;
+    return { eot: this.bounds.eot, seed: this.seed, faults, trace: false, precise: this.precise, ...(hashes ? { stateHashFrom: lastEffect(faults), untimed: options.stateHashes === 'untimed' } : {}) };
   }
 
   private resultOf(faults: FaultSet, exec: CodeExecution, options: RunOptions): RunResult {
@@ -182,6 +193,13 @@ export class SimTarget implements Target {
 }
 
 
+/** When a schedule's last fault stops acting: the end of a window, else its time (1 without faults). */
+function lastEffect(faults: FaultSet): number {
+  let last = 1;
+  for (const f of faults) last = Math.max(last, 'end' in f ? f.end + 1 : f.time);
+  return last;
+}
+
 /** The audit of each node's state, under the run budget: a `node(id)` that never returns must not hang ldfi. */
 function auditWatched(protocol: Protocol): NodeStateAudit[] {
   let audit: NodeStateAudit[] | undefined;
@@ -189,7 +207,7 @@ function auditWatched(protocol: Protocol): NodeStateAudit[] {
   runWatched(() => {
     audit = auditNodeState(protocol);
   }, budget);
-  return audit ?? protocol.nodes.map((node) => ({ node, precise: false, why: [{ message: `building its handlers did not end within ${budget.toLocaleString('en-US')} ms` }] }));
+  return audit ?? protocol.nodes.map((node) => ({ node, precise: false, usesRefs: true, why: [{ message: `building its handlers did not end within ${budget.toLocaleString('en-US')} ms` }] }));
 }
 
 /** The default export (through CommonJS interop if need be), or a named `protocol` export. */

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 import { Spike, type LinkEvent, type NodeEvent } from '../../injector/spike.ts';
-import type { CodeExecution, MessageEntry, TraceEvent, Trigger } from '../code/execution.ts';
+import { expandDeps, type CodeExecution, type MessageEntry, type TraceEvent, type Trigger } from '../code/execution.ts';
+import { inputIdsOf } from '../code/view.ts';
 import { CausalPast, ExecutionRecorder } from '../code/recorder.ts';
 import type { WatchedEnd } from '../code/watchdog.ts';
 import type { Cause, InputRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
@@ -20,6 +22,13 @@ export interface SimOptions {
    * they read. Others depend on all they saw (conservative). Default: none.
    */
   precise?: ReadonlySet<string>;
+  /**
+   * Record the run's state after each virtual ms with events, from this time on (`CodeExecution.states`):
+   * for comparing runs. Only when every node is precise (its whole state is tracked).
+   */
+  stateHashFrom?: number;
+  /** The state without output times and the run's end time (for invariants that read no time). */
+  untimed?: boolean;
 }
 
 /** What the event queue holds: everything that happens at a virtual time. */
@@ -55,6 +64,8 @@ interface SimNode {
   readonly rng: () => number;
   /** The call that drew its last random number (a draw depends on the draws before it). */
   lastDraw: number;
+  /** Random numbers drawn in this incarnation (with the seed and the epoch, the generator's state). */
+  draws: number;
 }
 
 class ProtocolError extends Error {}
@@ -96,6 +107,10 @@ export class World {
   /** The view's end time: the last event of the protocol, not a crash (whose time within a quiet stretch changes nothing else). */
   private lastEventTime = 1;
   private stoppedAtTimeBound = false;
+  /** The state after each virtual ms with events, from `stateHashFrom` on. */
+  private readonly stateHashes: { t: number; h: string }[] = [];
+  /** Per cause: the inputs it depends on (for outputs in the state hash). */
+  private readonly inputMemo = new Map<number, ReadonlySet<number>>();
   /** Connection events already told to a node (a link down both ways is one dropped connection). */
   private readonly notified = new Set<string>();
 
@@ -141,7 +156,58 @@ export class World {
       this.eventCount++;
       if (item.kind !== 'node' || item.ev.kind === 'up') this.lastEventTime = time;
       this.handle(item);
+      const from = this.opts.stateHashFrom;
+      if (from !== undefined && time >= from && !this.error && (this.queue.size === 0 || this.queue.peekTime() > time)) this.stateHashes.push({ t: time, h: this.stateHash() });
     }
+  }
+
+  /**
+   * Everything the rest of the run and what invariants see can depend on, after the events of this
+   * virtual ms: each node's status, tracked state and random generator, what is due (messages by
+   * content, live timers, fault events) in the order it will be handled, and the outputs so far.
+   * Two runs in the same state at the same time go on the same way under the same later faults.
+   */
+  private stateHash(): string {
+    // The failures the schedule used: what is left of the budget decides which faults may come later.
+    const failures = this.opts.faults.filter((f) => f.kind === 'crash' || f.kind === 'restart').length;
+    const parts: string[] = [`${this.now}F${failures}`];
+    for (const id of this.protocol.nodes) {
+      const n = this.nodes.get(id)!;
+      parts.push(`${id}:${n.up ? 1 : 0}${n.crashed ? 1 : 0}:${n.epoch}:${n.draws}:${n.store.canonical()}`);
+    }
+    for (const { time, item } of this.queue.ordered()) {
+      switch (item.kind) {
+        case 'init':
+          parts.push(`${time}i${item.node}`);
+          break;
+        case 'input':
+          parts.push(`${time}in${item.ref.id}`);
+          break;
+        case 'deliver':
+          parts.push(`${time}d${item.msg.ref.from}>${item.msg.ref.to}@${item.msg.ref.sentAt}:${JSON.stringify(item.msg.ref.payload)}`);
+          break;
+        case 'timer': {
+          const n = this.nodes.get(item.node)!;
+          // A timer of an earlier incarnation never fires.
+          if (n.epoch === item.epoch && !n.crashed) parts.push(`${time}t${item.node}:${item.name}`);
+          break;
+        }
+        case 'node':
+          parts.push(`${time}n${item.ev.kind}${item.ev.node}`);
+          break;
+        case 'link':
+          parts.push(`${time}l${item.ev.kind}${item.ev.from}>${item.ev.to}`);
+          break;
+      }
+    }
+    // With nothing left to happen, the run's end time is the last event's.
+    const timed = !this.opts.untimed;
+    if (this.queue.size === 0 && timed) parts.push(`end${this.lastEventTime}`);
+    for (const o of this.rec.outputs) {
+      const inputs = inputIdsOf(this.rec.causes, this.inputMemo, expandDeps(o.deps));
+      parts.push(`o${o.node}${timed ? `@${o.at}` : ''}:${JSON.stringify(o.value)}<${[...inputs].sort((a, b) => a - b).join(',')}`);
+    }
+    return createHash('sha1').update(parts.join('\u0002')).digest('base64');
   }
 
   /** The execution, however the run ended. */
@@ -166,6 +232,7 @@ export class World {
       endTime: this.lastEventTime,
       error: this.error,
       interrupted,
+      ...(this.opts.stateHashFrom !== undefined ? { stateHashes: this.stateHashes } : {}),
     });
   }
 
@@ -252,7 +319,7 @@ export class World {
   /** A new incarnation of a node: the protocol's `node(id, state)`, with the state it persisted. */
   private start(id: string, epoch: number, persisted: SimNode['persisted'], store: NodeStore): SimNode {
     const precise = this.opts.precise?.has(id) ?? false;
-    const n = { id, up: true, crashed: false, epoch, past: new CausalPast(), persisted, store, precise, lastDraw: 0, rng: seedrandom(`${this.opts.seed}:node:${id}:${epoch}`) } as unknown as SimNode;
+    const n = { id, up: true, crashed: false, epoch, past: new CausalPast(), persisted, store, precise, lastDraw: 0, draws: 0, rng: seedrandom(`${this.opts.seed}:node:${id}:${epoch}`) } as unknown as SimNode;
     n.ctx = this.contextOf(n);
     n.handlers = {};
     this.nodes.set(id, n);
@@ -306,6 +373,7 @@ export class World {
         // A draw depends on the draws before it: the generator is a cell of the node's state.
         if (n.precise) this.rec.read('⟨random⟩', n.lastDraw);
         n.lastDraw = this.rec.write('⟨random⟩', true);
+        n.draws++;
         const v = n.rng();
         this.rec.audit.add(this.now, 'random', n.id, 'random', v);
         return v;

@@ -38,7 +38,7 @@ export class TcpTarget implements Target {
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
   /** Real processes: each run costs seconds, so reports draw only what the search recorded. */
-  readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: false, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false };
+  readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: false, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false, stateTraces: false };
 
   private constructor(
     readonly system: SystemSpec,

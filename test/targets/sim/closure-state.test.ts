@@ -25,7 +25,13 @@ describe('which nodes keep state ldfi cannot see', () => {
         },
       };
     });
-    expect(a).toEqual({ node: 'a', precise: true, why: [] });
+    expect(a).toEqual({ node: 'a', precise: true, why: [], usesRefs: false });
+  });
+
+  it('a handler reading its message reference (numbered per run) is noted; naming it in `because` is not', () => {
+    expect(audit(() => ({ onMessage: (ctx, _from, payload, msg) => ctx.output(payload, { because: [msg] }) })).usesRefs).toBe(false);
+    expect(audit(() => ({ onMessage: (ctx, _from, _payload, msg) => ctx.output(msg.id) })).usesRefs).toBe(true);
+    expect(audit(() => ({ onInput: (ctx, v, { at }) => ctx.output([v, at]) })).usesRefs).toBe(true);
   });
 
   it('a closure variable assigned by a handler, a collection changed in place, and module state are named', () => {
