@@ -36,7 +36,9 @@ import { catchCtrlC, COMMAND, EXIT, setExit, signalExit, type BoundsFlags, type 
 
 
 function targetOptions(f: BoundsFlags) {
-  return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
+  // The kinds a search covers are the target's bounds; those the random strategy draws are its own.
+  const searched = 'strategy' in f && f.strategy === 'random' ? {} : { faultKinds: f.faultKinds };
+  return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, ...searched, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
 }
 
 export async function target(files: string[], f: BoundsFlags, seed: string, opts: { quiet?: boolean } = {}) {
@@ -77,8 +79,8 @@ async function runSearch(files: string[], flags: RunFlags, cmd: Command): Promis
       ...(flags.seeds ? { seeds: flags.seeds, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) } : { seed }),
       maxRuns: flags.maxRuns,
       findAll: flags.findAll,
-      // --fault-kinds has a default: only a given one is the user's choice (and checked as such).
-      ...(cmd.getOptionValueSource('faultKinds') === 'cli' ? { randomKinds: flags.faultKinds } : {}),
+      // The random strategy draws the kinds given (the target's searched kinds by default).
+      ...(flags.strategy === 'random' && flags.faultKinds ? { randomKinds: flags.faultKinds } : {}),
       restriction: flags.onlyFaults,
       outcome: flags.outcome,
       symmetry: flags.symmetry,

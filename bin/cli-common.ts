@@ -25,7 +25,7 @@ export interface RunFlags extends BoundsFlags {
   junit?: string;
   html?: string;
   timings: boolean;
-  faultKinds: FaultKind[];
+  faultKinds?: FaultKind[];
   /** Several delivery orders of a simulated network, searched one after the other. */
   seeds?: string[];
   /** One run per class of runs equal up to renaming interchangeable nodes (Dedalus). */

@@ -104,7 +104,7 @@ function searchCommand(cmd: Command): Command {
     .addOption(new Option('--workers <n>', 'worker threads for the runs of a sim protocol (default 1; the result is the same for any n)').argParser(integer('--workers', 1)))
     .addOption(new Option('--only-faults <spec>', "a targeted fault space, e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2' (the verdict says so)").argParser((v: string) => parseRestriction(v)))
     .addOption(new Option('--outcome <pattern>', "Dedalus: attack only the outcomes matching, e.g. 'post(_, commit)' (_ is any value; the verdict says so)").argParser((v: string) => parseOutcomePattern(v)))
-    .addOption(new Option('--fault-kinds <kinds>', 'fault kinds the random strategy draws: omit,crash,disconnect,delay,restart,partition').default(['omit', 'crash'], 'omit,crash').argParser(faultKinds))
+    .addOption(new Option('--fault-kinds <kinds>', 'the kinds of fault searched (ldfi, exhaustive; default every kind LDFI searches on the target: sim omit,crash,restart — a restart counts against the crash budget; Dedalus and tcp omit,crash) or drawn (random: any of omit,crash,disconnect,delay,restart,partition the target applies)').argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')
     .option('--html <file>', 'write a self-contained HTML report (space-time diagrams; opens from disk, no server)')

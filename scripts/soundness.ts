@@ -15,7 +15,6 @@ const seed = Number(process.argv[3] ?? 1);
 const BOUNDS = [
   { eot: 14, eff: 3, crashes: 0 },
   { eot: 12, eff: 2, crashes: 1 },
-  { eot: 12, eff: 4, crashes: 0 },
 ];
 
 const specs = fc.sample(fc.tuple(randomSimSpec, fc.constantFrom(...BOUNDS)), { numRuns: count, seed });

@@ -19,5 +19,6 @@ export default defineProtocol({
   node: (id, state) => detectorNode(id, state, { revokeOnHeartbeat: true }),
   workload: [],
   invariants: [noLiveWorkerSuspected],
-  defaults: { eot: 40, eff: 12, crashes: 1 },
+  // A failure detector's accuracy is defined for crash-stop failures: a restarted worker is not searched.
+  defaults: { eot: 40, eff: 12, crashes: 1, faultKinds: ['omit', 'crash'] },
 });

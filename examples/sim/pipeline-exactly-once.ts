@@ -8,6 +8,9 @@
  * Expected (defaults: { eot: 40, eff: 10, crashes: 0 }):
  *   resilient  as written: any omissions before EFF 10 (retransmissions outlast them by EOT 40)
  *   broken     --crashes 1: a crashed doubler or sink loses items (nothing replaces a crashed node)
+ *   broken     --crashes 1 --fault-kinds omit,restart --only-faults 'restart:sink; omit:*→*':
+ *              the dedup table is volatile: lose an acknowledgement, restart the sink, and the
+ *              retransmitted items come out again (fixed in pipeline-exactly-once-durable.ts)
  */
 import { defineProtocol, expectOutputs } from 'ldfi/sim';
 import { PIPELINE_NODES, pipelineNode } from './lib/pipeline.ts';

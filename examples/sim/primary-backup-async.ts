@@ -49,8 +49,9 @@ function client(state: NodeState): NodeHandlers {
 }
 
 function primary(state: NodeState): NodeHandlers {
-  const value = state.register('value');
-  const backupHas = state.register<boolean>('backupHas');
+  // Replicas store writes on disk (durable): a restart does not lose a stored write.
+  const value = state.register('value', { durable: true });
+  const backupHas = state.register<boolean>('backupHas', { durable: true });
   const replicate = (ctx: NodeContext) => ctx.send('backup', { kind: 'replicate', value: value.get() });
   return {
     onMessage(ctx, _from, payload) {
@@ -75,7 +76,7 @@ function primary(state: NodeState): NodeHandlers {
 }
 
 function backup(state: NodeState): NodeHandlers {
-  const value = state.register('value');
+  const value = state.register('value', { durable: true });
   return {
     onMessage(ctx, from, payload) {
       const m = payload as Msg;
@@ -102,8 +103,9 @@ export default defineProtocol({
         .filter((v) => !run.outputs.some((o) => o.node !== 'client' && !run.crashed.includes(o.node) && JSON.stringify((o.value as { stored?: Payload }).stored) === JSON.stringify(v)))
         .map((v) => `write ${JSON.stringify(v)} was acknowledged, but every node that stored it crashed`);
     },
-    // Liveness without crashes: the retries get every write acknowledged.
-    (run) => (run.crashed.length === 0 && !run.outputs.some((o) => o.node === 'client') ? ['nobody crashed, yet the client never got its acknowledgement'] : []),
+    // Liveness without failures: the retries get every write acknowledged (a restarted client may
+    // have lost its write, and an input given while it was down is lost).
+    (run) => (run.crashed.length === 0 && run.restarted.length === 0 && !run.outputs.some((o) => o.node === 'client') ? ['nobody failed, yet the client never got its acknowledgement'] : []),
   ],
   defaults: { eot: 30, eff: 6, crashes: 1 },
 });

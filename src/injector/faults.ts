@@ -88,8 +88,8 @@ const KIND_NAMES: Record<FaultKind, string> = {
 
 /**
  * Checks a schedule against the bounds of a run and the fault kinds the target supports; returns it
- * in canonical order. Message loss (omit, disconnect, partition) must end before EFF; crashes and
- * restarts count against the crash budget.
+ * in canonical order. Message loss (omit, disconnect, partition) and restart windows must end before
+ * EFF; crashes and restarts count against the crash budget.
  */
 export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: readonly FaultKind[]): Fault[] {
   const model = faultModel(bounds);
@@ -131,6 +131,10 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
       case 'restart': {
         known(f.node, text);
         withinRun(faultStart(f), text);
+        // A restart is a finite failure: back up before EFF, as lost messages stop by then.
+        if (f.kind === 'restart' && !model.canRestart(f.start, f.end) && bounds.crashes > 0) {
+          throw new UserError('BAD_FAULT', `${text}: a restart is a finite failure, over before the end of finite failures (EFF ${bounds.eff}): its window must end at ${model.lastLoss} at the latest`);
+        }
         const prior = down.get(f.node);
         if (prior) throw new UserError('BAD_FAULT', `${text}: ${f.node} already has '${prior}'; a node crashes once`);
         down.set(f.node, text);

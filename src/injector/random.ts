@@ -30,11 +30,17 @@ export function randomSchedule(b: Bounds, seed: string, run: number, kinds: read
   const pool = [...b.nodes];
   for (let i = 0; i < nodeFaults && pool.length > 0; i++) {
     const node = pool.splice(Math.floor(rng() * pool.length), 1)[0];
-    const start = between(1, b.eot);
-    if (pick(nodeFaultKinds) === 'crash') {
+    const kind = pick(nodeFaultKinds);
+    if (kind === 'crash') {
+      const start = between(1, b.eot);
       faults.push({ kind: 'crash', node, time: start });
       down.set(node, start);
-    } else faults.push({ kind: 'restart', node, start, end: between(start, b.eot) });
+    } else if (faultModel(b).canRestart(1, 1)) {
+      // A restart is a finite failure: over before EFF, as the fault model (and LDFI) has it.
+      const last = faultModel(b).lastLoss;
+      const start = between(1, last);
+      faults.push({ kind: 'restart', node, start, end: between(start, last) });
+    }
   }
   if (b.eff > 1 && b.nodes.length > 1) {
     if (kinds.includes('omit')) {

@@ -5,10 +5,11 @@ import { faultModel } from '../model/fault-model.ts';
 /**
  * The fault space of Molly's model for some bounds: omissions on every channel between distinct
  * nodes at send steps 1..min(EFF-1, EOT-1) (a message sent at EOT would arrive after the run), and
- * at most `crashes` crashes, one time each.
+ * at most `crashes` node failures, one time each: crashes, and restarts when the bounds search them.
  */
 export function omissionUniverse(b: Bounds): Fault[] {
   const out: Fault[] = [];
+  if (!faultModel(b).searches('omit')) return out;
   for (const t of faultModel(b).lossTimes()) {
     for (const from of b.nodes) for (const to of b.nodes) if (from !== to) out.push({ kind: 'omit', from, to, time: t });
   }
@@ -16,23 +17,38 @@ export function omissionUniverse(b: Bounds): Fault[] {
 }
 
 export function crashUniverse(b: Bounds): Fault[] {
-  if (b.crashes === 0) return [];
+  const m = faultModel(b);
   const out: Fault[] = [];
-  for (const node of b.nodes) for (let t = 1; t <= b.eot; t++) out.push({ kind: 'crash', node, time: t });
+  if (!m.searches('crash')) return out;
+  for (const node of b.nodes) for (let t = 1; t <= b.eot; t++) if (m.canCrashAt(t)) out.push({ kind: 'crash', node, time: t });
   return out;
 }
 
-/** A schedule is canonical when no omission names a message its sender could not send anyway. */
+/** Restarts, when searched: down from `start` to `end`, back at end + 1 (within the run). */
+export function restartUniverse(b: Bounds): Fault[] {
+  const m = faultModel(b);
+  const out: Fault[] = [];
+  if (!m.searches('restart')) return out;
+  for (const node of b.nodes) for (let start = 1; start < b.eot; start++) for (let end = start; m.canRestart(start, end); end++) out.push({ kind: 'restart', node, start, end });
+  return out;
+}
+
+/**
+ * A schedule is canonical when each node fails (crashes or restarts) at most once, within the
+ * budget, and no omission names a message its sender could not send anyway (crashed, or down).
+ */
 export function isCanonical(faults: readonly Fault[], crashes: number): boolean {
-  const crashTime = new Map<string, number>();
+  const down = new Map<string, { from: number; to: number }>();
   for (const f of faults) {
-    if (f.kind !== 'crash') continue;
-    if (crashTime.has(f.node)) return false;
-    crashTime.set(f.node, f.time);
+    if (f.kind !== 'crash' && f.kind !== 'restart') continue;
+    if (down.has(f.node)) return false;
+    down.set(f.node, f.kind === 'crash' ? { from: f.time, to: Infinity } : { from: f.start, to: f.end });
   }
-  if (crashTime.size > crashes) return false;
+  if (down.size > crashes) return false;
   for (const f of faults) {
-    if (f.kind === 'omit' && (crashTime.get(f.from) ?? Infinity) <= f.time) return false;
+    if (f.kind !== 'omit') continue;
+    const d = down.get(f.from);
+    if (d && d.from <= f.time && f.time <= d.to) return false;
   }
   return true;
 }
@@ -47,6 +63,7 @@ export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint
   const ok = allow ?? (() => true);
   const omissions = omissionUniverse(b).filter(ok);
   const crashes = crashUniverse(b).filter(ok);
+  const restarts = restartUniverse(b).filter(ok);
   // ways[j]: schedules of the nodes seen so far with j of them crashed.
   let ways: bigint[] = [1n];
   for (const node of b.nodes) {
@@ -54,6 +71,7 @@ export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint
     const crashFree = 2n ** BigInt(mine.length);
     let crashProne = 0n;
     for (const c of crashes) if (c.kind === 'crash' && c.node === node) crashProne += 2n ** BigInt(mine.filter((t) => t < c.time).length);
+    for (const r of restarts) if (r.kind === 'restart' && r.node === node) crashProne += 2n ** BigInt(mine.filter((t) => t < r.start || t > r.end).length);
     const next = new Array<bigint>(Math.min(ways.length + 1, b.crashes + 1)).fill(0n);
     ways.forEach((w, j) => {
       next[j] += w * crashFree;
@@ -67,7 +85,7 @@ export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint
 
 /** Every canonical schedule, smallest first (by number of faults), in a stable order. */
 export function* enumerateSchedules(b: Bounds): Generator<Fault[]> {
-  const universe = [...crashUniverse(b), ...omissionUniverse(b)];
+  const universe = [...crashUniverse(b), ...restartUniverse(b), ...omissionUniverse(b)];
   const chosen: Fault[] = [];
   function* choose(start: number, k: number): Generator<Fault[]> {
     if (k === 0) {

@@ -1,3 +1,5 @@
+import type { FaultKind } from './faults.ts';
+
 /**
  * Bounds as options and files give them (the CLI's flags, \`openTarget\`, a campaign case, a target's
  * own options): each one left out takes the target's default. Times are steps (Dedalus), virtual ms
@@ -12,6 +14,11 @@ export interface BoundsOptions {
   readonly crashes?: number;
   /** The nodes faults may touch (default: all the target's). */
   readonly nodes?: readonly string[];
+  /**
+   * The kinds of fault LDFI searches (`--fault-kinds`; default: every kind the target's search covers).
+   * A restart counts against the crash budget, as a crash does.
+   */
+  readonly faultKinds?: readonly FaultKind[];
 }
 
 /** A program's, protocol's or system's own default bounds (its node set is its own). */
@@ -27,4 +34,6 @@ export interface Bounds {
   readonly crashes: number;
   /** The live locations. */
   readonly nodes: readonly string[];
+  /** The kinds of fault the search covers (default: omissions and crashes, Molly's model). */
+  readonly kinds?: readonly FaultKind[];
 }

@@ -1,4 +1,32 @@
 import type { Bounds } from './bounds.ts';
+import type { FaultKind } from './faults.ts';
+import { UserError } from './errors.ts';
+
+const KIND_WORDS: Record<FaultKind, string> = { omit: 'omissions', crash: 'crashes', restart: 'restarts', delay: 'delays', disconnect: 'disconnects', partition: 'partitions' };
+
+/** The kinds in words, in list order: `omissions, crashes and restarts`. */
+export function kindsInWords(kinds: readonly FaultKind[]): string {
+  const words = kinds.map((k) => KIND_WORDS[k]);
+  return words.length <= 1 ? (words[0] ?? 'no faults') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/**
+ * The kinds of fault a search covers: those asked for (`--fault-kinds`), else the target's default,
+ * in canonical order. Throws `UserError` (BAD_OPTION) for a kind the target's LDFI search does not
+ * cover, naming those it does (`what`: the target, in words).
+ */
+export function searchedKinds(requested: readonly FaultKind[] | undefined, searchable: readonly FaultKind[], fallback: readonly FaultKind[], what: string): FaultKind[] {
+  const kinds = requested ?? fallback;
+  for (const k of kinds) {
+    if (!(k in KIND_WORDS)) throw new UserError('BAD_OPTION', `--fault-kinds: ${String(k)} is not a kind of fault (${Object.keys(KIND_WORDS).join(', ')})`);
+    if (!searchable.includes(k)) throw new UserError('BAD_OPTION', `--fault-kinds: LDFI does not search ${KIND_WORDS[k]} on ${what} (it searches ${kindsInWords(searchable)}); --strategy random draws every kind`);
+  }
+  if (kinds.length === 0) throw new UserError('BAD_OPTION', '--fault-kinds: name at least one kind of fault');
+  return (Object.keys(KIND_WORDS) as FaultKind[]).filter((k) => kinds.includes(k));
+}
+
+/** Molly's model: the kinds searched when bounds name none. */
+export const MOLLY_KINDS: readonly FaultKind[] = ['omit', 'crash'];
 
 /**
  * The fault model of a search as one value, as Molly's `FailureSpec` is: the bounds and every rule
@@ -13,11 +41,37 @@ export class FaultModel {
    * after the run anyway.
    */
   readonly lastLoss: number;
+  /** The kinds of fault searched. */
+  readonly kinds: readonly FaultKind[];
   private readonly nodeSet: ReadonlySet<string>;
 
   constructor(readonly bounds: Bounds) {
     this.lastLoss = Math.max(0, Math.min(bounds.eff - 1, bounds.eot - 1));
     this.nodeSet = new Set(bounds.nodes);
+    this.kinds = bounds.kinds ?? MOLLY_KINDS;
+  }
+
+  /**
+   * The kinds the bounds leave room for: omissions only with a lossy time, crashes and restarts only
+   * with a crash budget — what a proof covers, in words for its verdict.
+   */
+  get effectiveKinds(): FaultKind[] {
+    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' || k === 'restart' ? this.bounds.crashes > 0 : true));
+  }
+
+  /** Whether faults of `kind` are searched. */
+  searches(kind: FaultKind): boolean {
+    return this.kinds.includes(kind);
+  }
+
+  /**
+   * Whether a node may restart down from `start` to `end` (back at end + 1): restarts searched, a
+   * failure left in the budget, and the window over before EFF — a restart is a finite failure, as a
+   * lost message is (a crash, which never ends, may come at any time). A restart loses the node's
+   * volatile state.
+   */
+  canRestart(start: number, end: number): boolean {
+    return this.bounds.crashes > 0 && start >= 1 && end >= start && end <= this.lastLoss;
   }
 
   /** How many nodes may crash (or restart: a window of lost state counts as one). */

@@ -87,6 +87,12 @@ export interface RunResult {
   readonly stateTrace?: readonly { readonly t: number; readonly h: string }[];
   /** An invariant read a time of the run (an output's `at`, `endTime`, `stoppedAtTimeBound`): targets with `stateTraces`. */
   readonly readTimes?: boolean;
+  /**
+   * Per restart of the schedule (by fault key): the next window end that can change the run (the
+   * same restart ending earlier is the same run in between), or null when none can. The footprint
+   * search offers one restart per start and runs the later ends this way, one after the other.
+   */
+  readonly restartNext?: Readonly<Record<string, number | null>>;
 }
 
 export interface RunOptions {

@@ -1,4 +1,5 @@
 import { runCount, uncheckedText, type SearchResult } from '../search/result.ts';
+import { faultModel, kindsInWords } from '../model/fault-model.ts';
 
 /**
  * The one wording of a search's verdict, used by the terminal, HTML, JUnit and JSON alike, so that no
@@ -23,19 +24,22 @@ export function verdictOf(r: SearchResult): Verdict {
   // A targeted space proves (or finds) only within itself: every headline says which.
   const within =
     (r.restriction ? `within the bounds and the targeted space '${r.restriction}'` : 'within the bounds') + (r.outcomePattern ? `, for the outcomes matching '${r.outcomePattern}'` : '');
+  // What a proof covers: the kinds of fault searched that the bounds leave room for.
+  const kinds = faultModel(r.bounds).effectiveKinds;
+  const resilient = `resilient to ${kinds.length ? kindsInWords(kinds) : 'no fault (the bounds allow none)'}`;
   switch (r.status) {
     case 'counterexample':
       return { mark: '✗', headline: `${cexes} after ${runs} (${strategy})`, proven: false };
     case 'resilient':
-      if (r.strategy === 'exhaustive') return { mark: '✓', headline: `resilient ${within}: all ${runs} of the fault space passed (exhaustive)`, proven: true };
+      if (r.strategy === 'exhaustive') return { mark: '✓', headline: `${resilient} ${within}: all ${runs} of the fault space passed (exhaustive)`, proven: true };
       // Opaque nodes: the proof is that every fault set within the bounds changes nothing or is one made.
       // A simulated network's proof holds for the delivery order of its seed; --seeds searches others.
       if (r.target.footprints && r.target.seeded) {
         const orders = /[.,]/.test(r.seed) ? `in the delivery orders of seeds ${r.seed}` : `in seed ${r.seed}'s delivery order (--seeds for others)`;
-        return { mark: '✓', headline: `resilient ${within}, ${orders}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
+        return { mark: '✓', headline: `${resilient} ${within}, ${orders}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
       }
-      if (r.target.footprints) return { mark: '✓', headline: `resilient ${within}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
-      return { mark: '✓', headline: `resilient ${within}: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
+      if (r.target.footprints) return { mark: '✓', headline: `${resilient} ${within}: every fault set is equivalent to one of the ${runs} made, and none broke the invariant (${strategy}, no hypothesis left)`, proven: true };
+      return { mark: '✓', headline: `${resilient} ${within}: no fault set can break a good outcome (${runs}, ${strategy}, no hypothesis left)`, proven: true };
     case 'no-counterexample-found':
       return { mark: '•', headline: `no counterexample found ${within} (${runs}, ${strategy}); not a proof: ${r.reason}${alsoUnchecked(r)}`, caveat: r.reason + alsoUnchecked(r), proven: false };
     case 'budget-exhausted': {

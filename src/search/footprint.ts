@@ -1,5 +1,5 @@
 import { idleOmissions } from '../injector/effect.ts';
-import { compareInTime, faultSetKey, faultStart, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
+import { compareInTime, faultKey, faultSetKey, faultStart, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunOptions, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { RunRecord, SearchResult } from './result.ts';
@@ -8,7 +8,7 @@ import { mergeLineage } from '../lineage/merge.ts';
 import { witnessSupport } from '../lineage/supports.ts';
 import type { LineageGraph } from '../model/lineage.ts';
 import { violates } from './shrink.ts';
-import { faultModel } from '../model/fault-model.ts';
+import { faultModel, type FaultModel } from '../model/fault-model.ts';
 
 /** Hypotheses handed to the target at once (targets that run several under one watchdog). */
 const BATCH = 64;
@@ -143,6 +143,9 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
             break;
           }
           const { result, ms } = results[r++];
+          // A restart that ended at once, or at the last end that changed the run: the next end that can.
+          const later = laterRestart(hypothesis.faults, result, faultModel(rec.target.bounds));
+          if (later) pending.push({ ...hypothesis, faults: later });
           if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
           const key = faultSetKey(hypothesis.faults);
           if (!silent.has(key)) {
@@ -279,13 +282,13 @@ function extensions(level: readonly Explored[], crashBudget: number, allows: (f:
   const out: { faults: Fault[]; score: number; attacked?: readonly string[]; again: number; rank: number; slack: number; order: number }[] = [];
   for (const parent of level) {
     const last = parent.faults[parent.faults.length - 1];
-    const crashes = parent.faults.filter((f) => f.kind === 'crash').length;
+    const crashes = parent.faults.filter(isFailure).length;
     for (const point of parent.footprint) {
       if (!allows(point.fault)) continue;
       if (last && compareInTime(last, point.fault) >= 0) continue;
       // Past its horizon the parent goes on as another run, whose extensions cover these.
       if (faultStart(point.fault) > parent.horizon) continue;
-      if (point.fault.kind === 'crash' && crashes >= crashBudget) continue;
+      if (isFailure(point.fault) && crashes >= crashBudget) continue;
       const rank = rankOf(point);
       // LDFI's step: an outcome the parent attacked survived by another support; cut that one next.
       // The same value output at another node (a replica's copy) is another support of the same fact.
@@ -295,6 +298,25 @@ function extensions(level: readonly Explored[], crashBudget: number, allows: (f:
     }
   }
   return out.sort((a, b) => b.again - a.again || b.rank - a.rank || a.slack - b.slack || b.score - a.score || a.order - b.order);
+}
+
+/**
+ * When the fault a hypothesis added (its last in time order) is a restart, the same hypothesis with
+ * that restart ending at the next end that can change the run, if any: ends in between give the same
+ * run (`RunResult.restartNext`). An invariant that reads times could tell the new incarnation's
+ * start time apart, so then every end is its own.
+ */
+function laterRestart(faults: readonly Fault[], result: RunResult, model: FaultModel): Fault[] | undefined {
+  const last = faults[faults.length - 1];
+  if (last?.kind !== 'restart') return undefined;
+  const next = result.readTimes ? last.end + 1 : result.restartNext?.[faultKey(last)];
+  if (next === null || next === undefined || next <= last.end || !model.searches('restart') || !model.canRestart(last.start, next)) return undefined;
+  return [...faults.slice(0, -1), { ...last, end: next }];
+}
+
+/** A node failure: a crash or a restart, which share the crash budget. */
+function isFailure(f: Fault): boolean {
+  return f.kind === 'crash' || f.kind === 'restart';
 }
 
 /** An outcome key's value, whatever node output it (`out:node:value#k` → `value`). */

@@ -98,7 +98,7 @@ export function qualifySearchOptions(target: Target, raw: RawSearchOptions): Sea
     throw new OptionError('outcome', (n) => `${n('outcome')} steers the outcomes LDFI attacks; ${n('strategy', strategy)} attacks none`);
   }
   if (raw.randomKinds !== undefined) {
-    if (strategy !== 'random') throw new OptionError('randomKinds', (n) => `${n('randomKinds')} chooses what ${n('strategy', 'random')} draws; LDFI searches omissions and crashes`);
+    if (strategy !== 'random') throw new OptionError('randomKinds', (n) => `${n('randomKinds')} chooses what ${n('strategy', 'random')} draws; the kinds other strategies search are the target's bounds (faultKinds)`);
     const unsupported = raw.randomKinds.filter((k) => !target.supportedFaults.includes(k));
     if (unsupported.length) {
       throw new OptionError('randomKinds', (n) => `${n('randomKinds')}: a ${target.kind} target cannot apply ${unsupported.join(', ')} (it supports ${target.supportedFaults.join(', ')})`);
@@ -113,7 +113,7 @@ export function qualifySearchOptions(target: Target, raw: RawSearchOptions): Sea
     batch: raw.batch ?? 16,
     signal: raw.signal,
     command: raw.command ?? DEFAULT_COMMAND,
-    randomKinds: raw.randomKinds ?? DEFAULT_RANDOM_KINDS,
+    randomKinds: raw.randomKinds ?? target.bounds.kinds ?? DEFAULT_RANDOM_KINDS,
     deadline: raw.timeMs === undefined ? Infinity : performance.now() + raw.timeMs,
     restriction: raw.restriction,
     allows: raw.restriction ? (f) => raw.restriction!.allows(f) : () => true,

@@ -30,6 +30,7 @@ export async function openTarget(files: readonly string[], opts: TargetOptions):
       eff: opts.eff ?? DEDALUS_DEFAULTS.eff,
       crashes: opts.crashes ?? DEDALUS_DEFAULTS.crashes,
       nodes: opts.nodes,
+      faultKinds: opts.faultKinds,
       negativeSupport: opts.negativeSupport,
       includeDirs: opts.includeDirs,
     });

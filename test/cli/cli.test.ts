@@ -29,7 +29,7 @@ describe('ldfi run', () => {
   it('exits 0 and says resilient when no fault set within the bounds breaks it', async () => {
     const r = await cli(['run', NAIVE, '--eot', '4', '--eff', '1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/✓ resilient within the bounds/);
+    expect(r.stdout).toMatch(/✓ resilient to [a-z, ()]+ within the bounds/);
   });
 
   it('says when a budget, not resilience, ended the search', async () => {
@@ -133,7 +133,8 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
     ['nodes that are none of the program', ['run', NAIVE, '--nodes', 'x,y'], /--nodes x,y: none of them is named in the program \(its locations: a, b, c\)/],
     ['report into a missing folder', ['run', NAIVE, '--junit', join(tmp, 'missing', 'r.xml')], /--junit .*: the folder .*missing does not exist/],
     ['fault kinds a target cannot apply', ['run', NAIVE, '--strategy', 'random', '--fault-kinds', 'delay'], /a dedalus target cannot apply delay/],
-    ['fault kinds without the random strategy', ['run', NAIVE, '--fault-kinds', 'omit'], /--fault-kinds chooses what --strategy random draws/],
+    ['a fault kind LDFI does not search on the target', ['run', NAIVE, '--fault-kinds', 'omit,restart'], /--fault-kinds: LDFI does not search restarts on Dedalus programs, whose model has omissions and crashes \(it searches omissions and crashes\); --strategy random draws every kind/],
+    ['a fault kind that is none', ['run', NAIVE, '--fault-kinds', 'omit,flood'], /unknown fault kind 'flood'/],
     ['empty seed', ['run', NAIVE, '--seed', ''], /a seed cannot be empty/],
     ['no command', [], /Usage: ldfi/],
     ['seeds for a Dedalus program', ['run', NAIVE, '--seeds', '1..3'], /--seeds is for simulated networks/],

@@ -57,7 +57,7 @@ describe('a targeted search', () => {
     // The fixed chain is resilient within the same targeted space, and the verdict names the space.
     const fixed = await search(await SimTarget.open('examples/sim/chain-replication.ts', { seed: '1' }), { seed: '1', restriction });
     expect(fixed.status).toBe('resilient');
-    expect(verdictOf(fixed).headline).toMatch(/^resilient within the bounds and the targeted space 'crash:tail; omit:tail→middle', in seed 1's delivery order/);
+    expect(verdictOf(fixed).headline).toMatch(/^resilient to [a-z, ()]+ within the bounds and the targeted space 'crash:tail; omit:tail→middle', in seed 1's delivery order/);
   });
 
   it('LDFI and exhaustive search agree within a targeted space (Dedalus)', async () => {

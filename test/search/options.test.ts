@@ -31,7 +31,6 @@ const ROWS: { why: string; file: string; options: RawSearchOptions; flags: strin
   { why: 'an outcome pattern on a sim protocol', file: SIM, options: { outcome: parseOutcomePattern('post(_, x)') }, flags: ['--outcome', 'post(_, x)'], config: { outcome: 'post(_, x)' } },
   { why: 'an outcome pattern with a strategy that attacks no outcome', file: DED, options: { strategy: 'exhaustive', outcome: parseOutcomePattern('post(_, hello)') }, flags: ['--strategy', 'exhaustive', '--outcome', 'post(_, hello)'], config: { strategy: 'exhaustive', outcome: 'post(_, hello)' } },
   { why: 'a seed sweep of a program that has no seed', file: DED, options: { seeds: ['1', '2'] }, flags: ['--seeds', '1..2'] },
-  { why: 'fault kinds for a strategy that does not draw them', file: DED, options: { randomKinds: ['omit'] }, flags: ['--fault-kinds', 'omit'] },
   { why: 'a seed and a sweep at once', file: SIM, options: { seed: '4', seeds: ['1', '2'] }, flags: ['--seed', '4', '--seeds', '1..2'] },
 ];
 

@@ -16,7 +16,7 @@ describe('targeted outcomes (--outcome)', () => {
     expect(found.outcomes.every((o) => p.matches(o))).toBe(true);
     expect(found.counterexamples[0].faults).toEqual([{ kind: 'omit', from: 'a', to: 'c', time: 1 }]);
     const proven = await search(open(1), { outcome: p });
-    expect(verdictOf(proven).headline).toMatch(/^resilient within the bounds, for the outcomes matching 'post\(c, _\)': /);
+    expect(verdictOf(proven).headline).toMatch(/^resilient to [a-z, ()]+ within the bounds, for the outcomes matching 'post\(c, _\)': /);
     const { ldfi } = await import('../helpers/cli.ts');
     const sim = ldfi(['run', 'examples/sim/retry-broadcast.ts', '--outcome', 'post(c, _)']);
     expect([sim.code, sim.stderr]).toEqual([2, "ldfi: error: --outcome chooses a Dedalus program's outcomes; a sim target's invariant is checked whole\n"]);

@@ -11,17 +11,22 @@ type Msg = { kind: 'write'; id: string } | { kind: 'hop-ack'; id: string } | { k
 export function chainNode(id: string, state: NodeState, opts: { middleAppliesOnAck: boolean }): NodeHandlers {
   if (id === 'client') return clientNode(state);
   const next = id === 'head' ? 'middle' : id === 'middle' ? 'tail' : undefined;
-  // Tracked state (ctx.state): each send and output depends on what its handler read.
-  const applied = state.set('applied');
-  const unacked = state.set('unacked'); // forwarded to `next`, no hop-ack yet
+  // Tracked state (ctx.state): each send and output depends on what its handler read. A replica
+  // keeps its log on disk (durable): a restart loses neither what it applied nor what it owes.
+  const applied = state.set('applied', { durable: true });
+  const unacked = state.set('unacked', { durable: true }); // forwarded to `next`, no hop-ack yet
   const apply = (ctx: NodeContext, w: string) => {
     if (applied.has(w)) return;
     applied.add(w);
     ctx.output({ applied: w });
   };
   const applyOnAck = id === 'middle' && opts.middleAppliesOnAck;
-  const forwarded = state.set('forwarded');
+  const forwarded = state.set('forwarded', { durable: true });
   return {
+    // After a restart, timers are gone: retransmit what the next replica has not acknowledged.
+    init(ctx) {
+      for (const w of unacked) ctx.setTimer(HOP_RETRANSMIT, `retransmit:${w}`);
+    },
     onMessage(ctx, from, payload) {
       const m = payload as Msg;
       if (m.kind === 'write') {

@@ -19,8 +19,9 @@ type Msg =
 export function electionNode(id: string, state: NodeState, opts: { lonelyLeads: boolean }): NodeHandlers {
   const peers = NODES.filter((n) => n !== id);
   // Tracked state (ctx.state): each send and output depends on what its handler read.
-  const term = state.register<number>('term');
-  const votedFor = state.register<string>('votedFor');
+  // As Raft: the term and the vote are on disk (durable), or a restarted node could vote twice in a term.
+  const term = state.register<number>('term', { durable: true });
+  const votedFor = state.register<string>('votedFor', { durable: true });
   const role = state.register<'follower' | 'candidate' | 'leader'>('role');
   const votes = state.set('votes'); // who granted a vote in the current candidacy
   const heard = state.register<boolean>('heard'); // did anyone answer during the current candidacy?

@@ -7,7 +7,7 @@ const RETRANSMIT_EVERY = 10;
 
 type Msg = { kind: 'item'; seq: number; value: number } | { kind: 'ack'; seq: number };
 
-export function pipelineNode(id: string, state: NodeState, opts: { sinkDeduplicates: boolean }): NodeHandlers {
+export function pipelineNode(id: string, state: NodeState, opts: { sinkDeduplicates: boolean; durableDedup?: boolean }): NodeHandlers {
   // Tracked state (ctx.state): each send and output depends on what its handler read.
   if (id === 'source') {
     const unacked = state.map<number, number>('unacked'); // seq → value
@@ -41,7 +41,8 @@ export function pipelineNode(id: string, state: NodeState, opts: { sinkDeduplica
       },
     };
   }
-  const delivered = state.set<number>('delivered');
+  // The dedup table: volatile unless `durableDedup` (then a restart of the sink keeps it, as a disk would).
+  const delivered = state.set<number>('delivered', { durable: opts.durableDedup === true });
   return {
     onMessage(ctx, _from, payload) {
       const m = payload as Msg;

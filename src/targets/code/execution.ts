@@ -92,6 +92,8 @@ export interface CodeExecution {
   readonly causes: Map<number, { kind: 'message'; record: MessageEntry } | { kind: 'input'; ref: InputRef }>;
   /** Nodes crashed for good by the end (crash-stop). */
   readonly crashed: string[];
+  /** Nodes restarted during the run (a restart window began), up again or not. */
+  readonly restarted?: string[];
   /** Nodes down at the end: crashed, or inside a restart window. */
   readonly down: string[];
   /** Events were still due after EOT: the run did not quiesce within its bound. */
@@ -113,6 +115,8 @@ export interface CodeExecution {
    * (sim, when every node's state is tracked): runs in the same state at the same time go on alike.
    */
   readonly stateHashes?: readonly { t: number; h: string }[];
+  /** Per restart of the schedule (by fault key): the next window end that can change the run, or null (sim). */
+  readonly restartNext?: Readonly<Record<string, number | null>>;
   /** The invariants' verdict, when they were checked inside the run's watchdog (`RunChecker`). */
   readonly checked?: InvariantOutcome;
 }

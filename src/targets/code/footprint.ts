@@ -17,11 +17,14 @@ import { faultModel } from '../../model/fault-model.ts';
  *   of the node's events between them give the same run. The class of a crash is named by its
  *   earliest time, just after one of the node's events (or at 1, before it starts), so the same run
  *   is never reached twice through two crash times.
- * Omissions are offered at send times before EFF, crashes while `faults` leaves crash budget.
+ * - a restart (down from a crash class's time to `end`, back at end + 1 with only its durable state)
+ *   is offered ending at once: a later end changes the run only if the new incarnation's init acts or
+ *   reads the time, or through the node's next event, which the run itself shows (`restartNext`).
+ * Omissions are offered at send times before EFF, crashes and restarts (the kinds the bounds search)
+ * while `faults` leaves crash budget, one failure per node.
  */
 export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Bounds): FootprintPoint[] {
-  const inBounds = new Set(bounds.nodes);
-  const lastOmission = faultModel(bounds).lastLoss;
+  const model = faultModel(bounds);
   const crashed = new Set(faults.flatMap((f) => (f.kind === 'crash' ? [f.node] : [])));
   const keys = outputKeys(exec);
   const closures = outputClosures(exec).map((c, i) => ({ ...c, key: keys[i] }));
@@ -36,7 +39,7 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
   const onChannel = new Map<string, MessageEntry[]>();
   for (const m of exec.messages) {
     const { from, to, sentAt } = m.ref;
-    if (from === to || sentAt > lastOmission || !inBounds.has(from) || !inBounds.has(to)) continue;
+    if (!model.searches('omit') || !model.canLoseOn(from, to, sentAt)) continue;
     if (m.status === 'dropped' || m.status === 'receiver-down') continue;
     const key = `${from}|${to}|${sentAt}`;
     (onChannel.get(key) ?? onChannel.set(key, []).get(key)!).push(m);
@@ -52,7 +55,9 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
     });
   }
 
-  const crashesUsed = faults.filter((f) => f.kind === 'crash').length;
+  // A node fails once (crash or restart); the budget counts both.
+  for (const f of faults) if (f.kind === 'restart') crashed.add(f.node);
+  const crashesUsed = faults.filter((f) => f.kind === 'crash' || f.kind === 'restart').length;
   if (crashesUsed < bounds.crashes) {
     const eventTimes = new Map<string, Set<number>>();
     for (const i of exec.invocations) (eventTimes.get(i.node) ?? eventTimes.set(i.node, new Set()).get(i.node)!).add(i.at);
@@ -63,6 +68,18 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
       for (const time of [...times].sort((a, b) => a - b)) {
         const lost = exec.messages.filter((m) => m.status === 'delivered' && m.ref.from !== m.ref.to && ((m.ref.from === node && m.ref.sentAt >= time) || (m.ref.to === node && m.deliverAt >= time)));
         const lostSet = new Set(lost);
+        // A restart from the same time: down until `end`, back at end + 1 with its durable state only.
+        // Offered ending at once; the run says which later end can change it (`restartNext`), and the
+        // search runs that one next.
+        if (model.searches('restart') && model.canRestart(time, time)) {
+          points.push({
+            fault: { kind: 'restart', node, start: time, end: time },
+            cuts: closures.filter((c) => c.node !== node && c.messages.some((m) => lostSet.has(m))).length,
+            cutOutcomes: closures.filter((c) => c.messages.some((m) => lostSet.has(m))).map((c) => c.key),
+            wakes: lost.reduce((s, m) => s + (m.ref.from === node ? silent.countAfter(m.ref.to, m.deliverAt) : 0), 0),
+          });
+        }
+        if (!model.searches('crash') || !model.canCrashAt(time)) continue;
         points.push({
           fault: { kind: 'crash', node, time },
           // Outputs at other nodes count: invariants excuse a crashed node's own (it is expected to

@@ -39,6 +39,8 @@ export interface RunView {
   readonly outputs: readonly OutputRecord[];
   /** Nodes crashed (crash-stop) by the end of the run. */
   readonly crashed: readonly string[];
+  /** Nodes restarted during the run (down for a while, back with their durable state only), whether or not they are up at the end. */
+  readonly restarted: readonly string[];
   /** Nodes down at the end (crashed, or inside a restart window). */
   readonly down: readonly string[];
   /** True if events were still pending at the time bound (the protocol never quiesced). */

@@ -38,6 +38,7 @@ export function executionResult(exec: CodeExecution, faults: FaultSet, invariant
     ...(exec.notes?.length ? { notes: exec.notes } : {}),
     ...(exec.stateHashes ? { stateTrace: exec.stateHashes } : {}),
     ...(exec.checked?.readTimes ? { readTimes: true } : {}),
+    ...(exec.restartNext ? { restartNext: exec.restartNext } : {}),
   };
 }
 

@@ -58,6 +58,7 @@ export function runView(exec: CodeExecution, watch?: { readTimes: boolean }): Si
     inputs: exec.inputs,
     outputs,
     crashed: exec.crashed,
+    restarted: exec.restarted ?? [],
     down: exec.down,
     stoppedAtTimeBound: exec.stoppedAtTimeBound,
     endTime: exec.endTime,

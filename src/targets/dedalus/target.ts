@@ -1,3 +1,4 @@
+import { MOLLY_KINDS, searchedKinds } from '../../model/fault-model.ts';
 import { createHash } from 'node:crypto';
 import { nodeSymmetries, type NodeRenaming } from './symmetry.ts';
 import type { TargetCapabilities } from '../../model/target.ts';
@@ -99,7 +100,9 @@ export class DedalusTarget implements Target {
         unevaluated.pos,
       );
     }
-    this.bounds = { eot: opts.eot, eff: opts.eff, crashes: opts.crashes, nodes };
+    // Molly's model: other kinds reduce to omissions and crashes.
+    const kinds = searchedKinds(opts.faultKinds, MOLLY_KINDS, MOLLY_KINDS, 'Dedalus programs, whose model has omissions and crashes');
+    this.bounds = { eot: opts.eot, eff: opts.eff, crashes: opts.crashes, nodes, kinds };
     this.negativeSupport = opts.negativeSupport;
   }
 

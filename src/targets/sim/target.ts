@@ -21,6 +21,7 @@ import { simTraceFile, type SimTraceFile } from './trace-file.ts';
 import { auditNodeState, conservativeGroups, conservativeSentence, type NodeStateAudit } from './closure-state.ts';
 import { DEFAULT_RUN_BUDGET_MS, runWatched } from '../code/watchdog.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
+import { searchedKinds } from '../../model/fault-model.ts';
 
 export interface SimTargetOptions extends BoundsOptions {
   /** The simulated network's seed (its delivery order). */
@@ -28,6 +29,8 @@ export interface SimTargetOptions extends BoundsOptions {
 }
 
 export const SIM_DEFAULTS = { eot: 100, eff: 50, crashes: 0 };
+/** What LDFI searches on a protocol: omissions, and node failures that stop it or restart it without its volatile state. */
+const SIM_SEARCHED: readonly FaultKind[] = ['omit', 'crash', 'restart'];
 
 /** A TypeScript protocol on the simulated network, under Spike's faults. */
 export class SimTarget implements Target {
@@ -120,7 +123,8 @@ export class SimTarget implements Target {
     for (const n of nodes) {
       if (!protocol.nodes.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${protocol.name} (${protocol.nodes.join(', ')})`);
     }
-    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes };
+    const kinds = searchedKinds(opts.faultKinds ?? d.faultKinds, SIM_SEARCHED, SIM_SEARCHED, 'TypeScript protocols');
+    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds };
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
     return new SimTarget(protocol, [file], hash, bounds, opts.seed, auditWatched(protocol));
   }

@@ -8,7 +8,7 @@ import type { WatchedEnd } from '../code/watchdog.ts';
 import type { Cause, InputRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
 import { NodeStore, type CellLog } from './state.ts';
-import type { FaultSet } from '../../model/faults.ts';
+import { faultKey, type FaultSet } from '../../model/faults.ts';
 
 /** One run to simulate: its time bound (virtual ms), seed and fault schedule. */
 export interface SimOptions {
@@ -111,6 +111,8 @@ export class World {
   private readonly stateHashes: { t: number; h: string }[] = [];
   /** Per cause: the inputs it depends on (for outputs in the state hash). */
   private readonly inputMemo = new Map<number, ReadonlySet<number>>();
+  /** Nodes a restart window took down, in the order it happened. */
+  private readonly restarted = new Set<string>();
   /** Connection events already told to a node (a link down both ways is one dropped connection). */
   private readonly notified = new Set<string>();
 
@@ -170,7 +172,7 @@ export class World {
   private stateHash(): string {
     // The failures the schedule used: what is left of the budget decides which faults may come later.
     const failures = this.opts.faults.filter((f) => f.kind === 'crash' || f.kind === 'restart').length;
-    const parts: string[] = [`${this.now}F${failures}`];
+    const parts: string[] = [`${this.now}F${failures}R${[...this.restarted].join(',')}`];
     for (const id of this.protocol.nodes) {
       const n = this.nodes.get(id)!;
       parts.push(`${id}:${n.up ? 1 : 0}${n.crashed ? 1 : 0}:${n.epoch}:${n.draws}:${n.store.canonical()}`);
@@ -227,13 +229,37 @@ export class World {
       events: this.events,
       eventCount: this.eventCount,
       crashed: all.filter((n) => n.crashed).map((n) => n.id),
+      restarted: [...this.restarted],
       down: all.filter((n) => !n.up).map((n) => n.id),
       stoppedAtTimeBound: this.stoppedAtTimeBound,
       endTime: this.lastEventTime,
       error: this.error,
       interrupted,
       ...(this.opts.stateHashFrom !== undefined ? { stateHashes: this.stateHashes } : {}),
+      ...(this.opts.faults.some((f) => f.kind === 'restart') ? { restartNext: this.restartNext() } : {}),
     });
+  }
+
+  /**
+   * For each restart of the schedule (by fault key), the next window end that can change the run:
+   * a later end makes a difference only if the new incarnation's init acted, or read the clock or a
+   * random number (then its time matters: the next end), or through the node's next event, which a
+   * window reaching it loses. Null when no later end within the run changes anything.
+   */
+  private restartNext(): Record<string, number | null> {
+    const out: Record<string, number | null> = {};
+    for (const f of this.opts.faults) {
+      if (f.kind !== 'restart') continue;
+      const up = f.end + 1;
+      const mine = this.rec.invocations.filter((i) => i.node === f.node && i.at >= up);
+      const init = mine.find((i) => i.at === up && i.handler === 'init');
+      const timed = this.rec.audit.entries.some((e) => e.t === up && e.by === f.node && (e.kind === 'clock' || e.kind === 'random'));
+      let next: number | null;
+      if (!init || init.acted || timed) next = up;
+      else next = mine.find((i) => i !== init)?.at ?? null;
+      out[faultKey(f)] = next;
+    }
+    return out;
   }
 
   private record(e: TraceEvent): void {
@@ -295,7 +321,10 @@ export class World {
     if (ev.kind === 'crash') {
       n.up = false;
       n.crashed = true;
-    } else if (ev.kind === 'down') n.up = false;
+    } else if (ev.kind === 'down') {
+      n.up = false;
+      this.restarted.add(n.id);
+    }
     else if (!n.crashed) {
       const fresh = this.start(n.id, n.epoch + 1, n.persisted, n.store.carryDurable(this.cells));
       this.call(fresh, 'init', undefined, () => fresh.handlers.init?.(fresh.ctx));

@@ -43,7 +43,7 @@ export interface RawRun {
   readonly recorded: CodeExecution;
   readonly events: readonly { e: TraceEvent; sort: [number, number, string, number, number] }[];
   readonly sent: readonly SentMessage[];
-  readonly procs: readonly { name: string; crashed: boolean; up: boolean; past: number[]; log: readonly string[] }[];
+  readonly procs: readonly { name: string; crashed: boolean; restarted: boolean; up: boolean; past: number[]; log: readonly string[] }[];
   readonly connected: ReadonlyMap<number, ReadonlySet<string>>;
 }
 
@@ -84,6 +84,7 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
     outputs,
     causes,
     crashed: all.filter((p) => p.crashed).map((p) => p.name),
+    restarted: all.filter((p) => p.restarted).map((p) => p.name),
     down: all.filter((p) => !p.up).map((p) => p.name),
     eventCount: events.length,
     logs: new Map(all.map((p) => [p.name, [...p.log]])),

@@ -26,6 +26,8 @@ export class NodeProcess {
   child?: ChildProcess;
   up = false;
   crashed = false;
+  /** A restart window took it down during the run. */
+  restarted = false;
   /** Wrote a message or an output since the current phase began. */
   acted = false;
   /** Delivered message and input ids, in order: the causal past that its actions depend on. */

@@ -349,6 +349,7 @@ class SystemRun {
     this.record({ t: this.round, e: ev.kind, node: ev.node }, 0);
     if (ev.kind === 'crash' || ev.kind === 'down') {
       if (ev.kind === 'crash') p.crashed = true;
+      else p.restarted = true;
       p.up = false;
       await p.kill();
     } else if (!p.crashed) {
@@ -371,7 +372,7 @@ class SystemRun {
       recorded: this.rec.execution({ events: [], eventCount: 0, crashed: [], down: [], stoppedAtTimeBound: this.stoppedAtTimeBound, endTime: this.endTime, error: this.error, interrupted: this.interrupted }),
       events: this.events,
       sent: this.sent,
-      procs: [...this.procs.values()].map((p) => ({ name: p.name, crashed: p.crashed, up: p.up, past: p.past.ids, log: p.log })),
+      procs: [...this.procs.values()].map((p) => ({ name: p.name, crashed: p.crashed, restarted: p.restarted, up: p.up, past: p.past.ids, log: p.log })),
       connected: this.connected,
     });
   }

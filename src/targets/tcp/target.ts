@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { probeModuleLoad } from '../load-probe.ts';
 import type { Bounds } from '../../model/bounds.ts';
+import { MOLLY_KINDS, searchedKinds } from '../../model/fault-model.ts';
 import { UserError } from '../../model/errors.ts';
 import { faultKey, type FaultKind, type FaultSet } from '../../model/faults.ts';
 import type { FootprintPoint, RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
@@ -88,7 +89,8 @@ export class TcpTarget implements Target {
     const names = Object.keys(system.nodes);
     const nodes = opts.nodes ?? names;
     for (const n of nodes) if (!names.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${system.name} (${names.join(', ')})`);
-    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes };
+    const kinds = searchedKinds(opts.faultKinds ?? d.faultKinds, MOLLY_KINDS, MOLLY_KINDS, 'systems of real processes');
+    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds };
     const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
     return new TcpTarget(system, [file], hash, bounds);
   }
