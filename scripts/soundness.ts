@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { search } from '../src/search/index.ts';
+import type { FaultKind } from '../src/model/faults.ts';
 import { SimTarget } from '../src/targets/sim/target.ts';
 import { randomSimProtocol, randomSimSpec } from '../test/helpers/random-sim.ts';
 
@@ -15,6 +16,8 @@ const seed = Number(process.argv[3] ?? 1);
 const BOUNDS = [
   { eot: 14, eff: 3, crashes: 0 },
   { eot: 12, eff: 2, crashes: 1 },
+  // Restarts too (faults on a and b only, to keep exhaustive search feasible).
+  { eot: 12, eff: 4, crashes: 1, nodes: ['a', 'b'], faultKinds: ['omit', 'crash', 'restart'] as FaultKind[] },
 ];
 
 const specs = fc.sample(fc.tuple(randomSimSpec, fc.constantFrom(...BOUNDS)), { numRuns: count, seed });

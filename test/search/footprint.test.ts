@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enumerateSchedules } from '../../src/injector/space.ts';
-import { faultSetKey, type FaultSet } from '../../src/model/faults.ts';
+import { faultSetKey, type FaultKind, type FaultSet } from '../../src/model/faults.ts';
 import type { RunOptions, Target } from '../../src/model/target.ts';
 import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
@@ -97,6 +97,27 @@ describe('footprint search covers the fault space', () => {
       }),
       { numRuns: 10, seed: 8 },
     );
+  });
+
+  it('with restarts (state kept or lost): LDFI agrees with exhaustive search, its counterexamples replay, and some need a restart', async () => {
+    const restartBounds = { eot: 12, eff: 4, crashes: 1, nodes: ['a', 'b'], faultKinds: ['omit', 'crash', 'restart'] as FaultKind[] };
+    let withRestart = 0;
+    await fc.assert(
+      fc.asyncProperty(randomSimSpec, fc.boolean(), async (spec, tracked) => {
+        // Retransmission into a receiver that deduplicates: a restart that loses what it saw duplicates.
+        const p = randomSimProtocol({ ...spec, tracked, acks: true, dedupe: true, retries: Math.max(1, spec.retries), invariant: 'exactly-once' }, true);
+        const target = SimTarget.of(p, { seed: '2', ...restartBounds });
+        const ldfi = await search(target, { strategy: 'ldfi' });
+        const exhaustive = await search(target, { strategy: 'exhaustive' });
+        expect(ldfi.status, JSON.stringify(spec)).toBe(exhaustive.status);
+        for (const cex of ldfi.counterexamples) {
+          expect((await target.run(cex.faults, { lineage: false })).violations.length).toBeGreaterThan(0);
+          if (cex.faults.some((f) => f.kind === 'restart')) withRestart++;
+        }
+      }),
+      { numRuns: 16, seed: 11 },
+    );
+    expect(withRestart).toBeGreaterThan(0);
   });
 
   it('comparing runs by state: fewer runs with tracked state than with the same protocol in closures, the same verdict as exhaustive search, also when an invariant reads times', async () => {
