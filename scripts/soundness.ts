@@ -44,4 +44,4 @@ for (const [i, [spec, bounds]] of specs.entries()) {
 }
 console.log(`${count} generated protocols: ${agree} verdicts agree with exhaustive search, ${disagreements.length} disagreements; ${replayed} counterexamples replayed; runs: LDFI ${ldfiRuns.toLocaleString('en-US')}, exhaustive ${exhaustiveRuns.toLocaleString('en-US')}`);
 for (const d of disagreements) console.log(`  ${d}`);
-process.exit(disagreements.length ? 1 : 0);
+process.exitCode = disagreements.length ? 1 : 0;
