@@ -91,6 +91,10 @@ describe('ldfi check', () => {
   it('checks a tcp system against ldfi/tcp and loads it without starting its processes', () => {
     const ok = ldfi(['check', 'examples/tcp/double-halve/ldfi.tcp.ts']);
     expect([ok.code, ok.stdout]).toEqual([0, '✓ examples/tcp/double-halve/ldfi.tcp.ts: no errors\n']);
+    // Processes that pass no cause id along have conservative lineage, and check says so.
+    const opaque = ldfi(['check', 'examples/tcp/primary-backup/ldfi.tcp.ts']);
+    expect(opaque.code).toBe(0);
+    expect(opaque.stdout).toMatch(/warning: lineage of primary-backup\S* is conservative \(a message or output depends on everything its process received before\)/);
     const file = join(tmp, 'bad.tcp.ts');
     writeFileSync(
       file,

@@ -6,7 +6,10 @@ import { TcpTarget } from './target.ts';
 export async function systemProblems(file: string): Promise<Problem[]> {
   try {
     const t = await TcpTarget.open(file);
-    return t.invariantless ? [{ file, line: 0, column: 0, message: t.invariantless, warning: true }] : [];
+    const problems: Problem[] = t.invariantless ? [{ file, line: 0, column: 0, message: t.invariantless, warning: true }] : [];
+    // Conservative lineage is worth knowing before a search (the search says it too).
+    for (const w of t.warnings ?? []) if (/lineage of .* is conservative/.test(w)) problems.push({ file, line: 0, column: 0, message: w.slice(w.indexOf(': ') + 2), warning: true });
+    return problems;
   } catch (e) {
     if (!isUserError(e)) throw e;
     return [problemOf(e.message, file)];

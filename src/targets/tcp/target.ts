@@ -47,10 +47,16 @@ export class TcpTarget implements Target {
     readonly contentHash: string,
     readonly bounds: Bounds,
   ) {
+    const warnings: string[] = [];
     if (system.invariants.length === 0) {
       this.invariantless = `${system.name} has no invariant: no run can violate anything`;
-      this.warnings = [`${files[0]}: ${this.invariantless}; add invariants (e.g. expectOutputs) to defineSystem`];
+      warnings.push(`${files[0]}: ${this.invariantless}; add invariants (e.g. expectOutputs) to defineSystem`);
     }
+    // Real processes are opaque: without a cause id passed along, lineage is the causal past.
+    if (system.traceId === undefined) {
+      warnings.push(`${files[0]}: lineage of ${system.name} is conservative (a message or output depends on everything its process received before): pass a trace id along in messages and name it with traceId (e.g. 'traceparent') for precise lineage (docs/lineage-for-code.md)`);
+    }
+    if (warnings.length) this.warnings = warnings;
   }
 
   /** Loads `ldfi.tcp.ts` (default export `defineSystem(...)`) or a JSON system. Throws `UserError` for a bad file. */
