@@ -43,6 +43,9 @@ const CASES: Case[] = [
   { file: 'failure-detector', bounds: { eot: 40, eff: 12, crashes: 1 }, ldfi: 'counterexample' },
   { file: 'failure-detector-eventual', bounds: { eot: 40, eff: 12, crashes: 1 }, ldfi: 'resilient' },
   { file: 'leader-election-fixed', bounds: { eot: 50, eff: 20, crashes: 1 }, ldfi: 'resilient' },
+  // Five nodes, three clients, failover: resilient to omissions, a crash or a restart; acknowledging early loses a write.
+  { file: 'failover-register', bounds: { eot: 40, eff: 8, crashes: 1 }, ldfi: 'resilient' },
+  { file: 'failover-register-buggy', bounds: { eot: 40, eff: 8, crashes: 1 }, ldfi: 'counterexample' },
   // Restarts: a volatile dedup table duplicates after a restart; a durable one does not.
   { file: 'pipeline-exactly-once', bounds: { eot: 40, eff: 10, crashes: 1, faultKinds: ['omit', 'restart'] }, only: 'restart:sink; omit:*→*', ldfi: 'counterexample' },
   { file: 'pipeline-exactly-once-durable', bounds: { eot: 40, eff: 10, crashes: 1 }, only: 'restart:sink; omit:*→*', ldfi: 'resilient' },
