@@ -56,7 +56,7 @@ export class FaultModel {
    * with a crash budget — what a proof covers, in words for its verdict.
    */
   get effectiveKinds(): FaultKind[] {
-    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' || k === 'restart' ? this.bounds.crashes > 0 : true));
+    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' ? this.bounds.crashes > 0 : k === 'restart' ? this.canRestart(1, 1) : true));
   }
 
   /** Whether faults of `kind` are searched. */

@@ -10,7 +10,9 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   const lines: string[] = [];
   const b = r.bounds;
   const included = r.target.includes?.length ? ` (including ${r.target.includes.join(', ')})` : '';
-  const where = `${r.target.files.join(' ')}${included} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}`;
+  // Molly's kinds (omissions and crashes) go without saying; others are named.
+  const kinds = b.kinds && b.kinds.join(',') !== 'omit,crash' ? `, kinds ${b.kinds.join(',')}` : '';
+  const where = `${r.target.files.join(' ')}${included} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}`;
   const v = verdictOf(r);
   lines.push(`${v.mark} ${v.headline}`);
   if (r.status === 'internal-error') lines.push(`  internal error: ${r.error}`);

@@ -203,13 +203,15 @@ async function probe(
     const c = channels.get(key) ?? { from: p.fault.from, to: p.fault.to, rank: 0, slack: Infinity };
     channels.set(key, { ...c, rank: Math.max(c.rank, rankOf(p)), slack: Math.min(c.slack, p.slack ?? Infinity) });
   }
-  const losses: Fault[][] = [...channels.values()].sort((x, y) => y.rank - x.rank || x.slack - y.slack).map((c) => window(c.from, c.to));
+  // Only the kinds the search covers: a probe must not bring in a fault the bounds leave out.
+  const model = faultModel(b);
+  const losses: Fault[][] = model.searches('omit') ? [...channels.values()].sort((x, y) => y.rank - x.rank || x.slack - y.slack).map((c) => window(c.from, c.to)) : [];
   // Isolating a node differs from a channel only with at least two peers.
-  if (b.nodes.length > 2) {
+  if (b.nodes.length > 2 && model.searches('omit')) {
     for (const node of b.nodes) losses.push(b.nodes.filter((n) => n !== node).flatMap((peer) => [...window(node, peer), ...window(peer, node)]));
   }
   const crashes: Fault[][] = [];
-  if (b.crashes > 0) {
+  if (b.crashes > 0 && model.searches('crash')) {
     const points = (first.footprint ?? []).filter((p) => p.fault.kind === 'crash' && p.cuts > 0);
     points.sort((x, y) => x.cuts - y.cuts || faultStart(x.fault) - faultStart(y.fault));
     const seen = new Set<string>();

@@ -13,7 +13,7 @@ export function faultCandidates(g: LineageGraph, b: Bounds): Fault[] {
   const crashTimes = new Map<string, Set<number>>();
   const model = faultModel(b);
   const addCrash = (node: string, time: number) => {
-    if (!model.isNode(node) || !model.canCrashAt(time)) return;
+    if (!model.searches('crash') || !model.isNode(node) || !model.canCrashAt(time)) return;
     let s = crashTimes.get(node);
     if (!s) crashTimes.set(node, (s = new Set()));
     s.add(time);
@@ -22,7 +22,7 @@ export function faultCandidates(g: LineageGraph, b: Bounds): Fault[] {
     switch (v.kind) {
       case 'message':
       case 'lost':
-        if (model.canLoseOn(v.from, v.to, v.sendTime)) {
+        if (model.searches('omit') && model.canLoseOn(v.from, v.to, v.sendTime)) {
           const f: Fault = { kind: 'omit', from: v.from, to: v.to, time: v.sendTime };
           omissions.set(faultKey(f), f);
         }

@@ -99,6 +99,16 @@ describe('footprint search covers the fault space', () => {
     );
   });
 
+  it('searches only the kinds asked for: no probe or hypothesis brings in another kind, and the verdict is exhaustive search\'s', async () => {
+    for (const [faultKinds, eff] of [[['crash'], 4], [['restart'], 4], [['omit'], 2]] as [FaultKind[], number][]) {
+      const target = await SimTarget.open('examples/sim/pipeline-at-least-once.ts', { seed: '1', eot: 20, eff, crashes: 1, faultKinds });
+      const ldfi = await search(target, { strategy: 'ldfi' });
+      const exhaustive = await search(target, { strategy: 'exhaustive' });
+      expect(ldfi.status, faultKinds.join()).toBe(exhaustive.status);
+      expect(ldfi.runs.flatMap((r) => r.faults).filter((f) => !faultKinds.includes(f.kind))).toEqual([]);
+    }
+  });
+
   it('with restarts (state kept or lost): LDFI agrees with exhaustive search, its counterexamples replay, and some need a restart', async () => {
     const restartBounds = { eot: 12, eff: 4, crashes: 1, nodes: ['a', 'b'], faultKinds: ['omit', 'crash', 'restart'] as FaultKind[] };
     let withRestart = 0;
