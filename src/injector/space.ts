@@ -56,8 +56,9 @@ export function isCanonical(faults: readonly Fault[], crashes: number): boolean 
 /**
  * The number of distinct canonical schedules (exact, as a bigint), of the faults `allow` admits when
  * given (a targeted space). Nodes are independent but for the crash budget: for each node, the
- * schedules where it never crashes (any subset of its omissions) and where it crashes at an allowed
- * step (any subset of its omissions before it); then the crash budget is shared out over the nodes.
+ * schedules where it never fails (any subset of its omissions), where it crashes at an allowed step
+ * (any subset of its omissions before it) and where it restarts (any subset of its omissions outside
+ * the window); then the crash budget is shared out over the nodes.
  */
 export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint {
   const ok = allow ?? (() => true);

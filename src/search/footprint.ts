@@ -101,6 +101,8 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
     while (level.length > 0) {
       const next: Explored[] = [];
       const pending = extensions(level, crashBudget, rec.options.allows);
+      // The sets of this size already queued: a later restart end is not queued twice.
+      const queued = new Set(pending.map((h) => faultSetKey(h.faults)));
       // What a size teaches the explanation joins what is known when the size is done: within it, every
       // hypothesis is judged against the same supports, however the size was cut into batches.
       const deferred: { index: number; lineage: LineageGraph }[] = [];
@@ -144,8 +146,12 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
           }
           const { result, ms } = results[r++];
           // A restart that ended at once, or at the last end that changed the run: the next end that can.
-          const later = laterRestart(hypothesis.faults, result, faultModel(rec.target.bounds));
-          if (later) pending.push({ ...hypothesis, faults: later });
+          for (const later of laterRestarts(hypothesis.faults, result, faultModel(rec.target.bounds))) {
+            const key = faultSetKey(later);
+            if (queued.has(key)) continue;
+            queued.add(key);
+            pending.push({ ...hypothesis, faults: later });
+          }
           if (counterexamples.some((c) => isSubsetOf(c, hypothesis.faults))) continue;
           const key = faultSetKey(hypothesis.faults);
           if (!silent.has(key)) {
@@ -303,17 +309,22 @@ function extensions(level: readonly Explored[], crashBudget: number, allows: (f:
 }
 
 /**
- * When the fault a hypothesis added (its last in time order) is a restart, the same hypothesis with
- * that restart ending at the next end that can change the run, if any: ends in between give the same
- * run (`RunResult.restartNext`). An invariant that reads times could tell the new incarnation's
- * start time apart, so then every end is its own.
+ * For each restart of a hypothesis, the same hypothesis with that restart ending at the next end that
+ * can change the run, if any (`RunResult.restartNext`, of this very run: faults that come later
+ * than the restart's start may bring the node an event while it is down, so every restart of the
+ * set is asked, not only the last). Ends in between give the same run. An invariant that reads times
+ * could tell the new incarnation's start time apart, so then every end is its own.
  */
-function laterRestart(faults: readonly Fault[], result: RunResult, model: FaultModel): Fault[] | undefined {
-  const last = faults[faults.length - 1];
-  if (last?.kind !== 'restart') return undefined;
-  const next = result.readTimes ? last.end + 1 : result.restartNext?.[faultKey(last)];
-  if (next === null || next === undefined || next <= last.end || !model.searches('restart') || !model.canRestart(last.start, next)) return undefined;
-  return [...faults.slice(0, -1), { ...last, end: next }];
+function laterRestarts(faults: readonly Fault[], result: RunResult, model: FaultModel): Fault[][] {
+  if (!model.searches('restart')) return [];
+  const out: Fault[][] = [];
+  faults.forEach((f, i) => {
+    if (f.kind !== 'restart') return;
+    const next = result.readTimes ? f.end + 1 : result.restartNext?.[faultKey(f)];
+    if (next === null || next === undefined || next <= f.end || !model.canRestart(f.start, next)) return;
+    out.push(faults.map((g, j) => (j === i ? { ...f, end: next } : g)));
+  });
+  return out;
 }
 
 /** A node failure: a crash or a restart, which share the crash budget. */

@@ -135,7 +135,8 @@ export class ExecutionRecorder {
     return cur.inv.id;
   }
 
-  private causesOf(id: number): readonly number[] {
+  /** The causes (messages, inputs) handler call `id` depends on (its trigger's and its reads'); empty before it ran. */
+  causesOf(id: number): readonly number[] {
     if (this.current?.inv.id === id) return [...this.current.causes];
     return this.causeMemo.get(id) ?? [];
   }

@@ -42,13 +42,16 @@ export interface StateFinding {
 export function auditNodeState(protocol: Protocol): NodeStateAudit[] {
   return protocol.nodes.map((node) => {
     let handlers: Record<string, unknown>;
+    // Reading tracked state while building the handlers bakes a value into them that no run records.
+    const build = { reads: false };
     try {
-      handlers = (protocol.node(node, detachedStore(node)) ?? {}) as unknown as Record<string, unknown>;
+      handlers = (protocol.node(node, detachedStore(node, () => void (build.reads = true))) ?? {}) as unknown as Record<string, unknown>;
     } catch (e) {
       return { node, precise: false, why: [{ message: `node(${JSON.stringify(node)}) threw: ${(e as Error)?.message ?? String(e)}` }], usesRefs: true };
     }
     const refs = { used: false };
     const why = auditHandlers(handlers, refs);
+    if (build.reads) why.push({ message: `node(${JSON.stringify(node)}) reads its state while building the handlers: read it in a handler (init runs after each restart)` });
     return { node, precise: why.length === 0, why, usesRefs: refs.used };
   });
 }
@@ -80,6 +83,7 @@ function auditHandlers(handlers: Record<string, unknown>, refs: { used: boolean 
   }
   const facts = new UseFacts();
   const captured = new Map<string, Use>();
+  const reported = new Set<string>();
   const seen = new Set<unknown>();
   const queue: { fn: Function; label: string }[] = [];
   for (const name of HANDLER_NAMES) if (typeof handlers[name] === 'function') queue.push({ fn: handlers[name] as Function, label: name });
@@ -99,7 +103,18 @@ function auditHandlers(handlers: Record<string, unknown>, refs: { used: boolean 
       why.push({ message: `${label} uses \`this\`: fields of an object are state ldfi cannot see` });
       facts.usesThis = false;
     }
-    for (const c of capturedBy(fn)) {
+    const scopes = capturedBy(fn);
+    // A name the function changes that no closure, block or module holds is a global.
+    const local = new Set(scopes.map((c) => c.name));
+    // (Calling a global's method, Math.floor, changes nothing that ldfi knows of; writing to it does.)
+    const written = [...assigned, ...[...changed].filter(([n, how]) => GLOBALS.has(n) || how.includes('… =') || how.includes('deleted')).map(([n]) => n)];
+    for (const name of written) {
+      if (free.has(name) && (!local.has(name) || GLOBALS.has(name)) && !reported.has(name)) {
+        reported.add(name);
+        why.push({ variable: name, message: `\`${name}\` (a global) is changed by a handler` });
+      }
+    }
+    for (const c of scopes) {
       // By scope and name: a helper's \`acked\` is not the handler's \`acked\`.
       const key = `${c.scope}\u0000${c.name}`;
       if (!free.has(c.name)) continue;
@@ -119,12 +134,59 @@ function auditHandlers(handlers: Record<string, unknown>, refs: { used: boolean 
   }
   for (const c of captured.values()) {
     const where = scopeWords(c.scope);
+    const object = !c.primitive && typeof c.value !== 'function' && !isTracked(c.value);
     if (c.assigned) why.push({ variable: c.name, message: `\`${c.name}\` (declared ${where}) is assigned by a handler` });
-    else if (!c.primitive && typeof c.value !== 'function' && !isTracked(c.value) && !functionsOnly(c.value) && !Object.isFrozen(c.value) && c.changed) {
-      why.push({ variable: c.name, message: `\`${c.name}\` (${describe(c.value)}, declared ${where}) ${c.changed}` });
-    }
+    else if (!object || deeplyFrozen(c.value)) continue;
+    // A helper's API: its functions are followed; only writing over one of them is a change.
+    else if (functionsOnly(c.value)) {
+      if (c.changed && (c.changed.includes('… =') || c.changed.includes('deleted'))) why.push({ variable: c.name, message: `\`${c.name}\` (${describe(c.value)}, declared ${where}) ${c.changed}` });
+    } else if (c.changed) why.push({ variable: c.name, message: `\`${c.name}\` (${describe(c.value)}, declared ${where}) ${c.changed}` });
+    // Objects inside it can be changed through an alias (an element of a loop, what get or find returns).
+    else if (holdsObjects(c.value)) why.push({ variable: c.name, message: `\`${c.name}\` (${describe(c.value)}, declared ${where}) holds objects a handler could change through an alias; freeze it (deeply) or keep it in ctx.state` });
   }
   return why;
+}
+
+/** Names of the global object itself: a member written through them is a global change. */
+const GLOBALS = new Set(['globalThis', 'global', 'window', 'self']);
+
+/** The objects inside a value (elements, entries, properties), one level down. */
+function children(v: object): unknown[] {
+  if (v instanceof Map) return [...v.keys(), ...v.values()];
+  if (v instanceof Set || Array.isArray(v)) return [...v];
+  return Object.values(v);
+}
+
+/**
+ * Whether a value holds, in a collection (array, Set, Map) anywhere inside it, an element that is an
+ * object: what a loop or `get`/`find` hands out, which a handler could change through that alias. A
+ * plain object's properties are reached by name, which the syntax shows (iteratively, up to 10,000).
+ */
+function holdsObjects(v: unknown): boolean {
+  const stack: unknown[] = [v];
+  for (let seen = 0; stack.length; seen++) {
+    if (seen > 10_000) return true;
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const collection = Array.isArray(x) || x instanceof Set || x instanceof Map;
+    for (const y of children(x)) {
+      if (collection && y !== null && typeof y === 'object') return true;
+      stack.push(y);
+    }
+  }
+  return false;
+}
+
+/** Whether a value and everything inside it is frozen (Sets and Maps never are: add and set still work). */
+function deeplyFrozen(v: unknown): boolean {
+  const stack = [v];
+  for (let seen = 0; stack.length; seen++) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if (seen > 10_000 || !Object.isFrozen(x) || x instanceof Set || x instanceof Map) return false;
+    for (const y of children(x)) stack.push(y);
+  }
+  return true;
 }
 
 /** Where V8 says a variable lives, in words: `Closure (chainNode)` → `in chainNode`. */

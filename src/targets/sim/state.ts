@@ -117,14 +117,16 @@ export class NodeStore implements NodeState {
    * The content as one string, for comparing states across runs: what the node's future behaviour
    * can depend on (values and their order, not who wrote them). Collections by name.
    */
-  canonical(): string {
+  canonical(provenance: (writer: number) => string): string {
     const parts: string[] = [];
     for (const name of [...this.collections.keys()].sort()) {
       const c = this.collections.get(name)!;
       parts.push(`${JSON.stringify(name)}${c.kind[0]}${c.durable ? 'd' : 'v'}`);
-      for (const [k, e] of c.entries) if (e.present) parts.push(`${k}=${e.json}`);
+      // Keys as JSON (no separator can hide in them); with the inputs the value came from, which
+      // later outputs' lineage shows invariants (OutputRecord.inputs).
+      for (const [k, e] of c.entries) if (e.present) parts.push(`${JSON.stringify(k)}=${e.json}<${provenance(e.writer)}`);
     }
-    return parts.join('\u0001');
+    return JSON.stringify(parts);
   }
 
   /** Every collection's content, for the report's state over time (present entries only). */
@@ -275,6 +277,6 @@ function deepFreeze<T>(v: T): T {
 }
 
 /** A store that records nothing: for building a node's handlers outside a run (`ldfi check`). */
-export function detachedStore(node: string): NodeStore {
-  return new NodeStore({ read: () => {}, write: () => 0 }, node);
+export function detachedStore(node: string, onRead: () => void = () => {}): NodeStore {
+  return new NodeStore({ read: onRead, write: () => 0 }, node);
 }

@@ -172,10 +172,15 @@ export class World {
   private stateHash(): string {
     // The failures the schedule used: what is left of the budget decides which faults may come later.
     const failures = this.opts.faults.filter((f) => f.kind === 'crash' || f.kind === 'restart').length;
-    const parts: string[] = [`${this.now}F${failures}R${[...this.restarted].join(',')}`];
+    // Not the time itself: the state holds until the next event, so a run that reaches it at any
+    // time of that stretch goes on alike (what is due is kept at its absolute time).
+    const parts: string[] = [`F${failures}R${[...this.restarted].join(',')}`];
+    // Provenance as invariants can see it: the workload inputs a value, a message or a timer came from.
+    const inputsOf = (causes: readonly number[]) => [...inputIdsOf(this.rec.causes, this.inputMemo, causes)].sort((a, b) => a - b).join(',');
+    const written = (writer: number) => (writer > 0 ? inputsOf(this.rec.causesOf(writer)) : '');
     for (const id of this.protocol.nodes) {
       const n = this.nodes.get(id)!;
-      parts.push(`${id}:${n.up ? 1 : 0}${n.crashed ? 1 : 0}:${n.epoch}:${n.draws}:${n.store.canonical()}`);
+      parts.push(`${id}:${n.up ? 1 : 0}${n.crashed ? 1 : 0}:${n.epoch}:${n.draws}:${n.store.canonical(written)}`);
     }
     for (const { time, item } of this.queue.ordered()) {
       switch (item.kind) {
@@ -186,12 +191,14 @@ export class World {
           parts.push(`${time}in${item.ref.id}`);
           break;
         case 'deliver':
-          parts.push(`${time}d${item.msg.ref.from}>${item.msg.ref.to}@${item.msg.ref.sentAt}:${JSON.stringify(item.msg.ref.payload)}`);
+          parts.push(`${time}d${item.msg.ref.from}>${item.msg.ref.to}@${item.msg.ref.sentAt}:${JSON.stringify(item.msg.ref.payload)}<${inputsOf(expandDeps(item.msg.deps))}`);
           break;
         case 'timer': {
           const n = this.nodes.get(item.node)!;
-          // A timer of an earlier incarnation never fires.
-          if (n.epoch === item.epoch && !n.crashed) parts.push(`${time}t${item.node}:${item.name}`);
+          // A timer of an earlier incarnation never fires, but it is still due: it counts for the
+          // run's end time and for whether events were due after EOT.
+          if (n.epoch === item.epoch && !n.crashed) parts.push(`${time}t${item.node}:${item.name}<${inputsOf(item.causes)}`);
+          else parts.push(`${time}x`);
           break;
         }
         case 'node':
