@@ -53,6 +53,14 @@ function lastResort(e: unknown): void {
   process.exit(EXIT.internal);
 }
 
+// The reader of the output went away (`ldfi check f | head -1`): nothing more can be said; not an
+// internal error. The exit code is what was decided so far.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    lastResort(e);
+  });
+}
 process.on('uncaughtException', lastResort);
 process.on('unhandledRejection', lastResort);
 // Node (and Emscripten's abort) exit with 1 on their own; 1 is the code of a counterexample.

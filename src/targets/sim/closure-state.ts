@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { dirname, relative, resolve } from 'node:path';
 import { parse, type Node as AcornNode } from 'acorn';
 import { ancestor } from 'acorn-walk';
 import { HANDLER_NAMES, type Protocol } from './api.ts';
@@ -480,4 +482,35 @@ export function conservativeSentence(g: { nodes: readonly string[]; why: readonl
   if (g.why.length > 3) shown.push(`and ${g.why.length - 3} more`);
   const who = g.nodes.length === 1 ? `node ${g.nodes[0]}` : `nodes ${g.nodes.join(', ')}`;
   return `lineage of ${who} is conservative (an action depends on everything the node saw before): ${shown.join('; ')}; keep state in ctx.state for precise lineage (docs/lineage-for-code.md)`;
+}
+
+/**
+ * Where a variable is declared, in the protocol or a module it imports by a relative path (the
+ * first declaration by that name, breadth first): best effort, for pointing at closure state.
+ */
+export function declarationSite(file: string, name: string): { file: string; line: number; column: number } | undefined {
+  const queue = [resolve(file)];
+  const seen = new Set<string>();
+  const decl = new RegExp(`\\b(?:let|var|const)\\s+${name.replace(/[$]/g, '\\$')}\\b`);
+  while (queue.length && seen.size < 50) {
+    const f = queue.shift()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = decl.exec(text);
+    if (m) {
+      const before = text.slice(0, m.index + m[0].length - name.length).split('\n');
+      return { file: f === resolve(file) ? file : relative(process.cwd(), f), line: before.length, column: before[before.length - 1].length + 1 };
+    }
+    for (const imp of text.matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const target = resolve(dirname(f), imp[1]);
+      for (const candidate of [target, target.replace(/\.js$/, '.ts'), `${target}.ts`, `${target}/index.ts`]) if (existsSync(candidate)) queue.push(candidate);
+    }
+  }
+  return undefined;
 }

@@ -18,7 +18,7 @@ import { runView } from '../code/view.ts';
 import { outputRoot, whyOutput } from '../code/why.ts';
 import { simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimOptions } from './simulator.ts';
 import { simTraceFile, type SimTraceFile } from './trace-file.ts';
-import { auditNodeState, conservativeGroups, conservativeSentence, type NodeStateAudit } from './closure-state.ts';
+import { auditNodeState, conservativeGroups, conservativeSentence, declarationSite, type NodeStateAudit } from './closure-state.ts';
 import { DEFAULT_RUN_BUDGET_MS, runWatched } from '../code/watchdog.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
 import { searchedKinds } from '../../model/fault-model.ts';
@@ -64,7 +64,11 @@ export class SimTarget implements Target {
       this.invariantless = `${protocol.name} has no invariant: no run can violate anything`;
       warnings.push(`${files[0]}: ${this.invariantless}; add invariants (e.g. expectOutputs) to defineProtocol`);
     }
-    for (const g of conservativeGroups(stateAudit)) warnings.push(`${files[0]}: ${conservativeSentence(g)}`);
+    for (const g of conservativeGroups(stateAudit)) {
+      // Where the first named variable is declared, as ldfi check says it (best effort).
+      const site = g.why.map((w) => (w.variable && files[0].endsWith('.ts') ? declarationSite(files[0], w.variable) : undefined)).find((x) => x);
+      warnings.push(`${site ? `${site.file}:${site.line}:${site.column}` : files[0]}: ${conservativeSentence(g)}`);
+    }
     if (warnings.length) this.warnings = warnings;
   }
 
