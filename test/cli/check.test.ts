@@ -88,6 +88,13 @@ describe('ldfi check', () => {
     );
   });
 
+  it('a workload with a hole in its list is bad input naming the item, not an internal error', () => {
+    const file = protocol('hole', `export default defineProtocol({ name: 'hole', nodes: ['a'], node: () => ({}), workload: [{ at: 1, node: 'a', value: 1 }, , { at: 2, node: 'a', value: 2 }], invariants: [() => []] });\n`);
+    const r = ldfi(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`ldfi: error: ${file}: workload item 2 is missing (a hole in the list?), not { at, node, value }`);
+  });
+
   it('checks a tcp system against ldfi/tcp and loads it without starting its processes', () => {
     const ok = ldfi(['check', 'examples/tcp/double-halve/ldfi.tcp.ts']);
     expect([ok.code, ok.stdout]).toEqual([0, '✓ examples/tcp/double-halve/ldfi.tcp.ts: no errors\n']);

@@ -237,7 +237,9 @@ function checkProtocol(p: unknown, file: string): Protocol {
   if (typeof q.node !== 'function') bad('node must be a function from a node id to its handlers');
   if (!Array.isArray(q.workload)) bad('workload must be a list of { at, node, value }');
   if (!Array.isArray(q.invariants) || !q.invariants.every((i) => typeof i === 'function')) bad('invariants must be a list of functions');
-  for (const w of q.workload!) {
+  // A list with a hole (`[a, , b]`) or a bare value is not a workload item either.
+  for (const [i, w] of q.workload!.entries()) {
+    if (!w || typeof w !== 'object') bad(`workload item ${i + 1} is ${w === undefined ? 'missing (a hole in the list?)' : JSON.stringify(w)}, not { at, node, value }`);
     if (!q.nodes!.includes(w.node)) bad(`the workload gives input to '${w.node}', which is not a node`);
     if (!Number.isInteger(w.at) || w.at < 1) bad(`a workload item is at ${w.at}; times are whole ms from 1`);
   }
