@@ -1,5 +1,5 @@
 import type { Bounds } from '../model/bounds.ts';
-import type { Fault } from '../model/faults.ts';
+import { isNodeFailure, type Fault } from '../model/faults.ts';
 import { faultModel } from '../model/fault-model.ts';
 
 /**
@@ -40,7 +40,7 @@ export function restartUniverse(b: Bounds): Fault[] {
 export function isCanonical(faults: readonly Fault[], crashes: number): boolean {
   const down = new Map<string, { from: number; to: number }>();
   for (const f of faults) {
-    if (f.kind !== 'crash' && f.kind !== 'restart') continue;
+    if (!isNodeFailure(f)) continue;
     if (down.has(f.node)) return false;
     down.set(f.node, f.kind === 'crash' ? { from: f.time, to: Infinity } : { from: f.start, to: f.end });
   }

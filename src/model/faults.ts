@@ -25,6 +25,11 @@ export type FaultSet = readonly Fault[];
 
 const kindOrder: Record<FaultKind, number> = { crash: 0, restart: 1, partition: 2, disconnect: 3, delay: 4, omit: 5 };
 
+/** A node failure: a crash or a restart, which share the crash budget. */
+export function isNodeFailure(f: Fault): f is Extract<Fault, { kind: 'crash' | 'restart' }> {
+  return f.kind === 'crash' || f.kind === 'restart';
+}
+
 /** When a fault starts acting. */
 export function faultStart(f: Fault): number {
   return 'time' in f ? f.time : f.start;

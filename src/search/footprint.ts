@@ -1,5 +1,5 @@
 import { idleOmissions } from '../injector/effect.ts';
-import { compareInTime, faultKey, faultSetKey, faultStart, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
+import { compareInTime, faultKey, faultSetKey, faultStart, isNodeFailure, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunOptions, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { RunRecord, SearchResult } from './result.ts';
@@ -290,13 +290,13 @@ function extensions(level: readonly Explored[], crashBudget: number, allows: (f:
   const out: { faults: Fault[]; score: number; attacked?: readonly string[]; again: number; rank: number; slack: number; order: number }[] = [];
   for (const parent of level) {
     const last = parent.faults[parent.faults.length - 1];
-    const crashes = parent.faults.filter(isFailure).length;
+    const crashes = parent.faults.filter(isNodeFailure).length;
     for (const point of parent.footprint) {
       if (!allows(point.fault)) continue;
       if (last && compareInTime(last, point.fault) >= 0) continue;
       // Past its horizon the parent goes on as another run, whose extensions cover these.
       if (faultStart(point.fault) > parent.horizon) continue;
-      if (isFailure(point.fault) && crashes >= crashBudget) continue;
+      if (isNodeFailure(point.fault) && crashes >= crashBudget) continue;
       const rank = rankOf(point);
       // LDFI's step: an outcome the parent attacked survived by another support; cut that one next.
       // The same value output at another node (a replica's copy) is another support of the same fact.
@@ -325,11 +325,6 @@ function laterRestarts(faults: readonly Fault[], result: RunResult, model: Fault
     out.push(faults.map((g, j) => (j === i ? { ...f, end: next } : g)));
   });
   return out;
-}
-
-/** A node failure: a crash or a restart, which share the crash budget. */
-function isFailure(f: Fault): boolean {
-  return f.kind === 'crash' || f.kind === 'restart';
 }
 
 /** An outcome key's value, whatever node output it (`out:node:value#k` → `value`). */

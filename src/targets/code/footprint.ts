@@ -1,5 +1,5 @@
 import type { Bounds } from '../../model/bounds.ts';
-import { faultKey, type FaultSet } from '../../model/faults.ts';
+import { faultKey, isNodeFailure, type FaultSet } from '../../model/faults.ts';
 import type { FootprintPoint } from '../../model/target.ts';
 import { outputKeys } from './lineage.ts';
 import { expandDeps, type MessageEntry, type CodeExecution } from './execution.ts';
@@ -57,7 +57,7 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
 
   // A node fails once (crash or restart); the budget counts both.
   for (const f of faults) if (f.kind === 'restart') crashed.add(f.node);
-  const crashesUsed = faults.filter((f) => f.kind === 'crash' || f.kind === 'restart').length;
+  const crashesUsed = faults.filter(isNodeFailure).length;
   if (crashesUsed < bounds.crashes) {
     const eventTimes = new Map<string, Set<number>>();
     for (const i of exec.invocations) (eventTimes.get(i.node) ?? eventTimes.set(i.node, new Set()).get(i.node)!).add(i.at);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { conservativeGroups, conservativeSentence, declarationSite } from './closure-state.ts';
+import { conservativeGroups, conservativeSentence } from './closure-state.ts';
+import { declarationSite } from './declaration-site.ts';
 import { isUserError } from '../../model/errors.ts';
 import { problemOf, type Problem } from '../code/type-check.ts';
 import { HANDLER_NAMES } from './api.ts';

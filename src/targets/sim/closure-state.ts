@@ -1,10 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { dirname, relative, resolve } from 'node:path';
 import { parse, type Node as AcornNode } from 'acorn';
 import { ancestor } from 'acorn-walk';
 import { HANDLER_NAMES, type Protocol } from './api.ts';
 import { detachedStore, isTracked } from './state.ts';
+import { capturedBy, type Captured } from './scopes.ts';
 
 /**
  * Whether a node keeps all its state through ldfi (`ctx.state`), so that what its handlers did
@@ -58,14 +56,6 @@ export function auditNodeState(protocol: Protocol): NodeStateAudit[] {
   });
 }
 
-/** A variable a reachable function captures, with what it holds. */
-interface Captured {
-  readonly name: string;
-  /** Where V8 says it lives: `Closure (factory)`, `Module`, `Block`, … */
-  readonly scope: string;
-  readonly value: unknown;
-  readonly primitive: boolean;
-}
 
 /** A captured variable, with what the functions that capture it do to it. */
 interface Use extends Captured {
@@ -397,74 +387,6 @@ function patternNames(p: any): string[] {
   return out;
 }
 
-let session: Session | undefined;
-const PROBE_KEY = '__ldfiClosureProbe';
-
-/** Calls the inspector synchronously (a session in this thread answers before `post` returns). */
-function post<T>(method: string, params: object): T {
-  if (!session) {
-    session = new Session();
-    session.connect();
-  }
-  let out: T | undefined;
-  let err: Error | null = null;
-  session.post(method, params, (e, r) => {
-    err = e;
-    out = r as T;
-  });
-  if (err) throw err;
-  if (out === undefined) throw new Error(`the inspector did not answer ${method} at once`);
-  return out;
-}
-
-interface RemoteObject {
-  type: string;
-  objectId?: string;
-  value?: unknown;
-  unserializableValue?: string;
-  description?: string;
-}
-interface PropertyDescriptor {
-  name: string;
-  value?: RemoteObject;
-}
-
-/** The variables of a function's scopes (closures, blocks, its module; not the global object), as V8 keeps them. */
-function capturedBy(fn: Function): Captured[] {
-  const g = globalThis as Record<string, unknown>;
-  g[PROBE_KEY] = fn;
-  try {
-    const { result } = post<{ result: RemoteObject }>('Runtime.evaluate', { expression: `globalThis.${PROBE_KEY}`, objectGroup: PROBE_KEY });
-    const props = post<{ internalProperties?: PropertyDescriptor[] }>('Runtime.getProperties', { objectId: result.objectId, ownProperties: true });
-    const scopes = props.internalProperties?.find((p) => p.name === '[[Scopes]]')?.value?.objectId;
-    if (!scopes) return [];
-    const out: Captured[] = [];
-    for (const s of post<{ result: PropertyDescriptor[] }>('Runtime.getProperties', { objectId: scopes, ownProperties: true }).result) {
-      const scope = s.value?.description ?? '';
-      if (!s.value?.objectId || scope.startsWith('Global')) continue;
-      for (const v of post<{ result: PropertyDescriptor[] }>('Runtime.getProperties', { objectId: s.value.objectId, ownProperties: true }).result) {
-        if (!v.value) continue;
-        const primitive = v.value.type !== 'object' && v.value.type !== 'function';
-        out.push({ name: v.name, scope, primitive, value: primitive ? v.value.value : valueOf(v.value) });
-      }
-    }
-    return out;
-  } finally {
-    delete g[PROBE_KEY];
-    post('Runtime.releaseObjectGroup', { objectGroup: PROBE_KEY });
-  }
-}
-
-/** The live object behind a remote one (null stays null). */
-function valueOf(r: RemoteObject): unknown {
-  if (!r.objectId) return r.value ?? null;
-  post('Runtime.callFunctionOn', { objectId: r.objectId, functionDeclaration: `function () { globalThis.${PROBE_KEY}Value = this; }`, objectGroup: PROBE_KEY });
-  const g = globalThis as Record<string, unknown>;
-  const v = g[`${PROBE_KEY}Value`];
-  delete g[`${PROBE_KEY}Value`];
-  return v;
-}
-
 /** Conservative nodes grouped by what they keep (nodes built by one factory read the same), in node order. */
 export function conservativeGroups(audit: readonly NodeStateAudit[]): { nodes: string[]; why: readonly StateFinding[] }[] {
   const groups = new Map<string, { nodes: string[]; why: readonly StateFinding[] }>();
@@ -482,35 +404,4 @@ export function conservativeSentence(g: { nodes: readonly string[]; why: readonl
   if (g.why.length > 3) shown.push(`and ${g.why.length - 3} more`);
   const who = g.nodes.length === 1 ? `node ${g.nodes[0]}` : `nodes ${g.nodes.join(', ')}`;
   return `lineage of ${who} is conservative (an action depends on everything the node saw before): ${shown.join('; ')}; keep state in ctx.state for precise lineage (docs/lineage-for-code.md)`;
-}
-
-/**
- * Where a variable is declared, in the protocol or a module it imports by a relative path (the
- * first declaration by that name, breadth first): best effort, for pointing at closure state.
- */
-export function declarationSite(file: string, name: string): { file: string; line: number; column: number } | undefined {
-  const queue = [resolve(file)];
-  const seen = new Set<string>();
-  const decl = new RegExp(`\\b(?:let|var|const)\\s+${name.replace(/[$]/g, '\\$')}\\b`);
-  while (queue.length && seen.size < 50) {
-    const f = queue.shift()!;
-    if (seen.has(f)) continue;
-    seen.add(f);
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    const m = decl.exec(text);
-    if (m) {
-      const before = text.slice(0, m.index + m[0].length - name.length).split('\n');
-      return { file: f === resolve(file) ? file : relative(process.cwd(), f), line: before.length, column: before[before.length - 1].length + 1 };
-    }
-    for (const imp of text.matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const target = resolve(dirname(f), imp[1]);
-      for (const candidate of [target, target.replace(/\.js$/, '.ts'), `${target}.ts`, `${target}/index.ts`]) if (existsSync(candidate)) queue.push(candidate);
-    }
-  }
-  return undefined;
 }

@@ -8,7 +8,7 @@ import type { WatchedEnd } from '../code/watchdog.ts';
 import type { Cause, InputRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
 import { NodeStore, type CellLog } from './state.ts';
-import { faultKey, type FaultSet } from '../../model/faults.ts';
+import { faultKey, isNodeFailure, type FaultSet } from '../../model/faults.ts';
 
 /** One run to simulate: its time bound (virtual ms), seed and fault schedule. */
 export interface SimOptions {
@@ -171,7 +171,7 @@ export class World {
    */
   private stateHash(): string {
     // The failures the schedule used: what is left of the budget decides which faults may come later.
-    const failures = this.opts.faults.filter((f) => f.kind === 'crash' || f.kind === 'restart').length;
+    const failures = this.opts.faults.filter(isNodeFailure).length;
     // Not the time itself: the state holds until the next event, so a run that reaches it at any
     // time of that stretch goes on alike (what is due is kept at its absolute time).
     const parts: string[] = [`F${failures}R${[...this.restarted].join(',')}`];
