@@ -64,7 +64,7 @@ export function randomSchedule(b: Bounds, seed: string, run: number, kinds: read
     }
     for (let i = 0, n = kinds.includes('delay') ? Math.floor(rng() * 3) : 0; i < n; i++) {
       const from = pick(b.nodes);
-      faults.push({ kind: 'delay', from, to: pick(b.nodes.filter((x) => x !== from)), time: between(1, lastLoss), by: between(1, Math.max(1, Math.floor(b.eot / 4))) });
+      faults.push({ kind: 'delay', from, to: pick(b.nodes.filter((x) => x !== from)), time: between(1, lastLoss), by: between(1, b.maxDelay || Math.max(1, Math.floor(b.eot / 4))) });
     }
   }
   return canonicalFaults(faults);

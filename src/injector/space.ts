@@ -34,8 +34,23 @@ export function restartUniverse(b: Bounds): Fault[] {
 }
 
 /**
+ * Delays, when searched with a longest delay: every channel between distinct nodes, at send times
+ * before EFF (as omissions), by 1..maxDelay.
+ */
+export function delayUniverse(b: Bounds): Fault[] {
+  const m = faultModel(b);
+  const out: Fault[] = [];
+  if (!m.searches('delay')) return out;
+  for (const t of m.lossTimes()) {
+    for (const from of b.nodes) for (const to of b.nodes) if (from !== to) for (let by = 1; m.canDelay(t, by); by++) out.push({ kind: 'delay', from, to, time: t, by });
+  }
+  return out;
+}
+
+/**
  * A schedule is canonical when each node fails (crashes or restarts) at most once, within the
- * budget, and no omission names a message its sender could not send anyway (crashed, or down).
+ * budget, no omission or delay names a message its sender could not send anyway (crashed, or down),
+ * and each channel and send time has at most one omission or delay.
  */
 export function isCanonical(faults: readonly Fault[], crashes: number): boolean {
   const down = new Map<string, { from: number; to: number }>();
@@ -45,10 +60,14 @@ export function isCanonical(faults: readonly Fault[], crashes: number): boolean 
     down.set(f.node, f.kind === 'crash' ? { from: f.time, to: Infinity } : { from: f.start, to: f.end });
   }
   if (down.size > crashes) return false;
+  const slots = new Set<string>();
   for (const f of faults) {
-    if (f.kind !== 'omit') continue;
+    if (f.kind !== 'omit' && f.kind !== 'delay') continue;
     const d = down.get(f.from);
     if (d && d.from <= f.time && f.time <= d.to) return false;
+    const slot = `${f.from}|${f.to}|${f.time}`;
+    if (slots.has(slot)) return false;
+    slots.add(slot);
   }
   return true;
 }
@@ -56,23 +75,31 @@ export function isCanonical(faults: readonly Fault[], crashes: number): boolean 
 /**
  * The number of distinct canonical schedules (exact, as a bigint), of the faults `allow` admits when
  * given (a targeted space). Nodes are independent but for the crash budget: for each node, the
- * schedules where it never fails (any subset of its omissions), where it crashes at an allowed step
- * (any subset of its omissions before it) and where it restarts (any subset of its omissions outside
- * the window); then the crash budget is shared out over the nodes.
+ * schedules where it never fails (for each of its channels and send times: nothing, its omission or
+ * one of its delays), where it crashes at an allowed step (the same before it) and where it restarts
+ * (the same outside the window); then the crash budget is shared out over the nodes.
  */
 export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint {
   const ok = allow ?? (() => true);
-  const omissions = omissionUniverse(b).filter(ok);
   const crashes = crashUniverse(b).filter(ok);
   const restarts = restartUniverse(b).filter(ok);
+  // Per send slot (channel, time) of a sender: how many ways it can go (nothing, lost, delayed by each).
+  const slotWays = new Map<string, { from: string; time: number; ways: bigint }>();
+  for (const f of [...omissionUniverse(b), ...delayUniverse(b)].filter(ok)) {
+    if (f.kind !== 'omit' && f.kind !== 'delay') continue;
+    const key = `${f.from}|${f.to}|${f.time}`;
+    const slot = slotWays.get(key) ?? { from: f.from, time: f.time, ways: 1n };
+    slotWays.set(key, { ...slot, ways: slot.ways + 1n });
+  }
   // ways[j]: schedules of the nodes seen so far with j of them crashed.
   let ways: bigint[] = [1n];
   for (const node of b.nodes) {
-    const mine = omissions.flatMap((f) => (f.kind === 'omit' && f.from === node ? [f.time] : []));
-    const crashFree = 2n ** BigInt(mine.length);
+    const mine = [...slotWays.values()].filter((s) => s.from === node);
+    const product = (keep: (t: number) => boolean) => mine.reduce((p, s) => (keep(s.time) ? p * s.ways : p), 1n);
+    const crashFree = product(() => true);
     let crashProne = 0n;
-    for (const c of crashes) if (c.kind === 'crash' && c.node === node) crashProne += 2n ** BigInt(mine.filter((t) => t < c.time).length);
-    for (const r of restarts) if (r.kind === 'restart' && r.node === node) crashProne += 2n ** BigInt(mine.filter((t) => t < r.start || t > r.end).length);
+    for (const c of crashes) if (c.kind === 'crash' && c.node === node) crashProne += product((t) => t < c.time);
+    for (const r of restarts) if (r.kind === 'restart' && r.node === node) crashProne += product((t) => t < r.start || t > r.end);
     const next = new Array<bigint>(Math.min(ways.length + 1, b.crashes + 1)).fill(0n);
     ways.forEach((w, j) => {
       next[j] += w * crashFree;
@@ -86,7 +113,7 @@ export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint
 
 /** Every canonical schedule, smallest first (by number of faults), in a stable order. */
 export function* enumerateSchedules(b: Bounds): Generator<Fault[]> {
-  const universe = [...crashUniverse(b), ...restartUniverse(b), ...omissionUniverse(b)];
+  const universe = [...crashUniverse(b), ...restartUniverse(b), ...omissionUniverse(b), ...delayUniverse(b)];
   const chosen: Fault[] = [];
   function* choose(start: number, k: number): Generator<Fault[]> {
     if (k === 0) {

@@ -19,6 +19,11 @@ export interface BoundsOptions {
    * A restart counts against the crash budget, as a crash does.
    */
   readonly faultKinds?: readonly FaultKind[];
+  /**
+   * The longest delay of a message, in the target's time unit (`--max-delay`; default 0: no delays).
+   * A delay holds every message of a channel sent at one time before EFF, like an omission.
+   */
+  readonly maxDelay?: number;
 }
 
 /** A program's, protocol's or system's own default bounds (its node set is its own). */
@@ -36,4 +41,6 @@ export interface Bounds {
   readonly nodes: readonly string[];
   /** The kinds of fault the search covers (default: omissions and crashes, Molly's model). */
   readonly kinds?: readonly FaultKind[];
+  /** The longest delay searched (steps, virtual ms or rounds); 0 or absent: none. */
+  readonly maxDelay?: number;
 }

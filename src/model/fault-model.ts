@@ -56,7 +56,7 @@ export class FaultModel {
    * with a crash budget — what a proof covers, in words for its verdict.
    */
   get effectiveKinds(): FaultKind[] {
-    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' ? this.bounds.crashes > 0 : k === 'restart' ? this.canRestart(1, 1) : true));
+    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' ? this.bounds.crashes > 0 : k === 'restart' ? this.canRestart(1, 1) : k === 'delay' ? this.canDelay(1, 1) : true));
   }
 
   /** Whether faults of `kind` are searched. */
@@ -72,6 +72,20 @@ export class FaultModel {
    */
   canRestart(start: number, end: number): boolean {
     return this.bounds.crashes > 0 && start >= 1 && end >= start && end <= this.lastLoss;
+  }
+
+  /**
+   * Whether messages sent at `time` may be delayed `by` (steps, virtual ms or rounds): delays
+   * searched, sent before EFF (a delay is a finite failure, as a loss is), and 1 ≤ by ≤ the bounds'
+   * `maxDelay`.
+   */
+  canDelay(time: number, by: number): boolean {
+    return this.searches('delay') && this.canLose(time) && Number.isInteger(by) && by >= 1 && by <= this.maxDelay;
+  }
+
+  /** The longest delay searched (0: none). */
+  get maxDelay(): number {
+    return this.bounds.maxDelay ?? 0;
   }
 
   /** How many nodes may crash (or restart: a window of lost state counts as one). */

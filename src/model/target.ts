@@ -93,6 +93,11 @@ export interface RunResult {
    * search offers one restart per start and runs the later ends this way, one after the other.
    */
   readonly restartNext?: Readonly<Record<string, number | null>>;
+  /**
+   * Per delay of the schedule (by fault key): the next longer delay of the same messages that can
+   * change the run (the same delay shorter or in between is the same run), or null when none can.
+   */
+  readonly delayNext?: Readonly<Record<string, number | null>>;
 }
 
 export interface RunOptions {

@@ -11,7 +11,7 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   const b = r.bounds;
   const included = r.target.includes?.length ? ` (including ${r.target.includes.join(', ')})` : '';
   // Molly's kinds (omissions and crashes) go without saying; others are named.
-  const kinds = b.kinds && b.kinds.join(',') !== 'omit,crash' ? `, kinds ${b.kinds.join(',')}` : '';
+  const kinds = (b.kinds && b.kinds.join(',') !== 'omit,crash' ? `, kinds ${b.kinds.join(',')}` : '') + (b.maxDelay ? `, delays up to ${b.maxDelay}` : '');
   const where = `${r.target.files.join(' ')}${included} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}`;
   const v = verdictOf(r);
   lines.push(`${v.mark} ${v.headline}`);

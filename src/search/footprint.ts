@@ -145,8 +145,9 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
             break;
           }
           const { result, ms } = results[r++];
-          // A restart that ended at once, or at the last end that changed the run: the next end that can.
-          for (const later of laterRestarts(hypothesis.faults, result, faultModel(rec.target.bounds))) {
+          // A restart that ended at once (a delay as short as changes anything), or at the last end that
+          // changed the run: the next end that can.
+          for (const later of laterWindows(hypothesis.faults, result, faultModel(rec.target.bounds))) {
             const key = faultSetKey(later);
             if (queued.has(key)) continue;
             queued.add(key);
@@ -309,20 +310,25 @@ function extensions(level: readonly Explored[], crashBudget: number, allows: (f:
 }
 
 /**
- * For each restart of a hypothesis, the same hypothesis with that restart ending at the next end that
- * can change the run, if any (`RunResult.restartNext`, of this very run: faults that come later
- * than the restart's start may bring the node an event while it is down, so every restart of the
- * set is asked, not only the last). Ends in between give the same run. An invariant that reads times
- * could tell the new incarnation's start time apart, so then every end is its own.
+ * For each restart and each delay of a hypothesis, the same hypothesis with that restart ending, or
+ * that delay lasting, until the next end that can change the run, if any (`RunResult.restartNext`,
+ * `delayNext`, of this very run: faults that come later than its start may bring the node or the
+ * receiver an event meanwhile, so every one of the set is asked, not only the last). Ends in between
+ * give the same run. An invariant that reads times could tell the new incarnation's start time
+ * apart, so then every end of a restart is its own.
  */
-function laterRestarts(faults: readonly Fault[], result: RunResult, model: FaultModel): Fault[][] {
-  if (!model.searches('restart')) return [];
+function laterWindows(faults: readonly Fault[], result: RunResult, model: FaultModel): Fault[][] {
   const out: Fault[][] = [];
   faults.forEach((f, i) => {
-    if (f.kind !== 'restart') return;
-    const next = result.readTimes ? f.end + 1 : result.restartNext?.[faultKey(f)];
-    if (next === null || next === undefined || next <= f.end || !model.canRestart(f.start, next)) return;
-    out.push(faults.map((g, j) => (j === i ? { ...f, end: next } : g)));
+    let longer: Fault | undefined;
+    if (f.kind === 'restart' && model.searches('restart')) {
+      const next = result.readTimes ? f.end + 1 : result.restartNext?.[faultKey(f)];
+      if (typeof next === 'number' && next > f.end && model.canRestart(f.start, next)) longer = { ...f, end: next };
+    } else if (f.kind === 'delay' && model.searches('delay')) {
+      const next = result.delayNext?.[faultKey(f)];
+      if (typeof next === 'number' && next > f.by && model.canDelay(f.time, next)) longer = { ...f, by: next };
+    }
+    if (longer) out.push(faults.map((g, j) => (j === i ? longer : g)));
   });
   return out;
 }

@@ -210,6 +210,7 @@ export class SearchRecorder {
       `--eff ${b.eff}`,
       `--crashes ${b.crashes}`,
       `--nodes ${shellQuote(b.nodes.join(','))}`,
+      ...(b.maxDelay ? [`--max-delay ${b.maxDelay}`] : []),
       ...(this.target.replayOptions ?? []),
     ];
     return parts.join(' ');

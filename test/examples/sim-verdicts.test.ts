@@ -115,6 +115,31 @@ describe('sim examples: restarts', () => {
   });
 });
 
+describe('sim examples: delays', () => {
+  it('replicated-register: LDFI finds the late copy of an old write that overwrites a newer one — a delay alone, minimal, and it replays; losses alone are retransmitted past', async () => {
+    const t = await open('replicated-register');
+    expect(t.bounds.maxDelay).toBe(6);
+    const r = await search(t, { strategy: 'ldfi', seed: SEED });
+    expect(r.status).toBe('counterexample');
+    const faults = r.counterexamples[0].faults;
+    expect(faults.map((f) => f.kind)).toEqual(['delay']);
+    expect(r.counterexamples[0].violations[0].message).toMatch(/ends with "x=1", but the last write was "x=2"/);
+    await expectCounterexamplesReplay(t, r);
+    expect((await t.run([], { lineage: false })).violations).toEqual([]);
+    const lossesOnly = await search(await open('replicated-register', { eot: 20, eff: 4, crashes: 0, faultKinds: ['omit', 'crash'] }), { strategy: 'ldfi', seed: SEED });
+    expect(lossesOnly.status).toBe('resilient');
+  });
+
+  it('replicated-register-versioned: resilient to omissions and delays (LDFI), and random draws of both find nothing', async () => {
+    const t = await SimTarget.open(path('replicated-register-versioned'), { seed: SEED, maxDelay: 2 });
+    const r = await search(t, { strategy: 'ldfi', seed: SEED });
+    expect(r.status).toBe('resilient');
+    expect(r.runs.some((run) => run.faults.some((f) => f.kind === 'delay'))).toBe(true);
+    const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: RANDOM_RUNS, randomKinds: ['omit', 'delay'] });
+    expect(random.status).toBe('budget-exhausted');
+  });
+});
+
 describe('sim examples: how did I get here', () => {
   it('pipeline-exactly-once: a run that cut every known support of an output shows the retransmission that saved it', async () => {
     const t = await open('pipeline-exactly-once');

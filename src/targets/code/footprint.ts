@@ -4,6 +4,7 @@ import type { FootprintPoint } from '../../model/target.ts';
 import { outputKeys } from './lineage.ts';
 import { expandDeps, type MessageEntry, type CodeExecution } from './execution.ts';
 import { faultModel } from '../../model/fault-model.ts';
+import { nextDelay } from './delay.ts';
 
 /**
  * The footprint of a simulated run: every fault that could change it, one per class of equivalent
@@ -20,10 +21,15 @@ import { faultModel } from '../../model/fault-model.ts';
  * - a restart (down from a crash class's time to `end`, back at end + 1 with only its durable state)
  *   is offered ending at once: a later end changes the run only if the new incarnation's init acts or
  *   reads the time, or through the node's next event, which the run itself shows (`restartNext`).
- * Omissions are offered at send times before EFF, crashes and restarts (the kinds the bounds search)
- * while `faults` leaves crash budget, one failure per node.
+ * - a delay (of a channel's messages sent at one time, before EFF) is offered by the least amount that
+ *   changes the run (`nextDelay`: past the receiver's next event, or one ms when the handler's
+ *   actions carry its time); the run then says which longer delay changes it (`delayNext`).
+ * Omissions and delays are offered at send times before EFF (one fault per channel and send time:
+ * a slot a fault already holds is not offered again), crashes and restarts (the kinds the bounds
+ * search) while `faults` leaves crash budget, one failure per node. `timesRead`: an invariant read
+ * an output's or the run's end time, so a delay of any length shows.
  */
-export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Bounds): FootprintPoint[] {
+export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Bounds, timesRead = false): FootprintPoint[] {
   const model = faultModel(bounds);
   const crashed = new Set(faults.flatMap((f) => (f.kind === 'crash' ? [f.node] : [])));
   const keys = outputKeys(exec);
@@ -36,13 +42,30 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
   };
   const points: FootprintPoint[] = [];
 
+  // A slot (channel, send time) a delay of the set holds: omitting it too is the omission alone, and
+  // a second delay adds up to one the first already reaches.
+  const held = new Set(faults.flatMap((f) => (f.kind === 'delay' ? [`${f.from}|${f.to}|${f.time}`] : [])));
   const onChannel = new Map<string, MessageEntry[]>();
   for (const m of exec.messages) {
     const { from, to, sentAt } = m.ref;
     if (!model.searches('omit') || !model.canLoseOn(from, to, sentAt)) continue;
     if (m.status === 'dropped' || m.status === 'receiver-down') continue;
     const key = `${from}|${to}|${sentAt}`;
+    if (held.has(key)) continue;
     (onChannel.get(key) ?? onChannel.set(key, []).get(key)!).push(m);
+  }
+  if (model.maxDelay > 0 && model.searches('delay')) {
+    const slots = new Map<string, { from: string; to: string; time: number }>();
+    for (const m of exec.messages) {
+      const { from, to, sentAt } = m.ref;
+      const key = `${from}|${to}|${sentAt}`;
+      if (from === to || held.has(key) || slots.has(key) || !model.canDelay(sentAt, 1) || !model.isNode(from) || !model.isNode(to)) continue;
+      if (m.status === 'delivered' || m.status === 'receiver-down') slots.set(key, { from, to, time: sentAt });
+    }
+    for (const slot of slots.values()) {
+      const by = nextDelay(exec, slot, 0, faults, bounds.eot, timesRead);
+      if (by !== null && model.canDelay(slot.time, by)) points.push({ fault: { kind: 'delay', ...slot, by }, cuts: 0, cutOutcomes: [], wakes: 0 });
+    }
   }
   for (const msgs of onChannel.values()) {
     const { from, to, sentAt } = msgs[0].ref;

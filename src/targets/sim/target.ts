@@ -31,7 +31,7 @@ export interface SimTargetOptions extends BoundsOptions {
 
 export const SIM_DEFAULTS = { eot: 100, eff: 50, crashes: 0 };
 /** What LDFI searches on a protocol: omissions, and node failures that stop it or restart it without its volatile state. */
-const SIM_SEARCHED: readonly FaultKind[] = ['omit', 'crash', 'restart'];
+const SIM_SEARCHED: readonly FaultKind[] = ['omit', 'crash', 'restart', 'delay'];
 
 /** A TypeScript protocol on the simulated network, under Spike's faults. */
 export class SimTarget implements Target {
@@ -129,7 +129,9 @@ export class SimTarget implements Target {
       if (!protocol.nodes.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${protocol.name} (${protocol.nodes.join(', ')})`);
     }
     const kinds = searchedKinds(opts.faultKinds ?? d.faultKinds, SIM_SEARCHED, SIM_SEARCHED, 'TypeScript protocols');
-    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds };
+    const maxDelay = opts.maxDelay ?? d.maxDelay ?? 0;
+    if (opts.faultKinds?.includes('delay') && maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <virtual ms> (${protocol.name} sets none)`);
+    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds, ...(maxDelay > 0 ? { maxDelay } : {}) };
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
     return new SimTarget(protocol, [file], hash, bounds, opts.seed, auditWatched(protocol));
   }

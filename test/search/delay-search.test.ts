@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { enumerateSchedules, faultSpaceSize } from '../../src/injector/space.ts';
+import { faultSetKey, type FaultKind, type FaultSet } from '../../src/model/faults.ts';
+import { search } from '../../src/search/index.ts';
+import { SimTarget } from '../../src/targets/sim/target.ts';
+import { runView } from '../../src/targets/code/view.ts';
+import { randomSimProtocol, randomSimSpec } from '../helpers/random-sim.ts';
+
+/**
+ * Delays as LDFI hypotheses: the footprint offers each channel's messages of one send time delayed by
+ * the least amount that changes the run, and each run says which longer delay changes it next. The
+ * claim checked: every schedule of omissions, delays (up to the bound) and crashes runs like one the
+ * search made, and the verdicts agree with exhaustive search.
+ */
+
+const KINDS: FaultKind[] = ['omit', 'crash', 'delay'];
+const BOUNDS = { eot: 14, eff: 3, crashes: 0, nodes: ['a', 'b'], faultKinds: KINDS, maxDelay: 3 };
+
+/** A run as an invariant that reads no time sees it. */
+const viewOf = (t: SimTarget, faults: FaultSet) => {
+  const v = runView(t.simulate(faults, false));
+  return JSON.stringify({ inputs: v.inputs, outputs: v.outputs.map(({ node, value, inputs }) => ({ node, value, inputs })), crashed: v.crashed, down: v.down });
+};
+
+describe('delays searched by LDFI', () => {
+  it('the fault space counts each send slot as nothing, lost, or delayed by 1..maxDelay', () => {
+    const b = { eot: 5, eff: 3, crashes: 0, nodes: ['a', 'b'], kinds: KINDS, maxDelay: 2 };
+    // 2 channels × 2 send times, 4 ways each.
+    expect(faultSpaceSize(b)).toBe(4n ** 4n);
+    expect([...enumerateSchedules(b)].length).toBe(4 ** 4);
+  });
+
+  it('every schedule with delays runs like one the search made, and no fault set runs twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomSimSpec, async (spec) => {
+        const target = SimTarget.of(randomSimProtocol(spec, false), { seed: '3', ...BOUNDS });
+        const made = new Set<string>();
+        const r = await search(
+          {
+            ...target,
+            bounds: target.bounds,
+            capabilities: target.capabilities,
+            footprints: target.footprints,
+            run: (faults, options) => (made.add(viewOf(target, faults)), target.run(faults, options)),
+            runMany: async (schedules, options) => {
+              for (const s of schedules) made.add(viewOf(target, s));
+              return target.runMany(schedules, options);
+            },
+          },
+          { strategy: 'ldfi' },
+        );
+        expect(r.status).toBe('no-counterexample-found');
+        let schedules = 0;
+        for (const schedule of enumerateSchedules(target.bounds)) {
+          schedules++;
+          if (!made.has(viewOf(target, schedule))) expect.fail(`the run of ${JSON.stringify(schedule)} is none of the ${made.size} runs made (${JSON.stringify(spec)})`);
+        }
+        expect(r.runs.length).toBeLessThan(schedules);
+        expect(new Set(r.runs.map((run) => faultSetKey(run.faults))).size).toBe(r.runs.length);
+      }),
+      { numRuns: 8, seed: 21 },
+    );
+  });
+
+  it('LDFI agrees with exhaustive search, its counterexamples replay, and some need a delay', async () => {
+    let withDelay = 0;
+    await fc.assert(
+      fc.asyncProperty(randomSimSpec, async (spec) => {
+        // A timeout that suspects a peer whose acknowledgement is late: a delay alone can break it.
+        const p = randomSimProtocol({ ...spec, acks: true, timeout: spec.timeout ?? 5, invariant: 'no-suspicion' }, true);
+        // Without omissions, only a delay can make an acknowledgement late.
+        const target = SimTarget.of(p, { seed: '2', ...BOUNDS, faultKinds: ['delay'] });
+        const ldfi = await search(target, { strategy: 'ldfi' });
+        const exhaustive = await search(target, { strategy: 'exhaustive' });
+        expect(ldfi.status, JSON.stringify(spec)).toBe(exhaustive.status);
+        for (const cex of ldfi.counterexamples) {
+          expect((await target.run(cex.faults, { lineage: false })).violations.length).toBeGreaterThan(0);
+          if (cex.faults.some((f) => f.kind === 'delay')) withDelay++;
+        }
+      }),
+      { numRuns: 12, seed: 5 },
+    );
+    expect(withDelay).toBeGreaterThan(0);
+  });
+});
