@@ -1,7 +1,7 @@
 import { formatFaults } from '../injector/text.ts';
 import { runCount, type Counterexample, type SearchResult } from '../search/result.ts';
 import { outcomeLabel } from './explain.ts';
-import { verdictOf } from './verdict.ts';
+import { boundsText, verdictOf } from './verdict.ts';
 
 /**
  * JUnit XML for CI, read by people in a CI page: one failed test case per counterexample (named by
@@ -46,7 +46,7 @@ export function formatJUnit(r: SearchResult): string {
     `      <property name="verdict" value="${esc(`${verdict.mark} ${verdict.headline}`)}"/>`,
     `      <property name="strategy" value="${r.strategy}"/>`,
     `      <property name="seed" value="${esc(r.seed)}"/>`,
-    `      <property name="bounds" value="EOT ${r.bounds.eot}, EFF ${r.bounds.eff}, crashes ${r.bounds.crashes}, nodes ${esc(r.bounds.nodes.join(','))}"/>`,
+    `      <property name="bounds" value="${esc(boundsText(r.bounds))}"/>`,
     `      <property name="runs" value="${runCount(r)}"/>`,
     '    </properties>',
     ...cases,

@@ -3,16 +3,14 @@ import { DEFAULT_COMMAND } from '../search/options.ts';
 import { shellQuote } from '../model/shell.ts';
 import { runCount, uncheckedText, type Counterexample, type SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
-import { attackedText, verdictOf } from './verdict.ts';
+import { attackedText, boundsText, verdictOf } from './verdict.ts';
 
 /** The human report, read top-down: verdict; then for each counterexample what broke, how to replay it, the faults, the run. */
 export function formatSearchResult(r: SearchResult, opts: { command: string; explaining?: boolean } = { command: DEFAULT_COMMAND }): string {
   const lines: string[] = [];
   const b = r.bounds;
   const included = r.target.includes?.length ? ` (including ${r.target.includes.join(', ')})` : '';
-  // Molly's kinds (omissions and crashes) go without saying; others are named.
-  const kinds = (b.kinds && b.kinds.join(',') !== 'omit,crash' ? `, kinds ${b.kinds.join(',')}` : '') + (b.maxDelay ? `, delays up to ${b.maxDelay}` : '');
-  const where = `${r.target.files.join(' ')}${included} — EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}`;
+  const where = `${r.target.files.join(' ')}${included} — ${boundsText(b)}`;
   const v = verdictOf(r);
   lines.push(`${v.mark} ${v.headline}`);
   if (r.status === 'internal-error') lines.push(`  internal error: ${r.error}`);

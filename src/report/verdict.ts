@@ -15,6 +15,16 @@ export interface Verdict {
   readonly proven: boolean;
 }
 
+/**
+ * The bounds in one line, the same in every report: `EOT 20, EFF 4, crashes 0, nodes p,b,c`, then the
+ * kinds searched unless they are Molly's (omissions and crashes) and the longest delay if any.
+ */
+export function boundsText(b: SearchResult['bounds']): string {
+  const kinds = b.kinds && b.kinds.join(',') !== 'omit,crash' ? `, kinds ${b.kinds.join(',')}` : '';
+  const delays = b.maxDelay ? `, delays up to ${b.maxDelay}` : '';
+  return `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}${delays}`;
+}
+
 export function verdictOf(r: SearchResult): Verdict {
   const runs = plural(runCount(r), 'run');
   // The seed matters to the random strategy and to every run of a simulated network.

@@ -6,6 +6,10 @@ import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
 import { runView } from '../../src/targets/code/view.ts';
 import { randomSimProtocol, randomSimSpec } from '../helpers/random-sim.ts';
+import { formatSearchResult } from '../../src/report/text.ts';
+import { formatHtmlReport } from '../../src/report/html/page.ts';
+import { formatJUnit } from '../../src/report/junit.ts';
+import { toJsonReport } from '../../src/report/json.ts';
 
 /**
  * Delays as LDFI hypotheses: the footprint offers each channel's messages of one send time delayed by
@@ -82,5 +86,16 @@ describe('delays searched by LDFI', () => {
       { numRuns: 12, seed: 5 },
     );
     expect(withDelay).toBeGreaterThan(0);
+  });
+
+  it('every report names the kinds searched and the longest delay, as the verdict does', async () => {
+    const r = await search(await SimTarget.open('examples/sim/replicated-register-versioned.ts', { seed: '1', maxDelay: 1 }), { strategy: 'ldfi' });
+    expect(r.status).toBe('resilient');
+    const line = 'kinds omit,crash,restart,delay, delays up to 1';
+    expect(formatSearchResult(r)).toContain(line);
+    expect(formatSearchResult(r)).toContain('✓ resilient to omissions and delays within the bounds');
+    expect(formatHtmlReport(r)).toContain(line);
+    expect(formatJUnit(r)).toContain(line);
+    expect(toJsonReport(r).bounds).toMatchObject({ kinds: ['omit', 'crash', 'restart', 'delay'], maxDelay: 1 });
   });
 });

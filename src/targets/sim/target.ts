@@ -128,9 +128,11 @@ export class SimTarget implements Target {
     for (const n of nodes) {
       if (!protocol.nodes.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${protocol.name} (${protocol.nodes.join(', ')})`);
     }
-    const kinds = searchedKinds(opts.faultKinds ?? d.faultKinds, SIM_SEARCHED, SIM_SEARCHED, 'TypeScript protocols');
     const maxDelay = opts.maxDelay ?? d.maxDelay ?? 0;
-    if (opts.faultKinds?.includes('delay') && maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <virtual ms> (${protocol.name} sets none)`);
+    const asked = opts.faultKinds ?? d.faultKinds;
+    if (asked?.includes('delay') && maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <virtual ms> (${protocol.name} sets none)`);
+    // Delays are searched by default only when a longest delay is given: none is no kind searched.
+    const kinds = searchedKinds(asked, SIM_SEARCHED, maxDelay > 0 ? SIM_SEARCHED : SIM_SEARCHED.filter((k) => k !== 'delay'), 'TypeScript protocols');
     const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds, ...(maxDelay > 0 ? { maxDelay } : {}) };
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
     return new SimTarget(protocol, [file], hash, bounds, opts.seed, auditWatched(protocol));
