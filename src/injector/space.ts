@@ -1,5 +1,5 @@
 import type { Bounds } from '../model/bounds.ts';
-import { isNodeFailure, type Fault } from '../model/faults.ts';
+import { isNodeFailure, sendSlot, type Fault } from '../model/faults.ts';
 import { faultModel } from '../model/fault-model.ts';
 
 /**
@@ -65,7 +65,7 @@ export function isCanonical(faults: readonly Fault[], crashes: number): boolean 
     if (f.kind !== 'omit' && f.kind !== 'delay') continue;
     const d = down.get(f.from);
     if (d && d.from <= f.time && f.time <= d.to) return false;
-    const slot = `${f.from}|${f.to}|${f.time}`;
+    const slot = sendSlot(f.from, f.to, f.time);
     if (slots.has(slot)) return false;
     slots.add(slot);
   }
@@ -87,7 +87,7 @@ export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint
   const slotWays = new Map<string, { from: string; time: number; ways: bigint }>();
   for (const f of [...omissionUniverse(b), ...delayUniverse(b)].filter(ok)) {
     if (f.kind !== 'omit' && f.kind !== 'delay') continue;
-    const key = `${f.from}|${f.to}|${f.time}`;
+    const key = sendSlot(f.from, f.to, f.time);
     const slot = slotWays.get(key) ?? { from: f.from, time: f.time, ways: 1n };
     slotWays.set(key, { ...slot, ways: slot.ways + 1n });
   }

@@ -30,6 +30,14 @@ export function isNodeFailure(f: Fault): f is Extract<Fault, { kind: 'crash' | '
   return f.kind === 'crash' || f.kind === 'restart';
 }
 
+/**
+ * The key of a send slot: the messages of one channel sent at one time, which one omission or one
+ * delay holds.
+ */
+export function sendSlot(from: string, to: string, time: number): string {
+  return `${from}|${to}|${time}`;
+}
+
 /** When a fault starts acting. */
 export function faultStart(f: Fault): number {
   return 'time' in f ? f.time : f.start;

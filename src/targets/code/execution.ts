@@ -115,8 +115,6 @@ export interface CodeExecution {
    * (sim, when every node's state is tracked): runs in the same state at the same time go on alike.
    */
   readonly stateHashes?: readonly { t: number; h: string }[];
-  /** Per restart of the schedule (by fault key): the next window end that can change the run, or null (sim). */
-  readonly restartNext?: Readonly<Record<string, number | null>>;
   /** The invariants' verdict, when they were checked inside the run's watchdog (`RunChecker`). */
   readonly checked?: InvariantOutcome;
 }

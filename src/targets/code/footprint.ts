@@ -1,10 +1,10 @@
 import type { Bounds } from '../../model/bounds.ts';
-import { faultKey, isNodeFailure, type FaultSet } from '../../model/faults.ts';
+import { faultKey, isNodeFailure, sendSlot, type FaultSet } from '../../model/faults.ts';
 import type { FootprintPoint } from '../../model/target.ts';
 import { outputKeys } from './lineage.ts';
 import { expandDeps, type MessageEntry, type CodeExecution } from './execution.ts';
 import { faultModel } from '../../model/fault-model.ts';
-import { nextDelay } from './delay.ts';
+import { RunWindows } from './windows.ts';
 
 /**
  * The footprint of a simulated run: every fault that could change it, one per class of equivalent
@@ -22,7 +22,7 @@ import { nextDelay } from './delay.ts';
  *   is offered ending at once: a later end changes the run only if the new incarnation's init acts or
  *   reads the time, or through the node's next event, which the run itself shows (`restartNext`).
  * - a delay (of a channel's messages sent at one time, before EFF) is offered by the least amount that
- *   changes the run (`nextDelay`: past the receiver's next event, or one ms when the handler's
+ *   changes the run (`RunWindows.delayNext`: past the receiver's next event, or one ms when the handler's
  *   actions carry its time); the run then says which longer delay changes it (`delayNext`).
  * Omissions and delays are offered at send times before EFF (one fault per channel and send time:
  * a slot a fault already holds is not offered again), crashes and restarts (the kinds the bounds
@@ -44,27 +44,29 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
 
   // A slot (channel, send time) a delay of the set holds: omitting it too is the omission alone, and
   // a second delay adds up to one the first already reaches.
-  const held = new Set(faults.flatMap((f) => (f.kind === 'delay' ? [`${f.from}|${f.to}|${f.time}`] : [])));
+  const held = new Set(faults.flatMap((f) => (f.kind === 'delay' ? [sendSlot(f.from, f.to, f.time)] : [])));
   const onChannel = new Map<string, MessageEntry[]>();
   for (const m of exec.messages) {
     const { from, to, sentAt } = m.ref;
     if (!model.searches('omit') || !model.canLoseOn(from, to, sentAt)) continue;
     if (m.status === 'dropped' || m.status === 'receiver-down') continue;
-    const key = `${from}|${to}|${sentAt}`;
+    const key = sendSlot(from, to, sentAt);
     if (held.has(key)) continue;
     (onChannel.get(key) ?? onChannel.set(key, []).get(key)!).push(m);
   }
   if (model.maxDelay > 0 && model.searches('delay')) {
-    const slots = new Map<string, { from: string; to: string; time: number }>();
+    const slots = new Map<string, MessageEntry[]>();
     for (const m of exec.messages) {
       const { from, to, sentAt } = m.ref;
-      const key = `${from}|${to}|${sentAt}`;
-      if (from === to || held.has(key) || slots.has(key) || !model.canDelay(sentAt, 1) || !model.isNode(from) || !model.isNode(to)) continue;
-      if (m.status === 'delivered' || m.status === 'receiver-down') slots.set(key, { from, to, time: sentAt });
+      const key = sendSlot(from, to, sentAt);
+      if (from === to || held.has(key) || !model.canDelay(sentAt, 1) || !model.isNode(from) || !model.isNode(to)) continue;
+      (slots.get(key) ?? slots.set(key, []).get(key)!).push(m);
     }
-    for (const slot of slots.values()) {
-      const by = nextDelay(exec, slot, 0, faults, bounds.eot, timesRead);
-      if (by !== null && model.canDelay(slot.time, by)) points.push({ fault: { kind: 'delay', ...slot, by }, cuts: 0, cutOutcomes: [], wakes: 0 });
+    const windows = new RunWindows(exec, faults, bounds.eot, timesRead);
+    for (const msgs of slots.values()) {
+      const { from, to, sentAt: time } = msgs[0].ref;
+      const by = windows.delayNext(msgs, 0);
+      if (by !== null && model.canDelay(time, by)) points.push({ fault: { kind: 'delay', from, to, time, by }, cuts: 0, cutOutcomes: [], wakes: 0 });
     }
   }
   for (const msgs of onChannel.values()) {

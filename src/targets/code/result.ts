@@ -1,6 +1,6 @@
 import type { Bounds } from '../../model/bounds.ts';
-import { faultKey, type FaultSet } from '../../model/faults.ts';
-import { nextDelay } from './delay.ts';
+import type { FaultSet } from '../../model/faults.ts';
+import { windowsNext } from './windows.ts';
 import { newLineageGraph } from '../../model/lineage.ts';
 import type { MessageRecord, RunOptions, RunResult, StateFact } from '../../model/target.ts';
 import type { CodeExecution } from './execution.ts';
@@ -26,6 +26,7 @@ export function executionResult(exec: CodeExecution, faults: FaultSet, invariant
   const checked = exec.error ? { violations: [], unknown: [] } : (exec.checked ?? new InvariantCheck(invariants).checkWatched(runView(exec), budgetMs, true));
   const violations = checked.violations;
   const unknown = [...(exec.unknown ?? []), ...checked.unknown];
+  const timesRead = exec.checked?.readTimes === true;
   return {
     faults,
     messages: exec.messages.filter((m) => m.ref.from !== m.ref.to).map(toMessageRecord),
@@ -34,21 +35,13 @@ export function executionResult(exec: CodeExecution, faults: FaultSet, invariant
     unknown,
     outcomes: outputKeys(exec),
     lineage: options.lineage ? buildSimLineage(exec) : newLineageGraph(),
-    ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, bounds, exec.checked?.readTimes === true) } : {}),
+    ...(options.lineage || options.footprint ? { footprint: simFootprint(exec, faults, bounds, timesRead) } : {}),
     error: exec.error,
     ...(exec.notes?.length ? { notes: exec.notes } : {}),
     ...(exec.stateHashes ? { stateTrace: exec.stateHashes } : {}),
     ...(exec.checked?.readTimes ? { readTimes: true } : {}),
-    ...(exec.restartNext ? { restartNext: exec.restartNext } : {}),
-    ...(faults.some((f) => f.kind === 'delay') ? { delayNext: delaysNext(exec, faults, bounds, exec.checked?.readTimes === true) } : {}),
+    ...windowsNext(exec, faults, bounds.eot, timesRead),
   };
-}
-
-/** For each delay of the schedule (by fault key): the next longer delay that changes the run, or null. */
-function delaysNext(exec: CodeExecution, faults: FaultSet, bounds: Bounds, timesRead: boolean): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const f of faults) if (f.kind === 'delay') out[faultKey(f)] = nextDelay(exec, f, f.by, faults, bounds.eot, timesRead);
-  return out;
 }
 
 /** The inputs each node was given and the outputs it wrote, in time order (messages are drawn apart). */

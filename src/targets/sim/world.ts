@@ -8,7 +8,7 @@ import type { WatchedEnd } from '../code/watchdog.ts';
 import type { Cause, InputRef, NodeContext, NodeHandlers, Payload, Protocol } from './api.ts';
 import { EventQueue } from './queue.ts';
 import { NodeStore, type CellLog } from './state.ts';
-import { faultKey, isNodeFailure, type FaultSet } from '../../model/faults.ts';
+import { isNodeFailure, type FaultSet } from '../../model/faults.ts';
 
 /** One run to simulate: its time bound (virtual ms), seed and fault schedule. */
 export interface SimOptions {
@@ -243,30 +243,7 @@ export class World {
       error: this.error,
       interrupted,
       ...(this.opts.stateHashFrom !== undefined ? { stateHashes: this.stateHashes } : {}),
-      ...(this.opts.faults.some((f) => f.kind === 'restart') ? { restartNext: this.restartNext() } : {}),
     });
-  }
-
-  /**
-   * For each restart of the schedule (by fault key), the next window end that can change the run:
-   * a later end makes a difference only if the new incarnation's init acted, or read the clock or a
-   * random number (then its time matters: the next end), or through the node's next event, which a
-   * window reaching it loses. Null when no later end within the run changes anything.
-   */
-  private restartNext(): Record<string, number | null> {
-    const out: Record<string, number | null> = {};
-    for (const f of this.opts.faults) {
-      if (f.kind !== 'restart') continue;
-      const up = f.end + 1;
-      const mine = this.rec.invocations.filter((i) => i.node === f.node && i.at >= up);
-      const init = mine.find((i) => i.at === up && i.handler === 'init');
-      const timed = this.rec.audit.entries.some((e) => e.t === up && e.by === f.node && (e.kind === 'clock' || e.kind === 'random'));
-      let next: number | null;
-      if (!init || init.acted || timed) next = up;
-      else next = mine.find((i) => i !== init)?.at ?? null;
-      out[faultKey(f)] = next;
-    }
-    return out;
   }
 
   private record(e: TraceEvent): void {

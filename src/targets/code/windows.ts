@@ -1,0 +1,104 @@
+import { faultKey, type Fault, type FaultSet } from '../../model/faults.ts';
+import type { CodeExecution, Invocation, MessageEntry } from './execution.ts';
+
+/**
+ * How far a fault with a window (a restart's end, a delay's length) can grow before the run changes:
+ * the classes of equal runs that let the footprint search try one window per class (sim). Both rest
+ * on the same fact: a handler call moved within a stretch where its node has no other event is
+ * handled with the same state, before the same events, unless what it did carries its time (it sent,
+ * output or set a timer, all relative to now, or read the clock or drew a random number).
+ */
+export class RunWindows {
+  /** Each node's handler calls, in the order they began. */
+  private readonly calls = new Map<string, Invocation[]>();
+  /** The call each delivered message started, by message id. */
+  private readonly deliveryCall = new Map<number, Invocation>();
+  /** `node|t` where a handler read the clock or drew a random number (the audit log has no call ids). */
+  private readonly timed = new Set<string>();
+
+  constructor(
+    exec: CodeExecution,
+    private readonly faults: FaultSet,
+    private readonly eot: number,
+    /** An invariant read an output's or the run's end time: every ms of a delay shows. */
+    private readonly timesRead: boolean,
+  ) {
+    for (const i of exec.invocations) {
+      (this.calls.get(i.node) ?? this.calls.set(i.node, []).get(i.node)!).push(i);
+      if (i.trigger && 'cause' in i.trigger) this.deliveryCall.set(i.trigger.cause, i);
+    }
+    for (const e of exec.audit.entries) if (e.kind === 'clock' || e.kind === 'random') this.timed.add(`${e.by}|${e.t}`);
+  }
+
+  /**
+   * For a restart of the schedule, the next window end that can change the run: a later end makes a
+   * difference only if the new incarnation's init acted, or read the clock or a random number (then
+   * its time matters: the next end), or through the node's next event, which a window reaching it
+   * loses. Null when no later end within the run changes anything.
+   */
+  restartNext(f: Extract<Fault, { kind: 'restart' }>): number | null {
+    const up = f.end + 1;
+    const mine = (this.calls.get(f.node) ?? []).filter((i) => i.at >= up);
+    const init = mine.find((i) => i.at === up && i.handler === 'init');
+    if (!init || init.acted || this.timed.has(`${f.node}|${up}`)) return up;
+    return mine.find((i) => i !== init)?.at ?? null;
+  }
+
+  /**
+   * The next delay of a slot's messages (a channel's, sent at one time) that can change the run, given
+   * the delay `by` they already have in it (0: none), or null when no longer delay within the run
+   * changes anything (virtual ms). A message arriving later but still before the receiver's next
+   * event (its next handler call, a crash or restart of it, or the end of time) is the same run if its
+   * delivery carries no time; such a delivery moves to that event (arriving at its very time may still
+   * come first: the queue keeps insertion order at equal times, so that is a class of its own, and
+   * the ms after it the next), any other one ms at a time. A message that found its receiver down may
+   * arrive once it is up again.
+   */
+  delayNext(messages: readonly MessageEntry[], by: number): number | null {
+    let next = Infinity;
+    for (const m of messages) {
+      if (m.status !== 'delivered' && m.status !== 'receiver-down') continue;
+      const arrival = this.nextArrival(m);
+      if (arrival !== undefined) next = Math.min(next, by + (arrival - m.deliverAt));
+    }
+    return Number.isFinite(next) ? next : null;
+  }
+
+  /** The earliest later arrival time of `m` that changes the run, if any within EOT + 1. */
+  private nextArrival(m: MessageEntry): number | undefined {
+    const at = m.deliverAt;
+    const to = m.ref.to;
+    const call = m.status === 'delivered' ? this.deliveryCall.get(m.ref.id) : undefined;
+    if (m.status === 'delivered' && (!call || call.acted || this.timesRead || this.timed.has(`${to}|${at}`))) return at + 1;
+    // Past the end of time it never arrives: the last class.
+    let next = this.eot + 1;
+    // The receiver's own failures: arriving at or after one is handled differently.
+    for (const f of this.faults) {
+      if (f.kind === 'crash' && f.node === to && f.time > at) next = Math.min(next, f.time);
+      if (f.kind === 'restart' && f.node === to) for (const t of [f.start, f.end + 1]) if (t > at) next = Math.min(next, t);
+    }
+    for (const i of this.calls.get(to) ?? []) {
+      if (i.at < at || i === call) continue;
+      // At the same ms after it: the next ms.
+      if (i.at === at) {
+        if (!call || i.id > call.id) return at + 1;
+        continue;
+      }
+      return Math.min(next, i.at);
+    }
+    return next > at ? next : undefined;
+  }
+}
+
+/** For each restart and delay of the schedule (by fault key): the next longer window that changes the run, or null. */
+export function windowsNext(exec: CodeExecution, faults: FaultSet, eot: number, timesRead: boolean): { restartNext?: Record<string, number | null>; delayNext?: Record<string, number | null> } {
+  if (!faults.some((f) => f.kind === 'restart' || f.kind === 'delay')) return {};
+  const windows = new RunWindows(exec, faults, eot, timesRead);
+  const restartNext: Record<string, number | null> = {};
+  const delayNext: Record<string, number | null> = {};
+  for (const f of faults) {
+    if (f.kind === 'restart') restartNext[faultKey(f)] = windows.restartNext(f);
+    if (f.kind === 'delay') delayNext[faultKey(f)] = windows.delayNext(exec.messages.filter((m) => m.ref.from === f.from && m.ref.to === f.to && m.ref.sentAt === f.time), f.by);
+  }
+  return { ...(Object.keys(restartNext).length ? { restartNext } : {}), ...(Object.keys(delayNext).length ? { delayNext } : {}) };
+}
