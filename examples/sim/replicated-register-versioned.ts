@@ -4,7 +4,7 @@
  *
  * Expected (defaults: { eot: 20, eff: 4, crashes: 0, maxDelay: 6 }):
  *   resilient  as written (omissions and delays of up to 6 virtual ms before EFF: 54,595 runs, 77 s;
- *              --max-delay 2: 290 runs, 2 s)
+ *              --max-delay 2: 1,463 runs, 4 s)
  *   broken     --crashes 1 (the primary fails before every backup has the last write)
  */
 import { defineProtocol } from 'ldfi/sim';
