@@ -1,5 +1,5 @@
 import type { Bounds } from '../model/bounds.ts';
-import { isNodeFailure, sendSlot, type Fault } from '../model/faults.ts';
+import { apart, bipartitions, isCut, isNodeFailure, sameLinks, sendSlot, type Cut, type Fault } from '../model/faults.ts';
 import { faultModel } from '../model/fault-model.ts';
 
 /**
@@ -48,9 +48,26 @@ export function delayUniverse(b: Bounds): Fault[] {
 }
 
 /**
+ * Cuts of the network, when searched: a dropped connection (both ways) between each pair of distinct
+ * nodes, and each split of the nodes in two groups, in every window that ends before EFF.
+ */
+export function cutUniverse(b: Bounds): Cut[] {
+  const m = faultModel(b);
+  const shapes: Cut[] = [];
+  if (m.searches('disconnect')) {
+    for (let i = 0; i < b.nodes.length; i++) for (let j = i + 1; j < b.nodes.length; j++) shapes.push({ kind: 'disconnect', from: b.nodes[i], to: b.nodes[j], both: true, start: 0, end: 0 });
+  }
+  if (m.searches('partition')) for (const groups of bipartitions(b.nodes)) shapes.push({ kind: 'partition', groups, start: 0, end: 0 });
+  const out: Cut[] = [];
+  for (const shape of shapes) for (let start = 1; m.canCut(shape.kind, start, start); start++) for (let end = start; m.canCut(shape.kind, start, end); end++) out.push({ ...shape, start, end });
+  return out;
+}
+
+/**
  * A schedule is canonical when each node fails (crashes or restarts) at most once, within the
  * budget, no omission or delay names a message its sender could not send anyway (crashed, or down),
- * and each channel and send time has at most one omission or delay.
+ * each channel and send time has at most one omission or delay, and the cuts of one link (or the
+ * partitions) keep their windows apart.
  */
 export function isCanonical(faults: readonly Fault[], crashes: number): boolean {
   const down = new Map<string, { from: number; to: number }>();
@@ -69,7 +86,8 @@ export function isCanonical(faults: readonly Fault[], crashes: number): boolean 
     if (slots.has(slot)) return false;
     slots.add(slot);
   }
-  return true;
+  const cuts = faults.filter(isCut);
+  return cuts.every((c) => apart(c, cuts.filter((o) => o !== c && sameLinks(o, c))));
 }
 
 /**
@@ -107,13 +125,37 @@ export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint
     });
     ways = next;
   }
-  return ways.reduce((s, w) => s + w, 0n);
+  // Cuts are independent of the rest: per link (or for the network's partitions), the ways to place
+  // windows kept apart.
+  const cuts = cutUniverse(b).filter(ok);
+  const groups = new Map<string, Cut[]>();
+  for (const c of cuts) {
+    const key = c.kind === 'partition' ? 'partition' : `${c.from}|${c.to}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(c);
+  }
+  let cutWays = 1n;
+  for (const windows of groups.values()) cutWays *= apartWindows(windows);
+  return ways.reduce((s, w) => s + w, 0n) * cutWays;
+}
+
+/**
+ * The number of sets of windows from `windows` (of one link, or partitions) that keep at least one ms
+ * apart, the empty set included: f(t) = f(t + 1) + Σ over windows starting at t of f(end + 2).
+ */
+function apartWindows(windows: readonly Cut[]): bigint {
+  const last = Math.max(0, ...windows.map((w) => w.end));
+  const from = new Array<bigint>(last + 3).fill(1n);
+  for (let t = last; t >= 1; t--) {
+    from[t] = from[t + 1];
+    for (const w of windows) if (w.start === t) from[t] += from[w.end + 2];
+  }
+  return from[1];
 }
 
 
 /** Every canonical schedule, smallest first (by number of faults), in a stable order. */
 export function* enumerateSchedules(b: Bounds): Generator<Fault[]> {
-  const universe = [...crashUniverse(b), ...restartUniverse(b), ...omissionUniverse(b), ...delayUniverse(b)];
+  const universe = [...crashUniverse(b), ...restartUniverse(b), ...cutUniverse(b), ...omissionUniverse(b), ...delayUniverse(b)];
   const chosen: Fault[] = [];
   function* choose(start: number, k: number): Generator<Fault[]> {
     if (k === 0) {

@@ -1,4 +1,4 @@
-import type { Fault, FaultSet } from '../model/faults.ts';
+import { canonicalFaults, cutsLink, isCut, type Fault, type FaultSet } from '../model/faults.ts';
 import type { AuditLog } from './audit.ts';
 import { formatFault } from './text.ts';
 
@@ -32,7 +32,9 @@ export class Spike {
     faults: FaultSet,
     private readonly audit: AuditLog,
   ) {
-    this.faults = faults;
+    // In canonical order: the same set, however listed, gives the same run (link events of one ms in
+    // the same order, so handlers hear them in the same order).
+    this.faults = canonicalFaults(faults);
   }
 
   /** The fate of a message from→to sent at `time` (`id` names it in the audit log). */
@@ -83,17 +85,6 @@ export class Spike {
 }
 
 function dropReason(f: Fault, from: string, to: string, time: number): boolean {
-  switch (f.kind) {
-    case 'omit':
-      return f.from === from && f.to === to && f.time === time;
-    case 'disconnect':
-      return time >= f.start && time <= f.end && ((f.from === from && f.to === to) || (f.both && f.from === to && f.to === from));
-    case 'partition': {
-      if (time < f.start || time > f.end) return false;
-      const [l, r] = f.groups;
-      return (l.includes(from) && r.includes(to)) || (r.includes(from) && l.includes(to));
-    }
-    default:
-      return false;
-  }
+  if (f.kind === 'omit') return f.from === from && f.to === to && f.time === time;
+  return isCut(f) && time >= f.start && time <= f.end && cutsLink(f, from, to);
 }

@@ -56,7 +56,7 @@ export class FaultModel {
    * with a crash budget — what a proof covers, in words for its verdict.
    */
   get effectiveKinds(): FaultKind[] {
-    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' ? this.bounds.crashes > 0 : k === 'restart' ? this.canRestart(1, 1) : k === 'delay' ? this.canDelay(1, 1) : true));
+    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' ? this.bounds.crashes > 0 : k === 'restart' ? this.canRestart(1, 1) : k === 'delay' ? this.canDelay(1, 1) : k === 'disconnect' || k === 'partition' ? this.canCut(k, 1, 1) : true));
   }
 
   /** Whether faults of `kind` are searched. */
@@ -81,6 +81,16 @@ export class FaultModel {
    */
   canDelay(time: number, by: number): boolean {
     return this.searches('delay') && this.canLose(time) && Number.isInteger(by) && by >= 1 && by <= this.maxDelay;
+  }
+
+  /**
+   * Whether a link (`disconnect`, both ways: a dropped connection) or the network (`partition`) may be
+   * cut from `start` to `end`, healed at end + 1: that kind searched, and the window over before EFF —
+   * a finite failure, as a loss is. Messages sent across the cut in the window are lost; nodes with
+   * connection handlers hear of the cut at `start` and of the heal at end + 1.
+   */
+  canCut(kind: 'disconnect' | 'partition', start: number, end: number): boolean {
+    return this.searches(kind) && start >= 1 && end >= start && end <= this.lastLoss;
   }
 
   /** The longest delay searched (0: none). */

@@ -38,6 +38,59 @@ export function sendSlot(from: string, to: string, time: number): string {
   return `${from}|${to}|${time}`;
 }
 
+/** A cut of the network: a dropped connection or a partition, from `start` to `end`. */
+export type Cut = Extract<Fault, { kind: 'disconnect' | 'partition' }>;
+
+/** Whether a fault cuts links (a disconnect or a partition). */
+export function isCut(f: Fault): f is Cut {
+  return f.kind === 'disconnect' || f.kind === 'partition';
+}
+
+/** The nodes at the ends of a cut's links: they hear it drop and heal. */
+export function cutEnds(f: Cut): string[] {
+  return f.kind === 'disconnect' ? [f.from, f.to] : [...f.groups[0], ...f.groups[1]];
+}
+
+/** Whether a cut takes the link from→to down (at any time: the window is the caller's). */
+export function cutsLink(f: Cut, from: string, to: string): boolean {
+  if (f.kind === 'disconnect') return (f.from === from && f.to === to) || (f.both && f.from === to && f.to === from);
+  const [l, r] = f.groups;
+  return (l.includes(from) && r.includes(to)) || (r.includes(from) && l.includes(to));
+}
+
+/**
+ * Whether a cut's window keeps at least one ms (step, round) from each of `others` (cuts of the same
+ * links): a link, or the network, is cut and healed, then may be cut again.
+ */
+export function apart(cut: Cut, others: readonly Cut[]): boolean {
+  return others.every((o) => o === cut || cut.start > o.end + 1 || cut.end < o.start - 1);
+}
+
+/** Whether two cuts take the same links down: the same pair, or both partitions (one split at a time). */
+export function sameLinks(a: Cut, b: Cut): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'partition') return true;
+  const pair = (f: Extract<Cut, { kind: 'disconnect' }>) => [f.from, f.to].sort().join('|');
+  return pair(a) === pair(b as typeof a);
+}
+
+/**
+ * The splits of `nodes` into two non-empty groups, each once (the first node's group first, groups
+ * in the nodes' order): 2^(n−1) − 1 of them.
+ */
+export function bipartitions(nodes: readonly string[]): [string[], string[]][] {
+  const out: [string[], string[]][] = [];
+  const n = nodes.length;
+  // Bit i set: node i + 1 joins the second group (node 0 always in the first).
+  for (let mask = 1; mask < 2 ** (n - 1); mask++) {
+    const l: string[] = [nodes[0]];
+    const r: string[] = [];
+    for (let i = 1; i < n; i++) ((mask >> (i - 1)) & 1 ? r : l).push(nodes[i]);
+    out.push([l, r]);
+  }
+  return out;
+}
+
 /** When a fault starts acting. */
 export function faultStart(f: Fault): number {
   return 'time' in f ? f.time : f.start;

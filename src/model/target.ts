@@ -98,6 +98,17 @@ export interface RunResult {
    * change the run (the same delay shorter or in between is the same run), or null when none can.
    */
   readonly delayNext?: Readonly<Record<string, number | null>>;
+  /**
+   * Per cut of the schedule (disconnect or partition, by fault key): the next later end that can
+   * change the run, and the next later start that is a run of its own (the start is offered once per
+   * class; a cut whose handler calls acted shows its time), each null when none.
+   */
+  readonly cutNext?: Readonly<Record<string, { readonly end: number | null; readonly start: number | null; readonly inertIf?: readonly string[] }>>;
+  /**
+   * Handler calls of this run that did nothing and read nothing (keys as in `FootprintPoint.inertIf`):
+   * at a node whose state is all tracked, such a call does nothing in any state, in any run.
+   */
+  readonly inertCalls?: readonly string[];
 }
 
 export interface RunOptions {
@@ -189,6 +200,12 @@ export interface FootprintPoint {
    * near miss, the likeliest to matter. Absent when the fault wakes nothing.
    */
   readonly slack?: number;
+  /**
+   * A fault that changes the run only as the omissions it makes do (which the search covers) once
+   * every handler call it causes is known to do nothing in any state (`RunResult.inertCalls`): the
+   * keys of those calls. Absent: the fault is always worth its own run.
+   */
+  readonly inertIf?: readonly string[];
 }
 
 /** The lineage of one tuple or output (`root`), or of its absence when it does not hold. */

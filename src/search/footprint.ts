@@ -1,5 +1,5 @@
 import { idleOmissions } from '../injector/effect.ts';
-import { compareInTime, faultKey, faultSetKey, faultStart, isNodeFailure, isSubsetOf, type Fault, type FaultSet } from '../model/faults.ts';
+import { apart, compareInTime, faultKey, faultSetKey, faultStart, isCut, isNodeFailure, isSubsetOf, sameLinks, type Cut, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunOptions, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
 import type { RunRecord, SearchResult } from './result.ts';
@@ -45,6 +45,13 @@ interface Explored {
  */
 export async function footprintSearch(rec: SearchRecorder, first: RunResult, known: LineageGraph, supportsOf: () => SearchResult['supports']): Promise<SearchResult> {
   const counterexamples: FaultSet[] = rec.counterexamples.map((c) => c.faults);
+  // Handler calls known to do nothing in any state: a cut that causes only such calls is the
+  // omissions it makes, which the search covers (FootprintPoint.inertIf).
+  const inert = new Set<string>();
+  const learnInert = (r: RunResult) => {
+    for (const k of r.inertCalls ?? []) inert.add(k);
+  };
+  const worthOwnRun = (inertIf: readonly string[] | undefined) => !inertIf || !inertIf.every((k) => inert.has(k));
   const end = (status: Parameters<SearchRecorder['finish']>[0]) => rec.finish(status, supportsOf());
   /**
    * Records a run; for "how did I get here", a run that cut every support known so far of a good
@@ -100,7 +107,7 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
     const crashBudget = rec.target.bounds.crashes;
     while (level.length > 0) {
       const next: Explored[] = [];
-      const pending = extensions(level, crashBudget, rec.options.allows);
+      const pending = extensions(level, crashBudget, (f, inertIf) => rec.options.allows(f) && worthOwnRun(inertIf));
       // The sets of this size already queued: a later restart end is not queued twice.
       const queued = new Set(pending.map((h) => faultSetKey(h.faults)));
       // What a size teaches the explanation joins what is known when the size is done: within it, every
@@ -145,9 +152,10 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
             break;
           }
           const { result, ms } = results[r++];
+          learnInert(result);
           // A restart that ended at once (a delay as short as changes anything), or at the last end that
           // changed the run: the next end that can.
-          for (const later of laterWindows(hypothesis.faults, result, faultModel(rec.target.bounds))) {
+          for (const later of laterWindows(hypothesis.faults, result, faultModel(rec.target.bounds), worthOwnRun)) {
             const key = faultSetKey(later);
             if (queued.has(key)) continue;
             queued.add(key);
@@ -287,13 +295,13 @@ function effectiveOnly(result: RunResult): RunResult {
 }
 
 /** The hypotheses one fault larger than the runs of `level`, most promising first. */
-function extensions(level: readonly Explored[], crashBudget: number, allows: (f: Fault) => boolean): { faults: Fault[]; score: number; attacked?: readonly string[] }[] {
+function extensions(level: readonly Explored[], crashBudget: number, allows: (f: Fault, inertIf?: readonly string[]) => boolean): { faults: Fault[]; score: number; attacked?: readonly string[] }[] {
   const out: { faults: Fault[]; score: number; attacked?: readonly string[]; again: number; rank: number; slack: number; order: number }[] = [];
   for (const parent of level) {
     const last = parent.faults[parent.faults.length - 1];
     const crashes = parent.faults.filter(isNodeFailure).length;
     for (const point of parent.footprint) {
-      if (!allows(point.fault)) continue;
+      if (!allows(point.fault, point.inertIf)) continue;
       if (last && compareInTime(last, point.fault) >= 0) continue;
       // Past its horizon the parent goes on as another run, whose extensions cover these.
       if (faultStart(point.fault) > parent.horizon) continue;
@@ -317,9 +325,23 @@ function extensions(level: readonly Explored[], crashBudget: number, allows: (f:
  * give the same run. An invariant that reads times could tell the new incarnation's start time
  * apart, so then every end of a restart is its own.
  */
-function laterWindows(faults: readonly Fault[], result: RunResult, model: FaultModel): Fault[][] {
+function laterWindows(faults: readonly Fault[], result: RunResult, model: FaultModel, worthOwnRun: (inertIf?: readonly string[]) => boolean): Fault[][] {
   const out: Fault[][] = [];
+  const replaced = (i: number, g: Fault) => faults.map((h, j) => (j === i ? g : h));
   faults.forEach((f, i) => {
+    if (isCut(f) && model.searches(f.kind)) {
+      const next = result.cutNext?.[faultKey(f)];
+      // Inert everywhere: the same cut at any window is the omissions it makes.
+      if (!worthOwnRun(next?.inertIf)) return;
+      const others = faults.filter((g): g is Cut => isCut(g) && g !== f && sameLinks(g, f));
+      const fits = (g: Cut) => model.canCut(g.kind, g.start, g.end) && apart(g, others);
+      const end = next?.end;
+      if (typeof end === 'number' && end > f.end && fits({ ...f, end })) out.push(replaced(i, { ...f, end }));
+      // A later start only for the set's last fault, whose start the path chose last.
+      const start = next?.start;
+      if (i === faults.length - 1 && f.start === f.end && typeof start === 'number' && start > f.start && fits({ ...f, start, end: start })) out.push(replaced(i, { ...f, start, end: start }));
+      return;
+    }
     let longer: Fault | undefined;
     if (f.kind === 'restart' && model.searches('restart')) {
       const next = result.readTimes ? f.end + 1 : result.restartNext?.[faultKey(f)];

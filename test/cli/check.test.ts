@@ -98,8 +98,13 @@ describe('ldfi check', () => {
   it('checks a tcp system against ldfi/tcp and loads it without starting its processes', () => {
     const ok = ldfi(['check', 'examples/tcp/double-halve/ldfi.tcp.ts']);
     expect([ok.code, ok.stdout]).toEqual([0, '✓ examples/tcp/double-halve/ldfi.tcp.ts: no errors\n']);
+    // The primary-backup processes pass W3C trace context along: precise lineage, nothing to warn of.
+    const traced = ldfi(['check', 'examples/tcp/primary-backup/ldfi.tcp.ts']);
+    expect([traced.code, traced.stdout]).toEqual([0, '✓ examples/tcp/primary-backup/ldfi.tcp.ts: no errors\n']);
     // Processes that pass no cause id along have conservative lineage, and check says so.
-    const opaque = ldfi(['check', 'examples/tcp/primary-backup/ldfi.tcp.ts']);
+    const untraced = join(tmp, 'untraced.tcp.ts');
+    writeFileSync(untraced, `import { primaryBackup } from '${REPO}/examples/tcp/primary-backup/system.ts';\nconst system = primaryBackup({ sync: false });\nexport default { ...system, traceId: undefined };\n`);
+    const opaque = ldfi(['check', untraced]);
     expect(opaque.code).toBe(0);
     expect(opaque.stdout).toMatch(/warning: lineage of primary-backup\S* is conservative \(a message or output depends on everything its process received before\)/);
     const file = join(tmp, 'bad.tcp.ts');

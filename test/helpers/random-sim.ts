@@ -24,6 +24,11 @@ export interface RandomSimSpec {
   invariant: 'exactly-once' | 'no-suspicion' | 'agreement' | 'at-most-one-output';
   /** Nodes keep their state in ctx.state (precise lineage, runs compared by state) or in closures. */
   tracked: boolean;
+  /**
+   * What the origin does when a connection to a target drops or comes back: suspect the target (output
+   * `suspect t`, as a timeout does), send the value again, or both. Absent: no connection handlers.
+   */
+  connections?: 'suspect' | 'resend' | 'both';
 }
 
 export const randomSimSpec: fc.Arbitrary<RandomSimSpec> = fc.record({
@@ -38,6 +43,9 @@ export const randomSimSpec: fc.Arbitrary<RandomSimSpec> = fc.record({
   invariant: fc.constantFrom('exactly-once', 'no-suspicion', 'agreement', 'at-most-one-output'),
   tracked: fc.boolean(),
 });
+
+/** Protocols whose origin hears dropped connections: cuts of the network are more than omissions. */
+export const randomCutSpec: fc.Arbitrary<RandomSimSpec> = fc.tuple(randomSimSpec, fc.constantFrom<'suspect' | 'resend' | 'both'>('suspect', 'resend', 'both')).map(([spec, connections]) => ({ ...spec, connections }));
 
 type Msg = { kind: 'data'; v: string } | { kind: 'ack'; v: string };
 
@@ -94,6 +102,16 @@ export function randomSimProtocol(spec: RandomSimSpec, invariants = true): Proto
         ctx.output(m.v);
         if (spec.relay && id === 'b') ctx.send('c', { kind: 'data', v: m.v });
       },
+      ...(spec.connections && id === 'a'
+        ? {
+            onConnectionLost(ctx, peer) {
+              if (spec.connections !== 'resend' && spec.targets.includes(peer) && !acked.has(peer)) ctx.output(`suspect ${peer}`);
+            },
+            onConnectionRestored(ctx, peer) {
+              if (spec.connections !== 'suspect' && spec.targets.includes(peer) && !acked.has(peer) && value.get() !== undefined) ctx.send(peer, { kind: 'data', v: value.get() });
+            },
+          }
+        : {}),
       onTimer(ctx, name) {
         const missing = spec.targets.filter((t) => !acked.has(t));
         if (name === 'timeout') {

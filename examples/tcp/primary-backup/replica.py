@@ -2,7 +2,8 @@
 Every write it stores is written as the output {"stored": "key=value"}.
 
 The primary stores a write, replicates it to the backup ("rep key=value") and acknowledges it to the
-client ("ack key=value"). With SYNC=1 it acknowledges only once the backup has acknowledged the
+client ("ack key=value"). Every message carries on the write's W3C trace context ("traceparent=…",
+as the client sent it), and so does every output: ldfi reads it as the message's cause. With SYNC=1 it acknowledges only once the backup has acknowledged the
 replica ("repack key=value"), and sends the replica again every second round until then; without
 (asynchronous replication), it acknowledges at once, so a write the client was told is stored may
 exist only at a primary that then crashes, if the replica was lost."""
@@ -15,14 +16,14 @@ ROLE = sys.argv[1]
 SYNC = os.environ.get("SYNC") == "1"
 RESEND_EVERY = 2  # rounds
 stored = set()
-waiting = {}  # write -> the client's writer, until the backup acknowledges (SYNC)
+waiting = {}  # write -> (the client's writer, the trace context), until the backup acknowledges (SYNC)
 backup = None
 
 
-def store(write):
+def store(write, trace):
     if write not in stored:
         stored.add(write)
-        print("OUT " + json.dumps({"stored": write}), flush=True)
+        print("OUT " + json.dumps({"stored": write, "traceparent": trace.split("=", 1)[1]}), flush=True)
 
 
 async def read_backup(reader, writer):
@@ -32,17 +33,17 @@ async def read_backup(reader, writer):
             line = await reader.readline()
             if not line:
                 break
-            kind, write = line.decode().split()
+            kind, write, trace = line.decode().split()
             if kind == "repack" and write in waiting:
-                client = waiting.pop(write)
-                client.write(f"ack {write}\n".encode())
+                client, trace = waiting.pop(write)
+                client.write(f"ack {write} {trace}\n".encode())
     except OSError:
         pass
     if backup is writer:
         backup = None
 
 
-async def replicate(write):
+async def replicate(write, trace):
     global backup
     if backup is None or backup.is_closing():
         host, port = os.environ["LDFI_PEER_BACKUP"].rsplit(":", 1)
@@ -52,7 +53,7 @@ async def replicate(write):
         except OSError:
             backup = None
             return
-    backup.write(f"rep {write}\n".encode())
+    backup.write(f"rep {write} {trace}\n".encode())
 
 
 async def serve(reader, writer):
@@ -63,17 +64,17 @@ async def serve(reader, writer):
             break
         if not line:
             break
-        kind, write = line.decode().split()
+        kind, write, trace = line.decode().split()
         if ROLE == "backup" and kind == "rep":
-            store(write)
-            writer.write(f"repack {write}\n".encode())
+            store(write, trace)
+            writer.write(f"repack {write} {trace}\n".encode())
         elif ROLE == "primary" and kind == "put":
-            store(write)
+            store(write, trace)
             if SYNC:
-                waiting[write] = writer
+                waiting[write] = (writer, trace)
             else:
-                writer.write(f"ack {write}\n".encode())
-            await replicate(write)
+                writer.write(f"ack {write} {trace}\n".encode())
+            await replicate(write, trace)
 
 
 async def ticks():
@@ -83,8 +84,8 @@ async def ticks():
         if not line:
             return
         if SYNC and ROLE == "primary" and line.startswith("tick ") and int(line.split()[1]) % RESEND_EVERY == 0:
-            for write in list(waiting):
-                await replicate(write)
+            for write, (_, trace) in list(waiting.items()):
+                await replicate(write, trace)
 
 
 async def main():

@@ -22,6 +22,9 @@ export function primaryBackup(opts: { sync: boolean }) {
       ['primary', 'backup'],
     ],
     ticks: true,
+    // Every message and output carries its write's W3C trace context: it depends on that write's
+    // messages only (precise lineage), not on all its process received.
+    traceId: 'traceparent',
     workload: [{ at: 1, node: 'client', value: 'x=1' }],
     invariants: [acknowledgedWritesSurvive],
     defaults: { eot: 8, eff: 4, crashes: 1 },

@@ -43,7 +43,8 @@ export type TraceEvent =
   | { t: number; e: 'error'; node: string; message: string };
 
 /** What started a handler call: a cause (a message delivered, an input), or the call that set its timer. */
-export type Trigger = { readonly cause: number } | { readonly timerOf: number };
+/** What started a handler call: a message or input (its cause id), a timer (the call that set it), or a connection event (the peer). */
+export type Trigger = { readonly cause: number } | { readonly timerOf: number } | { readonly peer: string };
 
 /** A read of a cell of tracked state (`ctx.state`), with the handler call whose write it saw (0: none). */
 export interface CellRead {
@@ -98,6 +99,11 @@ export interface CodeExecution {
   readonly down: string[];
   /** Events were still due after EOT: the run did not quiesce within its bound. */
   readonly stoppedAtTimeBound: boolean;
+  /**
+   * Nodes with connection handlers (`onConnectionLost`, `onConnectionRestored`) in some incarnation
+   * (sim): a cut link tells them, so a disconnect or partition is more than the omissions it makes.
+   */
+  readonly hearsConnections?: readonly string[];
   /** Time of the last event of the protocol (virtual ms or round; a crash is not one). */
   readonly endTime: number;
   /** The protocol failed (a handler threw or never returned): a finding, reported like a violation. */

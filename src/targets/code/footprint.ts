@@ -5,6 +5,8 @@ import { outputKeys } from './lineage.ts';
 import { expandDeps, type MessageEntry, type CodeExecution } from './execution.ts';
 import { faultModel } from '../../model/fault-model.ts';
 import { RunWindows } from './windows.ts';
+import { cutCalls, cutCandidates } from './cuts.ts';
+import { cutEnds, cutsLink } from '../../model/faults.ts';
 
 /**
  * The footprint of a simulated run: every fault that could change it, one per class of equivalent
@@ -24,6 +26,9 @@ import { RunWindows } from './windows.ts';
  * - a delay (of a channel's messages sent at one time, before EFF) is offered by the least amount that
  *   changes the run (`RunWindows.delayNext`: past the receiver's next event, or one ms when the handler's
  *   actions carry its time); the run then says which longer delay changes it (`delayNext`).
+ * - a cut of the network (a dropped connection, a partition) is offered once per class of start times,
+ *   ending at once, where a node has connection handlers (cuts.ts); the run says which later end and
+ *   start change it (`cutNext`).
  * Omissions and delays are offered at send times before EFF (one fault per channel and send time:
  * a slot a fault already holds is not offered again), crashes and restarts (the kinds the bounds
  * search) while `faults` leaves crash budget, one failure per node. `timesRead`: an invariant read
@@ -80,6 +85,20 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
     });
   }
 
+  // Cuts of the network where a node hears them (else they are the omissions they make): one per
+  // class of start times, ending at once (cuts.ts).
+  const hears = new Set(exec.hearsConnections ?? []);
+  for (const cut of cutCandidates(exec, faults, bounds)) {
+    const dropped = new Set(exec.messages.filter((m) => m.status !== 'dropped' && m.ref.sentAt === cut.start && m.ref.from !== m.ref.to && cutsLink(cut, m.ref.from, m.ref.to)));
+    points.push({
+      fault: cut,
+      ...cutsOf(closures.filter((c) => c.messages.some((m) => dropped.has(m)))),
+      // The handlers that hear it are actions it wakes.
+      wakes: cutEnds(cut).filter((n) => hears.has(n)).length,
+      ...inertIfOf(cut, bounds),
+    });
+  }
+
   // A node fails once (crash or restart); the budget counts both.
   for (const f of faults) if (f.kind === 'restart') crashed.add(f.node);
   const crashesUsed = faults.filter(isNodeFailure).length;
@@ -119,6 +138,11 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
     }
   }
   return points.sort((a, b) => (faultKey(a.fault) < faultKey(b.fault) ? -1 : 1));
+}
+
+function inertIfOf(cut: Parameters<typeof cutCalls>[0], bounds: Bounds): { inertIf?: string[] } {
+  const calls = cutCalls(cut, bounds);
+  return calls ? { inertIf: calls } : {};
 }
 
 function cutsOf(cut: readonly { key: string }[]): { cuts: number; cutOutcomes: string[] } {

@@ -13,7 +13,7 @@ export class CausalPast {
 }
 
 /** How a run ended, as its driver knows it (the simulator or the tcp rounds); the rest is recorded here. */
-export type RunEnd = Pick<CodeExecution, 'events' | 'eventCount' | 'crashed' | 'restarted' | 'down' | 'stoppedAtTimeBound' | 'endTime' | 'error' | 'interrupted' | 'stateHashes'>;
+export type RunEnd = Pick<CodeExecution, 'events' | 'eventCount' | 'crashed' | 'restarted' | 'down' | 'stoppedAtTimeBound' | 'endTime' | 'error' | 'interrupted' | 'stateHashes' | 'hearsConnections'>;
 
 /**
  * One execution of code as it happens, recorded the same way for a simulated protocol and for real

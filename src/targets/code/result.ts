@@ -1,6 +1,7 @@
 import type { Bounds } from '../../model/bounds.ts';
 import type { FaultSet } from '../../model/faults.ts';
 import { windowsNext } from './windows.ts';
+import { cutCalls, inertConnectionCalls } from './cuts.ts';
 import { newLineageGraph } from '../../model/lineage.ts';
 import type { MessageRecord, RunOptions, RunResult, StateFact } from '../../model/target.ts';
 import type { CodeExecution } from './execution.ts';
@@ -40,8 +41,14 @@ export function executionResult(exec: CodeExecution, faults: FaultSet, invariant
     ...(exec.notes?.length ? { notes: exec.notes } : {}),
     ...(exec.stateHashes ? { stateTrace: exec.stateHashes } : {}),
     ...(exec.checked?.readTimes ? { readTimes: true } : {}),
-    ...windowsNext(exec, faults, bounds.eot, timesRead),
+    ...windowsNext(exec, faults, bounds.eot, timesRead, (cut) => cutCalls(cut, bounds)),
+    ...inertOf(exec),
   };
+}
+
+function inertOf(exec: CodeExecution): { inertCalls?: string[] } {
+  const calls = inertConnectionCalls(exec);
+  return calls.length ? { inertCalls: calls } : {};
 }
 
 /** The inputs each node was given and the outputs it wrote, in time order (messages are drawn apart). */

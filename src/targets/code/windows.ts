@@ -1,4 +1,4 @@
-import { faultKey, type Fault, type FaultSet } from '../../model/faults.ts';
+import { cutEnds, cutsLink, faultKey, isCut, type Cut, type Fault, type FaultSet } from '../../model/faults.ts';
 import type { CodeExecution, Invocation, MessageEntry } from './execution.ts';
 
 /**
@@ -15,6 +15,7 @@ export class RunWindows {
   private readonly deliveryCall = new Map<number, Invocation>();
   /** `node|t` where a handler read the clock or drew a random number (the audit log has no call ids). */
   private readonly timed = new Set<string>();
+  private readonly messages: readonly MessageEntry[];
 
   constructor(
     exec: CodeExecution,
@@ -28,6 +29,57 @@ export class RunWindows {
       if (i.trigger && 'cause' in i.trigger) this.deliveryCall.set(i.trigger.cause, i);
     }
     for (const e of exec.audit.entries) if (e.kind === 'clock' || e.kind === 'random') this.timed.add(`${e.by}|${e.t}`);
+    this.messages = exec.messages;
+  }
+
+  /**
+   * For a cut of the schedule (disconnect or partition), the next later end that can change the run,
+   * or null when none within the run can. The heal at end + 1 comes before every other event of that
+   * ms; a later heal is the same run unless a heal call acted or read the clock (then its time shows:
+   * the next ms), a message across the cut is sent meanwhile (now lost), an end node has an event
+   * meanwhile (which would then come before the heal), or an end node goes down or comes back up
+   * meanwhile (whether it hears the heal).
+   */
+  cutEndNext(f: Cut): number | null {
+    const heal = f.end + 1;
+    if (this.timesRead) return heal;
+    let next = Infinity;
+    for (const node of cutEnds(f)) {
+      for (const i of this.calls.get(node) ?? []) {
+        if (i.at < heal) continue;
+        if (i.at === heal && i.handler === 'onConnectionRestored') {
+          if (i.acted || this.timed.has(`${node}|${heal}`)) return heal;
+          continue;
+        }
+        next = Math.min(next, i.at);
+        break;
+      }
+    }
+    for (const m of this.messages) if (m.status !== 'dropped' && m.ref.sentAt >= heal && m.ref.from !== m.ref.to && cutsLink(f, m.ref.from, m.ref.to)) next = Math.min(next, m.ref.sentAt);
+    const ends = new Set(cutEnds(f));
+    for (const g of this.faults) {
+      if (g.kind === 'crash' && ends.has(g.node) && g.time > heal) next = Math.min(next, g.time - 1);
+      if (g.kind === 'restart' && ends.has(g.node)) {
+        if (g.start > heal) next = Math.min(next, g.start - 1);
+        if (g.start <= heal && heal <= g.end) next = Math.min(next, g.end);
+      }
+    }
+    return next <= this.eot ? next : null;
+  }
+
+  /**
+   * For a cut of the schedule, whether the next later start is a run of its own: when a call that
+   * heard the cut acted or read the clock (its time shows), or an invariant reads times. Otherwise the
+   * start is the same run until the next class the footprint names. Null: no start to add.
+   */
+  cutStartNext(f: Cut): number | null {
+    if (this.timesRead) return f.start + 1;
+    for (const node of cutEnds(f)) {
+      for (const i of this.calls.get(node) ?? []) {
+        if (i.at === f.start && i.handler === 'onConnectionLost' && (i.acted || this.timed.has(`${node}|${f.start}`))) return f.start + 1;
+      }
+    }
+    return null;
   }
 
   /**
@@ -90,15 +142,31 @@ export class RunWindows {
   }
 }
 
-/** For each restart and delay of the schedule (by fault key): the next longer window that changes the run, or null. */
-export function windowsNext(exec: CodeExecution, faults: FaultSet, eot: number, timesRead: boolean): { restartNext?: Record<string, number | null>; delayNext?: Record<string, number | null> } {
-  if (!faults.some((f) => f.kind === 'restart' || f.kind === 'delay')) return {};
+/**
+ * For each restart, delay and cut of the schedule (by fault key): the next longer window that changes
+ * the run, or null; for each cut, also whether the next start is a run of its own.
+ */
+export function windowsNext(
+  exec: CodeExecution,
+  faults: FaultSet,
+  eot: number,
+  timesRead: boolean,
+  /** The calls a cut causes, for `cutNext[…].inertIf` (cuts.ts `cutCalls`). */
+  callsOf: (cut: Cut) => string[] | undefined = () => undefined,
+): { restartNext?: Record<string, number | null>; delayNext?: Record<string, number | null>; cutNext?: Record<string, { end: number | null; start: number | null; inertIf?: string[] }> } {
+  if (!faults.some((f) => f.kind === 'restart' || f.kind === 'delay' || isCut(f))) return {};
   const windows = new RunWindows(exec, faults, eot, timesRead);
   const restartNext: Record<string, number | null> = {};
   const delayNext: Record<string, number | null> = {};
+  const cutNext: Record<string, { end: number | null; start: number | null; inertIf?: string[] }> = {};
   for (const f of faults) {
     if (f.kind === 'restart') restartNext[faultKey(f)] = windows.restartNext(f);
     if (f.kind === 'delay') delayNext[faultKey(f)] = windows.delayNext(exec.messages.filter((m) => m.ref.from === f.from && m.ref.to === f.to && m.ref.sentAt === f.time), f.by);
+    if (isCut(f)) {
+      const calls = callsOf(f);
+      cutNext[faultKey(f)] = { end: windows.cutEndNext(f), start: windows.cutStartNext(f), ...(calls ? { inertIf: calls } : {}) };
+    }
   }
-  return { ...(Object.keys(restartNext).length ? { restartNext } : {}), ...(Object.keys(delayNext).length ? { delayNext } : {}) };
+  const some = (r: object) => Object.keys(r).length > 0;
+  return { ...(some(restartNext) ? { restartNext } : {}), ...(some(delayNext) ? { delayNext } : {}), ...(some(cutNext) ? { cutNext } : {}) };
 }

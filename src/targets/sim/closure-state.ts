@@ -22,6 +22,8 @@ export interface NodeStateAudit {
    * differ there, and the search does not merge them.
    */
   readonly usesRefs: boolean;
+  /** Its handlers hear of dropped connections (`onConnectionLost`, `onConnectionRestored`). */
+  readonly hearsConnections?: boolean;
 }
 
 /** State a node keeps that ldfi cannot see: the variable (when there is one) and a sentence. */
@@ -52,7 +54,8 @@ export function auditNodeState(protocol: Protocol): NodeStateAudit[] {
     const refs = { used: false };
     const why = auditHandlers(handlers, refs);
     if (build.reads) why.push({ message: `node(${JSON.stringify(node)}) reads its state while building the handlers: read it in a handler (init runs after each restart)` });
-    return { node, precise: why.length === 0, why, usesRefs: refs.used };
+    const hearsConnections = typeof handlers.onConnectionLost === 'function' || typeof handlers.onConnectionRestored === 'function';
+    return { node, precise: why.length === 0, why, usesRefs: refs.used, ...(hearsConnections ? { hearsConnections } : {}) };
   });
 }
 

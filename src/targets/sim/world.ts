@@ -115,6 +115,8 @@ export class World {
   private readonly restarted = new Set<string>();
   /** Connection events already told to a node (a link down both ways is one dropped connection). */
   private readonly notified = new Set<string>();
+  /** Nodes whose handlers hear of dropped connections (in some incarnation). */
+  private readonly hears = new Set<string>();
 
   constructor(
     private readonly protocol: Protocol,
@@ -135,11 +137,12 @@ export class World {
     // Faults first: at equal times the queue keeps insertion order, and a node that crashes at t must
     // not run (or send) anything at t.
     for (const ev of this.spike.nodeEvents()) this.queue.push(ev.time, { kind: 'node', ev });
-    for (const ev of this.spike.linkEvents()) this.queue.push(ev.time, { kind: 'link', ev });
     for (const id of this.protocol.nodes) {
       this.start(id, 0, new Map(), new NodeStore(this.cells, id));
       this.queue.push(1, { kind: 'init', node: id });
     }
+    // After the inits (a connection is lost once there is one), before everything else of their ms.
+    for (const ev of this.spike.linkEvents()) this.queue.push(ev.time, { kind: 'link', ev });
     for (const w of this.protocol.workload) {
       const ref = this.rec.input(w.node, w.at, freeze(w.value));
       this.queue.push(w.at, { kind: 'input', ref });
@@ -156,7 +159,9 @@ export class World {
       const { time, item } = this.queue.pop();
       this.now = time;
       this.eventCount++;
-      if (item.kind !== 'node' || item.ev.kind === 'up') this.lastEventTime = time;
+      // A crash is not an event of the protocol, nor a cut link no handler hears (linkEvent).
+      if (item.kind !== 'node' && item.kind !== 'link') this.lastEventTime = time;
+      else if (item.kind === 'node' && item.ev.kind === 'up') this.lastEventTime = time;
       this.handle(item);
       const from = this.opts.stateHashFrom;
       if (from !== undefined && time >= from && !this.error && (this.queue.size === 0 || this.queue.peekTime() > time)) this.stateHashes.push({ t: time, h: this.stateHash() });
@@ -243,6 +248,7 @@ export class World {
       error: this.error,
       interrupted,
       ...(this.opts.stateHashFrom !== undefined ? { stateHashes: this.stateHashes } : {}),
+      ...(this.hears.size ? { hearsConnections: [...this.hears] } : {}),
     });
   }
 
@@ -324,8 +330,10 @@ export class World {
       const once = `${this.now}|${ev.kind}|${self}|${peer}`;
       if (!n.up || this.notified.has(once)) continue;
       this.notified.add(once);
-      if (ev.kind === 'disconnect') this.call(n, 'onConnectionLost', undefined, () => n.handlers.onConnectionLost?.(n.ctx, peer));
-      else this.call(n, 'onConnectionRestored', undefined, () => n.handlers.onConnectionRestored?.(n.ctx, peer));
+      const handler = ev.kind === 'disconnect' ? n.handlers.onConnectionLost : n.handlers.onConnectionRestored;
+      if (handler) this.lastEventTime = this.now;
+      if (ev.kind === 'disconnect') this.call(n, 'onConnectionLost', { peer }, () => n.handlers.onConnectionLost?.(n.ctx, peer));
+      else this.call(n, 'onConnectionRestored', { peer }, () => n.handlers.onConnectionRestored?.(n.ctx, peer));
     }
   }
 
@@ -339,6 +347,7 @@ export class World {
     this.call(n, 'node()', undefined, () => {
       n.handlers = this.protocol.node(id, n.store) ?? {};
     });
+    if (n.handlers.onConnectionLost || n.handlers.onConnectionRestored) this.hears.add(id);
     return n;
   }
 
