@@ -263,6 +263,12 @@ export interface Target {
   /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */
   readonly warnings?: readonly string[];
   /**
+   * Nodes (processes) whose lineage is conservative — an action depends on everything its node saw
+   * before, since ldfi cannot see what it read (sim: state kept outside `ctx.state`; tcp: no trace id
+   * passed along). Explanations of their outputs name more than they needed; reports say so.
+   */
+  readonly conservativeLineage?: readonly string[];
+  /**
    * Renamings of nodes under which the target is itself (Molly's symmetry): the run under renamed
    * faults is the run renamed, so a search with `symmetry` makes one of them.
    */

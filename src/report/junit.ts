@@ -1,7 +1,7 @@
 import { formatFaults } from '../injector/text.ts';
 import { runCount, type Counterexample, type SearchResult } from '../search/result.ts';
 import { outcomeLabel } from './explain.ts';
-import { boundsText, verdictOf } from './verdict.ts';
+import { boundsText, lineageText, verdictOf } from './verdict.ts';
 
 /**
  * JUnit XML for CI, read by people in a CI page: one failed test case per counterexample (named by
@@ -47,6 +47,7 @@ export function formatJUnit(r: SearchResult): string {
     `      <property name="strategy" value="${r.strategy}"/>`,
     `      <property name="seed" value="${esc(r.seed)}"/>`,
     `      <property name="bounds" value="${esc(boundsText(r.bounds))}"/>`,
+    ...(lineageText(r.target) ? [`      <property name="lineage" value="${esc(lineageText(r.target)!)}"/>`] : []),
     `      <property name="runs" value="${runCount(r)}"/>`,
     '    </properties>',
     ...cases,

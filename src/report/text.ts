@@ -3,7 +3,7 @@ import { DEFAULT_COMMAND } from '../search/options.ts';
 import { shellQuote } from '../model/shell.ts';
 import { runCount, uncheckedText, type Counterexample, type SearchResult } from '../search/result.ts';
 import { spaceTimeListing } from './spacetime.ts';
-import { attackedText, boundsText, verdictOf } from './verdict.ts';
+import { attackedText, boundsText, lineageText, verdictOf } from './verdict.ts';
 
 /** The human report, read top-down: verdict; then for each counterexample what broke, how to replay it, the faults, the run. */
 export function formatSearchResult(r: SearchResult, opts: { command: string; explaining?: boolean } = { command: DEFAULT_COMMAND }): string {
@@ -15,6 +15,8 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   lines.push(`${v.mark} ${v.headline}`);
   if (r.status === 'internal-error') lines.push(`  internal error: ${r.error}`);
   lines.push(`  ${where}`);
+  const lineage = lineageText(r.target);
+  if (lineage) lines.push(`  lineage: ${lineage}`);
   lines.push(`  fault space: ${formatBig(r.faultSpace)} schedule${r.faultSpace === 1n ? '' : 's'}${r.restriction ? ` (targeted: '${r.restriction}')` : ''}; ${attackedText(r.outcomes, r.strategy, r.target.footprints)}`);
   if (r.symmetrySaved !== undefined) lines.push(`  symmetry: ${r.symmetrySaved} hypothes${r.symmetrySaved === 1 ? 'is' : 'es'} not run (a run with interchangeable nodes renamed was made)`);
   // Runs that could not be checked: the verdict names them wherever nothing was proven; beside a

@@ -25,6 +25,18 @@ export function boundsText(b: SearchResult['bounds']): string {
   return `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}${delays}`;
 }
 
+/**
+ * Where lineage is conservative (nodes that keep state ldfi cannot see, processes that pass no trace
+ * id along), in words for every report; undefined where it is precise everywhere. It narrows no
+ * verdict: the footprint covers every fault either way; only explanations name more.
+ */
+export function lineageText(t: SearchResult['target']): string | undefined {
+  const nodes = t.conservativeLineage;
+  if (!nodes?.length) return undefined;
+  const why = t.kind === 'tcp' ? 'no trace id passed along' : 'state kept outside ctx.state';
+  return `conservative at ${nodes.join(', ')} (${why}): their outputs are explained by all they saw before; the verdict covers every fault all the same`;
+}
+
 export function verdictOf(r: SearchResult): Verdict {
   const runs = plural(runCount(r), 'run');
   // The seed matters to the random strategy and to every run of a simulated network.

@@ -275,7 +275,7 @@ export class SearchRecorder {
       seed: this.options.seed,
       findAll: this.options.findAll,
       bounds: t.bounds,
-      target: { kind: t.kind, files: t.files, ...(t.includes?.length ? { includes: t.includes } : {}), contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}), ...(t.capabilities.seeded ? { seeded: true } : {}), ...(t.capabilities.tuples ? { tuples: true } : {}) },
+      target: { kind: t.kind, files: t.files, ...(t.includes?.length ? { includes: t.includes } : {}), contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}), ...(t.capabilities.seeded ? { seeded: true } : {}), ...(t.capabilities.tuples ? { tuples: true } : {}), ...(t.conservativeLineage?.length ? { conservativeLineage: t.conservativeLineage } : {}) },
       // A copy: the log goes on growing if the result is taken mid-search (an internal error).
       runs: this.runs.kept.slice(),
       ...(this.runs.spilled ? { spilledRuns: this.runs.spilledRuns() } : {}),

@@ -91,7 +91,7 @@ interface Common {
   /** Whether the search went on after the first counterexample (--find-all). */
   readonly findAll: boolean;
   readonly bounds: Bounds;
-  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly includes?: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean; readonly footprints?: boolean; readonly seeded?: boolean; readonly tuples?: boolean };
+  readonly target: { readonly kind: string; readonly files: readonly string[]; readonly includes?: readonly string[]; readonly contentHash: string; readonly tracksAbsence: boolean; readonly footprints?: boolean; readonly seeded?: boolean; readonly tuples?: boolean; readonly conservativeLineage?: readonly string[] };
   /** The runs, in order; beyond `RUNS_IN_MEMORY` (run-log.ts), only the first ones, the others in `spilledRuns`. */
   readonly runs: readonly RunRecord[];
   /** The runs after those in `runs`, on disk, read back when iterated (`eachRun`). */

@@ -7,6 +7,7 @@ import { search } from '../../src/search/index.ts';
 import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
 import { DedalusTarget } from '../../src/targets/dedalus/target.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
+import { randomSimProtocol } from '../helpers/random-sim.ts';
 
 let z3: SatBackend;
 beforeAll(async () => {
@@ -81,5 +82,20 @@ describe('one verdict in every report', () => {
       expect(junit).not.toMatch(/<skipped|<failure/);
       expect(html).toMatch(/class="verdict resilient">✓ resilient to [a-z, ()]+ within the bounds/);
     }
+  });
+
+  it('conservative lineage is named in every report, and a protocol with all its state tracked names none', async () => {
+    const closures = randomSimProtocol({ targets: ['b'], acks: true, retries: 1, retryEvery: 2, dedupe: true, relay: false, timeout: undefined, latency: [1, 1], invariant: 'agreement', tracked: false }, true);
+    const r = await search(SimTarget.of(closures, { seed: '1', eot: 10, eff: 3, crashes: 0 }), { strategy: 'ldfi', seed: '1' });
+    const { text, junit, html } = reports(r);
+    const json = toJsonReport(r, { timings: false }) as { target: { conservativeLineage?: string[] } };
+    expect(json.target.conservativeLineage).toEqual(['a', 'b', 'c']);
+    const line = 'conservative at a, b, c (state kept outside ctx.state)';
+    expect(text).toContain(`  lineage: ${line}`);
+    expect(junit).toContain(`<property name="lineage" value="${line}`);
+    expect(html).toContain(line);
+    const tracked = await search(await SimTarget.open('examples/sim/retry-broadcast.ts', { seed: '1', eot: 20, eff: 5, crashes: 0 }), { strategy: 'ldfi', seed: '1' });
+    expect(formatSearchResult(tracked, { command: 'npx ldfi' })).not.toContain('lineage:');
+    expect((toJsonReport(tracked, { timings: false }) as { target: object }).target).not.toHaveProperty('conservativeLineage');
   });
 });

@@ -1,6 +1,6 @@
 import type { SearchResult } from '../../search/result.ts';
 import { formatBig } from '../text.ts';
-import { attackedText, boundsText } from '../verdict.ts';
+import { attackedText, boundsText, lineageText } from '../verdict.ts';
 import { reportRunCount, toJsonReport, type JsonReport } from '../json.ts';
 import { counterexampleSection } from './counterexample.ts';
 import { CSS } from './css.ts';
@@ -70,6 +70,7 @@ function header(j: JsonReport): string {
   const facts: [string, string][] = [
     ['target', `${j.target.files.join(' ')}${j.target.includes?.length ? `, including ${j.target.includes.join(', ')}` : ''} (${j.target.kind}, content ${j.target.contentHash})`],
     ['bounds', boundsText(b)],
+    ...(lineageText(j.target) ? [['lineage', lineageText(j.target)!] as [string, string]] : []),
     ['strategy', j.strategy],
     // A seed matters to the random strategy and to simulated networks only.
     ...(j.strategy === 'random' || j.target.seeded ? [['seed', j.seed] as [string, string]] : []),

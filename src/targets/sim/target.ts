@@ -59,6 +59,8 @@ export class SimTarget implements Target {
   ) {
     this.replayOptions = ['--seed', seed];
     this.precise = new Set(stateAudit.filter((a) => a.precise).map((a) => a.node));
+    const conservative = stateAudit.filter((a) => !a.precise).map((a) => a.node);
+    if (conservative.length) this.conservativeLineage = conservative;
     // Runs can be compared by state only when ldfi sees all of it (and handlers do not read message ids, numbered per run).
     const stateTraces = stateAudit.every((a) => a.precise && !a.usesRefs);
     this.capabilities = { seeded: true, reseedable: true, cheapRuns: true, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false, stateTraces };
@@ -80,6 +82,7 @@ export class SimTarget implements Target {
   readonly precise: ReadonlySet<string>;
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
+  readonly conservativeLineage?: readonly string[];
   /** A simulated network: every run depends on the seed (its delivery order), and another seed is another search. */
   readonly capabilities: TargetCapabilities;
 

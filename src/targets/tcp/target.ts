@@ -38,6 +38,7 @@ export class TcpTarget implements Target {
   readonly footprints = true;
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
+  readonly conservativeLineage?: readonly string[];
   /** Real processes: each run costs seconds, so reports draw only what the search recorded. */
   readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: false, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false, stateTraces: false };
 
@@ -54,6 +55,7 @@ export class TcpTarget implements Target {
     }
     // Real processes are opaque: without a cause id passed along, lineage is the causal past.
     if (system.traceId === undefined) {
+      this.conservativeLineage = Object.keys(system.nodes);
       warnings.push(`${files[0]}: lineage of ${system.name} is conservative (a message or output depends on everything its process received before): pass a trace id along in messages and name it with traceId (e.g. 'traceparent') for precise lineage (docs/lineage-for-code.md)`);
     }
     if (warnings.length) this.warnings = warnings;
