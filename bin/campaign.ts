@@ -97,8 +97,11 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
   const boundsOf = (b: { eot: number; eff: number; crashes: number }) => `${b.eot}/${b.eff}/${b.crashes}`;
   let result: SearchResult;
   try {
-    const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined }, c.seed, { quiet: true });
-    result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND, spillDir: reports });
+    const kinds = c.faultKinds ? [...c.faultKinds] : undefined;
+    const t = await target([...c.files], { eot: c.eot, eff: c.eff, crashes: c.crashes, nodes: c.nodes ? [...c.nodes] : undefined, faultKinds: c.strategy === 'random' ? undefined : kinds, maxDelay: c.maxDelay }, c.seed, { quiet: true });
+    // As on the command line: the kinds are what LDFI searches, or what the random strategy draws.
+    const drawn = c.strategy === 'random' && kinds ? { randomKinds: kinds } : {};
+    result = await search(t, { strategy: c.strategy, seed: c.seed, maxRuns: c.maxRuns, timeMs: c.timeMs, findAll: c.findAll, restriction: c.restriction, outcome: c.outcome, signal, command: COMMAND, spillDir: reports, ...drawn });
   } catch (e) {
     if (!isUserError(e)) throw e;
     // One campaign's bad program fails that campaign, not the others.
@@ -152,7 +155,8 @@ async function replayEntry(entry: CorpusEntry, base: string, nodes: readonly str
   const missing = files.find((f) => !existsSync(f));
   if (missing) return { verdict: 'stale', detail: `${relative(base, missing)} is gone` };
   try {
-    const t = await target(files, { eot: entry.bounds.eot, eff: entry.bounds.eff, crashes: entry.bounds.crashes, nodes: nodes ? [...nodes] : undefined }, entry.seed, { quiet: true });
+    const b = entry.bounds;
+    const t = await target(files, { eot: b.eot, eff: b.eff, crashes: b.crashes, nodes: nodes ? [...nodes] : undefined, ...(b.kinds ? { faultKinds: [...b.kinds] } : {}), ...(b.maxDelay ? { maxDelay: b.maxDelay } : {}) }, entry.seed, { quiet: true });
     const r = await replay(t, entry.faults);
     const changed = t.contentHash !== entry.contentHash ? 'replayed on the target as it is now, changed since the entry was saved' : '';
     if (r.verdict === 'violated') return { verdict: 'still failing', detail: [r.violations[0]?.message ?? r.error, changed].filter(Boolean).join('; ') };

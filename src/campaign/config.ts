@@ -9,6 +9,8 @@ import { UserError } from '../model/errors.ts';
 import type { Strategy } from '../search/result.ts';
 import { parseRestriction, type FaultRestriction } from '../injector/restriction.ts';
 import { parseOutcomePattern, type OutcomePattern } from '../search/outcome-pattern.ts';
+import type { FaultKind } from '../model/faults.ts';
+import { FAULT_KINDS } from '../model/fault-model.ts';
 
 /** One campaign as a config file gives it; `eot`, `eff` and `crashes` may be lists (a sweep). */
 export interface CampaignSpec {
@@ -34,6 +36,13 @@ export interface CampaignSpec {
   readonly onlyFaults?: string;
   /** Dedalus: the outcomes to attack, as `--outcome` (e.g. `post(_, commit)`). */
   readonly outcome?: string;
+  /**
+   * The kinds of fault, as `--fault-kinds`: what LDFI searches (default: every kind it searches on the
+   * target), or what `strategy: 'random'` draws.
+   */
+  readonly faultKinds?: readonly FaultKind[];
+  /** The longest delay searched, as `--max-delay` (virtual ms; sim). */
+  readonly maxDelay?: number;
 }
 
 export interface CampaignConfig {
@@ -63,6 +72,7 @@ export interface CampaignCase extends BoundsOptions {
   readonly restriction?: FaultRestriction;
   readonly outcome?: OutcomePattern;
 }
+
 
 export interface LoadedConfig {
   readonly file: string;
@@ -140,6 +150,10 @@ function check(raw: unknown, file: string): CampaignConfig {
         bad(`${at}.outcome: ${(e as Error).message.replace(/^--outcome: /, '')}`);
       }
     }
+    if (s.faultKinds !== undefined && (!Array.isArray(s.faultKinds) || s.faultKinds.length === 0 || !s.faultKinds.every((k) => FAULT_KINDS.includes(k)))) {
+      bad(`${at}.faultKinds must be a non-empty list of ${FAULT_KINDS.join(', ')}`);
+    }
+    if (s.maxDelay !== undefined && (!Number.isInteger(s.maxDelay) || s.maxDelay < 0)) bad(`${at}.maxDelay: ${JSON.stringify(s.maxDelay)} is not a whole number ≥ 0`);
     if (s.onlyFaults !== undefined) {
       try {
         parseRestriction(String(s.onlyFaults));
@@ -178,6 +192,8 @@ function expand(c: CampaignConfig, file: string): LoadedConfig {
             findAll: s.findAll ?? false,
             ...(s.onlyFaults !== undefined ? { restriction: parseRestriction(s.onlyFaults) } : {}),
             ...(s.outcome !== undefined ? { outcome: parseOutcomePattern(s.outcome) } : {}),
+            ...(s.faultKinds !== undefined ? { faultKinds: s.faultKinds } : {}),
+            ...(s.maxDelay !== undefined ? { maxDelay: s.maxDelay } : {}),
           });
         }
       }

@@ -4,6 +4,9 @@ import { UserError } from './errors.ts';
 
 const KIND_WORDS: Record<FaultKind, string> = { omit: 'omissions', crash: 'crashes', restart: 'restarts', delay: 'delays', disconnect: 'disconnects', partition: 'partitions' };
 
+/** Every kind of fault, in canonical order. */
+export const FAULT_KINDS = Object.keys(KIND_WORDS) as FaultKind[];
+
 /** The kinds in words, in list order: `omissions, crashes and restarts`. */
 export function kindsInWords(kinds: readonly FaultKind[]): string {
   const words = kinds.map((k) => KIND_WORDS[k]);

@@ -130,6 +130,28 @@ describe('ldfi campaign', () => {
     }
   });
 
+  it('chooses the kinds searched and the longest delay per campaign, and its corpus replays them', () => {
+    const register = join(REPO, 'examples/sim/replicated-register.ts');
+    const dir = project('kinds', [
+      { name: 'losses', files: register, faultKinds: ['omit', 'crash'] },
+      { name: 'delays', files: register, faultKinds: ['delay'], maxDelay: 6 },
+    ]);
+    const r = run(dir, ['--no-timings']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^losses +20\/4\/0 +✓ resilient/m);
+    expect(r.stdout).toMatch(/^delays +20\/4\/0 +✗ counterexample/m);
+    const report = JSON.parse(readFileSync(join(dir, 'ldfi-reports/delays.json'), 'utf8'));
+    expect(report.bounds).toMatchObject({ kinds: ['delay'], maxDelay: 6 });
+    expect(report.counterexamples[0].faults).toMatch(/^delay p→c @1 by \d+$/);
+    // The corpus entry keeps the bounds it needs: the delay replays, still failing.
+    const again = run(dir, ['--no-timings']);
+    expect(again.stdout).toMatch(/still failing/);
+    const bad = project('bad-kinds', [{ name: 'x', files: register, faultKinds: ['omit', 'flood'] }]);
+    const b = run(bad);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/campaigns\[0\]\.faultKinds must be a non-empty list of omit, crash, restart, delay, disconnect, partition/);
+  });
+
   it('a bad config or option is exit 2 naming the file and the field, or the campaigns there are', () => {
     const dir = project('bad', [{ name: 'broadcast', files: 'program.ded', eot: [] }]);
     const r = run(dir);
