@@ -1,7 +1,7 @@
 import type { Bounds } from '../model/bounds.ts';
 import { UserError } from '../model/errors.ts';
 import { formatFault } from './format.ts';
-import { canonicalFaults, faultStart, type Fault, type FaultKind, type FaultSet } from '../model/faults.ts';
+import { canonicalFaults, cutsClash, faultStart, isCut, type Fault, type FaultKind, type FaultSet } from '../model/faults.ts';
 import { faultModel } from '../model/fault-model.ts';
 
 /**
@@ -50,7 +50,7 @@ export function partition(left: readonly string[], right: readonly string[], sta
 }
 
 function requireTime(time: number, what: string): void {
-  if (!Number.isInteger(time) || time < 1) throw new UserError('BAD_FAULT', `${what} @${time}: a time is a whole step, 1 or later`);
+  if (!Number.isInteger(time) || time < 1) throw new UserError('BAD_FAULT', `${what} @${time}: a time is a whole number, 1 or later (steps, virtual ms or rounds)`);
 }
 
 function requireWindow(start: number, end: number, what: string): void {
@@ -144,6 +144,19 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
   }
   if (down.size > model.crashBudget) {
     throw new UserError('BAD_FAULT', `${down.size} crashes but the crash budget is ${bounds.crashes} (raise it with --crashes)`);
+  }
+  // A link is down or up: two dropped connections of one link, or two partitions, over the same ms
+  // would drop and heal it twice (a partition and a dropped connection may overlap: each is its own cut).
+  const cuts = faults.map(checkedFault).filter(isCut);
+  for (let i = 0; i < cuts.length; i++) {
+    for (let j = i + 1; j < cuts.length; j++) {
+      const [a, b] = [cuts[i], cuts[j]];
+      const shared = cutsClash(a, b);
+      if (shared) {
+        const fix = a.kind === 'partition' ? 'the network splits one way at a time: give the partitions windows apart' : `give one window (@${Math.min(a.start, b.start)}..${Math.max(a.end, b.end)}) or windows apart`;
+        throw new UserError('BAD_FAULT', `${formatFault(b)}: ${shared} is already cut by '${formatFault(a)}' in that window; ${fix}`);
+      }
+    }
   }
   return canonicalFaults(faults.map(checkedFault));
 }

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import type { Bounds } from '../model/bounds.ts';
-import { canonicalFaults, type Fault, type FaultKind } from '../model/faults.ts';
+import { canonicalFaults, cutsClash, isCut, type Cut, type Fault, type FaultKind } from '../model/faults.ts';
 import { omissionUniverse } from './space.ts';
 import { faultModel } from '../model/fault-model.ts';
 
@@ -50,17 +50,21 @@ export function randomSchedule(b: Bounds, seed: string, run: number, kinds: read
         if (rng() < lossRate) faults.push(f);
       }
     }
+    // A cut that would take a link down twice at once is left out (the draws stay the same).
+    const cutUnlessClash = (c: Cut) => {
+      if (!faults.some((f) => isCut(f) && cutsClash(f, c))) faults.push(c);
+    };
     for (let i = 0, n = kinds.includes('partition') ? Math.floor(rng() * 3) : 0; i < n; i++) {
       const shuffled = [...b.nodes].sort(() => rng() - 0.5);
       const cut = between(1, shuffled.length - 1);
       const start = between(1, lastLoss);
-      faults.push({ kind: 'partition', groups: [shuffled.slice(0, cut).sort(), shuffled.slice(cut).sort()], start, end: between(start, lastLoss) });
+      cutUnlessClash({ kind: 'partition', groups: [shuffled.slice(0, cut).sort(), shuffled.slice(cut).sort()], start, end: between(start, lastLoss) });
     }
     for (let i = 0, n = kinds.includes('disconnect') ? Math.floor(rng() * 3) : 0; i < n; i++) {
       const from = pick(b.nodes);
       const to = pick(b.nodes.filter((x) => x !== from));
       const start = between(1, lastLoss);
-      faults.push({ kind: 'disconnect', from, to, both: rng() < 0.5, start, end: between(start, lastLoss) });
+      cutUnlessClash({ kind: 'disconnect', from, to, both: rng() < 0.5, start, end: between(start, lastLoss) });
     }
     for (let i = 0, n = kinds.includes('delay') ? Math.floor(rng() * 3) : 0; i < n; i++) {
       const from = pick(b.nodes);

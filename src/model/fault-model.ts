@@ -22,7 +22,7 @@ export function searchedKinds(requested: readonly FaultKind[] | undefined, searc
   const kinds = requested ?? fallback;
   for (const k of kinds) {
     if (!(k in KIND_WORDS)) throw new UserError('BAD_OPTION', `--fault-kinds: ${String(k)} is not a kind of fault (${Object.keys(KIND_WORDS).join(', ')})`);
-    if (!searchable.includes(k)) throw new UserError('BAD_OPTION', `--fault-kinds: LDFI does not search ${KIND_WORDS[k]} on ${what} (it searches ${kindsInWords(searchable)}); --strategy random draws every kind`);
+    if (!searchable.includes(k)) throw new UserError('BAD_OPTION', `--fault-kinds: LDFI does not search ${KIND_WORDS[k]} on ${what} (it searches ${kindsInWords(searchable)}); --strategy random draws any kind the target applies`);
   }
   if (kinds.length === 0) throw new UserError('BAD_OPTION', '--fault-kinds: name at least one kind of fault');
   return (Object.keys(KIND_WORDS) as FaultKind[]).filter((k) => kinds.includes(k));

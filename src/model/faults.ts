@@ -66,6 +66,19 @@ export function apart(cut: Cut, others: readonly Cut[]): boolean {
   return others.every((o) => o === cut || cut.start > o.end + 1 || cut.end < o.start - 1);
 }
 
+/**
+ * A link both cuts of one kind take down in windows that share a ms (`a→b`, or `the network` for two
+ * partitions), which no schedule may have: the link would drop and heal twice. Undefined if none (a
+ * dropped connection and a partition may overlap: each is its own cut).
+ */
+export function cutsClash(a: Cut, b: Cut): string | undefined {
+  if (a.kind !== b.kind || a.start > b.end || b.start > a.end) return undefined;
+  if (a.kind === 'partition') return 'the network';
+  const nodes = [...new Set([...cutEnds(a), ...cutEnds(b)])];
+  for (const x of nodes) for (const y of nodes) if (x !== y && cutsLink(a, x, y) && cutsLink(b, x, y)) return `the link ${x}→${y}`;
+  return undefined;
+}
+
 /** Whether two cuts take the same links down: the same pair, or both partitions (one split at a time). */
 export function sameLinks(a: Cut, b: Cut): boolean {
   if (a.kind !== b.kind) return false;

@@ -3,6 +3,7 @@ import type { RunOptions, RunResult, StateFact, Target } from '../model/target.t
 import { formatFaults } from '../injector/text.ts';
 import { shellQuote } from '../model/shell.ts';
 import { faultSpaceSize } from '../injector/space.ts';
+import { FAULT_KINDS } from '../model/fault-model.ts';
 import type { SearchOptions } from './options.ts';
 import { uncheckedText, type Counterexample, type RunRecord, type SearchResult, type SearchStatus, type ShrinkStep, type Unchecked } from './result.ts';
 import { rootCause } from './root-cause.ts';
@@ -270,11 +271,13 @@ export class SearchRecorder {
 
   private common(supports?: SearchResult['supports']) {
     const t = this.target;
+    // What random search drew is its own choice of kinds: reports name those, not the target's.
+    const bounds = this.options.strategy === 'random' ? { ...t.bounds, kinds: FAULT_KINDS.filter((k) => this.options.randomKinds.includes(k) && t.supportedFaults.includes(k)) } : t.bounds;
     return {
       strategy: this.options.strategy,
       seed: this.options.seed,
       findAll: this.options.findAll,
-      bounds: t.bounds,
+      bounds,
       target: { kind: t.kind, files: t.files, ...(t.includes?.length ? { includes: t.includes } : {}), contentHash: t.contentHash, tracksAbsence: t.tracksAbsence, ...(t.footprints ? { footprints: true } : {}), ...(t.capabilities.seeded ? { seeded: true } : {}), ...(t.capabilities.tuples ? { tuples: true } : {}), ...(t.conservativeLineage?.length ? { conservativeLineage: t.conservativeLineage } : {}) },
       // A copy: the log goes on growing if the result is taken mid-search (an internal error).
       runs: this.runs.kept.slice(),
@@ -283,7 +286,7 @@ export class SearchRecorder {
       hypotheses: this.hypotheses,
       outcomes: this.outcomes,
       counterexamples: this.counterexamples,
-      faultSpace: faultSpaceSize(t.bounds, this.options.allows),
+      faultSpace: faultSpaceSize(bounds, this.options.allows),
       ...(this.options.restriction ? { restriction: this.options.restriction.text } : {}),
       ...(this.options.outcome ? { outcomePattern: this.options.outcome.text } : {}),
       ...(this.options.symmetry ? { symmetrySaved: this.symmetrySaved } : {}),

@@ -3,6 +3,8 @@ import { parseFaults } from '../../src/injector/text.ts';
 import { parseRestriction } from '../../src/injector/restriction.ts';
 import type { FaultKind } from '../../src/model/faults.ts';
 import { formatExplanation } from '../../src/report/explain.ts';
+import { formatHtmlReport } from '../../src/report/html.ts';
+import { formatSearchResult } from '../../src/report/text.ts';
 import { search, type SearchResult } from '../../src/search/index.ts';
 import { startZ3, type SatBackend } from '../../src/solver/z3-backend.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
@@ -164,6 +166,13 @@ describe('sim examples: cuts of the network', () => {
     expect(r.counterexamples[0].faults).toEqual([{ kind: 'partition', groups: [['a'], ['b', 'c']], start: 1, end: 1 }]);
     expect(r.counterexamples[0].violations[0].message).toMatch(/b and c both end as primary/);
     await expectCounterexamplesReplay(t, r);
+    // Found as it is: the page does not speak of omissions removed first.
+    expect(formatHtmlReport(r)).not.toMatch(/dropped no message removed first/);
+    // Random search draws the kinds it is given, and its reports name those, not the target's.
+    const random = await search(t, { strategy: 'random', seed: SEED, maxRuns: 30, randomKinds: ['partition'] });
+    expect(random.bounds.kinds).toEqual(['partition']);
+    expect(random.runs.every((run) => run.faults.every((f) => f.kind === 'partition'))).toBe(true);
+    expect(formatSearchResult(random)).toContain('kinds partition');
     const asDisconnects = await open('failover-on-disconnect', { eot: 10, eff: 3, crashes: 0, faultKinds: ['omit', 'disconnect'] });
     const d = await search(asDisconnects, { strategy: 'ldfi', seed: SEED });
     expect(d.counterexamples[0].faults.map((f) => f.kind)).toEqual(['disconnect', 'disconnect']);

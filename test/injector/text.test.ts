@@ -63,7 +63,7 @@ describe('fault schedule text form', () => {
 
   it('refuses impossible faults in a plain sentence', () => {
     expect(() => parseFaults('omit a→a @1')).toThrow('a node cannot lose a message to itself');
-    expect(() => parseFaults('crash a @0')).toThrow('a time is a whole step, 1 or later');
+    expect(() => parseFaults('crash a @0')).toThrow('a time is a whole number, 1 or later (steps, virtual ms or rounds)');
     expect(() => parseFaults('restart a @5..2')).toThrow('the window ends before it starts');
     expect(() => parseFaults('partition {a,b}|{b,c} @1..2')).toThrow('b cannot be on both sides');
     expect(() => parseFaults('delay a→b @1 by 0')).toThrow('a delay is a whole number of steps, 1 or more');

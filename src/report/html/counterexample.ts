@@ -13,7 +13,8 @@ type Drawn = NonNullable<JsonReport['details']>['runs'][number];
 function shrinkStart(c: JsonCounterexample): string {
   const first = c.shrinkSteps?.[0];
   if (!first) return '';
-  const start = first.faults === 'none' ? 0 : first.faults.split('; ').length + 1;
+  // The first step tries the starting set less one fault (none left: it started from one).
+  const start = (first.faults === 'none' ? 0 : first.faults.split('; ').length) + 1;
   const found = c.foundAs === 'none' ? 0 : c.foundAs.split('; ').length;
   return start < found ? `the ${found - start} omission${found - start === 1 ? '' : 's'} that dropped no message removed first (the run is the same without them); then ` : '';
 }
