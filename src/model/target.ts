@@ -201,9 +201,10 @@ export interface FootprintPoint {
    */
   readonly slack?: number;
   /**
-   * A fault that changes the run only as the omissions it makes do (which the search covers) once
-   * every handler call it causes is known to do nothing in any state (`RunResult.inertCalls`): the
-   * keys of those calls. Absent: the fault is always worth its own run.
+   * A fault that changes the run only as the omissions it makes do once every handler call it causes
+   * is known to do nothing in any state (`RunResult.inertCalls`): the keys of those calls (empty: it
+   * causes none). The search skips it where it covers those omissions. Absent: the fault is always
+   * worth its own run.
    */
   readonly inertIf?: readonly string[];
 }

@@ -51,7 +51,10 @@ export async function footprintSearch(rec: SearchRecorder, first: RunResult, kno
   const learnInert = (r: RunResult) => {
     for (const k of r.inertCalls ?? []) inert.add(k);
   };
-  const worthOwnRun = (inertIf: readonly string[] | undefined) => !inertIf || !inertIf.every((k) => inert.has(k));
+  // Only where the search covers those omissions: omissions searched, and no targeted space that
+  // could leave some out.
+  const omissionsCovered = faultModel(rec.target.bounds).searches('omit') && !rec.options.restriction;
+  const worthOwnRun = (inertIf: readonly string[] | undefined) => !omissionsCovered || !inertIf || !inertIf.every((k) => inert.has(k));
   const end = (status: Parameters<SearchRecorder['finish']>[0]) => rec.finish(status, supportsOf());
   /**
    * Records a run; for "how did I get here", a run that cut every support known so far of a good

@@ -5,7 +5,8 @@ import { faultSetKey, isCut, type FaultKind, type FaultSet } from '../../src/mod
 import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
 import { runView } from '../../src/targets/code/view.ts';
-import { randomCutSpec, randomSimProtocol } from '../helpers/random-sim.ts';
+import { randomCutSpec, randomSimProtocol, randomSimSpec } from '../helpers/random-sim.ts';
+import { parseRestriction } from '../../src/injector/restriction.ts';
 
 /**
  * Cuts of the network (dropped connections, partitions) as LDFI hypotheses on protocols whose nodes
@@ -90,5 +91,19 @@ describe('cuts of the network searched by LDFI', () => {
       { numRuns: 16, seed: 7 },
     );
     expect(withCut).toBeGreaterThan(0);
+  });
+
+  it('in a space of dropped connections alone, a cut that only drops messages is still tried (the omissions it equals are outside the space)', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomSimSpec, async (spec) => {
+        // No connection handlers: every cut is the omissions it makes, which the space leaves out.
+        const target = SimTarget.of(randomSimProtocol(spec, true), { seed: '2', eot: 14, eff: 3, crashes: 0, nodes: ['a', 'b'], faultKinds: ['omit', 'disconnect'] });
+        const restriction = parseRestriction('disconnect:*↔*');
+        const ldfi = await search(target, { strategy: 'ldfi', restriction });
+        const exhaustive = await search(target, { strategy: 'exhaustive', restriction });
+        expect(ldfi.status, JSON.stringify(spec)).toBe(exhaustive.status);
+      }),
+      { numRuns: 8, seed: 13 },
+    );
   });
 });

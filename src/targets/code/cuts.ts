@@ -17,18 +17,15 @@ import type { CodeExecution } from './execution.ts';
  * footprint search adds faults in that order), and not touching another cut of the same links
  * (windows of one link, or of the network, are apart by at least one ms).
  *
- * Where no end node has connection handlers, a cut is only the omissions it makes, which the
- * omissions searched cover: then it is not offered (unless omissions are not searched).
+ * Every cut names the handler calls it causes at nodes that hear connections (`cutCalls`): where
+ * none does, or all of those calls are known to do nothing, a cut is only the omissions it makes,
+ * which the search skips when it covers those omissions (`FootprintPoint.inertIf`).
  */
 export function cutCandidates(exec: CodeExecution, faults: FaultSet, bounds: Bounds): Cut[] {
   const model = faultModel(bounds);
-  const hears = new Set(exec.hearsConnections ?? []);
-  const worth = (ends: readonly string[]) => !model.searches('omit') || ends.some((n) => hears.has(n));
   const last = faults.length ? [...faults].sort(compareInTime)[faults.length - 1] : undefined;
   const out: Cut[] = [];
   const offer = (shape: Cut) => {
-    const ends = cutEnds(shape);
-    if (!worth(ends)) return;
     const boundaries = startBoundaries(exec, faults, shape);
     const others = faults.filter((f): f is Cut => isCut(f) && sameLinks(f, shape));
     let offered = false;
@@ -51,16 +48,16 @@ export function cutCandidates(exec: CodeExecution, faults: FaultSet, bounds: Bou
 }
 
 /**
- * The handler calls a cut causes (`node|handler|peer`): each end node hears, for each peer across the
- * cut, the connection drop and the heal. With omissions searched, a cut all of whose calls are inert
- * is only the omissions it makes (`FootprintPoint.inertIf`). Undefined when omissions are not searched
- * (then a cut is always a fault of its own).
+ * The handler calls a cut causes at nodes with connection handlers (`node|handler|peer`; `hears`):
+ * each such end node hears, for each peer across the cut, the connection drop and the heal. A cut all
+ * of whose calls are inert (none at all, where no end node hears) is only the omissions it makes
+ * (`FootprintPoint.inertIf`).
  */
-export function cutCalls(cut: Cut, bounds: Bounds): string[] | undefined {
-  if (!faultModel(bounds).searches('omit')) return undefined;
+export function cutCalls(cut: Cut, hears: ReadonlySet<string>): string[] {
   const ends = cutEnds(cut);
   const out: string[] = [];
   for (const self of ends) {
+    if (!hears.has(self)) continue;
     for (const peer of ends) {
       if (peer === self || !cutsLink(cut, self, peer)) continue;
       out.push(`${self}|onConnectionLost|${peer}`, `${self}|onConnectionRestored|${peer}`);

@@ -95,7 +95,7 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
       ...cutsOf(closures.filter((c) => c.messages.some((m) => dropped.has(m)))),
       // The handlers that hear it are actions it wakes.
       wakes: cutEnds(cut).filter((n) => hears.has(n)).length,
-      ...inertIfOf(cut, bounds),
+      inertIf: cutCalls(cut, hears),
     });
   }
 
@@ -138,11 +138,6 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
     }
   }
   return points.sort((a, b) => (faultKey(a.fault) < faultKey(b.fault) ? -1 : 1));
-}
-
-function inertIfOf(cut: Parameters<typeof cutCalls>[0], bounds: Bounds): { inertIf?: string[] } {
-  const calls = cutCalls(cut, bounds);
-  return calls ? { inertIf: calls } : {};
 }
 
 function cutsOf(cut: readonly { key: string }[]): { cuts: number; cutOutcomes: string[] } {

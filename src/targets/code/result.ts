@@ -41,7 +41,7 @@ export function executionResult(exec: CodeExecution, faults: FaultSet, invariant
     ...(exec.notes?.length ? { notes: exec.notes } : {}),
     ...(exec.stateHashes ? { stateTrace: exec.stateHashes } : {}),
     ...(exec.checked?.readTimes ? { readTimes: true } : {}),
-    ...windowsNext(exec, faults, bounds.eot, timesRead, (cut) => cutCalls(cut, bounds)),
+    ...windowsNext(exec, faults, bounds.eot, timesRead, (cut) => cutCalls(cut, new Set(exec.hearsConnections ?? []))),
     ...inertOf(exec),
   };
 }
