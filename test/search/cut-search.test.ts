@@ -4,7 +4,7 @@ import { enumerateSchedules, faultSpaceSize } from '../../src/injector/space.ts'
 import { faultSetKey, isCut, type FaultKind, type FaultSet } from '../../src/model/faults.ts';
 import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
-import { runView } from '../../src/targets/code/view.ts';
+import { expectEveryScheduleCovered, searchSeeingRuns } from '../helpers/coverage.ts';
 import { randomCutSpec, randomSimProtocol, randomSimSpec } from '../helpers/random-sim.ts';
 import { parseRestriction } from '../../src/injector/restriction.ts';
 
@@ -15,11 +15,6 @@ import { parseRestriction } from '../../src/injector/restriction.ts';
  * one the search made, and the verdicts agree with exhaustive search.
  */
 
-/** A run as an invariant that reads no time sees it. */
-const viewOf = (t: SimTarget, faults: FaultSet) => {
-  const v = runView(t.simulate(faults, false));
-  return JSON.stringify({ inputs: v.inputs, outputs: v.outputs.map(({ node, value, inputs }) => ({ node, value, inputs })), crashed: v.crashed, down: v.down });
-};
 
 /** Cuts alone on three nodes (EFF 3: windows within 1..2), and cuts with omissions and a crash on two. */
 const BOUNDS: { eot: number; eff: number; crashes: number; nodes: string[]; faultKinds: FaultKind[] }[] = [
@@ -47,27 +42,9 @@ describe('cuts of the network searched by LDFI', () => {
     await fc.assert(
       fc.asyncProperty(randomCutSpec, fc.constantFrom(...BOUNDS), async (spec, bounds) => {
         const target = SimTarget.of(randomSimProtocol(spec, false), { seed: '3', ...bounds });
-        const made = new Set<string>();
-        const r = await search(
-          {
-            ...target,
-            bounds: target.bounds,
-            capabilities: target.capabilities,
-            footprints: target.footprints,
-            run: (faults, options) => (made.add(viewOf(target, faults)), target.run(faults, options)),
-            runMany: async (schedules, options) => {
-              for (const s of schedules) made.add(viewOf(target, s));
-              return target.runMany(schedules, options);
-            },
-          },
-          { strategy: 'ldfi' },
-        );
+        const { result: r, made } = await searchSeeingRuns(target);
         expect(r.status).toBe('no-counterexample-found');
-        let schedules = 0;
-        for (const schedule of enumerateSchedules(target.bounds)) {
-          schedules++;
-          if (!made.has(viewOf(target, schedule))) expect.fail(`the run of ${JSON.stringify(schedule)} is none of the ${made.size} runs made (${JSON.stringify({ spec, bounds })})`);
-        }
+        const schedules = expectEveryScheduleCovered(target, made, { spec, bounds });
         expect(r.runs.length).toBeLessThan(schedules);
         expect(new Set(r.runs.map((run) => faultSetKey(run.faults))).size).toBe(r.runs.length);
       }),

@@ -4,7 +4,7 @@ import { enumerateSchedules, faultSpaceSize } from '../../src/injector/space.ts'
 import { faultSetKey, type FaultKind, type FaultSet } from '../../src/model/faults.ts';
 import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
-import { runView } from '../../src/targets/code/view.ts';
+import { expectEveryScheduleCovered, searchSeeingRuns } from '../helpers/coverage.ts';
 import { randomSimProtocol, randomSimSpec } from '../helpers/random-sim.ts';
 import { formatSearchResult } from '../../src/report/text.ts';
 import { formatHtmlReport } from '../../src/report/html/page.ts';
@@ -21,11 +21,6 @@ import { toJsonReport } from '../../src/report/json.ts';
 const KINDS: FaultKind[] = ['omit', 'crash', 'delay'];
 const BOUNDS = { eot: 14, eff: 3, crashes: 0, nodes: ['a', 'b'], faultKinds: KINDS, maxDelay: 3 };
 
-/** A run as an invariant that reads no time sees it. */
-const viewOf = (t: SimTarget, faults: FaultSet) => {
-  const v = runView(t.simulate(faults, false));
-  return JSON.stringify({ inputs: v.inputs, outputs: v.outputs.map(({ node, value, inputs }) => ({ node, value, inputs })), crashed: v.crashed, down: v.down });
-};
 
 describe('delays searched by LDFI', () => {
   it('the fault space counts each send slot as nothing, lost, or delayed by 1..maxDelay', () => {
@@ -39,27 +34,9 @@ describe('delays searched by LDFI', () => {
     await fc.assert(
       fc.asyncProperty(randomSimSpec, async (spec) => {
         const target = SimTarget.of(randomSimProtocol(spec, false), { seed: '3', ...BOUNDS });
-        const made = new Set<string>();
-        const r = await search(
-          {
-            ...target,
-            bounds: target.bounds,
-            capabilities: target.capabilities,
-            footprints: target.footprints,
-            run: (faults, options) => (made.add(viewOf(target, faults)), target.run(faults, options)),
-            runMany: async (schedules, options) => {
-              for (const s of schedules) made.add(viewOf(target, s));
-              return target.runMany(schedules, options);
-            },
-          },
-          { strategy: 'ldfi' },
-        );
+        const { result: r, made } = await searchSeeingRuns(target);
         expect(r.status).toBe('no-counterexample-found');
-        let schedules = 0;
-        for (const schedule of enumerateSchedules(target.bounds)) {
-          schedules++;
-          if (!made.has(viewOf(target, schedule))) expect.fail(`the run of ${JSON.stringify(schedule)} is none of the ${made.size} runs made (${JSON.stringify(spec)})`);
-        }
+        const schedules = expectEveryScheduleCovered(target, made, spec);
         expect(r.runs.length).toBeLessThan(schedules);
         expect(new Set(r.runs.map((run) => faultSetKey(run.faults))).size).toBe(r.runs.length);
       }),
