@@ -12,11 +12,18 @@ export function untimedView(t: SimTarget, faults: FaultSet): string {
   return JSON.stringify({ inputs: v.inputs, outputs: v.outputs.map(({ node, value, inputs }) => ({ node, value, inputs })), crashed: v.crashed, down: v.down });
 }
 
+/** A run as an invariant that reads every time sees it. */
+export function timedView(t: SimTarget, faults: FaultSet): string {
+  return JSON.stringify(runView(t.simulate(faults, false)));
+}
+
+type View = (t: SimTarget, faults: FaultSet) => string;
+
 /**
- * An LDFI search of `target`, with the view of every run it made (`untimedView`): what the coverage
- * properties compare every schedule of the exhaustive enumeration against.
+ * An LDFI search of `target`, with the view of every run it made (`untimedView` unless given): what
+ * the coverage properties compare every schedule of the exhaustive enumeration against.
  */
-export async function searchSeeingRuns(target: SimTarget): Promise<{ result: SearchResult; made: Set<string> }> {
+export async function searchSeeingRuns(target: SimTarget, viewOf: View = untimedView): Promise<{ result: SearchResult; made: Set<string> }> {
   const made = new Set<string>();
   const result = await search(
     {
@@ -24,9 +31,9 @@ export async function searchSeeingRuns(target: SimTarget): Promise<{ result: Sea
       bounds: target.bounds,
       capabilities: target.capabilities,
       footprints: target.footprints,
-      run: (faults, options) => (made.add(untimedView(target, faults)), target.run(faults, options)),
+      run: (faults, options) => (made.add(viewOf(target, faults)), target.run(faults, options)),
       runMany: async (schedules, options) => {
-        for (const s of schedules) made.add(untimedView(target, s));
+        for (const s of schedules) made.add(viewOf(target, s));
         return target.runMany(schedules, options);
       },
     },
@@ -37,13 +44,13 @@ export async function searchSeeingRuns(target: SimTarget): Promise<{ result: Sea
 
 /**
  * Fails unless every schedule of the exhaustive enumeration of `target`'s bounds runs, as an invariant
- * that reads no time sees it, like one of the runs `made`; returns how many schedules there were.
+ * sees it (`untimedView` unless given), like one of the runs `made`; returns how many schedules there were.
  */
-export function expectEveryScheduleCovered(target: SimTarget, made: ReadonlySet<string>, context: unknown): number {
+export function expectEveryScheduleCovered(target: SimTarget, made: ReadonlySet<string>, context: unknown, viewOf: View = untimedView): number {
   let schedules = 0;
   for (const schedule of enumerateSchedules(target.bounds)) {
     schedules++;
-    if (!made.has(untimedView(target, schedule))) expect.fail(`the run of ${JSON.stringify(schedule)} is none of the ${made.size} runs made (${JSON.stringify(context)})`);
+    if (!made.has(viewOf(target, schedule))) expect.fail(`the run of ${JSON.stringify(schedule)} is none of the ${made.size} runs made (${JSON.stringify(context)})`);
   }
   return schedules;
 }

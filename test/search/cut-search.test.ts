@@ -4,7 +4,7 @@ import { enumerateSchedules, faultSpaceSize } from '../../src/injector/space.ts'
 import { faultSetKey, isCut, type FaultKind, type FaultSet } from '../../src/model/faults.ts';
 import { search } from '../../src/search/index.ts';
 import { SimTarget } from '../../src/targets/sim/target.ts';
-import { expectEveryScheduleCovered, searchSeeingRuns } from '../helpers/coverage.ts';
+import { expectEveryScheduleCovered, searchSeeingRuns, timedView } from '../helpers/coverage.ts';
 import { randomCutSpec, randomSimProtocol, randomSimSpec } from '../helpers/random-sim.ts';
 import { parseRestriction } from '../../src/injector/restriction.ts';
 
@@ -49,6 +49,20 @@ describe('cuts of the network searched by LDFI', () => {
         expect(new Set(r.runs.map((run) => faultSetKey(run.faults))).size).toBe(r.runs.length);
       }),
       { numRuns: 10, seed: 31 },
+    );
+  });
+
+  it('with an invariant that reads the end time, every schedule runs like one the search made, times included', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomCutSpec, fc.constantFrom(...BOUNDS), async (spec, bounds) => {
+        // An invariant that never fails but reads a time: runs are compared with their times.
+        const protocol = { ...randomSimProtocol(spec, false), invariants: [(run: { endTime: number }) => (run.endTime < 0 ? ['never'] : [])] };
+        const target = SimTarget.of(protocol, { seed: '4', ...bounds });
+        const { result: r, made } = await searchSeeingRuns(target, timedView);
+        expect(r.status).toBe('resilient');
+        expectEveryScheduleCovered(target, made, { spec, bounds }, timedView);
+      }),
+      { numRuns: 6, seed: 41 },
     );
   });
 

@@ -331,9 +331,15 @@ export class World {
       if (!n.up || this.notified.has(once)) continue;
       this.notified.add(once);
       const handler = ev.kind === 'disconnect' ? n.handlers.onConnectionLost : n.handlers.onConnectionRestored;
-      if (handler) this.lastEventTime = this.now;
+      const [calls, audited] = [this.rec.invocations.length, this.rec.audit.entries.length];
       if (ev.kind === 'disconnect') this.call(n, 'onConnectionLost', { peer }, () => n.handlers.onConnectionLost?.(n.ctx, peer));
       else this.call(n, 'onConnectionRestored', { peer }, () => n.handlers.onConnectionRestored?.(n.ctx, peer));
+      // Heard, the cut is an event of the protocol — unless, at a node whose state ldfi sees, the call
+      // read, changed and did nothing (nor read the clock): then the cut is exactly the omissions it
+      // makes, end time included (the search's inert calls).
+      const call = this.rec.invocations.length > calls ? this.rec.invocations[calls] : undefined;
+      const timed = this.rec.audit.entries.slice(audited).some((e) => e.kind === 'clock' || e.kind === 'random');
+      if (handler && (!call || !call.precise || call.acted || call.reads.length > 0 || call.writes.length > 0 || timed)) this.lastEventTime = this.now;
     }
   }
 
