@@ -4,16 +4,19 @@ import { esc } from './escape.ts';
 
 /** Facts shown in one cell at most; the rest are counted, and listed on hover. */
 const CELL_FACTS = 8;
+/** The relations of a sim or tcp run's events (a Dedalus relation is never `connection event`). */
+const EVENTS = new Set(['input', 'output', 'connection event']);
+
 /** Rows of the event table of a sim or tcp run at most. */
 const EVENT_ROWS = 2000;
 
 /**
  * State over time. Dedalus (facts are tuples of relations): per node, one row per relation and one
  * column per step, as Molly's report shows it. Sim and tcp (inputs and outputs): per time, what each
- * node was given, received and output.
+ * node was given, received, heard of its connections and output.
  */
 export function stateTable(states: readonly StateFact[], messages: readonly MessageRecord[], bounds: Bounds): string {
-  const tuples = states.some((s) => s.relation !== 'input' && s.relation !== 'output');
+  const tuples = states.some((s) => !EVENTS.has(s.relation));
   return tuples ? relationTable(states, bounds) : eventTable(states, messages);
 }
 
@@ -46,7 +49,7 @@ function eventTable(states: readonly StateFact[], messages: readonly MessageReco
   rows.sort((a, b) => a.time - b.time);
   const shown = rows.slice(0, EVENT_ROWS);
   return [
-    `<h4>State over time <small>(what each node was given, received and output${rows.length > shown.length ? `; the first ${EVENT_ROWS} of ${rows.length}` : ''})</small></h4>`,
+    `<h4>State over time <small>(what each node was given, received, heard of its connections and output${rows.length > shown.length ? `; the first ${EVENT_ROWS} of ${rows.length}` : ''})</small></h4>`,
     '<details class="state" open><summary>events by time</summary><table class="state"><thead><tr><th>time</th><th>node</th><th>what</th><th>value</th></tr></thead><tbody>',
     ...shown.map((r) => `<tr class="${r.what === 'output' ? 'output' : ''}"><td class="num">@${r.time}</td><td>${esc(r.node)}</td><td>${esc(r.what)}</td><td>${esc(r.text)}</td></tr>`),
     '</tbody></table></details>',

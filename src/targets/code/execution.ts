@@ -28,6 +28,8 @@ export interface OutputEntry {
   at: number;
   value: Payload;
   deps: Deps;
+  /** The handler call that wrote it (sim), for ordering it among the run's other events. */
+  call?: number;
 }
 
 /** One event of a run's trace (times in virtual ms or rounds). */

@@ -71,7 +71,7 @@ export class ExecutionRecorder {
 
   /** An output written by `node` at `at`. */
   output(node: string, at: number, value: Payload, deps: Deps): OutputEntry {
-    const out: OutputEntry = { node, at, value, deps };
+    const out: OutputEntry = { node, at, value, deps, ...(this.current ? { call: this.current.inv.id } : {}) };
     this.outputs.push(out);
     return out;
   }

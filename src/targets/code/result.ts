@@ -51,14 +51,26 @@ function inertOf(exec: CodeExecution): { inertCalls?: string[] } {
   return calls.length ? { inertCalls: calls } : {};
 }
 
-/** The inputs each node was given and the outputs it wrote, in time order (messages are drawn apart). */
+/**
+ * The inputs each node was given, the dropped and restored connections its handlers heard (relation
+ * `connection event`, not a name a Dedalus relation can have) and the outputs it wrote, in time order
+ * (messages are drawn apart).
+ */
 function simStates(exec: CodeExecution): StateFact[] {
-  const facts: StateFact[] = [
-    ...exec.inputs.map((i) => ({ time: i.at, node: i.node, relation: 'input', fact: JSON.stringify(i.value) ?? 'undefined' })),
-    ...exec.outputs.map((o) => ({ time: o.at, node: o.node, relation: 'output', fact: JSON.stringify(o.value) ?? 'undefined' })),
+  const hears = new Set(exec.hearsConnections ?? []);
+  // Within a time, in the order they happened: by the handler call each came from (an input by the
+  // call that took it in).
+  const inputCall = new Map<number, number>();
+  for (const i of exec.invocations) if (i.trigger && 'cause' in i.trigger && !inputCall.has(i.trigger.cause)) inputCall.set(i.trigger.cause, i.id);
+  const facts: { f: StateFact; call: number }[] = [
+    ...exec.inputs.map((i) => ({ f: { time: i.at, node: i.node, relation: 'input', fact: JSON.stringify(i.value) ?? 'undefined' }, call: (inputCall.get(i.id) ?? 0) - 0.5 })),
+    ...exec.invocations.flatMap((i) =>
+      i.trigger && 'peer' in i.trigger && hears.has(i.node) ? [{ f: { time: i.at, node: i.node, relation: 'connection event', fact: `${i.handler === 'onConnectionLost' ? 'lost' : 'restored'} ${i.trigger.peer}` }, call: i.id - 0.25 }] : [],
+    ),
+    ...exec.outputs.map((o) => ({ f: { time: o.at, node: o.node, relation: 'output', fact: JSON.stringify(o.value) ?? 'undefined' }, call: o.call ?? Infinity })),
   ];
-  // Stable: within a time, inputs before outputs, each in the order they happened.
-  return facts.map((f, i) => ({ f, i })).sort((a, b) => a.f.time - b.f.time || a.i - b.i).map(({ f }) => f);
+  // Stable: equal keys keep the order above (outputs of one call in the order written).
+  return facts.map((x, i) => ({ ...x, i })).sort((a, b) => a.f.time - b.f.time || a.call - b.call || a.i - b.i).map(({ f }) => f);
 }
 
 function toMessageRecord(m: CodeExecution['messages'][number]): MessageRecord {
