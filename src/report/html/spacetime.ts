@@ -60,11 +60,12 @@ export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, 
   const crashes = new Map<string, number>();
   for (const f of faults) if (f.kind === 'crash') crashes.set(f.node, Math.min(f.time, crashes.get(f.node) ?? Infinity));
   // Node names, crash marks and outputs keep their room: labels go elsewhere.
-  const outputMarks = outputs.map((o) => ({ o, text: shortOutput(o.fact) }));
+  const outputMarks = outputGroups(outputs);
   const reserved: Box[] = [
     ...lanes.map((n) => ({ x: layout.x(n) - labelWidth(n) / 2, y: TOP - 28, w: labelWidth(n), h: 18 })),
     ...[...crashes].map(([n, t]) => ({ x: layout.x(n) - 18 - labelWidth('crash'), y: layout.y(t) - 7, w: labelWidth('crash') + 32, h: 14 })),
     ...outputMarks.map(({ o, text }) => ({ x: layout.x(o.node) - 5, y: layout.y(o.time) - 7, w: labelWidth(text) + 14, h: 14 })),
+    ...faults.flatMap((f) => windowShape(f, layout, lanes)?.label ?? []),
   ];
   const boxes = placeLabels(
     order.map((i) => ({ x1: layout.x(wire[i].from), y1: layout.y(wire[i].sendTime), x2: ends[i][0], y2: ends[i][1], width: labelWidth(labels[i]) })),
@@ -83,9 +84,9 @@ export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, 
     drawn.push({ message: wire[i], label: labels[i], shown: boxes[k] !== undefined });
   });
   for (const [n, t] of crashes) parts.push(crashMark(n, t, layout));
-  for (const { o, text } of outputMarks) {
+  for (const { o, text, facts } of outputMarks) {
     const [x, y] = [layout.x(o.node), layout.y(o.time)];
-    parts.push(`<g class="out"><title>${esc(`${o.node} output @${o.time}: ${o.fact}`)}</title><circle cx="${x}" cy="${y}" r="4.5"/><text x="${x + 8}" y="${y + 4}">${esc(text)}</text></g>`);
+    parts.push(`<g class="out"><title>${esc(`${o.node} output @${o.time}: ${facts.join(', ')}`)}</title><circle cx="${x}" cy="${y}" r="4.5"/><text x="${x + 8}" y="${y + 4}">${esc(text)}</text></g>`);
   }
   if (wire.length === 0) parts.push(`<text x="${LEFT}" y="${layout.height - 8}" class="note">(no messages between nodes)</text>`);
   parts.push('</svg>');
@@ -241,10 +242,11 @@ function crashMark(node: string, time: number, l: Layout): string {
 }
 
 /**
- * Faults that last a window (restart, disconnect, partition) as a shaded band over the lanes they
- * touch, and a delay as a band over its link at its send time; the lost messages themselves are arrows.
+ * Where a fault that lasts a window (restart, disconnect, partition) is drawn: a band over the lanes
+ * it touches; a delay, a band over its link at its send time. Its name goes left of the band, outside
+ * it, where outputs (right of their lane) leave room. Undefined for other faults.
  */
-function windowMark(f: Fault, l: Layout, lanes: readonly string[]): string {
+function windowShape(f: Fault, l: Layout, lanes: readonly string[]): { x0: number; x1: number; y0: number; y1: number; name: string; label: Box } | undefined {
   let touched: readonly string[];
   let [start, end] = [0, 0];
   switch (f.kind) {
@@ -261,18 +263,39 @@ function windowMark(f: Fault, l: Layout, lanes: readonly string[]): string {
       [touched, start, end] = [[f.from, f.to], f.time, f.time];
       break;
     default:
-      return '';
+      return undefined;
   }
   const xs = touched.map(l.x);
   const [x0, x1] = [xs.reduce((m, x) => Math.min(m, x), Infinity) - 16, xs.reduce((m, x) => Math.max(m, x), -Infinity) + 16];
   const [y0, y1] = [l.y(start) - 6, l.y(end) + 6];
   const name = f.kind === 'delay' ? `delay +${f.by}` : f.kind;
-  return `<g class="window ${f.kind}"><title>${esc(formatFault(f))}</title><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" rx="4"/><text x="${x1 - 4}" y="${y0 + 12}">${esc(name)}</text></g>`;
+  const w = labelWidth(name);
+  return { x0, x1, y0, y1, name, label: { x: x0 - 4 - w, y: y0, w, h: 14 } };
+}
+
+/** A fault that lasts a window as a shaded band with its name; the lost messages themselves are arrows. */
+function windowMark(f: Fault, l: Layout, lanes: readonly string[]): string {
+  const shape = windowShape(f, l, lanes);
+  if (!shape) return '';
+  const { x0, x1, y0, y1, name } = shape;
+  return `<g class="window ${f.kind}"><title>${esc(formatFault(f))}</title><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" rx="4"/><text x="${x0 - 4}" y="${y0 + 11}">${esc(name)}</text></g>`;
 }
 
 /** An output's value, short: a string bare, JSON cut like a label. */
-function shortOutput(fact: string): string {
-  const text = payloadText(fact);
+/** Outputs of one node in one step share a mark: one label, its values in the order written. */
+function outputGroups(outputs: readonly StateFact[]): { o: StateFact; text: string; facts: string[] }[] {
+  const groups = new Map<string, { o: StateFact; facts: string[] }>();
+  for (const o of outputs) {
+    const key = `${o.node}\u0000${o.time}`;
+    const g = groups.get(key);
+    if (g) g.facts.push(o.fact);
+    else groups.set(key, { o, facts: [o.fact] });
+  }
+  return [...groups.values()].map(({ o, facts }) => ({ o, facts, text: shortOutput(facts.map(payloadText).join(', '), false) }));
+}
+
+function shortOutput(fact: string, asPayload = true): string {
+  const text = asPayload ? payloadText(fact) : fact;
   return `out ${text.length > LABEL_MAX ? `${text.slice(0, LABEL_MAX - 1)}…` : text}`;
 }
 
