@@ -88,7 +88,7 @@ function withBounds(cmd: Command): Command {
     .addOption(new Option('--eot <n>', 'end of time: run steps 1..n, at most 1000 (Dedalus default 3; sim: virtual ms up to 10,000,000, default from the protocol or 100)').argParser(integer('--eot', 1)))
     .addOption(new Option('--eff <n>', 'end of finite failures: message loss only at send times < n, 0..EOT; 0 = crashes only, the fail-stop model (Dedalus default 2; sim default 50)').argParser(integer('--eff', 0)))
     .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash, 0..number of nodes (default 0)').argParser(integer('--crashes', 0)))
-    .addOption(new Option('--max-delay <n>', 'sim: the longest delay of a message LDFI searches, in virtual ms (default from the protocol, else 0: no delays); a delay holds every message of a channel sent at one time before EFF').argParser(integer('--max-delay', 0)))
+    .addOption(new Option('--max-delay <n>', 'sim and tcp: the longest delay of a message LDFI searches, in virtual ms (sim) or rounds (tcp) (default from the protocol or system, else 0: no delays); a delay holds every message of a channel sent at one time before EFF').argParser(integer('--max-delay', 0)))
     .addOption(new Option('--nodes <a,b,c>', 'the node set (default: the locations that send, receive or crash, printed with the reason for each)').argParser(nodeList))
     .addOption(new Option('-I, --include <dir>', 'Dedalus: also look for included files in dir (repeatable; after the including file\'s folder and the first file\'s)').argParser(includeDir));
 }
@@ -105,7 +105,7 @@ function searchCommand(cmd: Command): Command {
     .addOption(new Option('--workers <n>', 'worker threads for the runs of a sim protocol (default 1; the result is the same for any n)').argParser(integer('--workers', 1)))
     .addOption(new Option('--only-faults <spec>', "a targeted fault space, e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2' (the verdict says so)").argParser((v: string) => parseRestriction(v)))
     .addOption(new Option('--outcome <pattern>', "Dedalus: attack only the outcomes matching, e.g. 'post(_, commit)' (_ is any value; the verdict says so)").argParser((v: string) => parseOutcomePattern(v)))
-    .addOption(new Option('--fault-kinds <kinds>', 'the kinds of fault searched (ldfi, exhaustive; default every kind LDFI searches on the target: sim omit,crash,restart,delay — a restart counts against the crash budget, delays need --max-delay; Dedalus and tcp omit,crash) or drawn (random: any of omit,crash,disconnect,delay,restart,partition the target applies)').argParser(faultKinds))
+    .addOption(new Option('--fault-kinds <kinds>', 'the kinds of fault searched (ldfi, exhaustive; default every kind LDFI searches on the target: sim and tcp omit,crash,restart,delay,disconnect,partition — a restart counts against the crash budget, delays need --max-delay, and sim searches cuts only where a node has connection handlers; Dedalus omit,crash) or drawn (random: any of omit,crash,disconnect,delay,restart,partition the target applies)').argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')
     .option('--html <file>', 'write a self-contained HTML report (space-time diagrams; opens from disk, no server)')

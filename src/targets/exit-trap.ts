@@ -23,7 +23,9 @@ export function trapProcessExit(): void {
   process.exit = ((code?: number | string | null) => {
     const caller = userCaller(new Error().stack ?? '');
     if (caller) throw new Error(`process.exit(${code ?? ''}) called at ${caller}: code under test must not end ldfi's process (throw, or let the run end)`);
-    return exit(code as number | undefined);
+    // No argument is not `undefined`: Node then exits with process.exitCode, which an explicit
+    // undefined would reset to 0.
+    return code === undefined ? exit() : exit(code as number);
   }) as typeof process.exit;
 }
 

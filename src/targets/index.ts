@@ -24,11 +24,11 @@ export const DEDALUS_DEFAULTS = { eot: 3, eff: 2, crashes: 0 };
  */
 export async function openTarget(files: readonly string[], opts: TargetOptions): Promise<Target> {
   if (files.length === 0) throw new UserError('BAD_OPTION', 'no program file given');
-  const simOnly = (what: string) => {
-    if (opts.maxDelay) throw new UserError('BAD_OPTION', `--max-delay: LDFI searches delays on TypeScript protocols; ${what} (--strategy random draws delays of any target)`);
+  const noDelays = (what: string) => {
+    if (opts.maxDelay) throw new UserError('BAD_OPTION', `--max-delay: LDFI searches delays on TypeScript protocols and systems of real processes; ${what} (--strategy random draws delays of any target)`);
   };
   if (files.every((f) => DEDALUS.has(extname(f)))) {
-    simOnly("Molly's model of Dedalus programs has omissions and crashes only");
+    noDelays("Molly's model of Dedalus programs has omissions and crashes only");
     return new DedalusTarget(files, {
       eot: opts.eot ?? DEDALUS_DEFAULTS.eot,
       eff: opts.eff ?? DEDALUS_DEFAULTS.eff,
@@ -40,7 +40,6 @@ export async function openTarget(files: readonly string[], opts: TargetOptions):
     });
   }
   if (files.length === 1 && /\.tcp\.(ts|mts|js|mjs|json)$/.test(files[0])) {
-    simOnly('systems of real processes are searched for omissions and crashes');
     return TcpTarget.open(files[0], opts);
   }
   if (files.length === 1 && SIM.has(extname(files[0]))) return SimTarget.open(files[0], opts);

@@ -25,12 +25,29 @@ export function cutCandidates(exec: CodeExecution, faults: FaultSet, bounds: Bou
   const model = faultModel(bounds);
   const last = faults.length ? [...faults].sort(compareInTime)[faults.length - 1] : undefined;
   const out: Cut[] = [];
+  // Where messages take given links (tcp), a cut is what it crosses of them: a cut crossing none does
+  // nothing, and of cuts crossing the same links only the first is offered (a dropped connection
+  // before the partitions that amount to it), since they make the same runs.
+  const crossed = new Set<string>();
+  const worth = (shape: Cut): boolean => {
+    if (!exec.links) return true;
+    const key = exec.links
+      .filter(([a, b]) => cutsLink(shape, a, b))
+      .map(([a, b]) => (a < b ? `${a}|${b}` : `${b}|${a}`))
+      .sort()
+      .filter((k, i, all) => i === 0 || all[i - 1] !== k)
+      .join(' ');
+    if (key === '' || crossed.has(key)) return false;
+    crossed.add(key);
+    return true;
+  };
   const offer = (shape: Cut) => {
-    const boundaries = startBoundaries(exec, faults, shape);
+    if (!worth(shape)) return;
+    const boundary = startBoundaries(exec, faults, shape);
     const others = faults.filter((f): f is Cut => isCut(f) && sameLinks(f, shape));
     let offered = false;
     for (let s = 1; model.canCut(shape.kind, s, s); s++) {
-      if (boundaries.has(s)) offered = false;
+      if (boundary(s)) offered = false;
       if (offered) continue;
       const cut = { ...shape, start: s, end: s };
       if (last && compareInTime(last, cut) >= 0) continue;
@@ -90,7 +107,9 @@ export function inertConnectionCalls(exec: CodeExecution): string[] {
  * end node (what its handler reads changed); each send across the cut (a start there drops it, a
  * later one does not); each failure of an end node (down, back up: whether it hears the cut).
  */
-function startBoundaries(exec: CodeExecution, faults: FaultSet, shape: Cut): Set<number> {
+function startBoundaries(exec: CodeExecution, faults: FaultSet, shape: Cut): (start: number) => boolean {
+  // Opaque ends (tcp): when a process heard the reset may show in anything it does later.
+  if (exec.connectionsOpaque) return () => true;
   const ends = new Set(cutEnds(shape));
   const out = new Set([1]);
   for (const i of exec.invocations) if (ends.has(i.node)) out.add(i.at + 1);
@@ -99,5 +118,5 @@ function startBoundaries(exec: CodeExecution, faults: FaultSet, shape: Cut): Set
     if (f.kind === 'crash' && ends.has(f.node)) out.add(f.time);
     if (f.kind === 'restart' && ends.has(f.node)) out.add(f.start).add(f.end + 1);
   }
-  return out;
+  return (s) => out.has(s);
 }

@@ -106,6 +106,17 @@ export interface CodeExecution {
    * (sim): a cut link tells them, so a disconnect or partition is more than the omissions it makes.
    */
   readonly hearsConnections?: readonly string[];
+  /**
+   * How those nodes hear a cut is not recorded as handler calls (tcp: a real process sees its
+   * connection reset, and what it does about it, at once or later, shows only in what it sends): every
+   * start and every end of a cut is then a run of its own (cuts.ts, windows.ts).
+   */
+  readonly connectionsOpaque?: boolean;
+  /**
+   * The links messages can take, as [from, to] (tcp: the system's; absent: between any two nodes). A
+   * cut acts only through the links it crosses, so two cuts crossing the same links are one (cuts.ts).
+   */
+  readonly links?: readonly (readonly [string, string])[];
   /** Time of the last event of the protocol (virtual ms or round; a crash is not one). */
   readonly endTime: number;
   /** The protocol failed (a handler threw or never returned): a finding, reported like a violation. */

@@ -16,6 +16,8 @@ export class RunWindows {
   /** `node|t` where a handler read the clock or drew a random number (the audit log has no call ids). */
   private readonly timed = new Set<string>();
   private readonly messages: readonly MessageEntry[];
+  /** Cuts are heard where calls do not show it (tcp): every start and end of a cut is its own run. */
+  private readonly connectionsOpaque: boolean;
 
   constructor(
     exec: CodeExecution,
@@ -30,6 +32,7 @@ export class RunWindows {
     }
     for (const e of exec.audit.entries) if (e.kind === 'clock' || e.kind === 'random') this.timed.add(`${e.by}|${e.t}`);
     this.messages = exec.messages;
+    this.connectionsOpaque = exec.connectionsOpaque === true;
   }
 
   /**
@@ -42,7 +45,7 @@ export class RunWindows {
    */
   cutEndNext(f: Cut): number | null {
     const heal = f.end + 1;
-    if (this.timesRead) return heal;
+    if (this.timesRead || this.connectionsOpaque) return heal <= this.eot ? heal : null;
     let next = Infinity;
     for (const node of cutEnds(f)) {
       for (const i of this.calls.get(node) ?? []) {
@@ -73,7 +76,7 @@ export class RunWindows {
    * start is the same run until the next class the footprint names. Null: no start to add.
    */
   cutStartNext(f: Cut): number | null {
-    if (this.timesRead) return f.start + 1;
+    if (this.timesRead || this.connectionsOpaque) return f.start + 1;
     for (const node of cutEnds(f)) {
       for (const i of this.calls.get(node) ?? []) {
         if (i.at === f.start && i.handler === 'onConnectionLost' && (i.acted || this.timed.has(`${node}|${f.start}`))) return f.start + 1;

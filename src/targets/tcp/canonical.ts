@@ -45,6 +45,8 @@ export interface RawRun {
   readonly sent: readonly SentMessage[];
   readonly procs: readonly { name: string; crashed: boolean; restarted: boolean; up: boolean; past: number[]; log: readonly string[] }[];
   readonly connected: ReadonlyMap<number, ReadonlySet<string>>;
+  /** The system's links, [from, to]. */
+  readonly links: readonly (readonly [string, string])[];
 }
 
 /**
@@ -86,6 +88,10 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
     crashed: all.filter((p) => p.crashed).map((p) => p.name),
     restarted: all.filter((p) => p.restarted).map((p) => p.name),
     down: all.filter((p) => !p.up).map((p) => p.name),
+    // A real process sees its connection reset; what it does about it is opaque.
+    hearsConnections: all.map((p) => p.name),
+    connectionsOpaque: true,
+    links: raw.links,
     eventCount: events.length,
     logs: new Map(all.map((p) => [p.name, [...p.log]])),
     connected: new Map([...raw.connected].map(([t, keys]) => [t, [...keys].sort()])),

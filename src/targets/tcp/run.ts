@@ -374,6 +374,7 @@ class SystemRun {
       sent: this.sent,
       procs: [...this.procs.values()].map((p) => ({ name: p.name, crashed: p.crashed, restarted: p.restarted, up: p.up, past: p.past.ids, log: p.log })),
       connected: this.connected,
+      links: this.system.links,
     });
   }
 

@@ -6,11 +6,10 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { probeModuleLoad } from '../load-probe.ts';
 import type { Bounds } from '../../model/bounds.ts';
-import { MOLLY_KINDS, searchedKinds } from '../../model/fault-model.ts';
+import { FAULT_KINDS, searchedKinds } from '../../model/fault-model.ts';
 import { UserError } from '../../model/errors.ts';
-import { faultKey, type FaultKind, type FaultSet } from '../../model/faults.ts';
-import type { FootprintPoint, RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
-import { disconnect } from '../../injector/faults.ts';
+import type { FaultKind, FaultSet } from '../../model/faults.ts';
+import type { RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
 import { expectOutputs, type Invariant } from '../code/outputs.ts';
 import { executionResult } from '../code/result.ts';
 import { outputRoot, whyOutput } from '../code/why.ts';
@@ -21,10 +20,16 @@ import type { TcpExecution } from './canonical.ts';
 import { runSystem } from './run.ts';
 import { traceIdPattern } from './trace-id.ts';
 import { tcpTraceFile, type TcpTraceFile } from './trace-file.ts';
-import { faultModel } from '../../model/fault-model.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
 
 export type TcpTargetOptions = BoundsOptions;
+
+/**
+ * The kinds LDFI searches on real processes: every kind Spike applies to them. A restart kills the
+ * process and starts it again with its data folder (`LDFI_DATA`) as it was; a dropped connection or
+ * a partition resets the connections across it, which the processes see.
+ */
+const TCP_SEARCHED: readonly FaultKind[] = ['omit', 'crash', 'restart', 'delay', 'disconnect', 'partition'];
 
 /** Bounds in rounds when neither the system nor the command line gives them. */
 export const TCP_DEFAULTS = { eot: 12, eff: 4, crashes: 0 };
@@ -97,8 +102,13 @@ export class TcpTarget implements Target {
     const names = Object.keys(system.nodes);
     const nodes = opts.nodes ?? names;
     for (const n of nodes) if (!names.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${system.name} (${names.join(', ')})`);
-    const kinds = searchedKinds(opts.faultKinds ?? d.faultKinds, MOLLY_KINDS, MOLLY_KINDS, 'systems of real processes');
-    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds };
+    const maxDelay = opts.maxDelay ?? d.maxDelay ?? 0;
+    const asked = opts.faultKinds ?? d.faultKinds;
+    if (asked?.includes('delay') && maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <rounds> (${system.name} sets none)`);
+    // By default every kind a real process can meet: delays only when a longest delay is given.
+    const fallback = TCP_SEARCHED.filter((k) => k !== 'delay' || maxDelay > 0);
+    const kinds = searchedKinds(asked, TCP_SEARCHED, fallback, 'systems of real processes');
+    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds, ...(maxDelay > 0 ? { maxDelay } : {}) };
     const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
     return new TcpTarget(system, [file], hash, bounds);
   }
@@ -123,41 +133,8 @@ export class TcpTarget implements Target {
 
   async run(faults: FaultSet, options: RunOptions = { lineage: true }): Promise<RunResult> {
     const exec = await this.execute(faults, options.signal);
-    const result = executionResult(exec, faults, this.system.invariants, this.bounds, options);
-    return result.footprint ? { ...result, footprint: [...result.footprint, ...disconnectPoints(exec, faults, this.bounds, result.footprint)] } : result;
+    return executionResult(exec, faults, this.system.invariants, this.bounds, options);
   }
-}
-
-/**
- * Dropped connections LDFI may try, besides omissions and crashes (Spike's own fault): a link's
- * connection reset as a round before EFF begins, and refused during that round. Where no connection
- * was open or opened that round, the drop changes nothing, so it is not offered. What it would cut
- * or wake is read off the omissions of the link's messages in that round (both ways).
- */
-function disconnectPoints(exec: TcpExecution, faults: FaultSet, bounds: Bounds, footprint: readonly FootprintPoint[]): FootprintPoint[] {
-  const last = faultModel(bounds).lastLoss;
-  const points: FootprintPoint[] = [];
-  const already = new Set(faults.map(faultKey));
-  for (const [round, links] of exec.connected) {
-    if (round > last) continue;
-    for (const key of links) {
-      const [from, to] = key.split('|');
-      if (!bounds.nodes.includes(from) || !bounds.nodes.includes(to)) continue;
-      const fault = disconnect(from, to, round, round, true);
-      if (already.has(faultKey(fault))) continue;
-      const same = footprint.filter((p) => p.fault.kind === 'omit' && p.fault.time === round && ((p.fault.from === from && p.fault.to === to) || (p.fault.from === to && p.fault.to === from)));
-      const cutOutcomes = [...new Set(same.flatMap((p) => p.cutOutcomes ?? []))];
-      const slacks = same.map((p) => p.slack).filter((x): x is number => x !== undefined);
-      points.push({
-        fault,
-        cuts: cutOutcomes.length,
-        cutOutcomes,
-        wakes: same.reduce((n, p) => n + p.wakes, 0),
-        ...(slacks.length ? { slack: slacks.reduce((m, x) => Math.min(m, x)) } : {}),
-      });
-    }
-  }
-  return points;
 }
 
 /**
@@ -242,10 +219,12 @@ function checkSystem(s: unknown, file: string): SystemSpec {
   if (q.ticks !== undefined && typeof q.ticks !== 'boolean') bad('ticks must be true or false');
   if (q.outputPrefix !== undefined && typeof q.outputPrefix !== 'string') bad('outputPrefix must be a string');
   if (q.defaults !== undefined) {
-    if (!q.defaults || typeof q.defaults !== 'object' || Array.isArray(q.defaults)) bad('defaults must be { eot?, eff?, crashes? }');
-    const extra = Object.keys(q.defaults).filter((k) => !['eot', 'eff', 'crashes'].includes(k));
-    if (extra.length) bad(`defaults: unknown field "${extra[0]}" (fields: eot, eff, crashes)`);
-    for (const [k, least] of [['eot', 1], ['eff', 0], ['crashes', 0]] as const) {
+    if (!q.defaults || typeof q.defaults !== 'object' || Array.isArray(q.defaults)) bad('defaults must be { eot?, eff?, crashes?, maxDelay?, faultKinds? }');
+    const extra = Object.keys(q.defaults).filter((k) => !['eot', 'eff', 'crashes', 'maxDelay', 'faultKinds'].includes(k));
+    if (extra.length) bad(`defaults: unknown field "${extra[0]}" (fields: eot, eff, crashes, maxDelay, faultKinds)`);
+    const kinds = q.defaults.faultKinds;
+    if (kinds !== undefined && (!Array.isArray(kinds) || !kinds.every((k) => typeof k === 'string'))) bad(`defaults.faultKinds must be a list of kinds (${FAULT_KINDS.join(', ')})`);
+    for (const [k, least] of [['eot', 1], ['eff', 0], ['crashes', 0], ['maxDelay', 0]] as const) {
       const v = q.defaults[k];
       if (v !== undefined && (!Number.isInteger(v) || v < least)) bad(`defaults.${k} must be a whole number ≥ ${least}, got ${JSON.stringify(v)}`);
     }
