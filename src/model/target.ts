@@ -259,6 +259,12 @@ export interface Target {
    * Absent: targets whose invariant runs on every run.
    */
   neverEvaluated?(): string | undefined;
+  /**
+   * Asked before a search: if it is known without searching that no run within the bounds can
+   * evaluate the invariant, why (bad input, refused before the first hypothesis). Absent or
+   * undefined: some run might.
+   */
+  neverEvaluable?(): string | undefined;
   /** The node set the target inferred, with the reason for each (Dedalus, when no nodes were given). */
   readonly inferredNodes?: readonly { readonly node: string; readonly reason: string }[];
   /** Things worth telling the user that do not stop the run (e.g. a node the program never names). */

@@ -1,4 +1,4 @@
-import { errorText, isUserError } from '../model/errors.ts';
+import { errorText, isUserError, UserError } from '../model/errors.ts';
 import type { Target } from '../model/target.ts';
 import { exhaustiveSearch } from './exhaustive.ts';
 import { ldfiSearch } from './ldfi.ts';
@@ -10,6 +10,9 @@ import type { SearchResult } from './result.ts';
 
 /** One search of one target with qualified options (a sweep makes one per seed). */
 export async function searchOnce(target: Target, options: SearchOptions, observer?: SearchObserver): Promise<SearchResult> {
+  // An invariant no run within the bounds can evaluate: no search, however long, would mean anything.
+  const vacuous = target.neverEvaluable?.();
+  if (vacuous) throw new UserError('BAD_PROGRAM', vacuous);
   const rec = new SearchRecorder(target, options, observer);
   try {
     return await strategyOf(options.strategy)(rec);

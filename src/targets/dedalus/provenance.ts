@@ -1,3 +1,4 @@
+import { staticDerivable } from './derivable.ts';
 import {
   crashFactKey,
   ensureEdge,
@@ -16,7 +17,7 @@ import { formatPattern } from './values.ts';
 import { createHash } from 'node:crypto';
 
 /** How many absent tuples one lineage explains at most (negative support can reach far back). */
-const MAX_ABSENT = 2000;
+const MAX_ABSENT = Number(process.env.LDFI_MAX_ABSENT ?? 2000);
 
 export interface LineageOptions {
   /** Account for `notin` subgoals (Molly's negative support). */
@@ -36,6 +37,8 @@ export function buildLineage(
   absentRoots: readonly NegatedAtom[] = [],
 ): { lineage: LineageGraph; absentKeys: string[] } {
   const g = newLineageGraph();
+  const eot = exec.steps.length - 1;
+  const derivable = staticDerivable(cp, eot);
   const absentDone = new Map<string, string>();
   /** Absences being explained, with their depth on the stack of explanations. */
   const absentInProgress = new Map<string, number>();
@@ -98,6 +101,12 @@ export function buildLineage(
     const { key: base, label } = absentVertexKey(n);
     const known = absentDone.get(base);
     if (known) return known;
+    // No run under any faults derives it by then (derivable.ts): an absence with no way to appear.
+    if (n.member === undefined && n.step >= 1 && n.step <= eot && !derivable(n.relation, n.pattern, n.step)) {
+      ensureVertex(g, base, { kind: 'absent', label, time: n.step });
+      absentDone.set(base, base);
+      return base;
+    }
     const openAt = absentInProgress.get(base);
     if (openAt !== undefined) {
       lowest = Math.min(lowest, openAt);

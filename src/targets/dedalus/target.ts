@@ -14,6 +14,7 @@ import { evaluate, type Execution } from './evaluator.ts';
 import { loadProgram } from './loader.ts';
 import { parseDedalus } from './parser.ts';
 import { absentVertexKey, buildLineage } from './provenance.ts';
+import { staticDerivable } from './derivable.ts';
 import { blockedWays } from './absence.ts';
 import { staticDomains } from './domains.ts';
 import { inferNodes, invariantOutsideNodes, type InferredNode } from './locations.ts';
@@ -177,6 +178,25 @@ export class DedalusTarget implements Target {
     const potential = this.potentialViolations(exec);
     const built = buildLineage(this.compiled, exec, [], { negativeSupport: true }, potential.map((w) => w.atom));
     if (built.absentKeys.some((k) => built.lineage.outDegree(k) > 0)) return undefined;
+    return this.vacuity(exec);
+  }
+
+  /**
+   * Before any search: whether no run within the bounds can evaluate the invariant, known statically
+   * (derivable.ts: not even with every `notin` ignored and every message delivered can a `pre` tuple
+   * hold at EOT), and why. Refused then as bad input before the first hypothesis, however long the
+   * search would have been (issue 20: tokens.ded at EOT 7–10 searched for minutes first).
+   */
+  neverEvaluable(): string | undefined {
+    const arity = this.compiled.arity.get('pre');
+    const eot = this.bounds.eot;
+    if (arity !== undefined && staticDerivable(this.compiled, eot)('pre', new Array(arity).fill(undefined), eot)) return undefined;
+    return this.vacuity(this.execute([]));
+  }
+
+  /** Why the invariant is never evaluated (no `pre` at EOT): what held earlier, or which rules never fired. */
+  private vacuity(exec: Execution): string {
+    const eot = this.bounds.eot;
     let early: { label: string; step: number } | undefined;
     for (let step = 1; step < eot && !early; step++) {
       const t = exec.steps[step]?.peek('pre')?.tuples[0];
@@ -279,7 +299,10 @@ export class DedalusTarget implements Target {
     if (arity === undefined) return [];
     const present = exec.steps[eot].peek('pre')?.tuples ?? [];
     const seen = new Map<string, Watched>();
+    const derivable = staticDerivable(this.compiled, eot);
     for (const way of blockedWays(this.compiled, exec, { relation: 'pre', pattern: new Array(arity).fill(undefined), step: eot })) {
+      // A pattern no run under any faults can derive is no potential violation (derivable.ts).
+      if (!derivable('pre', way.head, eot)) continue;
       const atom: NegatedAtom = { relation: 'pre', pattern: way.head, step: eot };
       // A pattern may cover pre tuples that are already there: only a new one is a new violation.
       const except = present.filter((t) => matches(t.values, way.head)).map((t) => t.label);
