@@ -5,7 +5,8 @@ import type { MessageRecord, RunResult } from '../model/target.ts';
  * Molly's potential-causality baseline (`--strategy causal`), for comparison: no lineage, only the
  * causal past. An outcome (a tuple at node n and time T, n its first argument by Dedalus convention)
  * has one support per run: every message delivered to n by T, and, transitively, every message its
- * senders had received by the time they sent — all that could have influenced it. The LDFI loop runs
+ * senders had received by the time they sent — all that could have influenced it. An outcome whose
+ * first argument is no node (a `post(X)` over values) depends on every node's causal past by T. The LDFI loop runs
  * on these graphs; what real lineage saves shows in the bench.
  */
 export function causalLineage(result: RunResult, goals: readonly string[]): LineageGraph {
@@ -13,10 +14,13 @@ export function causalLineage(result: RunResult, goals: readonly string[]): Line
   const delivered = result.messages.filter((m) => m.status === 'delivered' && m.from !== m.to);
   const intoNode = new Map<string, MessageRecord[]>();
   for (const m of delivered) (intoNode.get(m.to) ?? intoNode.set(m.to, []).get(m.to)!).push(m);
+  const nodes = new Set(delivered.flatMap((m) => [m.from, m.to]));
   for (const goal of goals) {
     const at = placeOf(goal);
     if (!at || !result.outcomes.includes(goal) && !(result.preconditions && [...result.preconditions.values()].includes(goal))) continue;
-    const past = causalPast(at.node, at.time, intoNode);
+    // A tuple whose first argument is no node (an invariant's `post(X)` over values) is a global
+    // fact: everything any node received by then could have influenced it.
+    const past = nodes.has(at.node) ? causalPast(at.node, at.time, intoNode) : [...new Set([...nodes].flatMap((n) => causalPast(n, at.time, intoNode)))];
     if (!g.hasNode(goal)) g.addNode(goal, { kind: 'goal', label: goal, relation: 'causal', time: at.time, edb: false });
     const firing = `causal:${goal}<-${past.map((m) => messageKey(m.from, m.to, m.sendTime)).join('&')}`;
     ensureVertex(g, firing, { kind: 'firing', label: `causal past of ${goal}`, rule: 'causal past', time: at.time });

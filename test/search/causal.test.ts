@@ -16,4 +16,32 @@ describe("Molly's potential-causality baseline (--strategy causal)", () => {
       } else expect(r.status, ex.name).toBe('no-counterexample-found');
     }
   });
+
+  it('attacks an outcome over values (post(V), no node in it) through every node\'s causal past', async () => {
+    const { search } = await import('../../src/search/index.ts');
+    const { DedalusTarget } = await import('../../src/targets/dedalus/target.ts');
+    const { writePrograms } = await import('../helpers/programs.ts');
+    // A broadcast without retries; the invariant is over the value, as Molly's suite writes them.
+    const { paths, cleanup } = writePrograms({
+      'once.ded': `
+        node(a, b)@1; node(a, c)@1; bcast(a, hello)@1;
+        node(N, M)@next :- node(N, M);
+        log(M, V)@async :- bcast(N, V), node(N, M);
+        log(N, V)@next :- log(N, V);
+        sent(N, V) :- bcast(N, V);
+        sent(N, V)@next :- sent(N, V);
+        pre(V) :- sent(_, V);
+        post(V) :- sent(_, V), log(b, V), log(c, V);`,
+    });
+    try {
+      const t = new DedalusTarget([paths['once.ded']], { eot: 3, eff: 2, crashes: 0, nodes: ['a', 'b', 'c'], negativeSupport: true });
+      const r = await search(t, { strategy: 'causal' });
+      // It used to see no message in the past of post(hello) and end after the fault-free run.
+      expect(r.status).toBe('counterexample');
+      expect((await t.run(r.counterexamples[0].faults, { lineage: false })).violations.length).toBeGreaterThan(0);
+    } finally {
+      cleanup();
+    }
+  });
 });
+
