@@ -62,12 +62,14 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
       if (!rec.budgetLeft) return rec.finish('budget-exhausted', supportsOf(known, rec.outcomes));
       if (queue.length === 0) {
         const t0 = performance.now();
-        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, stillAbsent, limit: rec.options.batch, allow: rec.options.allows };
+        const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, stillAbsent, limit: rec.options.batch, allow: rec.options.allows, stop: () => rec.interrupted };
         // First the faults that break an outcome but keep its precondition (they can violate the
         // invariant); then, for completeness, any that break an outcome.
         let answer = preconditions.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
         if (!answer || answer.hypotheses.length === 0) answer = await solver.next(query);
         rec.solverMs += performance.now() - t0;
+        // A query stopped by Ctrl-C proves nothing.
+        if (answer.stopped || rec.interrupted) return rec.finish('interrupted', supportsOf(known, rec.outcomes));
         if (answer.hypotheses.length === 0) return rec.finish('resilient', supportsOf(known, rec.outcomes));
         rec.hypotheses += answer.hypotheses.length;
         for (const h of answer.hypotheses) queue.push(h);

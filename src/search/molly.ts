@@ -44,6 +44,8 @@ export async function mollySearch(rec: SearchRecorder): Promise<SearchResult> {
       }
       rec.solverMs += performance.now() - t0;
     }
+    // The queue may have emptied because a Ctrl-C stopped a solver query: that proves nothing.
+    if (rec.interrupted) return rec.finish('interrupted');
     return rec.finish('resilient');
   } finally {
     await solver.close();
@@ -57,7 +59,7 @@ export async function mollySearch(rec: SearchRecorder): Promise<SearchResult> {
 async function allMinimalCuts(solver: FaultSetSolver, lineage: Parameters<FaultSetSolver['next']>[0]['lineage'], outcomes: readonly string[], rec: SearchRecorder, faults: FaultSet): Promise<FaultSet[]> {
   const found: FaultSet[] = [];
   for (;;) {
-    const answer = await solver.next({ lineage, outcomes, bounds: rec.target.bounds, tried: [], counterexamples: found, required: faults, limit: 1000, allow: rec.options.allows });
+    const answer = await solver.next({ lineage, outcomes, bounds: rec.target.bounds, tried: [], counterexamples: found, required: faults, limit: 1000, allow: rec.options.allows, stop: () => rec.interrupted });
     if (answer.hypotheses.length === 0) return found;
     for (const h of answer.hypotheses) found.push(h);
   }

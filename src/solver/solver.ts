@@ -36,11 +36,15 @@ export interface SolverQuery {
   readonly required?: FaultSet;
   /** How many hypotheses of the smallest size to return at most. */
   readonly limit: number;
+  /** Asked between slices of a long check: true stops the query (Ctrl-C), answered `stopped`. */
+  readonly stop?: () => boolean;
 }
 
 export interface SolverAnswer {
   /** Minimal fault sets, all of the same (smallest) size; empty: nothing in the bounds can break an outcome. */
   readonly hypotheses: Fault[][];
+  /** The query was stopped (`SolverQuery.stop`): no hypotheses, and no proof either. */
+  readonly stopped?: true;
 }
 
 /**
@@ -99,14 +103,23 @@ export class FaultSetSolver {
       const clause = supersetExcluded(c, enc.faultVars, s);
       if (clause) s.add(clause);
     }
-    if ((await s.check()) !== 'sat') return none;
+    const stopped = { hypotheses: [], stopped: true as const };
+    const first = await s.check(q.stop);
+    if (first === 'stopped') return stopped;
+    if (first !== 'sat') return none;
 
     const all = vars.map((x) => x.v);
     for (let k = 1; k <= vars.length; k++) {
       s.push();
       s.add(s.atMost(all, k));
       const found: Fault[][] = [];
-      while (found.length < q.limit && (await s.check()) === 'sat') {
+      while (found.length < q.limit) {
+        const r = await s.check(q.stop);
+        if (r === 'stopped') {
+          s.pop();
+          return found.length ? { hypotheses: found } : stopped;
+        }
+        if (r !== 'sat') break;
         const values = s.valuesOf(all);
         const set = canonicalFaults(vars.filter((_, i) => values[i]).map((x) => x.fault));
         found.push(set);

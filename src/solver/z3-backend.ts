@@ -22,7 +22,12 @@ export interface SatSession {
   add(f: Formula): void;
   push(): void;
   pop(): void;
-  check(): Promise<'sat' | 'unsat' | 'unknown'>;
+  /**
+   * Satisfiable or not. Z3 runs in slices of `CHECK_SLICE_MS` (real ms), the event loop turning
+   * between them, so a Ctrl-C is heard during a long check: `stop` is asked after each slice, and
+   * 'stopped' returned when it says so. Any other "unknown" from Z3 throws: it is never an "unsat".
+   */
+  check(stop?: () => boolean): Promise<'sat' | 'unsat' | 'stopped'>;
   /** After a `sat` check: the value of each named boolean. */
   valuesOf(bools: Formula[]): boolean[];
   /** A marker of the objects made so far, for `releaseSince`. */
@@ -102,10 +107,18 @@ export async function startZ3(): Promise<SatBackend> {
  * - `throw`: the check rejects with a WASM RuntimeError (inside the search's promise chain);
  * - `trap`: the check never settles and the error is thrown from a timer (outside any chain, like a
  *   worker's error);
- * - `reject`: the check never settles and a promise nobody awaits rejects.
+ * - `reject`: the check never settles and a promise nobody awaits rejects;
+ * - `hard`: the check must also refute a pigeonhole formula (11 pigeons, 10 holes), which keeps Z3
+ *   busy for minutes: a long check to interrupt with Ctrl-C.
  */
-const injectedFault = /^(throw|trap|reject):(\d+)$/.exec(process.env.LDFI_TEST_SOLVER_FAULT ?? '');
+const injectedFault = /^(throw|trap|reject|hard):(\d+)$/.exec(process.env.LDFI_TEST_SOLVER_FAULT ?? '');
 let checks = 0;
+
+/**
+ * How long Z3 may check before the event loop turns (real ms): long enough that short checks (almost
+ * all) run in one piece, short enough that a Ctrl-C during a long one is heard well within 2 s.
+ */
+export const CHECK_SLICE_MS = Number(process.env.LDFI_Z3_SLICE_MS ?? 500);
 
 function injectFailure(how: string): Promise<never> {
   const trap = new WebAssembly.RuntimeError('null function or function signature mismatch (injected by LDFI_TEST_SOLVER_FAULT)');
@@ -116,6 +129,16 @@ function injectFailure(how: string): Promise<never> {
     });
   } else void Promise.reject(trap);
   return new Promise<never>(() => undefined);
+}
+
+/** n pigeons in n - 1 holes, each in some hole, no two in one: unsatisfiable, and hard to refute. */
+function pigeonhole(s: SatSession, n: number): Formula {
+  const p = (i: number, j: number) => s.bool(`pigeon_${i}_${j}`);
+  const holes = Array.from({ length: n - 1 }, (_, j) => j);
+  const parts: Formula[] = [];
+  for (let i = 0; i < n; i++) parts.push(s.or(holes.map((j) => p(i, j))));
+  for (const j of holes) for (let i = 0; i < n; i++) for (let k = i + 1; k < n; k++) parts.push(s.or([s.not(p(i, j)), s.not(p(k, j))]));
+  return s.and(parts);
 }
 
 type Ptr = number;
@@ -145,6 +168,11 @@ class Z3Session implements SatSession {
     this.em = api.em;
     this.solver = this.Z3.mk_simple_solver(ctx as never) as unknown as Ptr;
     this.Z3.solver_inc_ref(ctx as never, this.solver as never);
+    const params = this.Z3.mk_params(ctx as never);
+    this.Z3.params_inc_ref(ctx as never, params);
+    this.Z3.params_set_uint(ctx as never, params, this.Z3.mk_string_symbol(ctx as never, 'timeout'), CHECK_SLICE_MS);
+    this.Z3.solver_set_params(ctx as never, this.solver as never, params);
+    this.Z3.params_dec_ref(ctx as never, params);
     this.boolSort = this.keep(this.Z3.mk_bool_sort(ctx as never));
     this.intSort = this.keep(this.Z3.mk_int_sort(ctx as never));
   }
@@ -220,12 +248,33 @@ class Z3Session implements SatSession {
   pop() {
     this.Z3.solver_pop(this.ctx as never, this.solver as never, 1);
   }
-  check(): Promise<'sat' | 'unsat' | 'unknown'> {
-    if (injectedFault && ++checks === Number(injectedFault[2])) return injectFailure(injectedFault[1]);
-    // The synchronous entry point: no worker round trip, and no finalizer can run meanwhile.
-    const r = (this.em as unknown as { _Z3_solver_check(c: Ptr, s: Ptr): number })._Z3_solver_check(this.ctx, this.solver);
-    this.checkError();
-    return Promise.resolve(r === L_TRUE ? 'sat' : r === L_FALSE ? 'unsat' : 'unknown');
+  async check(stop?: () => boolean): Promise<'sat' | 'unsat' | 'stopped'> {
+    if (injectedFault && ++checks === Number(injectedFault[2])) {
+      if (injectedFault[1] !== 'hard') return injectFailure(injectedFault[1]);
+      this.push();
+      this.add(pigeonhole(this, 11));
+      try {
+        return await this.sliced(stop);
+      } finally {
+        this.pop();
+      }
+    }
+    return this.sliced(stop);
+  }
+
+  private async sliced(stop?: () => boolean): Promise<'sat' | 'unsat' | 'stopped'> {
+    for (;;) {
+      // The synchronous entry point: no worker round trip, and no finalizer can run meanwhile.
+      const r = (this.em as unknown as { _Z3_solver_check(c: Ptr, s: Ptr): number })._Z3_solver_check(this.ctx, this.solver);
+      this.checkError();
+      if (r === L_TRUE) return 'sat';
+      if (r === L_FALSE) return 'unsat';
+      const reason = this.Z3.solver_get_reason_unknown(this.ctx as never, this.solver as never);
+      if (!/timeout|canceled/.test(reason)) throw new Error(`Z3 could not decide a query (${reason})`);
+      // The slice ran out: let signals be heard, then go on (Z3 keeps what it learned).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop?.()) return 'stopped';
+    }
   }
   valuesOf(bools: Formula[]) {
     const model = this.Z3.solver_get_model(this.ctx as never, this.solver as never);

@@ -650,6 +650,37 @@ describe('a handler that never returns', () => {
   });
 });
 
+describe('Ctrl-C during a long solver call', () => {
+  it('is heard between slices of the check: exit 130 at once, the report written, nothing proved', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(tmp, 'solving.json');
+    // The first check must also refute a pigeonhole formula: Z3 is busy for minutes.
+    const child = spawn('node', ['bin/ldfi.js', 'run', NAIVE, '--eot', '4', '--eff', '2', '--crashes', '1', '--json', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LDFI_COMMAND: 'node bin/ldfi.js', LDFI_TEST_SOLVER_FAULT: 'hard:1', LDFI_STATUS_EVERY_MS: '200' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    try {
+      // Keyed on progress: the second status line comes while the first (and only) check runs.
+      let lines = 0;
+      await new Promise<void>((resolve) => child.stderr.on('data', (d) => (lines += (String(d).match(/ldfi: status/g) ?? []).length) >= 2 && resolve()));
+      const sent = Date.now();
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // Well within the minutes the check would take (a hang guard, scaled on a slow machine).
+      expect(Date.now() - sent).toBeLessThan(ms(10_000));
+      expect(code).toBe(130);
+      expect(stdout).toMatch(/• interrupted after 1 run/);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report.status).toBe('interrupted');
+      expect(report.proven).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('--seeds: several delivery orders, each root cause once', () => {
   it('reports a bug found under several seeds once, and its replay line reproduces it', async () => {
     const out = join(tmp, 'seeds.json');
