@@ -40,9 +40,13 @@ export function witnessSupport(g: LineageGraph, root: string, faults: FaultSet):
 
 /**
  * Distinct supports of a goal, as sets of faultable leaves, smallest first, at most `limit` (their
- * number grows exponentially with the length of the run; the solver never enumerates them).
+ * number grows exponentially with the length of the run; the solver never enumerates them). Within
+ * `work` steps (set unions made): a report's list of supports is an aid, and on a large union lineage
+ * (Paxos with its absences) enumerating it took longer than the search — also after a Ctrl-C, before
+ * the report could be written. Past the budget, what is not yet enumerated counts as no support.
  */
-export function enumerateSupports(g: LineageGraph, root: string, limit = 20): string[][] {
+export function enumerateSupports(g: LineageGraph, root: string, limit = 20, work = 200_000): string[][] {
+  let left = work;
   const memo = new Map<string, string[][]>();
   const onPath = new Set<string>();
   const cap = (sets: string[][]) => {
@@ -53,7 +57,7 @@ export function enumerateSupports(g: LineageGraph, root: string, limit = 20): st
   const visit = (key: string): string[][] => {
     const known = memo.get(key);
     if (known) return known;
-    if (onPath.has(key)) return []; // a cycle is not a support
+    if (onPath.has(key) || left <= 0) return []; // a cycle is not a support
     onPath.add(key);
     const v = g.getNodeAttributes(key);
     const children = g.outNeighbors(key);
@@ -66,6 +70,7 @@ export function enumerateSupports(g: LineageGraph, root: string, limit = 20): st
       for (const c of children) {
         const options = visit(c);
         const next: string[][] = [];
+        left -= out.length * options.length;
         for (const a of out) for (const b of options) next.push([...new Set([...a, ...b])].sort());
         out = cap(next);
         if (out.length === 0) break;
