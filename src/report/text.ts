@@ -35,7 +35,10 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
 function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
   const out: string[] = [];
   // The replay command is the user's command, files and bounds: another subcommand of the same.
-  const command = (sub: string, extra = '') => `${r.replayCommand.replace(' replay ', ` ${sub} `)}${extra}`;
+  // A search command searches the kinds this search did (the replay command has no kinds: a replay
+  // runs the faults it is given); random search's drawn kinds are not what LDFI would search.
+  const kindsFor = (sub: string) => ((sub === 'run' || sub === 'explain') && r.strategy !== 'random' && r.bounds.kinds ? ` --fault-kinds ${r.bounds.kinds.join(',')}` : '');
+  const command = (sub: string, extra = '') => `${r.replayCommand.replace(' replay ', ` ${sub} `)}${kindsFor(sub)}${extra}`;
   const first = r.counterexamples[0];
   if (r.status === 'counterexample' && first) {
     const faultFree = r.counterexamples.find((c) => c.faults.length === 0);

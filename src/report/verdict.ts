@@ -17,10 +17,11 @@ export interface Verdict {
 
 /**
  * The bounds in one line, the same in every report: `EOT 20, EFF 4, crashes 0, nodes p,b,c`, then the
- * kinds searched unless they are Molly's (omissions and crashes) and the longest delay if any.
+ * kinds searched (always: on sim and tcp omissions and crashes alone are a narrowed search, which a
+ * new user could not tell from the header) and the longest delay if any.
  */
 export function boundsText(b: SearchResult['bounds']): string {
-  const kinds = b.kinds && b.kinds.join(',') !== 'omit,crash' ? `, kinds ${b.kinds.join(',')}` : '';
+  const kinds = b.kinds ? `, kinds ${b.kinds.join(',')}` : '';
   const delays = b.maxDelay ? `, delays up to ${b.maxDelay}` : '';
   return `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}${delays}`;
 }

@@ -447,6 +447,15 @@ describe('progress, colours and hints', () => {
     expect(why.stdout).toContain('root cause: message a→b sent @1 was lost');
   });
 
+  it('hints search the kinds the search did (a new user ran an explain hint that searched every kind)', async () => {
+    const r = await cli(['run', 'examples/sim/retry-broadcast.ts', '--seed', '1', '--eot', '20', '--eff', '8', '--fault-kinds', 'omit']);
+    expect(r.code).toBe(0);
+    const explain = /^Hint: (.*?) shows which supports/m.exec(r.stdout)![1];
+    expect(explain).toContain('--fault-kinds omit');
+    const again = await cli([...splitCommand(explain).slice(2), '--max-runs', '3']);
+    expect(again.stdout).toMatch(/kinds omit\b(?!,)/);
+  });
+
   it('does not print a hint that does not apply', async () => {
     // A proof with nothing to explain (one run), and a counterexample found with --find-all already.
     const proof = await cli(['run', NAIVE, '--eot', '4', '--eff', '1']);
