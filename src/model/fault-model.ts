@@ -28,6 +28,18 @@ export function searchedKinds(requested: readonly FaultKind[] | undefined, searc
   return (Object.keys(KIND_WORDS) as FaultKind[]).filter((k) => kinds.includes(k));
 }
 
+/**
+ * The kinds a search of code covers (sim protocols, tcp systems), which search every kind: those asked
+ * for, else every kind `applies` admits, and delays only with a longest delay (`maxDelay` > 0; none is
+ * no kind searched). Throws `UserError` (BAD_OPTION) for delays asked without a longest delay, naming
+ * the option in the target's unit (`virtual ms`, `rounds`), and as `searchedKinds` does.
+ */
+export function codeKinds(asked: readonly FaultKind[] | undefined, opts: { maxDelay: number; unit: string; name: string; what: string; applies?: (k: FaultKind) => boolean }): FaultKind[] {
+  if (asked?.includes('delay') && opts.maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <${opts.unit}> (${opts.name} sets none)`);
+  const fallback = FAULT_KINDS.filter((k) => (k === 'delay' ? opts.maxDelay > 0 : (opts.applies?.(k) ?? true)));
+  return searchedKinds(asked, FAULT_KINDS, fallback, opts.what);
+}
+
 /** Molly's model: the kinds searched when bounds name none. */
 export const MOLLY_KINDS: readonly FaultKind[] = ['omit', 'crash'];
 

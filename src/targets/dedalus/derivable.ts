@@ -68,13 +68,13 @@ function fixpoint(cp: CompiledProgram, eot: number): Relations[] | undefined {
   };
   const deductive = cp.program.rules.filter((r) => !r.head.time);
   const later = cp.program.rules.filter((r) => r.head.time?.kind === 'next' || r.head.time?.kind === 'async');
-  let carried: Abstract[][] = [];
-  let carriedRelations: string[] = [];
+  // What @next and @async rules derive at one step, for the next.
+  let carried: { relation: string; tuple: Abstract[] }[] = [];
   for (let t = 1; t <= eot; t++) {
     const now: Relations = new Map();
     steps[t] = now;
     for (const f of cp.program.facts) if (f.step === undefined || f.step === t) add(now, f.relation, [...f.values]);
-    carried.forEach((tuple, i) => add(now, carriedRelations[i], tuple));
+    for (const c of carried) add(now, c.relation, c.tuple);
     const read = (relation: string, at: number | undefined): Iterable<Abstract[]> => (at === undefined || at === t ? (now.get(relation)?.values() ?? []) : at < t ? (steps[at]?.get(relation)?.values() ?? []) : []);
     for (let changed = true; changed; ) {
       changed = false;
@@ -87,14 +87,10 @@ function fixpoint(cp: CompiledProgram, eot: number): Relations[] | undefined {
       if (widen(now)) changed = true;
     }
     carried = [];
-    carriedRelations = [];
     for (const rule of later) {
       const heads = fire(rule, read, budget);
       if (!heads) return undefined;
-      for (const head of heads) {
-        carried.push(head);
-        carriedRelations.push(rule.head.relation);
-      }
+      for (const tuple of heads) carried.push({ relation: rule.head.relation, tuple });
     }
   }
   return steps;

@@ -17,7 +17,7 @@ import { formatPattern } from './values.ts';
 import { createHash } from 'node:crypto';
 
 /** How many absent tuples one lineage explains at most (negative support can reach far back). */
-const MAX_ABSENT = Number(process.env.LDFI_MAX_ABSENT ?? 2000);
+const MAX_ABSENT = 2000;
 
 export interface LineageOptions {
   /** Account for `notin` subgoals (Molly's negative support). */

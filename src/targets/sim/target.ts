@@ -22,7 +22,7 @@ import { auditNodeState, conservativeGroups, conservativeSentence, type NodeStat
 import { declarationSite } from './declaration-site.ts';
 import { DEFAULT_RUN_BUDGET_MS, runWatched } from '../code/watchdog.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
-import { searchedKinds } from '../../model/fault-model.ts';
+import { codeKinds } from '../../model/fault-model.ts';
 
 export interface SimTargetOptions extends BoundsOptions {
   /** The simulated network's seed (its delivery order). */
@@ -30,11 +30,6 @@ export interface SimTargetOptions extends BoundsOptions {
 }
 
 export const SIM_DEFAULTS = { eot: 100, eff: 50, crashes: 0 };
-/**
- * What LDFI searches on a protocol: omissions, node failures that stop it or restart it without its
- * volatile state, delays, and cuts of the network (dropped connections, partitions).
- */
-const SIM_SEARCHED: readonly FaultKind[] = ['omit', 'crash', 'restart', 'delay', 'disconnect', 'partition'];
 
 /** A TypeScript protocol on the simulated network, under Spike's faults. */
 export class SimTarget implements Target {
@@ -135,14 +130,12 @@ export class SimTarget implements Target {
       if (!protocol.nodes.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${protocol.name} (${protocol.nodes.join(', ')})`);
     }
     const maxDelay = opts.maxDelay ?? d.maxDelay ?? 0;
-    const asked = opts.faultKinds ?? d.faultKinds;
-    if (asked?.includes('delay') && maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <virtual ms> (${protocol.name} sets none)`);
     const audit = auditWatched(protocol);
-    // By default every kind that can change a run: delays only when a longest delay is given (none is
-    // no kind searched); cuts of the network only where a node hears them (else they are omissions).
+    // By default every kind that can change a run; cuts of the network only where a node hears them
+    // (else they are omissions).
     const hears = audit.some((a) => a.hearsConnections && nodes.includes(a.node));
-    const fallback = SIM_SEARCHED.filter((k) => (k === 'delay' ? maxDelay > 0 : k === 'disconnect' || k === 'partition' ? hears : true));
-    const kinds = searchedKinds(asked, SIM_SEARCHED, fallback, 'TypeScript protocols');
+    const applies = (k: FaultKind) => (k === 'disconnect' || k === 'partition' ? hears : true);
+    const kinds = codeKinds(opts.faultKinds ?? d.faultKinds, { maxDelay, unit: 'virtual ms', name: protocol.name, what: 'TypeScript protocols', applies });
     const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds, ...(maxDelay > 0 ? { maxDelay } : {}) };
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
     return new SimTarget(protocol, [file], hash, bounds, opts.seed, audit);

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { probeModuleLoad } from '../load-probe.ts';
 import type { Bounds } from '../../model/bounds.ts';
-import { FAULT_KINDS, searchedKinds } from '../../model/fault-model.ts';
+import { codeKinds, FAULT_KINDS } from '../../model/fault-model.ts';
 import { UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import type { RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
@@ -23,13 +23,6 @@ import { tcpTraceFile, type TcpTraceFile } from './trace-file.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
 
 export type TcpTargetOptions = BoundsOptions;
-
-/**
- * The kinds LDFI searches on real processes: every kind Spike applies to them. A restart kills the
- * process and starts it again with its data folder (`LDFI_DATA`) as it was; a dropped connection or
- * a partition resets the connections across it, which the processes see.
- */
-const TCP_SEARCHED: readonly FaultKind[] = ['omit', 'crash', 'restart', 'delay', 'disconnect', 'partition'];
 
 /** Bounds in rounds when neither the system nor the command line gives them. */
 export const TCP_DEFAULTS = { eot: 12, eff: 4, crashes: 0 };
@@ -103,11 +96,9 @@ export class TcpTarget implements Target {
     const nodes = opts.nodes ?? names;
     for (const n of nodes) if (!names.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${system.name} (${names.join(', ')})`);
     const maxDelay = opts.maxDelay ?? d.maxDelay ?? 0;
-    const asked = opts.faultKinds ?? d.faultKinds;
-    if (asked?.includes('delay') && maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <rounds> (${system.name} sets none)`);
-    // By default every kind a real process can meet: delays only when a longest delay is given.
-    const fallback = TCP_SEARCHED.filter((k) => k !== 'delay' || maxDelay > 0);
-    const kinds = searchedKinds(asked, TCP_SEARCHED, fallback, 'systems of real processes');
+    // By default every kind a real process can meet (a restart keeps its data folder, a cut resets
+    // the connections across it, which the processes see).
+    const kinds = codeKinds(opts.faultKinds ?? d.faultKinds, { maxDelay, unit: 'rounds', name: system.name, what: 'systems of real processes' });
     const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds, ...(maxDelay > 0 ? { maxDelay } : {}) };
     const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
     return new TcpTarget(system, [file], hash, bounds);
