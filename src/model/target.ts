@@ -54,6 +54,12 @@ export interface RunResult {
   /** Keys of watched outcomes (from `RunOptions.watch`) that this run realized: the tuple appeared. */
   readonly realized?: readonly string[];
   /**
+   * Per precondition goal key of this run (e.g. `pre(x)@8`): the watched outcomes (keys from
+   * `RunOptions.watch`) whose absence it realized. Their absence vertices explain why it was absent in
+   * earlier runs: a fault set under which one still holds cannot make it appear again.
+   */
+  readonly realizedBy?: ReadonlyMap<string, readonly string[]>;
+  /**
    * For each goal of `RunOptions.explainAbsent` that does not hold in this run: the lineage vertex of
    * its absence (how it could still appear), in `lineage`. Only from targets that track absences.
    */

@@ -66,7 +66,7 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
         // First the faults that break an outcome but keep its precondition (they can violate the
         // invariant); then, for completeness, any that break an outcome.
         let answer = preconditions.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
-        if (!answer || answer.hypotheses.length === 0) answer = await solver.next(query);
+        if (!answer || (answer.hypotheses.length === 0 && !answer.stopped)) answer = await solver.next(query);
         rec.solverMs += performance.now() - t0;
         // A query stopped by Ctrl-C proves nothing.
         if (answer.stopped || rec.interrupted) return rec.finish('interrupted', supportsOf(known, rec.outcomes));
@@ -120,7 +120,7 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
         .filter((d): d is { outcome: string; support: string[] } => d.support !== undefined);
       const record = rec.record(result, ms, { attacked, defeatedBy, learned });
       const before = rec.outcomes;
-      learnOutcomes(rec, result, preconditions);
+      learnOutcomes(rec, result, preconditions, stillAbsent);
       if (rec.outcomes.length !== before.length || rec.outcomes.some((o, i) => o !== before[i])) defeated = [];
       if (violates(result)) {
         const cex = await rec.counterexample(result, record.index);
@@ -137,14 +137,22 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
  * Outcomes grow with what runs show: a violation that faults made possible (a new `pre`) is no
  * longer attacked as such once realized; the outcomes of that run (its `post` tuples) are.
  */
-function learnOutcomes(rec: SearchRecorder, result: RunResult, preconditions: Map<string, string>): void {
+function learnOutcomes(rec: SearchRecorder, result: RunResult, preconditions: Map<string, string>, stillAbsent: Map<string, string[]>): void {
   const realized = new Set(result.realized ?? []);
   // Only a realized potential violation makes a faulty run's outcomes worth attacking: elsewhere
   // they exist only under faults that other hypotheses do not have.
   if (realized.size === 0) return;
   const next = rec.outcomes.filter((o) => !realized.has(o));
   for (const o of targetedOutcomes(rec.options.outcome, result.outcomes)) if (!next.includes(o) && !realized.has(o) && !o.startsWith('not:')) next.push(o);
-  for (const [o, p] of result.preconditions ?? []) if (!preconditions.has(o)) preconditions.set(o, p);
+  for (const [o, p] of result.preconditions ?? []) {
+    if (preconditions.has(o)) continue;
+    preconditions.set(o, p);
+    // A learned outcome can only be violated where its precondition appears again: its absences from
+    // earlier runs (the watched vertex it realized, and what runs attacking that one left absent) must
+    // all be broken, or the fault set cannot violate the invariant through it.
+    const before = (result.realizedBy?.get(p) ?? []).flatMap((w) => [w, ...(stillAbsent.get(w) ?? [])]);
+    if (before.length) stillAbsent.set(o, [...new Set([...(stillAbsent.get(o) ?? []), ...before])]);
+  }
   rec.outcomes = next;
 }
 

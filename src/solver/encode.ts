@@ -85,9 +85,14 @@ export class LineageEncoding {
     if (leaf) return leaf;
     if (this.cyclic.has(key)) return this.s.bool(`holds:${key}`);
     const children = this.g.outNeighbors(key).map((c) => this.memo.get(c) ?? this.s.bool(`holds:${c}`));
-    if (v.kind === 'goal') return v.edb ? this.s.constant(true) : this.s.or(children);
-    if (v.kind === 'blocked') return this.s.or(children);
-    return this.s.and(children);
+    if (v.kind === 'goal' && v.edb) return this.s.constant(true);
+    const f = v.kind === 'goal' || v.kind === 'blocked' ? this.s.or(children) : this.s.and(children);
+    if (children.length <= 1) return f;
+    // Named (Tseitin): Z3 walks nested terms again on every check, and the union lineage shares
+    // sub-terms so widely that the nested form cost 10× more solver time on Paxos.
+    const h = this.s.bool(`holds:${key}`);
+    this.s.add(this.s.iff(h, f));
+    return h;
   }
 
   private delivered(from: string, to: string, sendTime: number): Formula {

@@ -229,9 +229,13 @@ export class DedalusTarget implements Target {
     }
     const outcomes: Tuple[] = post?.tuples ?? [];
     const pre = end.peek('pre');
-    const realized = [...(options.watch ?? [])]
-      .filter(([, w]) => pre?.tuples.some((t) => matches(t.values, (w as Watched).atom.pattern) && !(w as Watched).except.includes(t.label)))
-      .map(([k]) => k);
+    const realizes = (t: Tuple, w: Watched) => matches(t.values, w.atom.pattern) && !w.except.includes(t.label);
+    const realized = [...(options.watch ?? [])].filter(([, w]) => pre?.tuples.some((t) => realizes(t, w as Watched))).map(([k]) => k);
+    const realizedBy = new Map<string, string[]>();
+    for (const t of realized.length ? (pre?.tuples ?? []) : []) {
+      const keys = realized.filter((k) => realizes(t, options.watch!.get(k) as Watched));
+      if (keys.length) realizedBy.set(t.goalKey, keys);
+    }
     const preconditions = new Map<string, string>();
     const pres: Tuple[] = [];
     for (const o of outcomes) {
@@ -260,6 +264,7 @@ export class DedalusTarget implements Target {
       outcomes: [...outcomes.map((t) => t.goalKey), ...breakable.map(({ k }) => k)],
       preconditions,
       realized,
+      realizedBy,
       watch,
       absences,
       lineage: built.lineage,
