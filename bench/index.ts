@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the figures the issues ask for, measured, not asserted. Set BENCH_QUICK=1 for a
- * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|sim|tcp|shards|html for one part.
+ * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|molly|sim|tcp|shards|html for one part
+ * (molly: Molly's own programs, read from a checkout named by MOLLY_EXAMPLES).
  */
 import { readdirSync } from 'node:fs';
 import { faultSpaceSize } from '../src/injector/space.ts';
@@ -20,6 +21,7 @@ import type { Target } from '../src/model/target.ts';
 import { dedalusExamples } from '../examples/dedalus/catalog.ts';
 import { fmtMs, median, table } from './stats.ts';
 import { scalingTable, solverMemory, startUp } from './scale.ts';
+import { mollyTable } from './molly.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
@@ -360,6 +362,7 @@ try {
     await solverMemory(QUICK ? 1000 : 10_000);
   }
   if (part('dedalus')) await dedalusTable();
+  if (part('molly')) await mollyTable({ seeds: QUICK ? 5 : 10, timeMs: QUICK ? 60_000 : 300_000, randomCap: RANDOM_CAP });
   if (part('sim')) await simTable();
   if (part('tcp')) await tcpTable();
   if (part('sim') || part('tcp')) await exhaustiveAgreementTable();

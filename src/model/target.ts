@@ -41,8 +41,9 @@ export interface RunResult {
   readonly outcomes: readonly string[];
   /**
    * For an outcome that only matters while something else holds (Dedalus: post(x) and pre(x)), the
-   * goal key of that precondition. The search first looks for faults that break the outcome but
-   * keep its precondition: those are the ones that can violate the invariant.
+   * goal key of that precondition, whether or not it holds in this run. The search first looks for
+   * faults that break the outcome but keep its precondition: those are the ones that can violate the
+   * invariant; an outcome whose precondition is absent matters only where faults make it appear.
    */
   readonly preconditions?: ReadonlyMap<string, string>;
   /**
@@ -126,6 +127,8 @@ export interface RunOptions {
   readonly footprint?: boolean;
   /** Goal keys (e.g. preconditions of attacked outcomes) whose absence to explain if they do not hold. */
   readonly explainAbsent?: readonly string[];
+  /** Also explain the absence of each outcome's precondition that does not hold in this run (`absences`). */
+  readonly explainPreconditions?: boolean;
   /**
    * Return the run's state trace from its last fault on (`RunResult.stateTrace`; targets with
    * `capabilities.stateTraces`): `exact`, or `untimed` (outputs by node, value and order, not by

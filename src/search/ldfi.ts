@@ -36,12 +36,18 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
   const symmetries = rec.options.symmetry ? (rec.target.symmetries ?? []) : [];
 
   rec.knownLineage = known;
-  const first = await rec.execute([], { lineage: true, stateHashes: rec.target.capabilities.stateTraces && rec.options.compareStates && 'untimed' });
+  const first = await rec.execute([], { lineage: true, explainPreconditions: !causal, stateHashes: rec.target.capabilities.stateTraces && rec.options.compareStates && 'untimed' });
   // What each run asked to be watched (potential violations), handed back to later runs.
   const watch = new Map(first.result.watch ?? []);
   mergeLineage(known, lineageOf(first.result));
   rec.outcomes = targetedOutcomes(rec.options.outcome, first.result.outcomes).filter((o) => !causal || !isWatched(o));
   const preconditions = new Map(first.result.preconditions ?? []);
+  // An outcome whose precondition is absent can be part of a violation only where faults make the
+  // precondition appear: the fault-free run's explanation of its absence must be broken first.
+  for (const [o, p] of preconditions) {
+    const absence = first.result.absences?.get(p);
+    if (absence !== undefined) stillAbsent.set(o, [absence]);
+  }
   rec.record(first.result, first.ms);
   tried.push([]);
   triedKeys.add('');

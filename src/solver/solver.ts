@@ -87,7 +87,8 @@ export class FaultSetSolver {
         attacked.map((o) => {
           const pre = keep?.get(o);
           const parts = [s.not(enc.holds(o))];
-          if (pre && q.lineage.hasNode(pre)) parts.push(enc.holds(pre));
+          // A precondition no run derived cannot be kept: that outcome waits for the second query.
+          if (pre) parts.push(q.lineage.hasNode(pre) ? enc.holds(pre) : s.constant(false));
           for (const a of q.stillAbsent?.get(o) ?? []) if (q.lineage.hasNode(a)) parts.push(s.not(enc.holds(a)));
           return s.and(parts);
         }),

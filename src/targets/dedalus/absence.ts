@@ -34,6 +34,11 @@ export interface BlockedWay {
   /** Subgoals that must appear for the way to fire; the way stays blocked while any one is absent. */
   missing: NegatedAtom[];
   lostMessage?: { from: string; to: string; sendTime: number };
+  /**
+   * Messages a present subgoal of the way could only have come by (a tuple only an @async rule from
+   * one sender derives): while one of them is lost, that subgoal is absent and the way stays blocked.
+   */
+  needs?: { from: string; to: string; sendTime: number }[];
   /** The head the way would derive (undefined values: not known without the absent subgoals). */
   head: (Value | undefined)[];
 }
@@ -69,7 +74,8 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
       n.member === undefined && head.every((v) => v !== undefined) && present.some((t) => t.values.every((v, i) => v === head[i]));
     const domains = staticDomains(cp);
     for (let skip = -1; skip < rule.positives.length; skip++) {
-      relaxedJoin(rule, at, skip, seeded, domains, (slots, blockers) => {
+      relaxedJoin(rule, at, skip, seeded, domains, (slots, blockers, used) => {
+        const needs = neededMessages(cp, used);
         const loc = locationOf(rule, slots);
         if (!isNode(loc)) return;
         const head = rule.headArgs.map((a) => relaxedEval(a, slots));
@@ -81,7 +87,7 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
           const ground = pattern.every((v) => v !== undefined);
           // A present ground subgoal is no way of its own: the join without skipping covers it.
           if (ground && anyMatch(at(atom.step)?.peek(atom.relation)?.tuples ?? [], pattern)) return;
-          ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [{ relation: atom.relation, pattern, step: atom.step ?? evalStep }], lostMessage: lost, head });
+          ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [{ relation: atom.relation, pattern, step: atom.step ?? evalStep }], lostMessage: lost, needs, head });
           return;
         }
         // Every subgoal present: the way is blocked by `notin`s or a lost message, or it fired. A rule
@@ -91,16 +97,52 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
             const toHead = [to, ...head.slice(1)];
             if (derivesPresent(toHead)) continue;
             const lostCopy = lostMessage(rule, exec, loc, toHead, evalStep);
-            if (blockers.length > 0 || lostCopy) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lostCopy, head: toHead });
+            if (blockers.length > 0 || lostCopy) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lostCopy, needs, head: toHead });
           }
           return;
         }
-        if (blockers.length > 0 || lost) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lost, head });
+        if (blockers.length > 0 || lost) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lost, needs, head });
       });
     }
     pairWays(rule, seeded, evalStep, ways);
   }
   return ways;
+}
+
+/**
+ * For the present subgoals of a way, the messages each could only have come by: a relation with no
+ * facts whose every rule is @async from a sender the head names (one column, the same for all its
+ * rules) is only ever there after that sender's message of the step before was delivered.
+ */
+function neededMessages(cp: CompiledProgram, used: readonly Tuple[]): BlockedWay['needs'] {
+  const out: NonNullable<BlockedWay['needs']> = [];
+  for (const t of used) {
+    const column = senderColumn(cp, t.relation);
+    if (column === undefined) continue;
+    const from = t.values[column];
+    const to = t.values[0];
+    if (typeof from !== 'string' || typeof to !== 'string' || from === to) continue;
+    out.push({ from, to, sendTime: t.time - 1 });
+  }
+  return out.length ? out : undefined;
+}
+
+const senderColumns = new WeakMap<CompiledProgram, Map<string, number | undefined>>();
+
+/** The head column naming the sender of every tuple of `relation`, when there is one (see `neededMessages`). */
+function senderColumn(cp: CompiledProgram, relation: string): number | undefined {
+  let memo = senderColumns.get(cp);
+  if (!memo) senderColumns.set(cp, (memo = new Map()));
+  if (memo.has(relation)) return memo.get(relation);
+  let column: number | undefined;
+  const rules = cp.rules.filter((r) => r.headRelation === relation);
+  const viable = rules.length > 0 && !cp.program.facts.some((f) => f.relation === relation) && rules.every((r) => r.kind === 'async' && r.toEveryNode === undefined && r.location.kind === 'slot');
+  if (viable) {
+    const columns = rules.map((r) => r.headArgs.findIndex((a) => a.kind === 'slot' && r.location.kind === 'slot' && a.slot === r.location.slot));
+    if (columns[0] > 0 && columns.every((c) => c === columns[0])) column = columns[0];
+  }
+  memo.set(relation, column);
+  return column;
 }
 
 /** The blockers that a `notin crash(_, n, _)` of the rule matched (its time column is `_`). */
@@ -237,7 +279,7 @@ function relaxedJoin(
   skip: number,
   seeded: Partial,
   domains: StaticDomains,
-  onMatch: (slots: Partial, blockers: Tuple[]) => void,
+  onMatch: (slots: Partial, blockers: Tuple[], used: Tuple[]) => void,
 ): void {
   const slots: Partial = [...seeded];
   const blockers: Tuple[][] = rule.negatives.map(() => []);
@@ -252,7 +294,7 @@ function relaxedJoin(
   while (stack.length) {
     const f = stack[stack.length - 1];
     if (f.i === rule.plan.length) {
-      if (f.next++ === 0) onMatch(slots, blockers.flat());
+      if (f.next++ === 0) onMatch(slots, blockers.flat(), stack.filter((fr) => fr.tuples !== undefined && fr.next > 0).map((fr) => fr.tuples![fr.next - 1]));
       stack.pop();
       continue;
     }

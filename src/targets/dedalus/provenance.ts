@@ -125,6 +125,7 @@ export function buildLineage(
         ...way.blockers.map((t) => (way.anyTimeCrashes?.has(t) ? anyCrash(t) : goal(t))),
         ...way.missing.map(absent),
         ...(way.lostMessage ? [lostLeaf(way.lostMessage)] : []),
+        ...(way.needs ?? []).map(lostLeaf),
       ];
       if (children.length === 0) continue;
       // A subgoal that can never appear keeps the way blocked for good: it is no way at all.

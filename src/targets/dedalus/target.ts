@@ -19,6 +19,7 @@ import { blockedWays } from './absence.ts';
 import { staticDomains } from './domains.ts';
 import { inferNodes, invariantOutsideNodes, type InferredNode } from './locations.ts';
 import type { Value } from './ast.ts';
+import { formatTuple } from './values.ts';
 import type { NegatedAtom } from './relation.ts';
 import type { Tuple } from './relation.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
@@ -238,15 +239,15 @@ export class DedalusTarget implements Target {
     }
     const preconditions = new Map<string, string>();
     const pres: Tuple[] = [];
+    const absentPre: string[] = [];
     for (const o of outcomes) {
       const p = end.peek('pre')?.get(o.values);
-      if (p) {
-        preconditions.set(o.goalKey, p.goalKey);
-        pres.push(p);
-      }
+      if (p) pres.push(p);
+      else absentPre.push(`${formatTuple('pre', o.values)}@${this.bounds.eot}`);
+      preconditions.set(o.goalKey, p ? p.goalKey : absentPre[absentPre.length - 1]);
     }
     const potential = options.lineage && this.negativeSupport ? this.potentialViolations(exec) : [];
-    const missing = options.lineage && this.negativeSupport ? this.absentGoals(exec, options.explainAbsent ?? [], options.watch) : [];
+    const missing = options.lineage && this.negativeSupport ? this.absentGoals(exec, [...(options.explainAbsent ?? []), ...(options.explainPreconditions ? absentPre : [])], options.watch) : [];
     const built = options.lineage
       ? buildLineage(this.compiled, exec, [...outcomes, ...pres], { negativeSupport: this.negativeSupport }, [...potential.map((w) => w.atom), ...missing.map((m) => m.atom)])
       : { lineage: newLineageGraph(), absentKeys: [] };
