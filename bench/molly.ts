@@ -37,7 +37,8 @@ const ROWS: MollyRow[] = [
 function runsCell(r: SearchResult): string {
   if (r.status === 'counterexample') return String(r.counterexamples[0].foundAtRun);
   if (r.status === 'resilient') return String(r.runs.length);
-  return `>${r.runs.length} (${r.status})`;
+  // Cut short: more runs were needed. Ended without a verdict of its own (causal): what it took.
+  return r.status === 'budget-exhausted' || r.status === 'interrupted' ? `>${r.runs.length} (${r.status})` : `${r.runs.length} (${r.status})`;
 }
 
 export async function mollyTable(opts: { seeds: number; timeMs: number; randomCap: number }): Promise<void> {
