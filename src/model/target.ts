@@ -61,7 +61,8 @@ export interface RunResult {
    */
   readonly realizedBy?: ReadonlyMap<string, readonly string[]>;
   /**
-   * For each goal of `RunOptions.explainAbsent` that does not hold in this run: the lineage vertex of
+   * For each goal of `RunOptions.explainAbsent` (and each absent precondition, with
+   * `RunOptions.explainPreconditions`) that does not hold in this run: the lineage vertex of
    * its absence (how it could still appear), in `lineage`. Only from targets that track absences.
    */
   readonly absences?: ReadonlyMap<string, string>;
