@@ -136,7 +136,7 @@ function senderColumn(cp: CompiledProgram, relation: string): number | undefined
   if (memo.has(relation)) return memo.get(relation);
   let column: number | undefined;
   const rules = cp.rules.filter((r) => r.headRelation === relation);
-  const viable = rules.length > 0 && !cp.program.facts.some((f) => f.relation === relation) && rules.every((r) => r.kind === 'async' && r.toEveryNode === undefined && r.location.kind === 'slot');
+  const viable = rules.length > 0 && !cp.program.facts.some((f) => f.relation === relation) && rules.every((r) => r.kind === 'async' && r.toEveryNode === undefined && r.location.kind === 'slot' && r.aggregates.length === 0);
   if (viable) {
     const columns = rules.map((r) => r.headArgs.findIndex((a) => a.kind === 'slot' && r.location.kind === 'slot' && a.slot === r.location.slot));
     if (columns[0] > 0 && columns.every((c) => c === columns[0])) column = columns[0];
