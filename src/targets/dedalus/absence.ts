@@ -75,11 +75,11 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
     const domains = staticDomains(cp);
     for (let skip = -1; skip < rule.positives.length; skip++) {
       relaxedJoin(rule, at, skip, seeded, domains, (slots, blockers, used) => {
-        const needs = neededMessages(cp, used);
         const loc = locationOf(rule, slots);
         if (!isNode(loc)) return;
         const head = rule.headArgs.map((a) => relaxedEval(a, slots));
         if (!headFits(head) || derivesPresent(head)) return;
+        const needs = neededMessages(cp, used);
         const lost = lostMessage(rule, exec, loc, head, evalStep);
         if (skip >= 0) {
           const atom = rule.positives[skip];

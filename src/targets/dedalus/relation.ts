@@ -50,6 +50,11 @@ export class Tuple {
   }
 }
 
+/** The goal key a tuple would have (`Tuple.goalKey`), also for one that does not hold. */
+export function goalKeyOf(relation: string, values: readonly Value[], time: number): string {
+  return `${formatTuple(relation, values)}@${time}`;
+}
+
 /** The tuples of one relation at one step, in insertion order, with lazily built hash indexes. */
 export class Relation {
   readonly tuples: Tuple[] = [];

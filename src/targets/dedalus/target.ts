@@ -19,9 +19,8 @@ import { blockedWays } from './absence.ts';
 import { staticDomains } from './domains.ts';
 import { inferNodes, invariantOutsideNodes, type InferredNode } from './locations.ts';
 import type { Value } from './ast.ts';
-import { formatTuple } from './values.ts';
 import type { NegatedAtom } from './relation.ts';
-import type { Tuple } from './relation.ts';
+import { goalKeyOf, type Tuple } from './relation.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
 
 export interface DedalusTargetOptions extends BoundsOptions {
@@ -230,21 +229,23 @@ export class DedalusTarget implements Target {
     }
     const outcomes: Tuple[] = post?.tuples ?? [];
     const pre = end.peek('pre');
-    const realizes = (t: Tuple, w: Watched) => matches(t.values, w.atom.pattern) && !w.except.includes(t.label);
-    const realized = [...(options.watch ?? [])].filter(([, w]) => pre?.tuples.some((t) => realizes(t, w as Watched))).map(([k]) => k);
+    // Per pre tuple, the watched potential violations it realized; `realized` lists them in watch order.
     const realizedBy = new Map<string, string[]>();
-    for (const t of realized.length ? (pre?.tuples ?? []) : []) {
-      const keys = realized.filter((k) => realizes(t, options.watch!.get(k) as Watched));
+    for (const t of pre?.tuples ?? []) {
+      const keys = [...(options.watch ?? [])].filter(([, w]) => matches(t.values, (w as Watched).atom.pattern) && !(w as Watched).except.includes(t.label)).map(([k]) => k);
       if (keys.length) realizedBy.set(t.goalKey, keys);
     }
+    const hit = new Set([...realizedBy.values()].flat());
+    const realized = [...(options.watch?.keys() ?? [])].filter((k) => hit.has(k));
     const preconditions = new Map<string, string>();
     const pres: Tuple[] = [];
     const absentPre: string[] = [];
     for (const o of outcomes) {
-      const p = end.peek('pre')?.get(o.values);
+      const p = pre?.get(o.values);
+      const key = p ? p.goalKey : goalKeyOf('pre', o.values, this.bounds.eot);
       if (p) pres.push(p);
-      else absentPre.push(`${formatTuple('pre', o.values)}@${this.bounds.eot}`);
-      preconditions.set(o.goalKey, p ? p.goalKey : absentPre[absentPre.length - 1]);
+      else absentPre.push(key);
+      preconditions.set(o.goalKey, key);
     }
     const potential = options.lineage && this.negativeSupport ? this.potentialViolations(exec) : [];
     const missing = options.lineage && this.negativeSupport ? this.absentGoals(exec, [...(options.explainAbsent ?? []), ...(options.explainPreconditions ? absentPre : [])], options.watch) : [];
