@@ -423,4 +423,30 @@ export const dedalusExamples: ExampleCase[] = [
     lesson: 'acking on receipt loses the write to one lost push and a crash (omit p→b @2; crash p @3)',
     exhaustiveFeasible: false, // 3,665,920 schedules
   },
+
+  // synod: single-decree consensus, quorums counted with count<> and the latest vote with max<>.
+  {
+    name: 'synod eot9 eff4 crashes1',
+    files: [d('synod.ded')],
+    eot: 9, eff: 4, crashes: 1,
+    expected: 'resilient',
+    lesson: 'any majority of promises includes a vote for the chosen value, so the second proposer asks for it too',
+    exhaustiveFeasible: false, // 5,238,784 schedules
+  },
+  {
+    name: 'synod eot9 eff0 crashes1',
+    files: [d('synod.ded')],
+    eot: 9, eff: 0, crashes: 1,
+    expected: 'resilient',
+    lesson: 'one crash, at any time, cannot split a majority',
+    exhaustiveFeasible: true, // 28 schedules
+  },
+  {
+    name: 'synod-adopt-any eot9 eff4 crashes1',
+    files: [d('synod-adopt-any.ded')],
+    eot: 9, eff: 4, crashes: 1,
+    expected: 'counterexample',
+    lesson: 'taking one promise without a vote as leave to propose splits the decision (omit n1→n2 @3)',
+    exhaustiveFeasible: false, // 5,238,784 schedules
+  },
 ];

@@ -1,5 +1,6 @@
 import type { Fault, FaultSet } from '../model/faults.ts';
-import { postOrder, type LineageGraph, type LineageVertex } from '../model/lineage.ts';
+import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
+import { compileLineage, type CompiledLineage } from './compiled.ts';
 
 /** How fault sets act on the leaves of a lineage graph (the same semantics the solver encodes). */
 export class FaultView {
@@ -46,34 +47,55 @@ export class FaultView {
  * which v first held; a vertex holds through children of smaller rank.
  */
 export function evaluateLineage(g: LineageGraph, faults: FaultSet): { holds: Map<string, boolean>; rank: Map<string, number> } {
-  const view = new FaultView(faults);
-  const order = postOrder(g);
+  const c = compileLineage(g);
+  const { holds: h, rank: r } = evaluateCompiled(c, faults);
   const holds = new Map<string, boolean>();
   const rank = new Map<string, number>();
+  for (let i = 0; i < c.keys.length; i++) {
+    holds.set(c.keys[i], h[i] === 1);
+    if (h[i] === 1) rank.set(c.keys[i], r[i]);
+  }
+  return { holds, rank };
+}
+
+/** `evaluateLineage` over the flat form: per vertex number, 1 if it holds, and its round. */
+function evaluateCompiled(c: CompiledLineage, faults: FaultSet): { holds: Uint8Array; rank: Int32Array } {
+  const view = new FaultView(faults);
+  const n = c.keys.length;
+  const holds = new Uint8Array(n);
+  const rank = new Int32Array(n);
+  // Leaves are fixed by the faults: judged once.
+  const leaf = new Int8Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const value = view.leaf(c.vertices[i]);
+    if (value !== undefined) leaf[i] = value ? 1 : 0;
+  }
+  const { start, children, order, vertices } = c;
   for (let round = 0, changed = true; changed; round++) {
     changed = false;
-    for (const key of order) {
-      if (holds.get(key)) continue;
-      const v = g.getNodeAttributes(key);
-      let value = view.leaf(v);
-      if (value === undefined) {
-        const children = g.outNeighbors(key);
-        switch (v.kind) {
-          case 'goal':
-            value = v.edb || children.some((c) => holds.get(c) === true);
-            break;
-          case 'blocked':
-            value = children.some((c) => holds.get(c) === true);
-            break;
-          default: // firing, absent: AND
-            value = children.every((c) => holds.get(c) === true);
+    for (let o = 0; o < order.length; o++) {
+      const i = order[o];
+      if (holds[i]) continue;
+      let value: boolean;
+      if (leaf[i] >= 0) value = leaf[i] === 1;
+      else {
+        const v = vertices[i];
+        const anyChild = v.kind === 'goal' || v.kind === 'blocked';
+        if (v.kind === 'goal' && v.edb) value = true;
+        else if (anyChild) {
+          value = false;
+          for (let e = start[i]; e < start[i + 1] && !value; e++) value = holds[children[e]] === 1;
+        } else {
+          // firing, absent: AND
+          value = true;
+          for (let e = start[i]; e < start[i + 1] && value; e++) value = holds[children[e]] === 1;
         }
       }
       if (value) {
-        holds.set(key, true);
-        rank.set(key, round);
+        holds[i] = 1;
+        rank[i] = round;
         changed = true;
-      } else holds.set(key, false);
+      }
     }
   }
   return { holds, rank };
@@ -81,6 +103,7 @@ export function evaluateLineage(g: LineageGraph, faults: FaultSet): { holds: Map
 
 /** The outcomes (goal keys) that the known lineage says a fault set breaks. */
 export function brokenOutcomes(g: LineageGraph, outcomes: readonly string[], faults: FaultSet): string[] {
-  const { holds } = evaluateLineage(g, faults);
-  return outcomes.filter((o) => g.hasNode(o) && holds.get(o) !== true);
+  const c = compileLineage(g);
+  const { holds } = evaluateCompiled(c, faults);
+  return outcomes.filter((o) => c.index.has(o) && holds[c.index.get(o)!] !== 1);
 }

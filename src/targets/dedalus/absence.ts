@@ -4,6 +4,7 @@ import { omissionKey, type Execution } from './evaluator.ts';
 import type { NegatedAtom, StepState, Tuple } from './relation.ts';
 import { arithmetic, compareValues, compareWith } from './values.ts';
 import { staticDomains, type StaticDomains } from './domains.ts';
+import { staticAnew } from './derivable.ts';
 
 /**
  * Negative support: why a tuple (pattern) was absent, as the ways it could still appear.
@@ -73,41 +74,61 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
     const derivesPresent = (head: Partial) =>
       n.member === undefined && head.every((v) => v !== undefined) && present.some((t) => t.values.every((v, i) => v === head[i]));
     const domains = staticDomains(cp);
+    const patternOf = (k: number, slots: Partial) => rule.positives[k].args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
+    const stepOf = (k: number) => rule.positives[k].step ?? evalStep;
+    const addWay = (slots: Partial, blockers: Tuple[], used: Tuple[], missingAtoms: readonly number[]): void => {
+      const loc = locationOf(rule, slots);
+      if (!isNode(loc)) return;
+      const head = rule.headArgs.map((a) => relaxedEval(a, slots));
+      if (!headFits(head) || derivesPresent(head)) return;
+      const needs = neededMessages(cp, used);
+      const lost = lostMessage(rule, exec, loc, head, evalStep);
+      const anyTimeCrashes = anyTimeCrashBlockers(rule, blockers);
+      if (missingAtoms.length) {
+        const missing = missingAtoms.map((k) => ({ relation: rule.positives[k].relation, pattern: patternOf(k, slots), step: stepOf(k) }));
+        // A present ground subgoal is no new one: the ways with fewer new subgoals cover it.
+        if (missing.some((m, i) => m.pattern.every((v) => v !== undefined) && anyMatch(at(rule.positives[missingAtoms[i]].step)?.peek(m.relation)?.tuples ?? [], m.pattern))) return;
+        ways.push({ rule, blockers, anyTimeCrashes, missing, lostMessage: lost, needs, head });
+        return;
+      }
+      // Every subgoal present: the way is blocked by `notin`s or a lost message, or it fired. A rule
+      // sending to every node, its destination left open by the pattern, may have lost any copy.
+      if (rule.toEveryNode !== undefined && head[0] === undefined && typeof loc === 'string') {
+        for (const to of exec.nodes) {
+          const toHead = [to, ...head.slice(1)];
+          if (derivesPresent(toHead)) continue;
+          const lostCopy = lostMessage(rule, exec, loc, toHead, evalStep);
+          if (blockers.length > 0 || lostCopy) ways.push({ rule, blockers, anyTimeCrashes, missing: [], lostMessage: lostCopy, needs, head: toHead });
+        }
+        return;
+      }
+      if (blockers.length > 0 || lost) ways.push({ rule, blockers, anyTimeCrashes, missing: [], lostMessage: lost, needs, head });
+    };
     for (let skip = -1; skip < rule.positives.length; skip++) {
-      relaxedJoin(rule, at, skip, seeded, domains, (slots, blockers, used) => {
-        const loc = locationOf(rule, slots);
-        if (!isNode(loc)) return;
-        const head = rule.headArgs.map((a) => relaxedEval(a, slots));
-        if (!headFits(head) || derivesPresent(head)) return;
-        const needs = neededMessages(cp, used);
-        const lost = lostMessage(rule, exec, loc, head, evalStep);
-        if (skip >= 0) {
-          const atom = rule.positives[skip];
-          const pattern = atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
-          const ground = pattern.every((v) => v !== undefined);
-          // A present ground subgoal is no way of its own: the join without skipping covers it.
-          if (ground && anyMatch(at(atom.step)?.peek(atom.relation)?.tuples ?? [], pattern)) return;
-          ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [{ relation: atom.relation, pattern, step: atom.step ?? evalStep }], lostMessage: lost, needs, head });
-          return;
-        }
-        // Every subgoal present: the way is blocked by `notin`s or a lost message, or it fired. A rule
-        // sending to every node, its destination left open by the pattern, may have lost any copy.
-        if (rule.toEveryNode !== undefined && head[0] === undefined && typeof loc === 'string') {
-          for (const to of exec.nodes) {
-            const toHead = [to, ...head.slice(1)];
-            if (derivesPresent(toHead)) continue;
-            const lostCopy = lostMessage(rule, exec, loc, toHead, evalStep);
-            if (blockers.length > 0 || lostCopy) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lostCopy, needs, head: toHead });
-          }
-          return;
-        }
-        if (blockers.length > 0 || lost) ways.push({ rule, blockers, anyTimeCrashes: anyTimeCrashBlockers(rule, blockers), missing: [], lostMessage: lost, needs, head });
-      });
+      relaxedJoin(rule, at, skip >= 0 ? [skip] : [], seeded, domains, (slots, blockers, used) => addWay(slots, blockers, used, skip >= 0 ? [skip] : []));
     }
-    pairWays(rule, seeded, evalStep, ways);
+    // Two or more subgoals new at once: for each pair, the two lowest of them, the others joined with
+    // what is present or (past the pair, when one could appear anew at all) new as well.
+    const eot = exec.steps.length - 1;
+    const anew = staticAnew(cp, eot);
+    const mayBeNew = (j: number) => (k: number, pattern: Partial) =>
+      k > j && anew(rule.positives[k].relation, pattern, stepOf(k), (values) => anyMatch(at(rule.positives[k].step)?.peek(rule.positives[k].relation)?.tuples ?? [], values));
+    for (let i = 0; i < rule.positives.length; i++) {
+      for (let j = i + 1; j < rule.positives.length; j++) {
+        const before = ways.length;
+        const done = relaxedJoin(rule, at, [i, j], seeded, domains, (slots, blockers, used, unknown) => addWay(slots, blockers, used, [i, j, ...unknown]), mayBeNew(j), MAX_PAIR_WAYS);
+        if (done) continue;
+        // Too many: the pair with only what the head binds covers them all.
+        ways.length = before;
+        ways.push({ rule, blockers: [], missing: [i, j].map((k) => ({ relation: rule.positives[k].relation, pattern: patternOf(k, seeded), step: stepOf(k) })), head: rule.headArgs.map((a) => relaxedEval(a, seeded)) });
+      }
+    }
   }
   return ways;
 }
+
+/** Ways one pair of new subgoals may add before it is taken with only what the head binds. */
+const MAX_PAIR_WAYS = 64;
 
 /**
  * For the present subgoals of a way, the messages each could only have come by: a relation with no
@@ -166,23 +187,6 @@ function lostMessage(rule: CompiledRule, exec: Execution, loc: Value | undefined
   const crashed = exec.crashTimes.get(loc);
   if ((crashed !== undefined && crashed <= step) || exec.omitted.has(omissionKey(loc, to, step))) return { from: loc, to, sendTime: step };
   return undefined;
-}
-
-/**
- * Two or more subgoals absent at once: for every pair, a way that needs both to appear (with only
- * what the head binds). Any larger set of new subgoals contains a pair, so these cover them all.
- */
-function pairWays(rule: CompiledRule, seeded: Partial, evalStep: number, ways: BlockedWay[]): void {
-  const atoms = rule.positives;
-  if (atoms.length < 2) return;
-  const pattern = (i: number) => atoms[i].args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? seeded[a.slot] : undefined));
-  const head = rule.headArgs.map((a) => relaxedEval(a, seeded));
-  for (let i = 0; i < atoms.length; i++) {
-    for (let j = i + 1; j < atoms.length; j++) {
-      const missing = [i, j].map((k) => ({ relation: atoms[k].relation, pattern: pattern(k), step: atoms[k].step ?? evalStep }));
-      ways.push({ rule, blockers: [], missing, head });
-    }
-  }
 }
 
 /**
@@ -264,28 +268,34 @@ function seedFromHead(rule: CompiledRule, pattern: readonly (Value | undefined)[
   return slots;
 }
 
-function anyMatch(tuples: readonly Tuple[], pattern: Partial): boolean {
+function anyMatch(tuples: readonly Tuple[], pattern: readonly (Value | undefined)[]): boolean {
   return tuples.some((t) => pattern.every((p, i) => p === undefined || t.values[i] === p));
 }
 
 /**
- * A join where atom `skip` binds nothing (it is assumed to appear anew) and unbound variables are
- * unknowns: comparisons on unknowns pass, and a `notin` over an unknown value is not counted as
- * blocked (the value that would appear may well have no blocker).
+ * A join where the atoms in `skips` bind nothing (they are assumed to appear anew) and unbound
+ * variables are unknowns: comparisons on unknowns pass (an `==` with one side unknown binds it),
+ * and a `notin` over an unknown value is not counted as blocked (the value that would appear may
+ * well have no blocker). With `mayBeNew`, another atom may also be taken as new (binding nothing)
+ * besides each present match, when `mayBeNew` allows it for its pattern then; `onMatch` gets those
+ * atoms. Returns false when it stopped after `maxMatches` matches.
  */
 function relaxedJoin(
   rule: CompiledRule,
   at: (step: number | undefined) => StepState | undefined,
-  skip: number,
+  skips: readonly number[],
   seeded: Partial,
   domains: StaticDomains,
-  onMatch: (slots: Partial, blockers: Tuple[], used: Tuple[]) => void,
-): void {
+  onMatch: (slots: Partial, blockers: Tuple[], used: Tuple[], unknown: number[]) => void,
+  mayBeNew?: (atom: number, pattern: Partial) => boolean,
+  maxMatches = Infinity,
+): boolean {
   const slots: Partial = [...seeded];
   const blockers: Tuple[][] = rule.negatives.map(() => []);
-  const free = skip >= 0 ? freeValues(rule, skip, seeded, domains) : { slots: [], combos: [[]] };
+  const free = skips.length === 1 ? freeValues(rule, skips[0], seeded, domains) : { slots: [], combos: [[]] };
+  let matches = 0;
   // Iterative over the plan: an explicit stack of (plan index, candidate tuples, next candidate).
-  type Frame = { i: number; tuples?: readonly Tuple[]; next: number; bound: number[]; saved?: Value | undefined; op?: 'assign' | 'neg' };
+  type Frame = { i: number; tuples?: readonly Tuple[]; next: number; bound: number[]; saved?: Value | undefined; op?: 'assign' | 'neg' | 'eq'; unknown?: boolean };
   const stack: Frame[] = [{ i: 0, next: 0, bound: [] }];
   const unbind = (f: Frame) => {
     for (const s of f.bound) slots[s] = undefined;
@@ -294,13 +304,23 @@ function relaxedJoin(
   while (stack.length) {
     const f = stack[stack.length - 1];
     if (f.i === rule.plan.length) {
-      if (f.next++ === 0) onMatch(slots, blockers.flat(), stack.filter((fr) => fr.tuples !== undefined && fr.next > 0).map((fr) => fr.tuples![fr.next - 1]));
+      if (f.next++ === 0) {
+        if (++matches > maxMatches) return false;
+        const used: Tuple[] = [];
+        const unknown: number[] = [];
+        for (const fr of stack) {
+          const op = rule.plan[fr.i];
+          if (fr.unknown && op?.op === 'scan') unknown.push(op.atom);
+          else if (fr.tuples !== undefined && fr.next > 0) used.push(fr.tuples[fr.next - 1]);
+        }
+        onMatch(slots, blockers.flat(), used, unknown);
+      }
       stack.pop();
       continue;
     }
     const op = rule.plan[f.i];
-    if (op.op === 'scan' && op.atom === skip) {
-      // The atom that must appear anew: its variables no other atom binds take each value their
+    if (op.op === 'scan' && skips.includes(op.atom)) {
+      // An atom that must appear anew: its variables no other atom binds take each value their
       // column can ever hold (when that is a small, known set), else stay unknown.
       unbind(f);
       if (f.next < free.combos.length) {
@@ -317,6 +337,10 @@ function relaxedJoin(
       const atom = rule.positives[op.atom];
       f.tuples ??= at(atom.step)?.peek(atom.relation)?.tuples ?? [];
       unbind(f);
+      if (f.unknown) {
+        stack.pop();
+        continue;
+      }
       let pushed = false;
       while (f.next < f.tuples.length && !pushed) {
         const t = f.tuples[f.next++];
@@ -336,12 +360,21 @@ function relaxedJoin(
           pushed = true;
         } else unbind(f);
       }
+      if (!pushed && mayBeNew && f.next >= f.tuples.length) {
+        f.unknown = true;
+        const pattern = atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
+        if (mayBeNew(op.atom, pattern)) {
+          stack.push({ i: f.i + 1, next: 0, bound: [] });
+          pushed = true;
+        }
+      }
       if (!pushed) stack.pop();
       continue;
     }
     if (f.next++ > 0) {
       // Returning to a filter, assign or neg frame: undo what it set, then go back.
       if (f.op === 'assign' && op.op === 'assign') slots[op.slot] = f.saved;
+      if (f.op === 'eq') unbind(f);
       if (f.op === 'neg' && op.op === 'neg') blockers[op.atom] = [];
       stack.pop();
       continue;
@@ -350,7 +383,14 @@ function relaxedJoin(
       case 'filter': {
         const l = relaxedEval(op.left, slots);
         const r = relaxedEval(op.right, slots);
-        if (l === undefined || r === undefined || compareWith(op.cmp, l, r)) stack.push({ i: f.i + 1, next: 0, bound: [] });
+        // `X == v` with X unknown: the binding that fires has X = v.
+        const unknownSide = op.cmp === '==' ? (l === undefined && r !== undefined ? op.left : r === undefined && l !== undefined ? op.right : undefined) : undefined;
+        if (unknownSide?.kind === 'slot') {
+          slots[unknownSide.slot] = (l ?? r) as Value;
+          f.bound.push(unknownSide.slot);
+          f.op = 'eq';
+          stack.push({ i: f.i + 1, next: 0, bound: [] });
+        } else if (l === undefined || r === undefined || compareWith(op.cmp, l, r)) stack.push({ i: f.i + 1, next: 0, bound: [] });
         break;
       }
       case 'assign': {
@@ -377,6 +417,7 @@ function relaxedJoin(
       }
     }
   }
+  return true;
 }
 
 /** Most value combinations tried for the free variables of one atom that must appear anew. */

@@ -40,6 +40,7 @@ export function staticDerivable(cp: CompiledProgram, eot: number): Derivable {
   const known = byEot.get(eot);
   if (known) return known;
   const steps = fixpoint(cp, eot);
+  (fixpoints.get(cp) ?? fixpoints.set(cp, new Map()).get(cp)!).set(eot, steps);
   const answer: Derivable = (relation, pattern, step) => {
     if (!steps || relation === BUILTIN_CRASH) return true;
     const tuples = steps[step]?.get(relation);
@@ -50,6 +51,31 @@ export function staticDerivable(cp: CompiledProgram, eot: number): Derivable {
   byEot.set(eot, answer);
   return answer;
 }
+
+/**
+ * Whether a tuple matching a pattern *other than those present* can ever hold at a step (same
+ * over-approximation as `staticDerivable`): false only when every tuple the abstraction allows there
+ * is fully known and already present, e.g. `my_proposal(C, peter)` when the one proposal of peter
+ * is there. `isPresent` says whether a concrete tuple holds in the run at hand.
+ */
+export type Anew = (relation: string, pattern: readonly (Value | undefined)[], step: number, isPresent: (values: readonly Value[]) => boolean) => boolean;
+
+export function staticAnew(cp: CompiledProgram, eot: number): Anew {
+  staticDerivable(cp, eot);
+  const steps = fixpoints.get(cp)?.get(eot);
+  return (relation, pattern, step, isPresent) => {
+    if (!steps || relation === BUILTIN_CRASH) return true;
+    const tuples = steps[step]?.get(relation);
+    if (!tuples) return false;
+    for (const t of tuples.values()) {
+      if (!pattern.every((p, i) => p === undefined || t[i] === TOP || t[i] === p)) continue;
+      if (t.some((v) => v === TOP) || !isPresent(t as Value[])) return true;
+    }
+    return false;
+  };
+}
+
+const fixpoints = new WeakMap<CompiledProgram, Map<number, Relations[] | undefined>>();
 
 const keyOf = (t: readonly Abstract[]) => t.map((v) => (v === TOP ? '\u0001' : encodeValues([v]))).join('\u0002');
 

@@ -4,7 +4,7 @@ import type { MessageRecord } from '../../model/target.ts';
 import type { AggregateFn, Value } from './ast.ts';
 import { BUILTIN_CRASH, type CompiledProgram, type CompiledRule } from './compile.ts';
 import { evalTerm, join, patternValue, type AtomSource } from './join.ts';
-import { StepState, type Derivation, type NegatedAtom, type Tuple } from './relation.ts';
+import { StepState, type AggregateMember, type Derivation, type NegatedAtom, type Tuple } from './relation.ts';
 import { compareValues, formatTuple } from './values.ts';
 
 /** One evaluated run of a Dedalus program under a fault schedule, with full provenance. */
@@ -200,7 +200,7 @@ function fireAggregate(
   emit: Emit,
 ): void {
   const aggregated = new Set(rule.aggregates.map((a) => a.position));
-  type Group = { values: Value[]; loc: string | undefined; seen: Map<string, Value>[]; body: Set<Tuple>; negated: NegatedAtom[] };
+  type Group = { values: Value[]; loc: string | undefined; seen: Map<string, Value>[]; body: Set<Tuple>; negated: NegatedAtom[]; members: AggregateMember[] };
   const groups = new Map<string, Group>();
   join(rule, sources, negSources, (slots, body) => {
     const loc = ruleLocation(rule, slots);
@@ -210,7 +210,7 @@ function fireAggregate(
     const key = values.map((v) => (typeof v === 'number' ? 'n' : 's') + v).join('\u0000');
     let g = groups.get(key);
     if (!g) {
-      g = { values, loc: typeof loc === 'string' ? loc : undefined, seen: rule.aggregates.map(() => new Map()), body: new Set(), negated: [] };
+      g = { values, loc: typeof loc === 'string' ? loc : undefined, seen: rule.aggregates.map(() => new Map()), body: new Set(), negated: [], members: [] };
       groups.set(key, g);
     }
     const group = g;
@@ -219,7 +219,9 @@ function fireAggregate(
       group.seen[i].set((typeof v === 'number' ? 'n' : 's') + v, v);
     });
     for (const b of body) group.body.add(b);
-    for (const n of rule.negatives.length ? negatedAtoms(rule, slots, t) : []) group.negated.push(n);
+    const negated = rule.negatives.length ? negatedAtoms(rule, slots, t) : [];
+    for (const n of negated) group.negated.push(n);
+    group.members.push({ values: rule.aggregates.map((agg) => slots[agg.slot]), body: body.slice(), negated });
   });
   for (const g of groups.values()) {
     rule.aggregates.forEach((agg, i) => {
@@ -233,6 +235,7 @@ function fireAggregate(
       body: [...g.body],
       negated: [...g.negated, { relation: rule.headRelation, pattern: group, step: t, member: rule.index }],
       message: rule.kind === 'async' ? { from: g.loc as string, to: '', sendTime: t } : undefined,
+      members: g.members,
     });
   }
 }

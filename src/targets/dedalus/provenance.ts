@@ -9,11 +9,12 @@ import {
   noCrashKey,
   type LineageGraph,
 } from '../../model/lineage.ts';
-import { BUILTIN_CRASH, type CAtom, type CompiledProgram } from './compile.ts';
+import { BUILTIN_CRASH, type CAtom, type CompiledProgram, type CompiledRule } from './compile.ts';
 import type { Execution } from './evaluator.ts';
 import { blockedWays } from './absence.ts';
-import type { NegatedAtom, Tuple } from './relation.ts';
-import { formatPattern } from './values.ts';
+import type { AggregateMember, Derivation, NegatedAtom, Tuple } from './relation.ts';
+import { memberNeeds, memberPasses, MAX_MEMBER_SUBSETS, type MemberNeed } from './threshold.ts';
+import { encodeValues, formatPattern, formatValue } from './values.ts';
 import { createHash } from 'node:crypto';
 
 /** How many absent tuples one lineage explains at most (negative support can reach far back). */
@@ -57,8 +58,6 @@ export function buildLineage(
         continue;
       }
       if (d.kind !== 'rule') continue;
-      const bodyKeys = d.body.map((t, i) => (readsAnyCrash(d.rule.positives[i]) ? anyCrash(t) : goal(t)));
-      const negKeys = opts.negativeSupport ? d.negated.map(absent) : [];
       let msg: string | undefined;
       if (d.message && d.message.from !== d.message.to) {
         msg = messageKey(d.message.from, d.message.to, d.message.sendTime);
@@ -71,15 +70,84 @@ export function buildLineage(
           deliverTime: d.message.sendTime + 1,
         });
       }
-      const children = [...bodyKeys, ...negKeys, ...(msg ? [msg] : [])];
-      const fkey = `fire:${d.rule.index}@${d.time}:${key}<-${children.join('&')}`;
-      if (!g.hasNode(fkey)) {
-        g.addNode(fkey, { kind: 'firing', label: d.rule.label, rule: d.rule.label, time: d.time });
-        for (const c of children) ensureEdge(g, fkey, c);
+      for (const parts of firingsOf(t, d)) {
+        const bodyKeys = parts.flatMap((p) => bodyKeysOf(d.rule, p.body));
+        const negKeys = opts.negativeSupport ? parts.flatMap((p) => p.negated.map(absent)) : [];
+        const children = [...new Set([...bodyKeys, ...negKeys, ...(msg ? [msg] : [])])];
+        const fkey = `fire:${d.rule.index}@${d.time}:${key}<-${children.join('&')}`;
+        if (!g.hasNode(fkey)) {
+          g.addNode(fkey, { kind: 'firing', label: d.rule.label, rule: d.rule.label, time: d.time });
+          for (const c of children) ensureEdge(g, fkey, c);
+        }
+        ensureEdge(g, key, fkey);
       }
-      ensureEdge(g, key, fkey);
     }
     return key;
+  };
+
+  /** The lineage keys of a binding's body (by positive atom): a crash at any time, an aggregate's need, or the tuple. */
+  const bodyKeysOf = (rule: CompiledRule, body: readonly Tuple[]): string[] =>
+    body.flatMap((t, i) => (readsAnyCrash(rule.positives[i]) ? [anyCrash(t)] : (aggregateNeeds(rule, i, body) ?? [goal(t)])));
+
+  /**
+   * A firing that only compares an aggregate with a bound depends on members enough to reach it
+   * (threshold.ts): one vertex per need, an OR over the sets of members that meet it.
+   */
+  const aggregateNeeds = (rule: CompiledRule, atom: number, body: readonly Tuple[]): string[] | undefined => {
+    const needs = memberNeeds(rule, atom, body);
+    if (!needs) return undefined;
+    const t = body[atom];
+    const d = t.derivations[0] as Extract<Derivation, { kind: 'rule' }>;
+    const members = d.members ?? [];
+    const plans: { need: MemberNeed; alternatives: AggregateMember[][][] }[] = [];
+    for (const need of needs) {
+      // Members by the value they add: two bindings with one value count once (distinct values).
+      const byValue = new Map<string, AggregateMember[]>();
+      for (const m of members) {
+        if (need.kind === 'some' && !memberPasses(need, m)) continue;
+        const k = encodeValues([m.values[need.agg]]);
+        byValue.set(k, [...(byValue.get(k) ?? []), m]);
+      }
+      const values = [...byValue.values()];
+      const size = need.kind === 'atLeast' ? need.k : 1;
+      if (values.length < size || binomial(values.length, size) > MAX_MEMBER_SUBSETS) return undefined;
+      plans.push({ need, alternatives: subsets(values, size) });
+    }
+    const aggregated = new Set(d.rule.aggregates.map((a) => a.position));
+    const groupLabel = (text: (agg: number) => string) =>
+      `${t.relation}(${t.values.map((v, i) => (aggregated.has(i) ? text(d.rule.aggregates.findIndex((a) => a.position === i)) : formatValue(v))).join(',')})@${t.time}`;
+    const memberVertex = (need: MemberNeed, ms: AggregateMember[]): string => {
+      const value = ms[0].values[need.agg];
+      const key = `member:${groupLabel((a) => (a === need.agg ? `=${formatValue(value)}` : '_'))}`;
+      if (g.hasNode(key)) return key;
+      g.addNode(key, { kind: 'goal', label: `member ${formatValue(value)} of ${groupLabel(() => '_')}`, relation: t.relation, time: t.time, edb: false });
+      for (const m of ms) {
+        const children = [...new Set([...bodyKeysOf(d.rule, m.body), ...(opts.negativeSupport ? m.negated.map(absent) : [])])];
+        const fkey = `fire:${d.rule.index}@${d.time}:${key}<-${children.join('&')}`;
+        if (!g.hasNode(fkey)) {
+          g.addNode(fkey, { kind: 'firing', label: d.rule.label, rule: d.rule.label, time: d.time });
+          for (const c of children) ensureEdge(g, fkey, c);
+        }
+        ensureEdge(g, key, fkey);
+      }
+      return key;
+    };
+    return plans.map(({ need, alternatives }) => {
+      const key = `need:${groupLabel((a) => (a === need.agg ? need.text : '_'))}`;
+      ensureVertex(g, key, { kind: 'goal', label: groupLabel((a) => (a === need.agg ? need.text : '_')), relation: t.relation, time: t.time, edb: false });
+      for (const alt of alternatives) {
+        const memberKeys = alt.map((ms) => memberVertex(need, ms));
+        if (memberKeys.length === 1) {
+          ensureEdge(g, key, memberKeys[0]);
+          continue;
+        }
+        const fkey = `${key}<-${memberKeys.join('&')}`;
+        ensureVertex(g, fkey, { kind: 'firing', label: `${memberKeys.length} members`, rule: `${need.text} of ${t.relation}`, time: t.time });
+        for (const c of memberKeys) ensureEdge(g, fkey, c);
+        ensureEdge(g, key, fkey);
+      }
+      return key;
+    });
   };
 
   // Absences reached again while being explained (a cycle within a step) stand for themselves, as
@@ -203,6 +271,46 @@ export function buildLineage(
   for (const r of roots) goal(r);
   const absentKeys = absentRoots.map(absent);
   return { lineage: g, absentKeys };
+}
+
+type RuleDerivation = Extract<Derivation, { kind: 'rule' }>;
+
+/**
+ * The firings a derivation stands for, each as the bindings it needs (body by positive atom, and
+ * `notin` atoms). An aggregate's value needs all its members and no other, except a lone max or min:
+ * any one member holding the extreme value gives it, while no other member comes (Molly's lineage
+ * of an aggregate is its whole group; this is the same value from fewer tuples).
+ */
+function firingsOf(t: Tuple, d: RuleDerivation): { body: readonly Tuple[]; negated: readonly NegatedAtom[] }[][] {
+  if (!d.members) return [[{ body: d.body, negated: d.negated }]];
+  const others = d.negated.filter((n) => n.member !== undefined);
+  const aggs = d.rule.aggregates;
+  if (aggs.length === 1 && (aggs[0].fn === 'max' || aggs[0].fn === 'min')) {
+    const extreme = d.members.filter((m) => m.values[0] === t.values[aggs[0].position]);
+    if (extreme.length) return extreme.map((m) => [{ body: m.body, negated: [...m.negated, ...others] }]);
+  }
+  return [[...d.members.map((m) => ({ body: m.body, negated: m.negated })), { body: [], negated: others }]];
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
+
+/** Every `size`-subset of `items`, in order (iterative: sizes come from the run). */
+function subsets<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  const idx = Array.from({ length: size }, (_, i) => i);
+  if (size > items.length) return out;
+  for (;;) {
+    out.push(idx.map((i) => items[i]));
+    let i = size - 1;
+    while (i >= 0 && idx[i] === items.length - size + i) i--;
+    if (i < 0) return out;
+    idx[i]++;
+    for (let j = i + 1; j < size; j++) idx[j] = idx[j - 1] + 1;
+  }
 }
 
 function readsAnyCrash(atom: CAtom | undefined): boolean {

@@ -14,7 +14,20 @@ export type Derivation =
       body: Tuple[];
       negated: NegatedAtom[];
       message?: { from: string; to: string; sendTime: number };
+      /**
+       * For an aggregate rule: each body binding of the group on its own (the aggregated variables'
+       * values, in `rule.aggregates` order, with the binding's body tuples and `notin` atoms), so
+       * that a reader needing only "at least k members" can depend on any k of them.
+       */
+      members?: AggregateMember[];
     };
+
+/** One body binding counted by an aggregate rule's group (see `Derivation.members`). */
+export interface AggregateMember {
+  values: Value[];
+  body: Tuple[];
+  negated: NegatedAtom[];
+}
 
 /**
  * An absence a derivation relied on: no tuple matching `pattern` (undefined = any) existed at `step`
