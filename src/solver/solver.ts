@@ -114,6 +114,12 @@ export class FaultSetSolver {
       s.add(s.atMost(all, k));
       const found: Fault[][] = [];
       while (found.length < q.limit) {
+        // Between checks too, a Ctrl-C is heard (a query may make dozens of short checks).
+        await new Promise((resolve) => setImmediate(resolve));
+        if (q.stop?.()) {
+          s.pop();
+          return found.length ? { hypotheses: found } : stopped;
+        }
         const r = await s.check(q.stop);
         if (r === 'stopped') {
           s.pop();
