@@ -74,8 +74,7 @@ export async function ldfiSearch(rec: SearchRecorder, mode: 'lineage' | 'causal'
         const query = { lineage: known, outcomes: rec.outcomes, bounds: rec.target.bounds, tried: [...tried, ...defeated], counterexamples, stillAbsent, limit: rec.options.batch, allow: rec.options.allows, stop: () => rec.interrupted };
         // First the faults that break an outcome but keep its precondition (they can violate the
         // invariant); then, for completeness, any that break an outcome.
-        let answer = preconditions.size ? await solver.next({ ...query, keepPreconditions: preconditions }) : undefined;
-        if (!answer || (answer.hypotheses.length === 0 && !answer.stopped)) answer = await solver.next(query);
+        const answer = await solver.next(preconditions.size ? { ...query, keepPreconditions: preconditions } : query);
         rec.solverMs += performance.now() - t0;
         // A query stopped by Ctrl-C proves nothing.
         if (answer.stopped || rec.interrupted) return rec.finish('interrupted', supportsOf(known, rec.outcomes, INTERRUPTED_WORK));

@@ -17,8 +17,9 @@ export interface SolverQuery {
   /** Counterexamples found: their supersets are not minimal, never proposed. */
   readonly counterexamples: readonly FaultSet[];
   /**
-   * outcome → precondition goal key. When given, only fault sets that break an outcome while its
-   * precondition still holds (by the known lineage) are proposed.
+   * outcome → precondition goal key. When given, fault sets that break an outcome while its
+   * precondition still holds (by the known lineage) are proposed first; only when there are none,
+   * any that break an outcome (both asked of one encoding).
    */
   readonly keepPreconditions?: ReadonlyMap<string, string>;
   /** A targeted fault space (`--only-faults`): only faults it allows are proposed. */
@@ -82,18 +83,20 @@ export class FaultSetSolver {
     if (attacked.length === 0 || vars.length === 0) return none;
 
     const keep = q.keepPreconditions;
-    s.add(
+    // Every vertex formula is built before the scopes below (a definition made inside one would be
+    // popped with it while the encoding still remembers it).
+    const attack = (keeping: boolean) =>
       s.or(
         attacked.map((o) => {
-          const pre = keep?.get(o);
+          const pre = keeping ? keep?.get(o) : undefined;
           const parts = [s.not(enc.holds(o))];
           // A precondition no run derived cannot be kept: that outcome waits for the second query.
           if (pre) parts.push(q.lineage.hasNode(pre) ? enc.holds(pre) : s.constant(false));
           for (const a of q.stillAbsent?.get(o) ?? []) if (q.lineage.hasNode(a)) parts.push(s.not(enc.holds(a)));
           return s.and(parts);
         }),
-      ),
-    );
+      );
+    const attacks = keep ? [attack(true), attack(false)] : [attack(false)];
     for (const c of enc.cycleConstraints()) s.add(c);
     for (const c of enc.budget()) s.add(c);
     for (const t of q.tried) {
@@ -104,6 +107,19 @@ export class FaultSetSolver {
       const clause = supersetExcluded(c, enc.faultVars, s);
       if (clause) s.add(clause);
     }
+    for (const a of attacks) {
+      s.push();
+      s.add(a);
+      const answer = await this.smallest(s, q, enc, vars);
+      s.pop();
+      if (answer.stopped || answer.hypotheses.length > 0) return answer;
+    }
+    return none;
+  }
+
+  /** The smallest fault sets the asserted constraints allow, up to `q.limit` of one size. */
+  private async smallest(s: SatSession, q: SolverQuery, enc: LineageEncoding, vars: { fault: Fault; v: Formula }[]): Promise<SolverAnswer> {
+    const none = { hypotheses: [] };
     const stopped = { hypotheses: [], stopped: true as const };
     // Smallest first, with no unbounded check before the first size: on a large union lineage (Paxos,
     // 80,000 vertices) a first check without a cardinality bound took seconds where bounded ones took

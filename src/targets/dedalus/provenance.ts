@@ -73,16 +73,21 @@ export function buildLineage(
       for (const parts of firingsOf(t, d)) {
         const bodyKeys = parts.flatMap((p) => bodyKeysOf(d.rule, p.body));
         const negKeys = opts.negativeSupport ? parts.flatMap((p) => p.negated.map(absent)) : [];
-        const children = [...new Set([...bodyKeys, ...negKeys, ...(msg ? [msg] : [])])];
-        const fkey = `fire:${d.rule.index}@${d.time}:${key}<-${children.join('&')}`;
-        if (!g.hasNode(fkey)) {
-          g.addNode(fkey, { kind: 'firing', label: d.rule.label, rule: d.rule.label, time: d.time });
-          for (const c of children) ensureEdge(g, fkey, c);
-        }
-        ensureEdge(g, key, fkey);
+        firing(key, d, [...bodyKeys, ...negKeys, ...(msg ? [msg] : [])]);
       }
     }
     return key;
+  };
+
+  /** One firing of `d.rule` deriving vertex `key` from `children` (AND), keyed by what it needs. */
+  const firing = (key: string, d: Extract<Derivation, { kind: 'rule' }>, children: string[]): void => {
+    const unique = [...new Set(children)];
+    const fkey = `fire:${d.rule.index}@${d.time}:${key}<-${unique.join('&')}`;
+    if (!g.hasNode(fkey)) {
+      g.addNode(fkey, { kind: 'firing', label: d.rule.label, rule: d.rule.label, time: d.time });
+      for (const c of unique) ensureEdge(g, fkey, c);
+    }
+    ensureEdge(g, key, fkey);
   };
 
   /** The lineage keys of a binding's body (by positive atom): a crash at any time, an aggregate's need, or the tuple. */
@@ -121,15 +126,7 @@ export function buildLineage(
       const key = `member:${groupLabel((a) => (a === need.agg ? `=${formatValue(value)}` : '_'))}`;
       if (g.hasNode(key)) return key;
       g.addNode(key, { kind: 'goal', label: `member ${formatValue(value)} of ${groupLabel(() => '_')}`, relation: t.relation, time: t.time, edb: false });
-      for (const m of ms) {
-        const children = [...new Set([...bodyKeysOf(d.rule, m.body), ...(opts.negativeSupport ? m.negated.map(absent) : [])])];
-        const fkey = `fire:${d.rule.index}@${d.time}:${key}<-${children.join('&')}`;
-        if (!g.hasNode(fkey)) {
-          g.addNode(fkey, { kind: 'firing', label: d.rule.label, rule: d.rule.label, time: d.time });
-          for (const c of children) ensureEdge(g, fkey, c);
-        }
-        ensureEdge(g, key, fkey);
-      }
+      for (const m of ms) firing(key, d, [...bodyKeysOf(d.rule, m.body), ...(opts.negativeSupport ? m.negated.map(absent) : [])]);
       return key;
     };
     return plans.map(({ need, alternatives }) => {
