@@ -113,7 +113,7 @@ export function expectOutputs(opts: {
  * A maximum matching of inputs to outputs (Kuhn's augmenting paths, with an explicit stack: the number
  * of inputs is the user's). Inputs and outputs are tried in order, so equal candidates pair in time order.
  */
-function maximumMatching(ins: readonly InputRef[], outs: readonly OutputRecord[], answers: (i: InputRef, o: OutputRecord) => boolean): Map<InputRef, OutputRecord> {
+export function maximumMatching(ins: readonly InputRef[], outs: readonly OutputRecord[], answers: (i: InputRef, o: OutputRecord) => boolean): Map<InputRef, OutputRecord> {
   const candidates = ins.map((i) => outs.map((o, k) => (answers(i, o) ? k : -1)).filter((k) => k >= 0));
   const ownerOf = new Array<number>(outs.length).fill(-1);
   const outOf = new Array<number>(ins.length).fill(-1);

@@ -19,6 +19,7 @@
  */
 
 import type { InputRef, Invariant, MessageRef, Payload } from '../code/outputs.ts';
+export { expectStream, streamAnomalies, type StreamAnomaly, type StreamAnomalyKind, type StreamCheck } from '../code/streams.ts';
 import type { BoundDefaults } from '../../model/bounds.ts';
 import type { NodeState } from './state.ts';
 

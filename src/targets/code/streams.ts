@@ -1,0 +1,118 @@
+import { maximumMatching, type InputRef, type Invariant, type OutputRecord, type Payload, type RunView } from './outputs.ts';
+
+/**
+ * A black-box stream check: the inputs given at `from` against the outputs of `to`, read from the
+ * run alone (never from lineage). Each input must come out once, as `expected(input)` (or as an output
+ * `match` accepts); outputs pair with inputs by what they carry (a maximum matching, as Jepsen's
+ * checkers pair operations), then the pairs are checked for order and delay.
+ */
+export interface StreamCheck {
+  /** The node whose workload inputs are the input stream. */
+  readonly from: string;
+  /** The node whose outputs are the output stream. */
+  readonly to: string;
+  /** What an input should come out as (default: unchanged). */
+  readonly expected?: (input: Payload) => Payload;
+  /** Whether an output answers an input (default: it equals `expected(input)`, as JSON). */
+  readonly match?: (input: Payload, output: Payload) => boolean;
+  /**
+   * Which order outputs keep: that of their inputs over the whole stream (`total`), among inputs of
+   * one `key` (`per-key`), or none (default).
+   */
+  readonly order?: 'total' | 'per-key' | 'none';
+  /** The key of an input, for `per-key` order (default: the input as JSON). */
+  readonly key?: (input: Payload) => string;
+  /** Longest time from an input to its output, in the target's time (sim: virtual ms; tcp: rounds). */
+  readonly within?: number;
+  /** How an input is named in reports (default: its value as JSON), e.g. `(t) => 'trade ' + t.id`. */
+  readonly name?: (input: Payload) => string;
+}
+
+export type StreamAnomalyKind = 'lost' | 'duplicated' | 'unexpected' | 'reordered' | 'late';
+
+/** One anomaly, with its evidence: the input, the outputs and their times. */
+export interface StreamAnomaly {
+  readonly kind: StreamAnomalyKind;
+  /** One line, starting with the kind: `duplicated: trade t7 came out 2 times at sink (@14, @31)`. */
+  readonly message: string;
+  readonly input?: InputRef;
+  readonly outputs: readonly OutputRecord[];
+  /** For `reordered`: the earlier input that this one overtook. */
+  readonly overtaken?: InputRef;
+}
+
+/**
+ * The anomalies of one run, in a fixed order (lost, duplicated, unexpected, then reordered and late
+ * in input order). Time: inputs × outputs for the pairing, then linear in the pairs.
+ */
+export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly[] {
+  const json = (v: Payload) => JSON.stringify(v);
+  const expected = check.expected ?? ((v: Payload) => v);
+  const answers = (i: InputRef, o: OutputRecord) => (check.match ? check.match(i.value, o.value) : json(o.value) === json(expected(i.value)));
+  const name = (i: InputRef) => (check.name ? check.name(i.value) : json(i.value));
+  const ins = run.inputs.filter((i) => i.node === check.from).sort((a, b) => a.at - b.at || a.id - b.id);
+  const outs = run.outputs.filter((o) => o.node === check.to).sort((a, b) => a.at - b.at);
+  const pairOf = maximumMatching(ins, outs, answers);
+  const paired = new Set(pairOf.values());
+  const leftover = outs.filter((o) => !paired.has(o));
+  const out: StreamAnomaly[] = [];
+  const lost: StreamAnomaly[] = [];
+  const duplicated: StreamAnomaly[] = [];
+  const taken = new Set<OutputRecord>();
+  for (const input of ins) {
+    const mine = pairOf.get(input);
+    if (!mine) {
+      lost.push({ kind: 'lost', input, outputs: [], message: `lost: ${name(input)} (in at ${input.node} @${input.at}) never came out at ${check.to} (expected ${json(expected(input.value))})` });
+      continue;
+    }
+    // Outputs no other input explains that also answer this one: more copies of it.
+    const extra = leftover.filter((o) => !taken.has(o) && answers(input, o));
+    if (extra.length) {
+      for (const o of extra) taken.add(o);
+      const all = [mine, ...extra].sort((a, b) => a.at - b.at);
+      duplicated.push({ kind: 'duplicated', input, outputs: all, message: `duplicated: ${name(input)} came out ${all.length} times at ${check.to} (${all.map((o) => `@${o.at}`).join(', ')})` });
+    }
+  }
+  out.push(...lost, ...duplicated);
+  for (const o of leftover) {
+    if (!taken.has(o)) out.push({ kind: 'unexpected', outputs: [o], message: `unexpected: output ${json(o.value)} at ${check.to} @${o.at} answers no input at ${check.from}` });
+  }
+  // Order: in input order, an output earlier than one of an earlier input (of the same key) overtook it.
+  const order = check.order ?? 'none';
+  if (order !== 'none') {
+    const keyOf = (i: InputRef) => (order === 'total' ? '' : check.key ? check.key(i.value) : json(i.value));
+    // Outputs of one instant keep the order they were made in (the sort above is stable).
+    const seq = new Map(outs.map((o, i) => [o, i]));
+    const latest = new Map<string, { input: InputRef; output: OutputRecord }>();
+    for (const input of ins) {
+      const o = pairOf.get(input);
+      if (!o) continue;
+      const k = keyOf(input);
+      const before = latest.get(k);
+      if (before && seq.get(o)! < seq.get(before.output)!) {
+        const scope = order === 'per-key' ? ` (key ${k})` : '';
+        out.push({
+          kind: 'reordered',
+          input,
+          overtaken: before.input,
+          outputs: [o, before.output],
+          message: `reordered${scope}: ${name(input)} (in @${input.at}) came out @${o.at}, before ${name(before.input)} (in @${before.input.at}, out @${before.output.at})`,
+        });
+      } else latest.set(k, { input, output: o });
+    }
+  }
+  if (check.within !== undefined) {
+    for (const input of ins) {
+      const o = pairOf.get(input);
+      if (o && o.at - input.at > check.within) {
+        out.push({ kind: 'late', input, outputs: [o], message: `late: ${name(input)} (in @${input.at}) came out @${o.at}, ${o.at - input.at} after it went in (bound ${check.within})` });
+      }
+    }
+  }
+  return out;
+}
+
+/** `streamAnomalies` as an invariant: each anomaly is a violation, its one-line message. */
+export function expectStream(check: StreamCheck): Invariant {
+  return (run) => streamAnomalies(run, check).map((a) => a.message);
+}
