@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the figures the issues ask for, measured, not asserted. Set BENCH_QUICK=1 for a
- * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|molly|sim|tcp|shards|html for one part
+ * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|molly|sim|tcp|shards|html|checkers for one part
  * (molly: Molly's own programs, read from a checkout named by MOLLY_EXAMPLES).
  */
 import { readdirSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { dedalusExamples } from '../examples/dedalus/catalog.ts';
 import { fmtMs, median, table } from './stats.ts';
 import { scalingTable, solverMemory, startUp } from './scale.ts';
 import { mollyTable } from './molly.ts';
+import { checkersTable } from './checkers.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
@@ -368,6 +369,7 @@ try {
   if (part('sim') || part('tcp')) await exhaustiveAgreementTable();
   if (part('shards')) await shardTable();
   if (part('html')) await htmlTable();
+  if (part('checkers')) checkersTable();
   console.log(`\nPeak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   await z3.close();

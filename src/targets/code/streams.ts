@@ -13,8 +13,17 @@ export interface StreamCheck {
   readonly to: string;
   /** What an input should come out as (default: unchanged). */
   readonly expected?: (input: Payload) => Payload;
-  /** Whether an output answers an input (default: it equals `expected(input)`, as JSON). */
+  /**
+   * Whether an output answers an input. Default: it equals `expected(input)` (as JSON), or with `id`,
+   * has the input's id. Pairing by value or id is linear in the stream; a `match` function is tried on
+   * every input and output pair (quadratic: use it for streams of thousands, not millions).
+   */
   readonly match?: (input: Payload, output: Payload) => boolean;
+  /**
+   * An item's identity, the same function on inputs and outputs (e.g. `(v) => v.id`): outputs pair
+   * with inputs by it (and, with `expected`, by value too: a wrong value is unexpected, its input lost).
+   */
+  readonly id?: (value: Payload) => string;
   /**
    * Which order outputs keep: that of their inputs over the whole stream (`total`), among inputs of
    * one `key` (`per-key`), or none (default).
@@ -43,16 +52,43 @@ export interface StreamAnomaly {
 
 /**
  * The anomalies of one run, in a fixed order (lost, duplicated, unexpected, then reordered and late
- * in input order). Time: inputs × outputs for the pairing, then linear in the pairs.
+ * in input order). Time: linear in the stream (plus sorting by time) when outputs pair by value or
+ * `id`; inputs × outputs with a `match` function.
  */
 export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly[] {
   const json = (v: Payload) => JSON.stringify(v);
   const expected = check.expected ?? ((v: Payload) => v);
-  const answers = (i: InputRef, o: OutputRecord) => (check.match ? check.match(i.value, o.value) : json(o.value) === json(expected(i.value)));
+  const answers = (i: InputRef, o: OutputRecord) => check.match!(i.value, o.value);
   const name = (i: InputRef) => (check.name ? check.name(i.value) : json(i.value));
   const ins = run.inputs.filter((i) => i.node === check.from).sort((a, b) => a.at - b.at || a.id - b.id);
   const outs = run.outputs.filter((o) => o.node === check.to).sort((a, b) => a.at - b.at);
-  const pairOf = maximumMatching(ins, outs, answers);
+  // Pairing: by a key when outputs are matched by value or id (inputs and outputs of one key pair in
+  // time order, which is a maximum matching since any of them answers any other), else by `match`.
+  const keyed = !check.match;
+  // With both `id` and `expected`, an output of the right id but another value answers nothing.
+  const valued = !check.id || check.expected !== undefined;
+  const inKey = (i: InputRef) => (check.id ? check.id(i.value) : '') + (valued ? `\u0000${json(expected(i.value))}` : '');
+  const outKey = (o: OutputRecord) => (check.id ? check.id(o.value) : '') + (valued ? `\u0000${json(o.value)}` : '');
+  const pairOf = new Map<InputRef, OutputRecord>();
+  const outsByKey = new Map<string, OutputRecord[]>();
+  if (keyed) {
+    for (const o of outs) {
+      const k = outKey(o);
+      const list = outsByKey.get(k);
+      if (list) list.push(o);
+      else outsByKey.set(k, [o]);
+    }
+    const used = new Map<string, number>();
+    for (const i of ins) {
+      const k = inKey(i);
+      const at = used.get(k) ?? 0;
+      const o = outsByKey.get(k)?.[at];
+      if (o) {
+        pairOf.set(i, o);
+        used.set(k, at + 1);
+      }
+    }
+  } else for (const [i, o] of maximumMatching(ins, outs, answers)) pairOf.set(i, o);
   const paired = new Set(pairOf.values());
   const leftover = outs.filter((o) => !paired.has(o));
   const out: StreamAnomaly[] = [];
@@ -66,7 +102,8 @@ export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly
       continue;
     }
     // Outputs no other input explains that also answer this one: more copies of it.
-    const extra = leftover.filter((o) => !taken.has(o) && answers(input, o));
+    const candidates = keyed ? (outsByKey.get(inKey(input)) ?? []).filter((o) => !paired.has(o)) : leftover;
+    const extra = candidates.filter((o) => !taken.has(o) && (keyed || answers(input, o)));
     if (extra.length) {
       for (const o of extra) taken.add(o);
       const all = [mine, ...extra].sort((a, b) => a.at - b.at);

@@ -116,6 +116,14 @@ describe('stream checks, black-box', () => {
     expect(anomalies('late').map((a) => a.message)).toEqual([expect.stringMatching(/^late: trade t2 \(in @3\) came out @\d+, \d+ after it went in \(bound 10\)$/)]);
   });
 
+  it('pairing by id (linear) finds what pairing by a match function finds', () => {
+    for (const bug of ['none', 'lost', 'duplicated', 'unexpected', 'reordered', 'late'] as const) {
+      const view = runView(simulate(relay(bug), { eot: 100, seed: '1', faults: [], trace: true }));
+      const byId: StreamCheck = { ...check('per-key'), match: undefined, id: (v) => (v as { id: string }).id };
+      expect(streamAnomalies(view, byId).map((a) => a.message), bug).toEqual(streamAnomalies(view, check('per-key')).map((a) => a.message));
+    }
+  });
+
   it('as an invariant: one violation per anomaly, the same lines', () => {
     const p = relay('duplicated');
     const view = runView(simulate(p, { eot: 100, seed: '1', faults: [], trace: true }));
