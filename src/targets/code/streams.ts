@@ -31,13 +31,19 @@ export interface StreamCheck {
   readonly order?: 'total' | 'per-key' | 'none';
   /** The key of an input, for `per-key` order (default: the input as JSON). */
   readonly key?: (input: Payload) => string;
+  /**
+   * The version of the state an output was computed from (e.g. the sequence number of the market data
+   * it saw): an output from an older version than one already shown (among outputs of its key with
+   * `per-key` order, else all) is stale.
+   */
+  readonly version?: (output: Payload) => number;
   /** Longest time from an input to its output, in the target's time (sim: virtual ms; tcp: rounds). */
   readonly within?: number;
   /** How an input is named in reports (default: its value as JSON), e.g. `(t) => 'trade ' + t.id`. */
   readonly name?: (input: Payload) => string;
 }
 
-export type StreamAnomalyKind = 'lost' | 'duplicated' | 'unexpected' | 'reordered' | 'late';
+export type StreamAnomalyKind = 'lost' | 'duplicated' | 'unexpected' | 'reordered' | 'stale' | 'late';
 
 /** One anomaly, with its evidence: the input, the outputs and their times. */
 export interface StreamAnomaly {
@@ -51,8 +57,8 @@ export interface StreamAnomaly {
 }
 
 /**
- * The anomalies of one run, in a fixed order (lost, duplicated, unexpected, then reordered and late
- * in input order). Time: linear in the stream (plus sorting by time) when outputs pair by value or
+ * The anomalies of one run, in a fixed order (lost, duplicated, unexpected, then reordered in input
+ * order, stale in output order, late in input order). Time: linear in the stream (plus sorting by time) when outputs pair by value or
  * `id`; inputs × outputs with a `match` function.
  */
 export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly[] {
@@ -136,6 +142,25 @@ export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly
           message: `reordered${scope}: ${name(input)} (in @${input.at}) came out @${o.at}, before ${name(before.input)} (in @${before.input.at}, out @${before.output.at})`,
         });
       } else latest.set(k, { input, output: o });
+    }
+  }
+  if (check.version) {
+    // Outputs in the order they were shown; each against the newest version shown before it.
+    const inputOf = new Map([...pairOf].map(([i, o]) => [o, i]));
+    const keyOf = (o: OutputRecord) => {
+      const i = inputOf.get(o);
+      return order === 'per-key' && i ? (check.key ? check.key(i.value) : json(i.value)) : '';
+    };
+    const newest = new Map<string, { version: number; output: OutputRecord }>();
+    for (const o of outs) {
+      const v = check.version(o.value);
+      const k = keyOf(o);
+      const seen = newest.get(k);
+      if (seen && v < seen.version) {
+        const i = inputOf.get(o);
+        const what = i ? name(i) : `output ${json(o.value)}`;
+        out.push({ kind: 'stale', input: i, outputs: [o, seen.output], message: `stale: ${what} came out @${o.at} from version ${v}, after an output @${seen.output.at} from version ${seen.version}` });
+      } else newest.set(k, { version: v, output: o });
     }
   }
   if (check.within !== undefined) {

@@ -9,7 +9,7 @@ import { simulate } from '../../../src/targets/sim/simulator.ts';
  * twin, which has none. The source forwards trades t1..t3 to the sink; the sink outputs each price
  * doubled. Trades t1 and t3 are for key "a", t2 for key "b".
  */
-type Bug = 'none' | 'lost' | 'duplicated' | 'unexpected' | 'reordered' | 'reordered-across-keys' | 'late';
+type Bug = 'none' | 'lost' | 'duplicated' | 'unexpected' | 'reordered' | 'reordered-across-keys' | 'late' | 'stale' | 'versioned';
 type Trade = { id: string; key: string; price: number };
 
 const trades: Trade[] = [
@@ -25,7 +25,10 @@ const relay = (bug: Bug): Protocol =>
     node: (id) => {
       let held: Trade | undefined;
       let heldLate: Trade | undefined;
-      const emit = (ctx: { output(v: unknown): void }, t: Trade) => ctx.output({ id: t.id, value: t.price * 2 });
+      let seen = 0;
+      // With versions: each output says how many trades the sink had seen; the stale one reuses an old count.
+      const emit = (ctx: { output(v: unknown): void }, t: Trade) =>
+        ctx.output(bug === 'stale' || bug === 'versioned' ? { id: t.id, value: t.price * 2, version: bug === 'stale' && t.id === 't3' ? 0 : ++seen } : { id: t.id, value: t.price * 2 });
       return {
         onInput: (ctx, v) => ctx.send('sink', v),
         onMessage: (ctx, _from, v) => {
@@ -70,6 +73,7 @@ const check = (order: StreamCheck['order']): StreamCheck => ({
   key: (input) => (input as Trade).key,
   within: 10,
   name: (input) => `trade ${(input as Trade).id}`,
+  version: (output) => (output as { version?: number }).version ?? 0,
 });
 
 const anomalies = (bug: Bug, order: StreamCheck['order'] = 'per-key', faults = '') => streamAnomalies(runView(simulate(relay(bug), { eot: 100, seed: '1', faults: parseFaults(faults), trace: true })), check(order));
@@ -114,6 +118,11 @@ describe('stream checks, black-box', () => {
 
   it('late: an output past the bound, with the delay', () => {
     expect(anomalies('late').map((a) => a.message)).toEqual([expect.stringMatching(/^late: trade t2 \(in @3\) came out @\d+, \d+ after it went in \(bound 10\)$/)]);
+  });
+
+  it('stale: an output from an older version than one shown before it (same key); increasing versions pass', () => {
+    expect(anomalies('stale').map((a) => a.message)).toEqual([expect.stringMatching(/^stale: trade t3 came out @\d+ from version 0, after an output @\d+ from version 1$/)]);
+    expect(anomalies('versioned', 'total')).toEqual([]);
   });
 
   it('pairing by id (linear) finds what pairing by a match function finds', () => {
