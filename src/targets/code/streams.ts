@@ -97,14 +97,14 @@ export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly
   } else for (const [i, o] of maximumMatching(ins, outs, answers)) pairOf.set(i, o);
   const paired = new Set(pairOf.values());
   const leftover = outs.filter((o) => !paired.has(o));
+  // Lost ones go straight out, duplicated ones after them (no spread: the stream's length is the user's).
   const out: StreamAnomaly[] = [];
-  const lost: StreamAnomaly[] = [];
   const duplicated: StreamAnomaly[] = [];
   const taken = new Set<OutputRecord>();
   for (const input of ins) {
     const mine = pairOf.get(input);
     if (!mine) {
-      lost.push({ kind: 'lost', input, outputs: [], message: `lost: ${name(input)} (in at ${input.node} @${input.at}) never came out at ${check.to} (expected ${json(expected(input.value))})` });
+      out.push({ kind: 'lost', input, outputs: [], message: `lost: ${name(input)} (in at ${input.node} @${input.at}) never came out at ${check.to} (expected ${json(expected(input.value))})` });
       continue;
     }
     // Outputs no other input explains that also answer this one: more copies of it.
@@ -116,14 +116,15 @@ export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly
       duplicated.push({ kind: 'duplicated', input, outputs: all, message: `duplicated: ${name(input)} came out ${all.length} times at ${check.to} (${all.map((o) => `@${o.at}`).join(', ')})` });
     }
   }
-  out.push(...lost, ...duplicated);
+  for (const d of duplicated) out.push(d);
   for (const o of leftover) {
     if (!taken.has(o)) out.push({ kind: 'unexpected', outputs: [o], message: `unexpected: output ${json(o.value)} at ${check.to} @${o.at} answers no input at ${check.from}` });
   }
-  // Order: in input order, an output earlier than one of an earlier input (of the same key) overtook it.
+  // Order and staleness are judged among the items of one key with per-key order, else over the stream.
   const order = check.order ?? 'none';
+  const keyOf = (i: InputRef | undefined) => (order === 'per-key' && i ? (check.key ? check.key(i.value) : json(i.value)) : '');
+  // Order: in input order, an output earlier than one of an earlier input (of the same key) overtook it.
   if (order !== 'none') {
-    const keyOf = (i: InputRef) => (order === 'total' ? '' : check.key ? check.key(i.value) : json(i.value));
     // Outputs of one instant keep the order they were made in (the sort above is stable).
     const seq = new Map(outs.map((o, i) => [o, i]));
     const latest = new Map<string, { input: InputRef; output: OutputRecord }>();
@@ -147,17 +148,13 @@ export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly
   if (check.version) {
     // Outputs in the order they were shown; each against the newest version shown before it.
     const inputOf = new Map([...pairOf].map(([i, o]) => [o, i]));
-    const keyOf = (o: OutputRecord) => {
-      const i = inputOf.get(o);
-      return order === 'per-key' && i ? (check.key ? check.key(i.value) : json(i.value)) : '';
-    };
     const newest = new Map<string, { version: number; output: OutputRecord }>();
     for (const o of outs) {
       const v = check.version(o.value);
-      const k = keyOf(o);
+      const i = inputOf.get(o);
+      const k = keyOf(i);
       const seen = newest.get(k);
       if (seen && v < seen.version) {
-        const i = inputOf.get(o);
         const what = i ? name(i) : `output ${json(o.value)}`;
         out.push({ kind: 'stale', input: i, outputs: [o, seen.output], message: `stale: ${what} came out @${o.at} from version ${v}, after an output @${seen.output.at} from version ${seen.version}` });
       } else newest.set(k, { version: v, output: o });

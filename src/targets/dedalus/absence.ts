@@ -1,5 +1,5 @@
 import type { Value } from './ast.ts';
-import { BUILTIN_CRASH, type CTerm, type CompiledProgram, type CompiledRule } from './compile.ts';
+import { BUILTIN_CRASH, type CAtom, type CTerm, type CompiledProgram, type CompiledRule } from './compile.ts';
 import { omissionKey, type Execution } from './evaluator.ts';
 import type { NegatedAtom, StepState, Tuple } from './relation.ts';
 import { arithmetic, compareValues, compareWith } from './values.ts';
@@ -74,7 +74,7 @@ export function blockedWays(cp: CompiledProgram, exec: Execution, n: NegatedAtom
     const derivesPresent = (head: Partial) =>
       n.member === undefined && head.every((v) => v !== undefined) && present.some((t) => t.values.every((v, i) => v === head[i]));
     const domains = staticDomains(cp);
-    const patternOf = (k: number, slots: Partial) => rule.positives[k].args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
+    const patternOf = (k: number, slots: Partial) => atomPattern(rule.positives[k], slots);
     const stepOf = (k: number) => rule.positives[k].step ?? evalStep;
     const addWay = (slots: Partial, blockers: Tuple[], used: Tuple[], missingAtoms: readonly number[]): void => {
       const loc = locationOf(rule, slots);
@@ -268,6 +268,11 @@ function seedFromHead(rule: CompiledRule, pattern: readonly (Value | undefined)[
   return slots;
 }
 
+/** An atom's pattern under a (partial) binding: constants, bound slots, undefined for the rest. */
+function atomPattern(atom: CAtom, slots: Partial): Partial {
+  return atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
+}
+
 function anyMatch(tuples: readonly Tuple[], pattern: readonly (Value | undefined)[]): boolean {
   return tuples.some((t) => pattern.every((p, i) => p === undefined || t.values[i] === p));
 }
@@ -362,8 +367,7 @@ function relaxedJoin(
       }
       if (!pushed && mayBeNew && f.next >= f.tuples.length) {
         f.unknown = true;
-        const pattern = atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
-        if (mayBeNew(op.atom, pattern)) {
+        if (mayBeNew(op.atom, atomPattern(atom, slots))) {
           stack.push({ i: f.i + 1, next: 0, bound: [] });
           pushed = true;
         }
@@ -407,7 +411,7 @@ function relaxedJoin(
         const atom = rule.negatives[op.atom];
         const unknown = atom.args.some((a) => a.kind === 'slot' && slots[a.slot] === undefined);
         if (!unknown) {
-          const pattern = atom.args.map((a) => (a.kind === 'const' ? a.value : a.kind === 'slot' ? slots[a.slot] : undefined));
+          const pattern = atomPattern(atom, slots);
           const tuples = at(atom.step)?.peek(atom.relation)?.tuples ?? [];
           blockers[op.atom] = tuples.filter((t) => pattern.every((p, k) => p === undefined || t.values[k] === p));
         }

@@ -33,23 +33,19 @@ const MAX_TUPLES = 50_000;
 /** Join steps over the whole fixpoint: past them, no proof (rules with wide unconstrained joins). */
 const MAX_STEPS = 5_000_000;
 
-const cache = new WeakMap<CompiledProgram, Map<number, Derivable>>();
+/** The abstract tuples per program and end of time, computed once (undefined: a bound was reached). */
+const fixpoints = new WeakMap<CompiledProgram, Map<number, Relations[] | undefined>>();
+
+function stepsOf(cp: CompiledProgram, eot: number): Relations[] | undefined {
+  const byEot = fixpoints.get(cp) ?? fixpoints.set(cp, new Map()).get(cp)!;
+  if (!byEot.has(eot)) byEot.set(eot, fixpoint(cp, eot));
+  return byEot.get(eot);
+}
 
 export function staticDerivable(cp: CompiledProgram, eot: number): Derivable {
-  const byEot = cache.get(cp) ?? cache.set(cp, new Map()).get(cp)!;
-  const known = byEot.get(eot);
-  if (known) return known;
-  const steps = fixpoint(cp, eot);
-  (fixpoints.get(cp) ?? fixpoints.set(cp, new Map()).get(cp)!).set(eot, steps);
-  const answer: Derivable = (relation, pattern, step) => {
-    if (!steps || relation === BUILTIN_CRASH) return true;
-    const tuples = steps[step]?.get(relation);
-    if (!tuples) return false;
-    for (const t of tuples.values()) if (pattern.every((p, i) => p === undefined || t[i] === TOP || t[i] === p)) return true;
-    return false;
-  };
-  byEot.set(eot, answer);
-  return answer;
+  const anew = staticAnew(cp, eot);
+  // Derivable at all: some tuple other than none.
+  return (relation, pattern, step) => anew(relation, pattern, step, () => false);
 }
 
 /**
@@ -61,8 +57,7 @@ export function staticDerivable(cp: CompiledProgram, eot: number): Derivable {
 export type Anew = (relation: string, pattern: readonly (Value | undefined)[], step: number, isPresent: (values: readonly Value[]) => boolean) => boolean;
 
 export function staticAnew(cp: CompiledProgram, eot: number): Anew {
-  staticDerivable(cp, eot);
-  const steps = fixpoints.get(cp)?.get(eot);
+  const steps = stepsOf(cp, eot);
   return (relation, pattern, step, isPresent) => {
     if (!steps || relation === BUILTIN_CRASH) return true;
     const tuples = steps[step]?.get(relation);
@@ -74,8 +69,6 @@ export function staticAnew(cp: CompiledProgram, eot: number): Anew {
     return false;
   };
 }
-
-const fixpoints = new WeakMap<CompiledProgram, Map<number, Relations[] | undefined>>();
 
 const keyOf = (t: readonly Abstract[]) => t.map((v) => (v === TOP ? '\u0001' : encodeValues([v]))).join('\u0002');
 

@@ -80,7 +80,7 @@ export function buildLineage(
   };
 
   /** One firing of `d.rule` deriving vertex `key` from `children` (AND), keyed by what it needs. */
-  const firing = (key: string, d: Extract<Derivation, { kind: 'rule' }>, children: string[]): void => {
+  const firing = (key: string, d: RuleDerivation, children: string[]): void => {
     const unique = [...new Set(children)];
     const fkey = `fire:${d.rule.index}@${d.time}:${key}<-${unique.join('&')}`;
     if (!g.hasNode(fkey)) {
@@ -102,25 +102,29 @@ export function buildLineage(
     const needs = memberNeeds(rule, atom, body);
     if (!needs) return undefined;
     const t = body[atom];
-    const d = t.derivations[0] as Extract<Derivation, { kind: 'rule' }>;
-    const members = d.members ?? [];
+    const d = t.derivations[0] as RuleDerivation;
+    const aggregated = new Set(d.rule.aggregates.map((a) => a.position));
+    const groupLabel = (text: (agg: number) => string) =>
+      `${t.relation}(${t.values.map((v, i) => (aggregated.has(i) ? text(d.rule.aggregates.findIndex((a) => a.position === i)) : formatValue(v))).join(',')})@${t.time}`;
+    const needKey = (need: MemberNeed) => `need:${groupLabel((a) => (a === need.agg ? need.text : '_'))}`;
+    // A group at a step is one tuple in a run: a need already drawn from it is the same vertex.
     const plans: { need: MemberNeed; alternatives: AggregateMember[][][] }[] = [];
     for (const need of needs) {
+      if (g.hasNode(needKey(need))) continue;
       // Members by the value they add: two bindings with one value count once (distinct values).
       const byValue = new Map<string, AggregateMember[]>();
-      for (const m of members) {
+      for (const m of d.members ?? []) {
         if (need.kind === 'some' && !memberPasses(need, m)) continue;
         const k = encodeValues([m.values[need.agg]]);
-        byValue.set(k, [...(byValue.get(k) ?? []), m]);
+        const list = byValue.get(k);
+        if (list) list.push(m);
+        else byValue.set(k, [m]);
       }
       const values = [...byValue.values()];
       const size = need.kind === 'atLeast' ? need.k : 1;
       if (values.length < size || binomial(values.length, size) > MAX_MEMBER_SUBSETS) return undefined;
       plans.push({ need, alternatives: subsets(values, size) });
     }
-    const aggregated = new Set(d.rule.aggregates.map((a) => a.position));
-    const groupLabel = (text: (agg: number) => string) =>
-      `${t.relation}(${t.values.map((v, i) => (aggregated.has(i) ? text(d.rule.aggregates.findIndex((a) => a.position === i)) : formatValue(v))).join(',')})@${t.time}`;
     const memberVertex = (need: MemberNeed, ms: AggregateMember[]): string => {
       const value = ms[0].values[need.agg];
       const key = `member:${groupLabel((a) => (a === need.agg ? `=${formatValue(value)}` : '_'))}`;
@@ -129,9 +133,9 @@ export function buildLineage(
       for (const m of ms) firing(key, d, [...bodyKeysOf(d.rule, m.body), ...(opts.negativeSupport ? m.negated.map(absent) : [])]);
       return key;
     };
-    return plans.map(({ need, alternatives }) => {
-      const key = `need:${groupLabel((a) => (a === need.agg ? need.text : '_'))}`;
-      ensureVertex(g, key, { kind: 'goal', label: groupLabel((a) => (a === need.agg ? need.text : '_')), relation: t.relation, time: t.time, edb: false });
+    for (const { need, alternatives } of plans) {
+      const key = needKey(need);
+      g.addNode(key, { kind: 'goal', label: groupLabel((a) => (a === need.agg ? need.text : '_')), relation: t.relation, time: t.time, edb: false });
       for (const alt of alternatives) {
         const memberKeys = alt.map((ms) => memberVertex(need, ms));
         if (memberKeys.length === 1) {
@@ -143,8 +147,8 @@ export function buildLineage(
         for (const c of memberKeys) ensureEdge(g, fkey, c);
         ensureEdge(g, key, fkey);
       }
-      return key;
-    });
+    }
+    return needs.map(needKey);
   };
 
   // Absences reached again while being explained (a cycle within a step) stand for themselves, as
