@@ -1,6 +1,6 @@
 import type { Fault, FaultSet } from '../model/faults.ts';
 import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
-import { compileLineage, type CompiledLineage } from './compiled.ts';
+import { compileLineage, type CompiledLineage } from '../model/compiled-lineage.ts';
 
 /** How fault sets act on the leaves of a lineage graph (the same semantics the solver encodes). */
 export class FaultView {
@@ -70,7 +70,7 @@ function evaluateCompiled(c: CompiledLineage, faults: FaultSet): { holds: Uint8A
     const value = view.leaf(c.vertices[i]);
     if (value !== undefined) leaf[i] = value ? 1 : 0;
   }
-  const { start, children, order, vertices } = c;
+  const { kids, order, vertices } = c;
   for (let round = 0, changed = true; changed; round++) {
     changed = false;
     for (let o = 0; o < order.length; o++) {
@@ -84,11 +84,13 @@ function evaluateCompiled(c: CompiledLineage, faults: FaultSet): { holds: Uint8A
         if (v.kind === 'goal' && v.edb) value = true;
         else if (anyChild) {
           value = false;
-          for (let e = start[i]; e < start[i + 1] && !value; e++) value = holds[children[e]] === 1;
+          const ks = kids[i];
+          for (let e = 0; e < ks.length && !value; e++) value = holds[ks[e]] === 1;
         } else {
           // firing, absent: AND
           value = true;
-          for (let e = start[i]; e < start[i + 1] && value; e++) value = holds[children[e]] === 1;
+          const ks = kids[i];
+          for (let e = 0; e < ks.length && value; e++) value = holds[ks[e]] === 1;
         }
       }
       if (value) {

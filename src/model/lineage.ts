@@ -63,29 +63,3 @@ export function ensureVertex(g: LineageGraph, key: string, attrs: LineageVertex)
 export function ensureEdge(g: LineageGraph, from: string, to: string): void {
   if (from !== to && !g.hasEdge(from, to)) g.addEdge(from, to);
 }
-
-/** Vertices with children before parents (iterative DFS; cycles are cut where they close). */
-export function postOrder(g: LineageGraph): string[] {
-  const out: string[] = [];
-  const state = new Map<string, 1 | 2>();
-  g.forEachNode((start) => {
-    if (state.has(start)) return;
-    const stack: [string, string[], number][] = [[start, g.outNeighbors(start), 0]];
-    state.set(start, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top[2] < top[1].length) {
-        const c = top[1][top[2]++];
-        if (!state.has(c)) {
-          state.set(c, 1);
-          stack.push([c, g.outNeighbors(c), 0]);
-        }
-      } else {
-        state.set(top[0], 2);
-        out.push(top[0]);
-        stack.pop();
-      }
-    }
-  });
-  return out;
-}

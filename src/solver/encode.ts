@@ -1,36 +1,56 @@
 import type { Bounds } from '../model/bounds.ts';
+import { compileLineage, type CompiledLineage } from '../model/compiled-lineage.ts';
 import { faultKey, type Fault } from '../model/faults.ts';
-import { postOrder, type LineageGraph, type LineageVertex } from '../model/lineage.ts';
+import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
+import { Circuit, FALSE, Op, TRUE } from './circuit.ts';
 import type { Formula, SatSession } from './z3-backend.ts';
 
 /**
- * Lineage → boolean constraints: one formula per vertex, meaning "this vertex still holds under the
- * chosen faults". Goals are ORs of their firings, firings ANDs of their body; leaves read the fault
- * variables. Vertices on a cycle (recursion within a step) get a rank so that a cycle cannot
- * support itself (least-fixpoint semantics).
+ * Lineage → boolean constraints: "this vertex still holds under the chosen faults". Goals are ORs of
+ * their firings, firings ANDs of their body; leaves read the fault variables. The graph is first
+ * folded into a circuit (circuit.ts: constants propagated, equal gates shared), and only the gates
+ * that a formula asked for reach Z3. Vertices on a cycle (recursion within a step) get a rank so that
+ * a cycle cannot support itself (least-fixpoint semantics).
  */
 export class LineageEncoding {
   readonly faultVars = new Map<string, { fault: Fault; v: Formula }>();
-  private readonly memo = new Map<string, Formula>();
-  private readonly crashVarsByNode = new Map<string, { time: number; v: Formula }[]>();
-  private readonly cyclic = new Set<string>();
+  private readonly varFormulas: Formula[] = [];
+  private readonly varIndex = new Map<string, number>();
+  private readonly crashVarsByNode = new Map<string, { time: number; v: Formula; index: number }[]>();
+  private readonly c: CompiledLineage;
+  private readonly circuit = new Circuit();
+  /** Per vertex number, its gate. */
+  private readonly gateOf: Int32Array;
+  /** Per gate, its formula once built. */
+  private readonly formulas: (Formula | undefined)[] = [];
+  /** Cyclic vertices whose formula was built, awaiting their least-fixpoint constraints. */
+  private readonly pendingCycles: number[] = [];
 
   constructor(
     private readonly s: SatSession,
-    private readonly g: LineageGraph,
+    g: LineageGraph,
     private readonly bounds: Bounds,
     candidates: readonly Fault[],
   ) {
     for (const f of candidates) {
       const v = s.bool(faultKey(f));
+      const index = this.varFormulas.length;
+      this.varFormulas.push(v);
+      this.varIndex.set(faultKey(f), index);
       this.faultVars.set(faultKey(f), { fault: f, v });
       if (f.kind === 'crash') {
         const list = this.crashVarsByNode.get(f.node) ?? [];
-        list.push({ time: f.time, v });
+        list.push({ time: f.time, v, index });
         this.crashVarsByNode.set(f.node, list);
       }
     }
-    this.findCycles();
+    this.c = compileLineage(g);
+    this.gateOf = this.fold();
+  }
+
+  /** Gates in circuit (for measurements): how many the whole graph folded into. */
+  get gates(): number {
+    return this.circuit.size;
   }
 
   /** At most `crashes` crashes, each node crashing at most once, and no omission a crash implies. */
@@ -52,135 +72,142 @@ export class LineageEncoding {
 
   /** Formula for "vertex still holds". */
   holds(key: string): Formula {
-    const known = this.memo.get(key);
-    if (known) return known;
-    // Build children first without deep recursion: walk the sub-graph in post-order.
-    for (const k of this.postOrderFrom(key)) if (!this.memo.has(k)) this.memo.set(k, this.build(k));
-    return this.memo.get(key)!;
+    const i = this.c.index.get(key);
+    if (i === undefined) throw new Error(`no lineage vertex ${key}`);
+    return this.formula(this.gateOf[i]);
   }
 
-  private postOrderFrom(root: string): string[] {
-    const out: string[] = [];
-    const seen = new Set<string>([root]);
-    const stack: [string, string[], number][] = [[root, this.g.outNeighbors(root), 0]];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top[2] < top[1].length) {
-        const c = top[1][top[2]++];
-        if (!seen.has(c) && !this.memo.has(c)) {
-          seen.add(c);
-          stack.push([c, this.g.outNeighbors(c), 0]);
-        }
-      } else {
-        out.push(top[0]);
-        stack.pop();
+  /** Every vertex's gate, children before parents (cyclic vertices stand for themselves). */
+  private fold(): Int32Array {
+    const { order, vertices, kids, cycle } = this.c;
+    const gate = new Int32Array(vertices.length);
+    const k = this.circuit;
+    for (let o = 0; o < order.length; o++) {
+      const i = order[o];
+      const v = vertices[i];
+      const leaf = this.leaf(v);
+      if (leaf !== undefined) gate[i] = leaf;
+      else if (v.kind === 'goal' && v.edb) gate[i] = TRUE;
+      else if (cycle[i] >= 0) gate[i] = k.opaque(i);
+      else {
+        const inputs = kids[i].map((c) => gate[c]);
+        gate[i] = v.kind === 'goal' || v.kind === 'blocked' ? k.or(inputs) : k.and(inputs);
       }
     }
-    return out;
+    return gate;
   }
 
-  private build(key: string): Formula {
-    const v = this.g.getNodeAttributes(key);
-    const leaf = this.leaf(v);
-    if (leaf) return leaf;
-    if (this.cyclic.has(key)) return this.s.bool(`holds:${key}`);
-    const children = this.g.outNeighbors(key).map((c) => this.memo.get(c) ?? this.s.bool(`holds:${c}`));
-    if (v.kind === 'goal' && v.edb) return this.s.constant(true);
-    const f = v.kind === 'goal' || v.kind === 'blocked' ? this.s.or(children) : this.s.and(children);
-    if (children.length <= 1) return f;
-    // Named (Tseitin): Z3 walks nested terms again on every check, and the union lineage shares
-    // sub-terms so widely that the nested form cost 10× more solver time on Paxos.
-    const h = this.s.bool(`holds:${key}`);
-    this.s.add(this.s.iff(h, f));
-    return h;
+  private delivered(from: string, to: string, sendTime: number): number {
+    if (from === to) return TRUE;
+    const k = this.circuit;
+    const parts: number[] = [];
+    const omit = this.varIndex.get(faultKey({ kind: 'omit', from, to, time: sendTime }));
+    if (omit !== undefined) parts.push(k.not(k.variable(omit)));
+    for (const c of this.crashVarsByNode.get(from) ?? []) if (c.time <= sendTime) parts.push(k.not(k.variable(c.index)));
+    return k.and(parts);
   }
 
-  private delivered(from: string, to: string, sendTime: number): Formula {
-    if (from === to) return this.s.constant(true);
-    const parts: Formula[] = [];
-    const omit = this.faultVars.get(faultKey({ kind: 'omit', from, to, time: sendTime }));
-    if (omit) parts.push(this.s.not(omit.v));
-    for (const c of this.crashVarsByNode.get(from) ?? []) if (c.time <= sendTime) parts.push(this.s.not(c.v));
-    return this.s.and(parts);
-  }
-
-  private leaf(v: LineageVertex): Formula | undefined {
+  private leaf(v: LineageVertex): number | undefined {
+    const k = this.circuit;
     switch (v.kind) {
       case 'message':
         return this.delivered(v.from, v.to, v.sendTime);
       case 'lost':
-        return this.s.not(this.delivered(v.from, v.to, v.sendTime));
+        return k.not(this.delivered(v.from, v.to, v.sendTime));
       case 'crash': {
-        if (v.time === undefined) return this.s.or((this.crashVarsByNode.get(v.node) ?? []).map((c) => c.v));
-        const c = this.faultVars.get(faultKey({ kind: 'crash', node: v.node, time: v.time }));
-        return c ? c.v : this.s.constant(false);
+        const list = this.crashVarsByNode.get(v.node) ?? [];
+        if (v.time === undefined) return k.or(list.map((c) => k.variable(c.index)));
+        const c = list.find((x) => x.time === v.time);
+        return c ? k.variable(c.index) : FALSE;
       }
       case 'no-crash': {
-        const matching: Formula[] = [];
+        const matching: number[] = [];
         for (const [node, list] of this.crashVarsByNode) {
           if (v.node !== undefined && node !== v.node) continue;
-          for (const c of list) if ((v.time === undefined || c.time === v.time) && (v.until === undefined || c.time <= v.until)) matching.push(c.v);
+          for (const c of list) if ((v.time === undefined || c.time === v.time) && (v.until === undefined || c.time <= v.until)) matching.push(k.variable(c.index));
         }
-        return this.s.not(this.s.or(matching));
+        return k.not(k.or(matching));
       }
       default:
         return undefined;
     }
   }
 
-  /** Vertices in a strongly connected component of size > 1 (Kosaraju, iterative). */
-  private findCycles(): void {
-    const order = postOrder(this.g);
-    const comp = new Map<string, number>();
-    let id = 0;
-    for (let i = order.length - 1; i >= 0; i--) {
-      const root = order[i];
-      if (comp.has(root)) continue;
-      const members: string[] = [];
-      const stack = [root];
-      comp.set(root, id);
-      while (stack.length) {
-        const x = stack.pop()!;
-        members.push(x);
-        for (const p of this.g.inNeighbors(x)) {
-          if (!comp.has(p)) {
-            comp.set(p, id);
-            stack.push(p);
-          }
+  /** The formula of a gate, building what it needs (inputs have smaller numbers: built in order). */
+  private formula(root: number): Formula {
+    const known = this.formulas[root];
+    if (known) return known;
+    const { op, args } = this.circuit;
+    const needed: number[] = [];
+    const seen = new Set<number>([root]);
+    const stack = [root];
+    while (stack.length) {
+      const x = stack.pop()!;
+      needed.push(x);
+      if (op[x] !== Op.Not && op[x] !== Op.And && op[x] !== Op.Or) continue;
+      for (const y of op[x] === Op.Not ? [args[x] as number] : (args[x] as number[])) {
+        if (!seen.has(y) && !this.formulas[y]) {
+          seen.add(y);
+          stack.push(y);
         }
       }
-      if (members.length > 1) for (const m of members) this.cyclic.add(m);
-      id++;
     }
-    this.componentOf = comp;
+    needed.sort((a, b) => a - b);
+    for (const x of needed) this.formulas[x] = this.build(x);
+    return this.formulas[root]!;
   }
-  private componentOf = new Map<string, number>();
 
-  /** Least-fixpoint constraints for cyclic vertices; empty for acyclic graphs. */
+  private build(x: number): Formula {
+    const s = this.s;
+    const a = this.circuit.args[x];
+    switch (this.circuit.op[x]) {
+      case Op.False:
+        return s.constant(false);
+      case Op.True:
+        return s.constant(true);
+      case Op.Var:
+        return this.varFormulas[a as number];
+      case Op.Not:
+        return s.not(this.formulas[a as number]!);
+      case Op.Opaque:
+        this.pendingCycles.push(a as number);
+        return s.bool(`holds:${this.c.keys[a as number]}`);
+      default: {
+        const inputs = (a as number[]).map((y) => this.formulas[y]!);
+        const f = this.circuit.op[x] === Op.And ? s.and(inputs) : s.or(inputs);
+        // Named (Tseitin): Z3 walks nested terms again on every check, and the union lineage shares
+        // sub-terms so widely that the nested form cost 10× more solver time on Paxos.
+        const h = s.bool(`gate:${x}`);
+        s.add(s.iff(h, f));
+        return h;
+      }
+    }
+  }
+
+  /**
+   * Least-fixpoint constraints for the cyclic vertices that the formulas built so far reach (call it
+   * after them); empty for acyclic graphs.
+   */
   cycleConstraints(): Formula[] {
     const out: Formula[] = [];
-    for (const key of this.cyclic) {
-      const v = this.g.getNodeAttributes(key);
-      const me = this.s.bool(`holds:${key}`);
-      const myRank = this.s.int(`rank:${key}`);
-      const children = this.g.outNeighbors(key);
-      const ranked = children.map((c) => {
-        const hc = this.holds(c);
-        return this.componentOf.get(c) === this.componentOf.get(key) ? this.s.and([hc, this.s.less(this.s.int(`rank:${c}`), myRank)]) : hc;
-      });
-      const plain = children.map((c) => this.holds(c));
+    const s = this.s;
+    const { keys, vertices, kids, cycle } = this.c;
+    const rank = (i: number) => s.int(`rank:${keys[i]}`);
+    for (let p = 0; p < this.pendingCycles.length; p++) {
+      const i = this.pendingCycles[p];
+      const v = vertices[i];
+      const me = this.formula(this.gateOf[i]);
+      const plain = kids[i].map((c) => this.formula(this.gateOf[c]));
+      const ranked = kids[i].map((c, j) => (cycle[c] === cycle[i] ? s.and([plain[j], s.less(rank(c), rank(i))]) : plain[j]));
       if (v.kind === 'goal' || v.kind === 'blocked') {
-        if (v.kind === 'goal' && v.edb) {
-          out.push(me);
-          continue;
-        }
-        out.push(this.s.implies(me, this.s.or(ranked)));
-        for (const p of plain) out.push(this.s.implies(p, me));
+        out.push(s.implies(me, s.or(ranked)));
+        for (const q of plain) out.push(s.implies(q, me));
       } else {
-        out.push(this.s.implies(me, this.s.and(ranked)));
-        out.push(this.s.implies(this.s.and(plain), me));
+        out.push(s.implies(me, s.and(ranked)));
+        out.push(s.implies(s.and(plain), me));
       }
     }
+    this.pendingCycles.length = 0;
     return out;
   }
 }

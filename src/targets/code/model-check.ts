@@ -1,0 +1,430 @@
+import type { InputRef, Invariant, OutputRecord, Payload, RunView } from './outputs.ts';
+
+/** One input of one stream, as a reference model consumes it. */
+export interface StreamItem {
+  /** The stream's name (a key of `ModelCheck.streams`). */
+  readonly stream: string;
+  readonly value: Payload;
+  /** When it went in (sim: virtual ms; tcp: rounds). */
+  readonly at: number;
+  /** Its position in its own stream, from 0. */
+  readonly index: number;
+}
+
+/**
+ * A reference model: what the outputs should be, from the inputs alone. Either a fold over the items
+ * in the order the system met them (`init`, then `step` per item, each step giving the outputs it
+ * adds), or a plain function of the whole interleaved sequence. Both must be pure and causal: the
+ * outputs of a prefix are a prefix of the outputs of the whole, as a stream processor's are.
+ */
+export type StreamModel<S = unknown> =
+  | {
+      readonly init: S;
+      /** The state after `item`, and the outputs it adds. Must not change `state`. */
+      step(state: S, item: StreamItem): { readonly state: S; readonly out?: readonly Payload[] };
+      /** A key for a state (default: its JSON): equal keys must mean states that behave alike. */
+      readonly key?: (state: S) => string;
+    }
+  | ((items: readonly StreamItem[]) => readonly Payload[]);
+
+/**
+ * A black-box check against a reference model, over one input stream or several whose relative
+ * order the system does not fix (market data and trades from two feeds). The outputs are explained
+ * when *some* interleaving of the streams — each stream in its own order, and every output made no
+ * earlier than the inputs the model had consumed when it gave it (what the system could have seen) —
+ * makes the model give them, compared as `order` says.
+ */
+export interface ModelCheck<S = unknown> {
+  /**
+   * The input streams: name → the node whose workload inputs form it, or which inputs belong to it.
+   * One stream: its interleaving is fixed, the check is a comparison.
+   */
+  readonly streams: Readonly<Record<string, string | ((input: InputRef) => boolean)>>;
+  /** The node whose outputs are checked. */
+  readonly to: string;
+  readonly model: StreamModel<S>;
+  /**
+   * How outputs compare with the model's: the same sequence (`total`, default), the same sequence
+   * per `key` (`per-key`), or the same multiset (`none`).
+   */
+  readonly order?: 'total' | 'per-key' | 'none';
+  /** An output's key, for `per-key` order. */
+  readonly key?: (output: Payload) => string;
+  /** How an output is named in reports (default: its value as JSON), e.g. `(d) => 'trade ' + d.id + ' ' + d.verdict`. */
+  readonly name?: (output: Payload) => string;
+  /**
+   * Search states at most (positions in the streams × model states) before the check gives up and
+   * the run is *unknown* (default 1,000,000).
+   */
+  readonly maxStates?: number;
+}
+
+export type ModelAnomalyKind = 'lost' | 'unexpected' | 'duplicated' | 'reordered' | 'unseen';
+
+/** A difference between the outputs and the model's along the interleaving that explains the most. */
+export interface ModelAnomaly {
+  readonly kind: ModelAnomalyKind;
+  /** One line, starting with the kind. */
+  readonly message: string;
+  /** The outputs concerned (none for `lost`). */
+  readonly outputs: readonly OutputRecord[];
+  /** The model's output concerned (for `lost`, `reordered`, `unseen`). */
+  readonly expected?: Payload;
+}
+
+export interface ModelResult {
+  /** Some interleaving makes the model give exactly these outputs. */
+  readonly explained: boolean;
+  /**
+   * The interleaving that explains the outputs; when none does, the one that explains the longest
+   * run of them, completed in input-time order.
+   */
+  readonly interleaving: readonly StreamItem[];
+  /** The model's outputs along `interleaving`, each with how many items had been consumed when it came. */
+  readonly expected: readonly { readonly value: Payload; readonly after: number }[];
+  /** Empty when explained; else what differs from the model along `interleaving`. */
+  readonly anomalies: readonly ModelAnomaly[];
+  /** Search states visited. */
+  readonly states: number;
+}
+
+/** The search could not decide within `maxStates`: the run is unknown, never "holds". */
+export class ModelSearchExhausted extends Error {
+  constructor(readonly states: number) {
+    super(`the reference-model check gave up after ${states.toLocaleString('en-US')} interleaving states (maxStates): the outputs could not be judged`);
+    this.name = 'ModelSearchExhausted';
+  }
+}
+
+type Stepper = {
+  init: unknown;
+  step(state: unknown, item: StreamItem, path: () => StreamItem[]): { state: unknown; out: readonly Payload[] };
+  key?: (state: unknown) => string;
+};
+
+/**
+ * Judges one run against a reference model.
+ *
+ * Search: depth first over interleavings, the item that went in earliest tried first (so a system
+ * that met its inputs in arrival order is explained on the first path: linear in the streams), an
+ * output compared as soon as the model gives it, and states known to fail (positions, model state,
+ * outputs matched) never visited twice: at most (n₁+1)·…·(nₖ+1) positions per distinct model state.
+ * A function model has no state to compare, so only the first bound applies, and each step calls it
+ * on the whole prefix (quadratic along a path): prefer a fold for long streams.
+ *
+ * @throws ModelSearchExhausted past `maxStates` (an invariant that throws makes the run unknown).
+ */
+export function checkModel<S>(run: RunView, check: ModelCheck<S>): ModelResult {
+  const names = Object.keys(check.streams);
+  if (names.length === 0) throw new Error('a model check needs at least one input stream');
+  const streams: StreamItem[][] = names.map((name) => {
+    const sel = check.streams[name];
+    const pick = typeof sel === 'string' ? (i: InputRef) => i.node === sel : sel;
+    return run.inputs
+      .filter(pick)
+      .sort((a, b) => a.at - b.at || a.id - b.id)
+      .map((i, index) => ({ stream: name, value: i.value, at: i.at, index }));
+  });
+  const observed = run.outputs.filter((o) => o.node === check.to).sort((a, b) => a.at - b.at);
+  const stepper = stepperOf(check.model);
+  const search = new InterleavingSearch(streams, observed, stepper, check);
+  const found = search.run(Infinity, Infinity);
+  if (found.outcome === 'explained') return { explained: true, interleaving: found.path, expected: found.expected, anomalies: [], states: search.states };
+  // None explains them: the deterministic search again, stopped where it had explained the most.
+  const best = new InterleavingSearch(streams, observed, stepper, check).run(search.best.matched, search.best.consumed);
+  const path = completeInTimeOrder(best.path, streams);
+  const expected = outputsAlong(path, stepper);
+  const explainedMost = `${Math.max(0, search.best.matched)} of ${observed.length}`;
+  return { explained: false, interleaving: path, expected, anomalies: diff(observed, expected, path, check, explainedMost), states: search.states };
+}
+
+/** `checkModel` as an invariant: each anomaly is a violation; a search that gives up throws (unknown). */
+export function expectModel<S>(check: ModelCheck<S>): Invariant {
+  return (run) => {
+    const r = checkModel(run, check);
+    return r.explained ? [] : r.anomalies.map((a) => a.message);
+  };
+}
+
+function stepperOf<S>(model: StreamModel<S>): Stepper {
+  if (typeof model !== 'function') {
+    return { init: model.init, step: (s, item) => {
+      const r = model.step(s as S, item);
+      return { state: r.state, out: r.out ?? [] };
+    }, key: model.key ? (s) => model.key!(s as S) : (s) => JSON.stringify(s) ?? 'undefined' };
+  }
+  // A function model: its state is how many outputs it had given; what it gives next depends on the
+  // whole prefix, so states are never merged.
+  return {
+    init: [] as readonly Payload[],
+    step: (before, _item, path) => {
+      const prior = before as readonly Payload[];
+      const all = model(path());
+      for (let i = 0; i < prior.length; i++) {
+        if (JSON.stringify(all[i]) !== JSON.stringify(prior[i])) throw new Error(`the reference model is not causal: adding an input changed its output #${i + 1} (${JSON.stringify(prior[i])} → ${JSON.stringify(all[i])})`);
+      }
+      return { state: all, out: all.slice(prior.length) };
+    },
+  };
+}
+
+interface Frame {
+  /** The stream whose item this frame consumed (-1 for the root). */
+  readonly stream: number;
+  readonly stateBefore: unknown;
+  readonly thresholdBefore: number;
+  /** Outputs matched when this frame consumed its item (undone on the way back). */
+  readonly matchedHere: { lane: string; observed: OutputRecord }[];
+  readonly expectedHere: Payload[];
+  /** Streams to try next, earliest next item first. */
+  readonly choices: number[];
+  next: number;
+}
+
+class InterleavingSearch<S> {
+  states = 0;
+  best = { matched: -1, consumed: -1 };
+  private readonly pos: number[];
+  private state: unknown;
+  /** The latest input time consumed: an output the model gives now cannot be earlier. */
+  private threshold = -Infinity;
+  private readonly lanes = new Map<string, OutputRecord[]>();
+  private readonly lanePos = new Map<string, number>();
+  private readonly used = new Set<OutputRecord>();
+  private readonly indexOf: Map<OutputRecord, number>;
+  private matched = 0;
+  private consumed = 0;
+  private readonly total: number;
+  private readonly failed = new Set<string>();
+  private readonly order: 'total' | 'per-key' | 'none';
+  private readonly path: StreamItem[] = [];
+  private readonly expected: { value: Payload; after: number }[] = [];
+
+  constructor(
+    private readonly streams: StreamItem[][],
+    private readonly observed: OutputRecord[],
+    private readonly stepper: Stepper,
+    private readonly check: ModelCheck<S>,
+  ) {
+    this.pos = streams.map(() => 0);
+    this.state = stepper.init;
+    this.total = streams.reduce((n, s) => n + s.length, 0);
+    this.order = check.order ?? 'total';
+    this.indexOf = new Map(observed.map((o, i) => [o, i]));
+    for (const o of observed) {
+      const lane = this.laneOf(o.value);
+      const list = this.lanes.get(lane);
+      if (list) list.push(o);
+      else this.lanes.set(lane, [o]);
+    }
+  }
+
+  private laneOf(value: Payload): string {
+    if (this.order === 'per-key') return this.check.key ? this.check.key(value) : '';
+    if (this.order === 'none') return JSON.stringify(value) ?? 'undefined';
+    return '';
+  }
+
+  /**
+   * Depth-first search; stops at the first interleaving that explains everything, or (to rebuild the
+   * best partial path) when `matched` and `consumed` reach the given figures.
+   */
+  run(stopMatched: number, stopConsumed: number): { outcome: 'explained' | 'stopped' | 'unexplained'; path: StreamItem[]; expected: { value: Payload; after: number }[] } {
+    const max = this.check.maxStates ?? 1_000_000;
+    const stack: Frame[] = [{ stream: -1, stateBefore: this.state, thresholdBefore: this.threshold, matchedHere: [], expectedHere: [], choices: this.choices(), next: 0 }];
+    const done = () => ({ path: this.path.slice(), expected: this.expected.slice() });
+    while (stack.length) {
+      if (this.consumed === this.total && this.matched === this.observed.length) return { outcome: 'explained', ...done() };
+      if (this.matched === stopMatched && this.consumed === stopConsumed) return { outcome: 'stopped', ...done() };
+      const top = stack[stack.length - 1];
+      if (top.next >= top.choices.length) {
+        // Every way on from here fails: so does any later path that reaches the same state.
+        if (this.stepper.key) this.failed.add(this.stateKey());
+        this.undo(top);
+        stack.pop();
+        continue;
+      }
+      const s = top.choices[top.next++];
+      const frame = this.consume(s);
+      if (!frame) continue;
+      if (this.failed.size && this.failed.has(this.stateKey())) {
+        this.undo(frame);
+        continue;
+      }
+      if (++this.states > max) throw new ModelSearchExhausted(max);
+      if (this.matched > this.best.matched || (this.matched === this.best.matched && this.consumed > this.best.consumed)) this.best = { matched: this.matched, consumed: this.consumed };
+      stack.push(frame);
+    }
+    return { outcome: 'unexplained', ...done() };
+  }
+
+  /** Streams with items left, the one whose next item went in earliest first. */
+  private choices(): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < this.streams.length; s++) if (this.pos[s] < this.streams[s].length) out.push(s);
+    return out.sort((a, b) => this.streams[a][this.pos[a]].at - this.streams[b][this.pos[b]].at || a - b);
+  }
+
+  /** Consumes the next item of stream `s`; undefined (and nothing changed) if an output it gives cannot be matched. */
+  private consume(s: number): Frame | undefined {
+    const item = this.streams[s][this.pos[s]];
+    const frame: Frame = { stream: s, stateBefore: this.state, thresholdBefore: this.threshold, matchedHere: [], expectedHere: [], choices: [], next: 0 };
+    this.pos[s]++;
+    this.consumed++;
+    this.path.push(item);
+    this.threshold = Math.max(this.threshold, item.at);
+    const r = this.stepper.step(this.state, item, () => this.path.slice());
+    this.state = r.state;
+    for (const value of r.out) {
+      this.expected.push({ value, after: this.consumed });
+      frame.expectedHere.push(value);
+      const hit = this.match(value);
+      if (!hit) {
+        this.undo(frame);
+        return undefined;
+      }
+      frame.matchedHere.push(hit);
+    }
+    frame.choices.push(...this.choices());
+    return frame;
+  }
+
+  /** The observed output the model's `value` stands for now, taken; undefined if there is none. */
+  private match(value: Payload): { lane: string; observed: OutputRecord } | undefined {
+    const lane = this.laneOf(value);
+    const list = this.lanes.get(lane);
+    if (!list) return undefined;
+    if (this.order === 'none') {
+      // Thresholds only grow along a path: the earliest unused output late enough is the best pick.
+      const o = list.find((x) => !this.used.has(x) && x.at >= this.threshold);
+      if (!o) return undefined;
+      this.used.add(o);
+      this.matched++;
+      return { lane, observed: o };
+    }
+    const at = this.lanePos.get(lane) ?? 0;
+    const o = list[at];
+    if (!o || o.at < this.threshold || JSON.stringify(o.value) !== JSON.stringify(value)) return undefined;
+    this.lanePos.set(lane, at + 1);
+    this.matched++;
+    return { lane, observed: o };
+  }
+
+  private undo(frame: Frame): void {
+    if (frame.stream < 0) return;
+    for (const m of frame.matchedHere) {
+      if (this.order === 'none') this.used.delete(m.observed);
+      else this.lanePos.set(m.lane, this.lanePos.get(m.lane)! - 1);
+      this.matched--;
+    }
+    this.expected.length -= frame.expectedHere.length;
+    this.pos[frame.stream]--;
+    this.consumed--;
+    this.path.pop();
+    this.state = frame.stateBefore;
+    this.threshold = frame.thresholdBefore;
+  }
+
+  /** Positions, model state and outputs matched: what the rest of the search depends on. */
+  private stateKey(): string {
+    const model = this.stepper.key!(this.state);
+    let outputs: string;
+    if (this.order === 'none') {
+      // Only the used outputs still late enough to be picked matter.
+      const late: number[] = [];
+      for (const o of this.used) if (o.at >= this.threshold) late.push(this.indexOf.get(o)!);
+      outputs = late.sort((a, b) => a - b).join(',');
+    } else outputs = [...this.lanePos].map(([k, v]) => `${k}=${v}`).join(',');
+    return `${this.pos.join(',')}|${this.threshold}|${outputs}|${model}`;
+  }
+}
+
+/** The path, then the items it left, in input-time order. */
+function completeInTimeOrder(path: readonly StreamItem[], streams: readonly StreamItem[][]): StreamItem[] {
+  const taken = streams.map((_, s) => path.filter((i) => i.stream === streams[s][0]?.stream).length);
+  const rest: StreamItem[] = [];
+  streams.forEach((items, s) => {
+    for (let i = taken[s]; i < items.length; i++) rest.push(items[i]);
+  });
+  // Stable: items of one stream keep their order.
+  rest.sort((a, b) => a.at - b.at);
+  return [...path, ...rest];
+}
+
+function outputsAlong(path: readonly StreamItem[], stepper: Stepper): { value: Payload; after: number }[] {
+  let state = stepper.init;
+  const out: { value: Payload; after: number }[] = [];
+  path.forEach((item, i) => {
+    const r = stepper.step(state, item, () => path.slice(0, i + 1));
+    state = r.state;
+    for (const value of r.out) out.push({ value, after: i + 1 });
+  });
+  return out;
+}
+
+/**
+ * The outputs against the model's along one interleaving, as named anomalies: values paired in
+ * order per lane; an output with no partner is unexpected (duplicated when it repeats a paired one),
+ * a model output with none is lost, a paired output earlier than the inputs the model needed for it is
+ * unseen, and paired outputs out of the model's order are reordered.
+ */
+function diff<S>(observed: readonly OutputRecord[], expected: readonly { value: Payload; after: number }[], path: readonly StreamItem[], check: ModelCheck<S>, explainedMost: string): ModelAnomaly[] {
+  const json = (v: Payload) => JSON.stringify(v) ?? 'undefined';
+  const name = (v: Payload) => (check.name ? check.name(v) : json(v));
+  const order = check.order ?? 'total';
+  const byValue = new Map<string, number[]>();
+  expected.forEach((e, i) => {
+    const k = json(e.value);
+    const list = byValue.get(k);
+    if (list) list.push(i);
+    else byValue.set(k, [i]);
+  });
+  const taken = new Map<string, number>();
+  const partner = new Map<OutputRecord, number>();
+  const pairedValues = new Set<string>();
+  for (const o of observed) {
+    const k = json(o.value);
+    const at = taken.get(k) ?? 0;
+    const e = byValue.get(k)?.[at];
+    if (e === undefined) continue;
+    taken.set(k, at + 1);
+    partner.set(o, e);
+    pairedValues.add(k);
+  }
+  const out: ModelAnomaly[] = [];
+  const paired = new Set(partner.values());
+  expected.forEach((e, i) => {
+    if (paired.has(i)) return;
+    const last = path[e.after - 1];
+    out.push({ kind: 'lost', outputs: [], expected: e.value, message: `lost: ${name(e.value)} never came out at ${check.to} (the model gives it once ${last.stream} #${last.index + 1} @${last.at} is in)` });
+  });
+  for (const o of observed) {
+    if (partner.has(o)) continue;
+    const k = json(o.value);
+    if (pairedValues.has(k)) out.push({ kind: 'duplicated', outputs: [o], message: `duplicated: ${name(o.value)} came out again at ${check.to} @${o.at}, more times than the model gives it` });
+    else out.push({ kind: 'unexpected', outputs: [o], message: `unexpected: ${name(o.value)} at ${check.to} @${o.at}: the model does not give it along the interleaving that explains the most outputs (${explainedMost})` });
+  }
+  // The latest item consumed by each point of the path: what an output given there needs to have seen.
+  const latest: StreamItem[] = [];
+  path.forEach((item, i) => latest.push(i === 0 || item.at >= latest[i - 1].at ? item : latest[i - 1]));
+  for (const [o, e] of partner) {
+    const last = latest[expected[e].after - 1];
+    if (last && o.at < last.at) {
+      out.push({ kind: 'unseen', outputs: [o], expected: expected[e].value, message: `unseen: ${name(o.value)} came out @${o.at}, before ${last.stream} #${last.index + 1} (in @${last.at}) that the model needs for it` });
+    }
+  }
+  if (order !== 'none') {
+    const laneOf = (v: Payload) => (order === 'per-key' && check.key ? check.key(v) : '');
+    const lastOf = new Map<string, { o: OutputRecord; e: number }>();
+    for (const o of observed) {
+      const e = partner.get(o);
+      if (e === undefined) continue;
+      const lane = laneOf(o.value);
+      const before = lastOf.get(lane);
+      if (before && e < before.e) {
+        out.push({ kind: 'reordered', outputs: [o, before.o], expected: expected[e].value, message: `reordered${lane ? ` (key ${lane})` : ''}: ${name(o.value)} came out @${o.at}, after ${name(before.o.value)} @${before.o.at}, which the model gives later` });
+      } else lastOf.set(lane, { o, e });
+    }
+  }
+  return out;
+}
