@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFaults } from '../../src/injector/text.ts';
+import { formatFaults as formatFaultsOf, parseFaults } from '../../src/injector/text.ts';
 import { parseRestriction } from '../../src/injector/restriction.ts';
 import type { FaultKind } from '../../src/model/faults.ts';
 import { formatExplanation } from '../../src/report/explain.ts';
@@ -58,6 +58,10 @@ const CASES: Case[] = [
   { file: 'failover-on-disconnect', bounds: { eot: 10, eff: 3, crashes: 0, faultKinds: ['omit', 'disconnect'] }, ldfi: 'counterexample' },
   { file: 'failover-on-disconnect-confirmed', bounds: { eot: 10, eff: 3, crashes: 0 }, ldfi: 'resilient' },
   { file: 'failover-on-disconnect-confirmed', bounds: { eot: 10, eff: 3, crashes: 1 }, ldfi: 'counterexample' },
+  // Two streams, at-least-once, checked against a reference model (issue 21).
+  { file: 'trade-acceptance', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'resilient' },
+  { file: 'trade-acceptance-double-count', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'counterexample' },
+  { file: 'trade-acceptance-stale-price', bounds: { eot: 40, eff: 10, crashes: 1 }, ldfi: 'counterexample' },
 ];
 
 const path = (name: string) => `examples/sim/${name}.ts`;
@@ -106,6 +110,25 @@ describe('sim examples: verdicts', () => {
       if (c.ldfi === 'resilient') expect(random.status).toBe('budget-exhausted');
     });
   }
+});
+
+describe('sim examples: trade acceptance, judged by a reference model of two streams', () => {
+  it('LDFI finds the double count and the stale price with one lost acknowledgement each, named as such', async () => {
+    for (const [file, kind, fault] of [
+      ['trade-acceptance-double-count', /^duplicated: trade t\d accepted came out twice \(@\d+, @\d+\) at desk; the model gives it once$/, /^omit desk→gateway @\d+$/],
+      ['trade-acceptance-stale-price', /^stale: trade t3 accepted at desk @\d+ is the model's answer as of market #1 \(in @1\), but trade t2 accepted @\d+ before it needs market #2 \(in @6\) seen$/, /^omit desk→feed @\d+$/],
+    ] as const) {
+      const t = await open(file);
+      const r = await search(t, { strategy: 'ldfi', seed: SEED });
+      expect(r.status, file).toBe('counterexample');
+      const cex = r.counterexamples[0];
+      expect(cex.faults.length, file).toBe(1);
+      expect(formatFaultsOf(cex.faults), file).toMatch(fault);
+      expect(cex.violations.map((v) => v.message), file).toEqual([expect.stringMatching(kind)]);
+      const replay = await t.run(cex.faults, { lineage: false });
+      expect(replay.violations.map((v) => v.message)).toEqual(cex.violations.map((v) => v.message));
+    }
+  });
 });
 
 describe('sim examples: restarts', () => {

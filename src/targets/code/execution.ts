@@ -89,6 +89,8 @@ export interface CodeExecution {
   readonly messages: MessageEntry[];
   /** The workload's inputs, each a cause actions may depend on. */
   readonly inputs: InputRef[];
+  /** Ids of the inputs given to a node while it was down: they never went in. */
+  readonly refused?: readonly number[];
   /** Every output, in the order written, with what it depends on. */
   readonly outputs: OutputEntry[];
   /** Cause id → what it depends on (messages) or nothing (inputs). */

@@ -59,7 +59,7 @@ export interface ModelCheck<S = unknown> {
   readonly maxStates?: number;
 }
 
-export type ModelAnomalyKind = 'lost' | 'unexpected' | 'duplicated' | 'reordered' | 'unseen';
+export type ModelAnomalyKind = 'lost' | 'unexpected' | 'duplicated' | 'reordered' | 'unseen' | 'stale';
 
 /** A difference between the outputs and the model's along the interleaving that explains the most. */
 export interface ModelAnomaly {
@@ -117,11 +117,13 @@ type Stepper = {
 export function checkModel<S>(run: RunView, check: ModelCheck<S>): ModelResult {
   const names = Object.keys(check.streams);
   if (names.length === 0) throw new Error('a model check needs at least one input stream');
+  // An input given to a node that was down never went in: the model does not see it.
+  const refused = new Set(run.refused ?? []);
   const streams: StreamItem[][] = names.map((name) => {
     const sel = check.streams[name];
     const pick = typeof sel === 'string' ? (i: InputRef) => i.node === sel : sel;
     return run.inputs
-      .filter(pick)
+      .filter((i) => pick(i) && !refused.has(i))
       .sort((a, b) => a.at - b.at || a.id - b.id)
       .map((i, index) => ({ stream: name, value: i.value, at: i.at, index }));
   });
@@ -130,12 +132,24 @@ export function checkModel<S>(run: RunView, check: ModelCheck<S>): ModelResult {
   const search = new InterleavingSearch(streams, observed, stepper, check);
   const found = search.run(Infinity, Infinity);
   if (found.outcome === 'explained') return { explained: true, interleaving: found.path, expected: found.expected, anomalies: [], states: search.states };
-  // None explains them: the deterministic search again, stopped where it had explained the most.
+  // Explained if outputs could come before what they need: they did, and that is the anomaly (unseen).
+  const untimed = new InterleavingSearch(streams, observed, stepper, check, false);
+  const loose = untimed.run(Infinity, Infinity);
+  const states = search.states + untimed.states;
+  if (loose.outcome === 'explained') return { explained: false, interleaving: loose.path, expected: loose.expected, anomalies: diff(observed, loose.expected, loose.path, check, ''), states };
+  // None explains them. Named along the interleaving that differs least: the one that explained the
+  // most outputs (the deterministic search again, stopped there), completed in input-time order, or
+  // input-time order itself.
   const best = new InterleavingSearch(streams, observed, stepper, check).run(search.best.matched, search.best.consumed);
-  const path = completeInTimeOrder(best.path, streams);
-  const expected = outputsAlong(path, stepper);
   const explainedMost = `${Math.max(0, search.best.matched)} of ${observed.length}`;
-  return { explained: false, interleaving: path, expected, anomalies: diff(observed, expected, path, check, explainedMost), states: search.states };
+  const judged = [completeInTimeOrder(best.path, streams), completeInTimeOrder([], streams)].map((path) => {
+    const expected = outputsAlong(path, stepper);
+    return { path, expected, anomalies: diff(observed, expected, path, check, explainedMost) };
+  });
+  const least = judged[1].anomalies.length < judged[0].anomalies.length ? judged[1] : judged[0];
+  const stale = (check.order ?? 'total') === 'total' ? staleAnswer(best.path, streams, observed, search.best.matched, stepper, check) : undefined;
+  const anomalies = stale ? [stale.anomaly, ...least.anomalies.filter((a) => !stale.replaces(a))] : least.anomalies;
+  return { explained: false, interleaving: least.path, expected: least.expected, anomalies, states };
 }
 
 /** `checkModel` as an invariant: each anomaly is a violation; a search that gives up throws (unknown). */
@@ -176,6 +190,8 @@ interface Frame {
   /** Outputs matched when this frame consumed its item (undone on the way back). */
   readonly matchedHere: { lane: string; observed: OutputRecord }[];
   readonly expectedHere: Payload[];
+  /** The earliest output not yet matched, before this frame. */
+  readonly firstBefore: number;
   /** Streams to try next, earliest next item first. */
   readonly choices: number[];
   next: number;
@@ -192,6 +208,9 @@ class InterleavingSearch<S> {
   private readonly lanePos = new Map<string, number>();
   private readonly used = new Set<OutputRecord>();
   private readonly indexOf: Map<OutputRecord, number>;
+  /** Per observed output (in time order), whether it is matched; `first`: the earliest that is not. */
+  private readonly isMatched: Uint8Array;
+  private first = 0;
   private matched = 0;
   private consumed = 0;
   private readonly total: number;
@@ -205,12 +224,15 @@ class InterleavingSearch<S> {
     private readonly observed: OutputRecord[],
     private readonly stepper: Stepper,
     private readonly check: ModelCheck<S>,
+    /** Whether an output must come no earlier than the inputs the model consumed for it. */
+    private readonly timed = true,
   ) {
     this.pos = streams.map(() => 0);
     this.state = stepper.init;
     this.total = streams.reduce((n, s) => n + s.length, 0);
     this.order = check.order ?? 'total';
     this.indexOf = new Map(observed.map((o, i) => [o, i]));
+    this.isMatched = new Uint8Array(observed.length);
     for (const o of observed) {
       const lane = this.laneOf(o.value);
       const list = this.lanes.get(lane);
@@ -231,7 +253,7 @@ class InterleavingSearch<S> {
    */
   run(stopMatched: number, stopConsumed: number): { outcome: 'explained' | 'stopped' | 'unexplained'; path: StreamItem[]; expected: { value: Payload; after: number }[] } {
     const max = this.check.maxStates ?? 1_000_000;
-    const stack: Frame[] = [{ stream: -1, stateBefore: this.state, thresholdBefore: this.threshold, matchedHere: [], expectedHere: [], choices: this.choices(), next: 0 }];
+    const stack: Frame[] = [{ stream: -1, stateBefore: this.state, thresholdBefore: this.threshold, matchedHere: [], expectedHere: [], firstBefore: this.first, choices: this.choices(), next: 0 }];
     const done = () => ({ path: this.path.slice(), expected: this.expected.slice() });
     while (stack.length) {
       if (this.consumed === this.total && this.matched === this.observed.length) return { outcome: 'explained', ...done() };
@@ -268,7 +290,7 @@ class InterleavingSearch<S> {
   /** Consumes the next item of stream `s`; undefined (and nothing changed) if an output it gives cannot be matched. */
   private consume(s: number): Frame | undefined {
     const item = this.streams[s][this.pos[s]];
-    const frame: Frame = { stream: s, stateBefore: this.state, thresholdBefore: this.threshold, matchedHere: [], expectedHere: [], choices: [], next: 0 };
+    const frame: Frame = { stream: s, stateBefore: this.state, thresholdBefore: this.threshold, matchedHere: [], expectedHere: [], firstBefore: this.first, choices: [], next: 0 };
     this.pos[s]++;
     this.consumed++;
     this.path.push(item);
@@ -285,6 +307,14 @@ class InterleavingSearch<S> {
       }
       frame.matchedHere.push(hit);
     }
+    // An output still to match that is earlier than what has been consumed never will be (what
+    // has been consumed only grows): without this, a lagging stream was consumed to its end at
+    // every dead end (quadratic).
+    while (this.first < this.observed.length && this.isMatched[this.first]) this.first++;
+    if (this.timed && this.first < this.observed.length && this.observed[this.first].at < this.threshold) {
+      this.undo(frame);
+      return undefined;
+    }
     frame.choices.push(...this.choices());
     return frame;
   }
@@ -296,17 +326,19 @@ class InterleavingSearch<S> {
     if (!list) return undefined;
     if (this.order === 'none') {
       // Thresholds only grow along a path: the earliest unused output late enough is the best pick.
-      const o = list.find((x) => !this.used.has(x) && x.at >= this.threshold);
+      const o = list.find((x) => !this.used.has(x) && (!this.timed || x.at >= this.threshold));
       if (!o) return undefined;
       this.used.add(o);
       this.matched++;
+      this.isMatched[this.indexOf.get(o)!] = 1;
       return { lane, observed: o };
     }
     const at = this.lanePos.get(lane) ?? 0;
     const o = list[at];
-    if (!o || o.at < this.threshold || JSON.stringify(o.value) !== JSON.stringify(value)) return undefined;
+    if (!o || (this.timed && o.at < this.threshold) || JSON.stringify(o.value) !== JSON.stringify(value)) return undefined;
     this.lanePos.set(lane, at + 1);
     this.matched++;
+    this.isMatched[this.indexOf.get(o)!] = 1;
     return { lane, observed: o };
   }
 
@@ -315,8 +347,10 @@ class InterleavingSearch<S> {
     for (const m of frame.matchedHere) {
       if (this.order === 'none') this.used.delete(m.observed);
       else this.lanePos.set(m.lane, this.lanePos.get(m.lane)! - 1);
+      this.isMatched[this.indexOf.get(m.observed)!] = 0;
       this.matched--;
     }
+    this.first = frame.firstBefore;
     this.expected.length -= frame.expectedHere.length;
     this.pos[frame.stream]--;
     this.consumed--;
@@ -332,10 +366,10 @@ class InterleavingSearch<S> {
     if (this.order === 'none') {
       // Only the used outputs still late enough to be picked matter.
       const late: number[] = [];
-      for (const o of this.used) if (o.at >= this.threshold) late.push(this.indexOf.get(o)!);
+      for (const o of this.used) if (!this.timed || o.at >= this.threshold) late.push(this.indexOf.get(o)!);
       outputs = late.sort((a, b) => a - b).join(',');
     } else outputs = [...this.lanePos].map(([k, v]) => `${k}=${v}`).join(',');
-    return `${this.pos.join(',')}|${this.threshold}|${outputs}|${model}`;
+    return `${this.pos.join(',')}|${this.timed ? this.threshold : ''}|${outputs}|${model}`;
   }
 }
 
@@ -398,11 +432,20 @@ function diff<S>(observed: readonly OutputRecord[], expected: readonly { value: 
     const last = path[e.after - 1];
     out.push({ kind: 'lost', outputs: [], expected: e.value, message: `lost: ${name(e.value)} never came out at ${check.to} (the model gives it once ${last.stream} #${last.index + 1} @${last.at} is in)` });
   });
+  const copies = new Map<string, OutputRecord[]>();
   for (const o of observed) {
-    if (partner.has(o)) continue;
     const k = json(o.value);
-    if (pairedValues.has(k)) out.push({ kind: 'duplicated', outputs: [o], message: `duplicated: ${name(o.value)} came out again at ${check.to} @${o.at}, more times than the model gives it` });
-    else out.push({ kind: 'unexpected', outputs: [o], message: `unexpected: ${name(o.value)} at ${check.to} @${o.at}: the model does not give it along the interleaving that explains the most outputs (${explainedMost})` });
+    if (pairedValues.has(k)) (copies.get(k) ?? copies.set(k, []).get(k)!).push(o);
+    if (partner.has(o)) continue;
+    if (pairedValues.has(k)) continue;
+    out.push({ kind: 'unexpected', outputs: [o], message: `unexpected: ${name(o.value)} at ${check.to} @${o.at}: the model does not give it along the interleaving that explains the most outputs (${explainedMost})` });
+  }
+  // More copies of an output than the model gives: one anomaly, every copy's time.
+  for (const [k, all] of copies) {
+    const wanted = byValue.get(k)!.length;
+    if (all.length <= wanted) continue;
+    const times = `${all.length === 2 ? 'twice' : `${all.length} times`} (${all.map((o) => `@${o.at}`).join(', ')})`;
+    out.push({ kind: 'duplicated', outputs: all, message: `duplicated: ${name(all[0].value)} came out ${times} at ${check.to}; the model gives it ${wanted === 1 ? 'once' : `${wanted} times`}` });
   }
   // The latest item consumed by each point of the path: what an output given there needs to have seen.
   const latest: StreamItem[] = [];
@@ -427,4 +470,61 @@ function diff<S>(observed: readonly OutputRecord[], expected: readonly { value: 
     }
   }
   return out;
+}
+
+/** How far back `staleAnswer` rolls a stream (items), so a diagnosis stays cheap on long streams. */
+const STALE_LOOKBACK = 64;
+
+/**
+ * Whether the first output no interleaving explains (total order) is the model's answer as of an
+ * earlier point of another stream than the outputs before it allow: a decision made on a state the
+ * system had already moved past. Found by taking the item that gives that output next, and rolling
+ * each other stream back, one item at a time, until the model gives it; the witness is the earlier
+ * output that then no longer holds. Replaces that output's `unexpected` and its `lost` answer.
+ */
+function staleAnswer<S>(
+  path: readonly StreamItem[],
+  streams: readonly StreamItem[][],
+  observed: readonly OutputRecord[],
+  matched: number,
+  stepper: Stepper,
+  check: ModelCheck<S>,
+): { anomaly: ModelAnomaly; replaces: (a: ModelAnomaly) => boolean } | undefined {
+  const target = observed[matched];
+  if (!target) return undefined;
+  const json = (v: Payload) => JSON.stringify(v) ?? 'undefined';
+  const name = (v: Payload) => (check.name ? check.name(v) : json(v));
+  const consumed = (stream: string) => path.filter((i) => i.stream === stream).length;
+  for (const items of streams) {
+    const at = items.length ? consumed(items[0].stream) : 0;
+    const trigger = items[at];
+    if (!trigger) continue;
+    const answer = outputsAlong([...path, trigger], stepper).filter((e) => e.after === path.length + 1);
+    if (answer.length === 0 || json(answer[0].value) === json(target.value)) continue;
+    for (const other of streams) {
+      if (other === items || other.length === 0) continue;
+      const upTo = consumed(other[0].stream);
+      for (let j = upTo - 1; j >= Math.max(0, upTo - STALE_LOOKBACK); j--) {
+        const kept = path.filter((i) => i.stream !== other[0].stream || i.index < j);
+        const along = outputsAlong([...kept, trigger], stepper);
+        const given = along.filter((e) => e.after === kept.length + 1);
+        if (given.length === 0 || json(given[0].value) !== json(target.value)) continue;
+        const needed = other[j];
+        const witness = observed.slice(0, matched).find((o, i) => json(along[i]?.value) !== json(o.value));
+        const asOf = j === 0 ? `before any ${needed.stream} item` : `as of ${needed.stream} #${j} (in @${other[j - 1].at})`;
+        const why = witness ? `, but ${name(witness.value)} @${witness.at} before it needs ${needed.stream} #${j + 1} (in @${needed.at}) seen` : `, though ${needed.stream} #${j + 1} (in @${needed.at}) was seen before it`;
+        const wrong = json(answer[0].value);
+        let lostDropped = false;
+        return {
+          anomaly: { kind: 'stale', outputs: witness ? [target, witness] : [target], expected: answer[0].value, message: `stale: ${name(target.value)} at ${check.to} @${target.at} is the model's answer ${asOf}${why}` },
+          replaces: (a) => {
+            if (a.kind === 'unexpected' && a.outputs[0] === target) return true;
+            if (a.kind === 'lost' && !lostDropped && json(a.expected) === wrong) return (lostDropped = true);
+            return false;
+          },
+        };
+      }
+    }
+  }
+  return undefined;
 }

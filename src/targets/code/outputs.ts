@@ -36,6 +36,11 @@ export interface OutputRecord {
 /** What invariants see of a finished run. */
 export interface RunView {
   readonly inputs: readonly InputRef[];
+  /**
+   * The inputs given to a node while it was down (crashed, or inside a restart window): they never
+   * went in, as a request a client sees refused. The stream and model checks owe them no output.
+   */
+  readonly refused?: readonly InputRef[];
   readonly outputs: readonly OutputRecord[];
   /** Nodes crashed (crash-stop) by the end of the run. */
   readonly crashed: readonly string[];

@@ -26,6 +26,8 @@ export class ExecutionRecorder {
   readonly messages: MessageEntry[] = [];
   readonly outputs: OutputEntry[] = [];
   readonly inputs: InputRef[] = [];
+  /** Inputs given to a node while it was down: they never went in. */
+  readonly refused: number[] = [];
   readonly invocations: Invocation[] = [];
   readonly causes: CodeExecution['causes'] = new Map();
   /** Why the run may not be what its schedule says (a round ended by its timeout). */
@@ -149,6 +151,7 @@ export class ExecutionRecorder {
       audit: this.audit,
       messages: this.messages,
       inputs: this.inputs,
+      ...(this.refused.length ? { refused: [...this.refused] } : {}),
       outputs: this.outputs,
       causes: this.causes,
       ...(this.unknown.length ? { unknown: [...this.unknown] } : {}),

@@ -3,7 +3,7 @@ import { maximumMatching, type InputRef, type Invariant, type OutputRecord, type
 /**
  * A black-box stream check: the inputs given at `from` against the outputs of `to`, read from the
  * run alone (never from lineage). Each input must come out once, as `expected(input)` (or as an output
- * `match` accepts); outputs pair with inputs by what they carry (a maximum matching, as Jepsen's
+ * `match` accepts) — unless it never went in (given to a node that was down: `run.refused`); outputs pair with inputs by what they carry (a maximum matching, as Jepsen's
  * checkers pair operations), then the pairs are checked for order and delay.
  */
 export interface StreamCheck {
@@ -66,7 +66,9 @@ export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly
   const expected = check.expected ?? ((v: Payload) => v);
   const answers = (i: InputRef, o: OutputRecord) => check.match!(i.value, o.value);
   const name = (i: InputRef) => (check.name ? check.name(i.value) : json(i.value));
-  const ins = run.inputs.filter((i) => i.node === check.from).sort((a, b) => a.at - b.at || a.id - b.id);
+  // An input given to a node that was down never went in: no output is owed for it.
+  const refused = new Set(run.refused ?? []);
+  const ins = run.inputs.filter((i) => i.node === check.from && !refused.has(i)).sort((a, b) => a.at - b.at || a.id - b.id);
   const outs = run.outputs.filter((o) => o.node === check.to).sort((a, b) => a.at - b.at);
   // Pairing: by a key when outputs are matched by value or id (inputs and outputs of one key pair in
   // time order, which is a maximum matching since any of them answers any other), else by `match`.

@@ -54,8 +54,10 @@ export function runView(exec: CodeExecution, watch?: { readTimes: boolean }): Si
     const record = { node: o.node, at: o.at, value: o.value, inputs: inputsOf(o.deps) };
     return watch ? timed(record, 'at', watch) : record;
   });
+  const refusedIds = new Set(exec.refused ?? []);
   const view = {
     inputs: exec.inputs,
+    refused: exec.inputs.filter((i) => refusedIds.has(i.id)),
     outputs,
     crashed: exec.crashed,
     restarted: exec.restarted ?? [],

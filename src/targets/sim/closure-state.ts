@@ -122,6 +122,8 @@ function auditHandlers(handlers: Record<string, unknown>, refs: { used: boolean 
       captured.set(key, { ...c, assigned: assigned.has(c.name), changed: changed.get(c.name) });
       // Tracked state is ldfi's own: nothing in it to follow.
       if (isTracked(c.value)) continue;
+      // esbuild's (tsx's) keepNames helper names a function once, as it is made: no state in it.
+      if (isKeepNamesHelper(c.name, c.value)) continue;
       if (typeof c.value === 'function') queue.push({ fn: c.value, label: c.name });
       // An object of functions only (a helper's API) holds no data of its own: what its functions keep counts.
       for (const [k, f] of Object.entries(functionsOnly(c.value) ?? {})) queue.push({ fn: f, label: `${c.name}.${k}` });
@@ -407,4 +409,10 @@ export function conservativeSentence(g: { nodes: readonly string[]; why: readonl
   if (g.why.length > 3) shown.push(`and ${g.why.length - 3} more`);
   const who = g.nodes.length === 1 ? `node ${g.nodes[0]}` : `nodes ${g.nodes.join(', ')}`;
   return `lineage of ${who} is conservative (an action depends on everything the node saw before): ${shown.join('; ')}; keep state in ctx.state for precise lineage (docs/lineage-for-code.md)`;
+}
+
+/** `__name = (target, value) => __defProp(target, "name", { value, configurable: true })`, as esbuild writes it. */
+function isKeepNamesHelper(name: string, value: unknown): boolean {
+  if (name !== '__name' || typeof value !== 'function') return false;
+  return /__defProp\(\s*target\s*,\s*"name"/.test(Function.prototype.toString.call(value));
 }

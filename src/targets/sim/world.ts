@@ -271,7 +271,10 @@ export class World {
           this.error = `the workload gives input to '${item.ref.node}', which is not a node`;
           return;
         }
-        if (!n.up) return;
+        if (!n.up) {
+          this.rec.refused.push(item.ref.id);
+          return;
+        }
         this.record({ t: this.now, e: 'input', node: n.id, id: item.ref.id, value: item.ref.value });
         n.past.ids.push(item.ref.id);
         this.call(n, 'onInput', { cause: item.ref.id }, () => n.handlers.onInput?.(n.ctx, item.ref.value, item.ref));

@@ -165,7 +165,10 @@ class SystemRun {
   private async playRound(t: number): Promise<boolean> {
     const stdinLines = new Map<string, { lines: string[]; ids: number[] }>();
     for (const p of this.procs.values()) {
-      if (!p.up) continue;
+      if (!p.up) {
+        for (const i of this.rec.inputs) if (i.at === t && i.node === p.name) this.rec.refused.push(i.id);
+        continue;
+      }
       const entry = { lines: [] as string[], ids: [] as number[] };
       if (this.system.ticks) entry.lines.push(`tick ${t}`);
       for (const i of this.rec.inputs.filter((x) => x.at === t && x.node === p.name)) {

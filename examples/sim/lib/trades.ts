@@ -1,0 +1,97 @@
+/**
+ * Trade acceptance over two streams with at-least-once delivery (one implementation, two flags).
+ * The feed sends prices, the gateway trades, each numbered and sent again every RESEND ms until the
+ * desk acknowledges it. Exactly-once decisions come from idempotent state at the desk: a trade is
+ * decided once, in sequence order, and acknowledged only once decided; a price replaces the last one
+ * only if it is newer. Both tables are durable, so a restarted desk still knows.
+ */
+import type { NodeHandlers, NodeState } from 'ldfi/sim';
+import { BAND, type Price, type Trade } from './trade-model.ts';
+
+export const TRADE_NODES = ['feed', 'gateway', 'desk'];
+/** Virtual ms before an unacknowledged price or trade goes again: more than a round trip (2 × 3 ms). */
+const RESEND = 10;
+
+type Msg = { kind: 'price'; seq: number; px: number } | { kind: 'trade'; seq: number; id: string; px: number } | { kind: 'ack'; seq: number };
+
+export interface DeskBugs {
+  /** Decide every trade message as it comes, redeliveries included (a lost ack makes a trade count twice). */
+  readonly decideEveryDelivery?: boolean;
+  /** Take every price message as the last price, redeliveries of older ones included. */
+  readonly anyPriceIsLast?: boolean;
+}
+
+export function tradeNode(id: string, state: NodeState, bugs: DeskBugs = {}): NodeHandlers {
+  if (id === 'feed' || id === 'gateway') {
+    // What was sent and not yet acknowledged: durable, so a restart does not lose it.
+    const unacked = state.map<number, Msg>('unacked', { durable: true });
+    const lastSeq = state.register<number>('lastSeq', { durable: true });
+    return {
+      // Timers do not survive a restart: what is still unacknowledged needs its resend armed again.
+      init(ctx) {
+        for (const seq of unacked.keys()) ctx.setTimer(RESEND, `resend:${seq}`);
+      },
+      onInput(ctx, value) {
+        const seq = (lastSeq.get() ?? 0) + 1;
+        lastSeq.set(seq);
+        const m: Msg = id === 'feed' ? { kind: 'price', seq, px: (value as Price).px } : { kind: 'trade', seq, ...(value as Trade) };
+        unacked.set(seq, m);
+        ctx.send('desk', m);
+        ctx.setTimer(RESEND, `resend:${seq}`);
+      },
+      onMessage(_ctx, _from, payload) {
+        const m = payload as Msg;
+        if (m.kind === 'ack') unacked.delete(m.seq);
+      },
+      onTimer(ctx, name) {
+        const m = unacked.get(Number(name.split(':')[1]));
+        if (m === undefined) return;
+        ctx.send('desk', m);
+        ctx.setTimer(RESEND, name);
+      },
+    };
+  }
+  const last = state.register<{ seq: number; px: number }>('lastPrice', { durable: true });
+  const next = state.register<number>('nextTrade', { durable: true });
+  // Trades that came ahead of their turn (a lost one before them): unacknowledged, so they come again.
+  const waiting = state.map<number, Trade>('waiting');
+  return {
+    onMessage(ctx, from, payload) {
+      const m = payload as Msg;
+      if (m.kind === 'price') {
+        const seen = last.get();
+        if (bugs.anyPriceIsLast || seen === undefined || m.seq > seen.seq) last.set({ seq: m.seq, px: m.px });
+        ctx.send(from, { kind: 'ack', seq: m.seq });
+        return;
+      }
+      if (m.kind !== 'trade') return;
+      const decide = (t: Trade) => {
+        const px = last.get()?.px;
+        ctx.output({ id: t.id, ok: px !== undefined && Math.abs(t.px - px) <= BAND });
+      };
+      if (bugs.decideEveryDelivery) {
+        decide(m);
+        ctx.send(from, { kind: 'ack', seq: m.seq });
+        return;
+      }
+      const expected = next.get() ?? 1;
+      if (m.seq > expected) {
+        waiting.set(m.seq, { id: m.id, px: m.px });
+        return;
+      }
+      if (m.seq === expected) {
+        decide(m);
+        let n = expected + 1;
+        for (let t = waiting.get(n); t !== undefined; t = waiting.get(n)) {
+          waiting.delete(n);
+          decide(t);
+          ctx.send(from, { kind: 'ack', seq: n });
+          n++;
+        }
+        next.set(n);
+      }
+      // Decided now or before: acknowledged (a redelivery of a decided trade changes nothing).
+      ctx.send(from, { kind: 'ack', seq: m.seq });
+    },
+  };
+}
