@@ -191,6 +191,10 @@ async function tcpTable(): Promise<void> {
     ['examples/tcp/primary-backup/ldfi-sync.tcp.ts', { eot: 5, eff: 3, faultKinds: ['omit', 'crash'] }],
     ['examples/tcp/exactly-once/ldfi.tcp.ts', {}],
     ['examples/tcp/exactly-once/ldfi-durable.tcp.ts', {}],
+    // Two streams against a reference model, senders in Node and the desk in Python.
+    ['examples/tcp/trades/ldfi.tcp.ts', {}],
+    ['examples/tcp/trades/ldfi-double-count.tcp.ts', {}],
+    ['examples/tcp/trades/ldfi-stale-price.tcp.ts', {}],
   ] as const) {
     const open = () => TcpTarget.open(file, { ...bounds, faultKinds: 'faultKinds' in bounds ? [...bounds.faultKinds] : undefined });
     const t0 = performance.now();

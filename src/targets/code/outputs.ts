@@ -52,6 +52,11 @@ export interface RunView {
   readonly stoppedAtTimeBound: boolean;
   /** Virtual ms of the protocol's last event (a delivery, a timer, an input; a crash is not one). */
   readonly endTime: number;
+  /**
+   * The outputs of the same protocol without faults (same seed), when an invariant asked for them
+   * (`sameAsFaultFree`): the target runs that once.
+   */
+  readonly faultFree?: { readonly outputs: readonly OutputRecord[] };
 }
 
 /** Returns the violations it finds, each one sentence; an empty list means the invariant holds. */

@@ -8,7 +8,7 @@ import type { CodeExecution } from './execution.ts';
 import { simFootprint } from './footprint.ts';
 import { InvariantCheck } from './invariant-check.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
-import type { Invariant } from './outputs.ts';
+import type { Invariant, RunView } from './outputs.ts';
 import { runView } from './view.ts';
 import { DEFAULT_RUN_BUDGET_MS } from './watchdog.ts';
 
@@ -16,7 +16,7 @@ import { DEFAULT_RUN_BUDGET_MS } from './watchdog.ts';
  * What the search needs of an execution of code (a sim protocol, a tcp system): violations of the
  * invariants (one that throws is unknown, not violated), messages, outcomes, lineage, footprint.
  */
-export function executionResult(exec: CodeExecution, faults: FaultSet, invariants: readonly Invariant[], bounds: Bounds, options: RunOptions, budgetMs = DEFAULT_RUN_BUDGET_MS): RunResult {
+export function executionResult(exec: CodeExecution, faults: FaultSet, invariants: readonly Invariant[], bounds: Bounds, options: RunOptions, budgetMs = DEFAULT_RUN_BUDGET_MS, faultFree?: RunView['faultFree']): RunResult {
   if (exec.interrupted) {
     // Ctrl-C stopped the run midway: it shows nothing either way (the search stops next).
     return { faults, messages: [], violations: [], unknown: ['the run was interrupted (Ctrl-C)'], outcomes: [], lineage: newLineageGraph() };
@@ -24,7 +24,7 @@ export function executionResult(exec: CodeExecution, faults: FaultSet, invariant
   // A protocol that failed is a finding of its own: its invariants are not asked. Checked inside the
   // run's watchdog when the run was simulated; otherwise (a tcp run, a trace) under one of its own,
   // where Ctrl-C can stop it (these runs are few and slow, so the SIGINT swap costs nothing).
-  const checked = exec.error ? { violations: [], unknown: [] } : (exec.checked ?? new InvariantCheck(invariants).checkWatched(runView(exec), budgetMs, true));
+  const checked = exec.error ? { violations: [], unknown: [] } : (exec.checked ?? new InvariantCheck(invariants).checkWatched(runView(exec, undefined, faultFree), budgetMs, true));
   const violations = checked.violations;
   const unknown = [...(exec.unknown ?? []), ...checked.unknown];
   const timesRead = exec.checked?.readTimes === true;

@@ -1,4 +1,4 @@
-import type { InputRef, OutputRecord, SimRunView } from './outputs.ts';
+import type { InputRef, OutputRecord, RunView, SimRunView } from './outputs.ts';
 import { expandDeps, type Deps, type CodeExecution } from './execution.ts';
 
 /**
@@ -44,7 +44,7 @@ export function inputIdsOf(causes: CodeExecution['causes'], memo: Map<number, Re
  * view notes whether an invariant read a time (an output's `at`, `endTime`, `stoppedAtTimeBound`):
  * a search may compare runs without their times only while no run that held read one.
  */
-export function runView(exec: CodeExecution, watch?: { readTimes: boolean }): SimRunView {
+export function runView(exec: CodeExecution, watch?: { readTimes: boolean }, faultFree?: RunView['faultFree']): SimRunView {
   const memo = new Map<number, ReadonlySet<number>>();
   const inputsOf = (deps: Deps): InputRef[] => {
     const ids = inputIdsOf(exec.causes, memo, expandDeps(deps));
@@ -64,6 +64,7 @@ export function runView(exec: CodeExecution, watch?: { readTimes: boolean }): Si
     down: exec.down,
     stoppedAtTimeBound: exec.stoppedAtTimeBound,
     endTime: exec.endTime,
+    ...(faultFree ? { faultFree } : {}),
   };
   return watch ? timed(timed(view, 'endTime', watch), 'stoppedAtTimeBound', watch) : view;
 }

@@ -14,6 +14,8 @@ import type { Protocol } from './api.ts';
 import type { CodeExecution, RunChecker } from '../code/execution.ts';
 import { InvariantCheck } from '../code/invariant-check.ts';
 import { executionResult } from '../code/result.ts';
+import { wantsFaultFree } from '../code/fault-free.ts';
+import type { RunView } from '../code/outputs.ts';
 import { runView } from '../code/view.ts';
 import { outputRoot, whyOutput } from '../code/why.ts';
 import { simulate, simulateInterrupted, simulateQuick, simulateWatched, type SimOptions } from './simulator.ts';
@@ -185,13 +187,25 @@ export class SimTarget implements Target {
     return this.resultOf(faults, exec, options);
   }
 
+  /**
+   * The fault-free run's outputs, for invariants that compare with it (`sameAsFaultFree`): simulated
+   * once per target (a seed), under the run budget, without invariants.
+   */
+  private faultFree(): RunView['faultFree'] {
+    if (!wantsFaultFree(this.protocol.invariants)) return undefined;
+    this.faultFreeOutputs ??= { outputs: runView(simulateWatched(this.protocol, this.optionsOf([]))).outputs };
+    return this.faultFreeOutputs;
+  }
+  private faultFreeOutputs: RunView['faultFree'];
+
   /** The invariants, run inside each run's watchdog: one that never returns cannot hang ldfi. */
   private get checker(): RunChecker {
     const check = new InvariantCheck(this.protocol.invariants);
+    const faultFree = this.faultFree();
     return {
       check: (exec) => {
         const watch = { readTimes: false };
-        const outcome = check.check(runView(exec, watch));
+        const outcome = check.check(runView(exec, watch, faultFree));
         return watch.readTimes ? { ...outcome, readTimes: true } : outcome;
       },
       stopped: (end, budgetMs) => check.stopped(end, budgetMs),
@@ -204,7 +218,7 @@ export class SimTarget implements Target {
   }
 
   private resultOf(faults: FaultSet, exec: CodeExecution, options: RunOptions): RunResult {
-    return executionResult(exec, faults, this.protocol.invariants, this.bounds, options, this.protocol.runBudgetMs);
+    return executionResult(exec, faults, this.protocol.invariants, this.bounds, options, this.protocol.runBudgetMs, this.faultFree());
   }
 }
 

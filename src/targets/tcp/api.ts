@@ -22,6 +22,7 @@ import type { Framing } from './framing.ts';
 import type { Invariant, Payload } from '../code/outputs.ts';
 export { expectStream, streamAnomalies, type StreamAnomaly, type StreamAnomalyKind, type StreamCheck } from '../code/streams.ts';
 export { checkLinearizable, expectLinearizable, type HistoryEvent, type LinearizabilityResult } from '../code/linearizable.ts';
+export { sameAsFaultFree, type FaultFreeCheck } from '../code/fault-free.ts';
 export { checkModel, expectModel, ModelSearchExhausted, type ModelAnomaly, type ModelAnomalyKind, type ModelCheck, type ModelResult, type StreamItem, type StreamModel } from '../code/model-check.ts';
 import type { BoundDefaults } from '../../model/bounds.ts';
 

@@ -12,6 +12,9 @@ import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import type { RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
 import { expectOutputs, type Invariant } from '../code/outputs.ts';
 import { executionResult } from '../code/result.ts';
+import { wantsFaultFree } from '../code/fault-free.ts';
+import { runView } from '../code/view.ts';
+import type { RunView } from '../code/outputs.ts';
 import { outputRoot, whyOutput } from '../code/why.ts';
 import type { SystemSpec } from './api.ts';
 import { FRAMINGS } from './framing.ts';
@@ -112,8 +115,9 @@ export class TcpTarget implements Target {
 
   /** One run written down (`ldfi replay --trace`): its trace and its result, of the same processes' run. */
   async trace(faults: FaultSet, signal?: AbortSignal): Promise<{ trace: TcpTraceFile; result: RunResult }> {
+    const faultFree = await this.faultFree(signal);
     const exec = await this.execute(faults, signal);
-    return { trace: tcpTraceFile(this, [...faults], exec), result: executionResult(exec, faults, this.system.invariants, this.bounds, { lineage: false }) };
+    return { trace: tcpTraceFile(this, [...faults], exec), result: executionResult(exec, faults, this.system.invariants, this.bounds, { lineage: false }, undefined, faultFree) };
   }
 
   /** "How did I get here" for an output (`node:value`, value as JSON), in the run of `faults`. */
@@ -123,9 +127,24 @@ export class TcpTarget implements Target {
   }
 
   async run(faults: FaultSet, options: RunOptions = { lineage: true }): Promise<RunResult> {
+    // The fault-free run is its own baseline: made once, not twice.
+    if (faults.length === 0 && wantsFaultFree(this.system.invariants) && !this.faultFreeRun) {
+      const exec = await this.execute(faults, options.signal);
+      this.faultFreeRun = Promise.resolve({ outputs: runView(exec).outputs });
+      return executionResult(exec, faults, this.system.invariants, this.bounds, options, undefined, await this.faultFreeRun);
+    }
+    const faultFree = await this.faultFree(options.signal);
     const exec = await this.execute(faults, options.signal);
-    return executionResult(exec, faults, this.system.invariants, this.bounds, options);
+    return executionResult(exec, faults, this.system.invariants, this.bounds, options, undefined, faultFree);
   }
+
+  /** The fault-free run's outputs, for invariants that compare with it (`sameAsFaultFree`): run once. */
+  private faultFree(signal?: AbortSignal): Promise<RunView['faultFree']> | undefined {
+    if (!wantsFaultFree(this.system.invariants)) return undefined;
+    this.faultFreeRun ??= this.execute([], signal).then((exec) => ({ outputs: runView(exec).outputs }));
+    return this.faultFreeRun;
+  }
+  private faultFreeRun: Promise<RunView['faultFree']> | undefined;
 }
 
 /**
