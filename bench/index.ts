@@ -193,7 +193,7 @@ async function tcpTable(): Promise<void> {
     ['examples/tcp/exactly-once/ldfi-durable.tcp.ts', {}],
     // Two streams against a reference model, senders in Node and the desk in Python.
     ['examples/tcp/trades/ldfi.tcp.ts', {}],
-    ['examples/tcp/trades/ldfi-double-count.tcp.ts', {}],
+    ['examples/tcp/trades/ldfi-double-count.tcp.ts', { eff: 5, crashes: 1 }],
     ['examples/tcp/trades/ldfi-stale-price.tcp.ts', {}],
   ] as const) {
     const open = () => TcpTarget.open(file, { ...bounds, faultKinds: 'faultKinds' in bounds ? [...bounds.faultKinds] : undefined });

@@ -29,6 +29,7 @@ export function tradesAccepted(nodes: { feed: string; gateway: string; desk: str
     to: nodes.desk,
     model: tradeModel,
     name: (d: Payload) => `trade ${(d as Decision).id} ${(d as Decision).ok ? 'accepted' : 'rejected'}`,
+    id: (d: Payload) => `trade ${(d as Decision).id}`,
   });
 }
 

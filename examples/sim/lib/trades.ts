@@ -2,21 +2,27 @@
  * Trade acceptance over two streams with at-least-once delivery (one implementation, two flags).
  * The feed sends prices, the gateway trades, each numbered and sent again every RESEND ms until the
  * desk acknowledges it. Exactly-once decisions come from idempotent state at the desk: a trade is
- * decided once, in sequence order, and acknowledged only once decided; a price replaces the last one
- * only if it is newer. Both tables are durable, so a restarted desk still knows.
+ * decided once, in sequence order, and acknowledged (in a batch, at the next commit) only once
+ * decided; a price replaces the last one only if it is newer. Both facts are durable, written as they
+ * change, so a restarted desk still knows.
  */
 import type { NodeHandlers, NodeState } from 'ldfi/sim';
 import { BAND, type Price, type Trade } from './trade-model.ts';
 
 export const TRADE_NODES = ['feed', 'gateway', 'desk'];
-/** Virtual ms before an unacknowledged price or trade goes again: more than a round trip (2 × 3 ms). */
+/** Virtual ms before an unacknowledged price or trade goes again: more than a round trip and a commit. */
 const RESEND = 10;
+/** Virtual ms from a decision to the commit that acknowledges it (acknowledgements go in batches). */
+const COMMIT = 3;
 
 type Msg = { kind: 'price'; seq: number; px: number } | { kind: 'trade'; seq: number; id: string; px: number } | { kind: 'ack'; seq: number };
 
 export interface DeskBugs {
-  /** Decide every trade message as it comes, redeliveries included (a lost ack makes a trade count twice). */
-  readonly decideEveryDelivery?: boolean;
+  /**
+   * Write how far the desk has decided only at the commit that acknowledges, after the decisions are
+   * out: a restart between the two forgets them, the trades come again, and count twice.
+   */
+  readonly commitAfterOutput?: boolean;
   /** Take every price message as the last price, redeliveries of older ones included. */
   readonly anyPriceIsLast?: boolean;
 }
@@ -53,6 +59,11 @@ export function tradeNode(id: string, state: NodeState, bugs: DeskBugs = {}): No
   }
   const last = state.register<{ seq: number; px: number }>('lastPrice', { durable: true });
   const next = state.register<number>('nextTrade', { durable: true });
+  // With `commitAfterOutput`: how far the desk has decided since its last commit (memory only).
+  const decided = state.register<number>('decidedUpTo');
+  // Acknowledgements go in a batch at the next commit, COMMIT ms after the first decision waiting.
+  const toAck = state.set<number>('toAck');
+  const commitArmed = state.register<boolean>('commitArmed');
   // Trades that came ahead of their turn (a lost one before them): unacknowledged, so they come again.
   const waiting = state.map<number, Trade>('waiting');
   return {
@@ -69,29 +80,38 @@ export function tradeNode(id: string, state: NodeState, bugs: DeskBugs = {}): No
         const px = last.get()?.px;
         ctx.output({ id: t.id, ok: px !== undefined && Math.abs(t.px - px) <= BAND });
       };
-      if (bugs.decideEveryDelivery) {
-        decide(m);
-        ctx.send(from, { kind: 'ack', seq: m.seq });
-        return;
-      }
-      const expected = next.get() ?? 1;
+      const expected = (bugs.commitAfterOutput ? decided.get() : undefined) ?? next.get() ?? 1;
       if (m.seq > expected) {
         waiting.set(m.seq, { id: m.id, px: m.px });
         return;
       }
       if (m.seq === expected) {
         decide(m);
+        toAck.add(m.seq);
         let n = expected + 1;
         for (let t = waiting.get(n); t !== undefined; t = waiting.get(n)) {
           waiting.delete(n);
           decide(t);
-          ctx.send(from, { kind: 'ack', seq: n });
+          toAck.add(n);
           n++;
         }
-        next.set(n);
+        // The fix writes how far it has decided at once; the bug only at the commit, after the output.
+        if (bugs.commitAfterOutput) decided.set(n);
+        else next.set(n);
+      } else toAck.add(m.seq); // decided before: a redelivery changes nothing but is acknowledged
+      if (!commitArmed.get()) {
+        commitArmed.set(true);
+        ctx.setTimer(COMMIT, 'commit');
       }
-      // Decided now or before: acknowledged (a redelivery of a decided trade changes nothing).
-      ctx.send(from, { kind: 'ack', seq: m.seq });
+    },
+    onTimer(ctx) {
+      const upTo = decided.get();
+      if (upTo !== undefined) next.set(upTo);
+      for (const seq of toAck.values()) {
+        ctx.send('gateway', { kind: 'ack', seq });
+        toAck.delete(seq);
+      }
+      commitArmed.clear();
     },
   };
 }

@@ -1,9 +1,10 @@
 # The desk of the trade-acceptance system (Python): takes prices from the feed and trades from the
 # gateway, accepts a trade within BAND of the last price, and prints each decision as an output
 # ("OUT {json}"). Exactly-once over at-least-once delivery: a trade is decided once, in sequence
-# order, and acknowledged only once decided; a price replaces the last one only if it is newer. Both
-# facts are written to LDFI_DATA before anything is printed or acknowledged, so a restart changes
-# nothing. DESK_BUG=decide-every-delivery or any-price-is-last gives the two broken twins.
+# order, and acknowledged (in a batch, at the next tick: the commit) only once decided; a price
+# replaces the last one only if it is newer. Both facts are written to LDFI_DATA before anything is
+# printed, so a restart changes nothing. DESK_BUG=commit-after-output (how far it has decided written
+# only at the commit, after the decisions are out) or any-price-is-last gives the two broken twins.
 import json
 import os
 import socket
@@ -20,6 +21,8 @@ if os.path.exists(DATA):
     with open(DATA) as f:
         state = json.load(f)
 waiting = {}  # trades ahead of their turn: unacknowledged, so they come again after a restart
+decided = None  # with commit-after-output: how far it has decided since the last commit (memory only)
+to_ack = []  # (reply, seq) acknowledged at the next tick
 
 
 def save():
@@ -48,28 +51,40 @@ def handle(line, reply):
         reply(f'ack price {seq}')
     elif parts[0] == 'trade':
         seq, trade_id, px = int(parts[1]), parts[2], int(parts[3])
-        acks = []
+        global decided
         with lock:
-            if BUG == 'decide-every-delivery':
-                decide(trade_id, px)
-                acks.append(seq)
-            elif seq > state['next']:
+            expected = decided if decided is not None else state['next']
+            if seq > expected:
                 waiting[seq] = (trade_id, px)
-            elif seq == state['next']:
-                decided = [(trade_id, px)]
+            elif seq == expected:
+                now = [(trade_id, px)]
                 n = seq + 1
                 while n in waiting:
-                    decided.append(waiting.pop(n))
+                    now.append(waiting.pop(n))
                     n += 1
-                state['next'] = n
-                save()
-                for t in decided:
+                if BUG == 'commit-after-output':
+                    decided = n
+                else:
+                    state['next'] = n
+                    save()
+                for t in now:
                     decide(*t)
-                acks.extend(range(seq, n))
+                to_ack.extend((reply, a) for a in range(seq, n))
             else:
-                acks.append(seq)  # decided before: a redelivery changes nothing
-        for a in acks:
-            reply(f'ack trade {a}')
+                to_ack.append((reply, seq))  # decided before: a redelivery changes nothing
+
+
+def commit():
+    global decided
+    with lock:
+        if decided is not None:
+            state['next'] = decided
+            decided = None
+            save()
+        acks = to_ack[:]
+        to_ack.clear()
+    for reply, seq in acks:
+        reply(f'ack trade {seq}')
 
 
 class Connection(socketserver.StreamRequestHandler):
@@ -94,5 +109,6 @@ Server.address_family = socket.AF_INET6 if ':' in host else socket.AF_INET
 server = Server((host, int(os.environ['LDFI_PORT'])), Connection)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 print('READY', flush=True)
-for _ in sys.stdin:  # ticks: nothing to do, but the pipe must not fill
-    pass
+for line in sys.stdin:  # a tick is a commit
+    if line.startswith('tick '):
+        commit()

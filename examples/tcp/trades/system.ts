@@ -2,7 +2,7 @@
 import { defineSystem } from 'ldfi/tcp';
 import { tradesAccepted } from '../../sim/lib/trade-model.ts';
 
-export function tradeSystem(opts: { name: string; bug?: 'decide-every-delivery' | 'any-price-is-last' }) {
+export function tradeSystem(opts: { name: string; bug?: 'commit-after-output' | 'any-price-is-last' }) {
   return defineSystem({
     name: opts.name,
     nodes: {

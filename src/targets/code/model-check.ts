@@ -53,6 +53,12 @@ export interface ModelCheck<S = unknown> {
   /** How an output is named in reports (default: its value as JSON), e.g. `(d) => 'trade ' + d.id + ' ' + d.verdict`. */
   readonly name?: (output: Payload) => string;
   /**
+   * What an output answers (e.g. `(d) => d.id`, a trade): with it, more outputs for one id than the
+   * model gives are named `duplicated` even when their values differ (a trade decided twice, once
+   * each way), instead of an `unexpected` one.
+   */
+  readonly id?: (output: Payload) => string;
+  /**
    * Search states at most (positions in the streams × model states) before the check gives up and
    * the run is *unknown* (default 1,000,000).
    */
@@ -440,8 +446,25 @@ function diff<S>(observed: readonly OutputRecord[], expected: readonly { value: 
     if (pairedValues.has(k)) continue;
     out.push({ kind: 'unexpected', outputs: [o], message: `unexpected: ${name(o.value)} at ${check.to} @${o.at}: the model does not give it along the interleaving that explains the most outputs (${explainedMost})` });
   }
+  // More outputs for one id than the model gives, whatever their values: one anomaly, every output.
+  const doubled = new Set<OutputRecord>();
+  if (check.id) {
+    const wantedById = new Map<string, number>();
+    for (const e of expected) wantedById.set(check.id(e.value), (wantedById.get(check.id(e.value)) ?? 0) + 1);
+    const byId = new Map<string, OutputRecord[]>();
+    for (const o of observed) (byId.get(check.id(o.value)) ?? byId.set(check.id(o.value), []).get(check.id(o.value))!).push(o);
+    for (const [id, all] of byId) {
+      const wanted = wantedById.get(id) ?? 0;
+      if (wanted === 0 || all.length <= wanted) continue;
+      for (const o of all) doubled.add(o);
+      const list = all.map((o) => `@${o.at} ${name(o.value)}`).join(', ');
+      out.push({ kind: 'duplicated', outputs: all, message: `duplicated: ${id} came out ${all.length === 2 ? 'twice' : `${all.length} times`} at ${check.to} (${list}); the model gives ${wanted === 1 ? 'one output' : `${wanted} outputs`} for it` });
+    }
+  }
+  for (let i = out.length - 1; i >= 0; i--) if (out[i].kind === 'unexpected' && doubled.has(out[i].outputs[0])) out.splice(i, 1);
   // More copies of an output than the model gives: one anomaly, every copy's time.
   for (const [k, all] of copies) {
+    if (all.some((o) => doubled.has(o))) continue;
     const wanted = byValue.get(k)!.length;
     if (all.length <= wanted) continue;
     const times = `${all.length === 2 ? 'twice' : `${all.length} times`} (${all.map((o) => `@${o.at}`).join(', ')})`;
