@@ -5,8 +5,9 @@
  * the gateway sends the trade again (it was never acknowledged), and it counts twice.
  *
  * Expected (defaults as trade-acceptance.ts):
- *   broken  one lost acknowledgement (`omit desk→gateway @9`):
- *           duplicated: trade t2 accepted came out twice (@9, @21) at desk; the model gives it once
+ *   broken  one restart of the desk at the commit (`restart desk @6..6`, seed 1, 15 runs):
+ *           duplicated: trade t1 came out twice at desk (@5 trade t1 accepted, @16 trade t1
+ *           rejected); the model gives one output for it
  */
 import { defineProtocol } from 'ldfi/sim';
 import { TRADE_NODES, tradeNode } from './lib/trades.ts';
