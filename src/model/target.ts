@@ -23,6 +23,23 @@ export interface MessageRecord {
 export interface Violation {
   readonly key: string;
   readonly message: string;
+  /** What a black-box check pointed at (stream, model and fault-free checks), for reports to mark. */
+  readonly evidence?: ViolationEvidence;
+}
+
+/** The items a violation is about: outputs and inputs with their node and time (value as JSON text). */
+export interface ViolationEvidence {
+  /** The anomaly's name: lost, duplicated, unexpected, reordered, stale, late, unseen, missing, extra. */
+  readonly kind: string;
+  readonly outputs: readonly EvidenceItem[];
+  readonly inputs: readonly EvidenceItem[];
+}
+
+export interface EvidenceItem {
+  readonly node: string;
+  /** Steps, virtual ms or rounds, as the target counts time. */
+  readonly at: number;
+  readonly value: string;
 }
 
 /** What one run of a target returns: everything the search needs, nothing about the solver. */

@@ -47,6 +47,10 @@ function view(inputs: { node: string; at: number; value: Payload }[], outputs: {
   };
 }
 
+const msgs = (found: readonly (string | { message: string })[]) => found.map((f) => (typeof f === 'string' ? f : f.message));
+/** `expectModel` as the terminal reads it: each violation's one line. */
+const expectMessages = (c: ModelCheck<number | null>) => (run: RunView) => msgs(expectModel(c)(run));
+
 const check = (over: Partial<ModelCheck<number | null>> = {}): ModelCheck<number | null> => ({
   streams: { market: 'feed', trades: 'gateway' },
   to: 'desk',
@@ -86,15 +90,15 @@ describe('a reference model over two streams', () => {
 
   it('names lost, duplicated and reordered decisions, and passes the fixed twin', () => {
     const good = [{ at: 5, value: { id: 't1', ok: true } }, { at: 6, value: { id: 't2', ok: false } }];
-    expect(expectModel(check())(view(inputs, good))).toEqual([]);
-    const lost = expectModel(check())(view(inputs, [good[0]]));
+    expect(expectMessages(check())(view(inputs, good))).toEqual([]);
+    const lost = expectMessages(check())(view(inputs, [good[0]]));
     expect(lost).toEqual([expect.stringMatching(/^lost: trade t2 rejected never came out at desk/)]);
-    const dup = expectModel(check())(view(inputs, [good[0], good[1], { at: 9, value: { id: 't2', ok: false } }]));
+    const dup = expectMessages(check())(view(inputs, [good[0], good[1], { at: 9, value: { id: 't2', ok: false } }]));
     expect(dup).toEqual(['duplicated: trade t2 rejected came out twice (@6, @9) at desk; the model gives it once']);
-    const swapped = expectModel(check())(view(inputs, [{ at: 6, value: { id: 't2', ok: false } }, { at: 7, value: { id: 't1', ok: true } }]));
+    const swapped = expectMessages(check())(view(inputs, [{ at: 6, value: { id: 't2', ok: false } }, { at: 7, value: { id: 't1', ok: true } }]));
     expect(swapped.some((m) => m.startsWith('reordered: trade t1 accepted came out @7'))).toBe(true);
     // The same outputs with order ignored: explained.
-    expect(expectModel(check({ order: 'none' }))(view(inputs, [{ at: 6, value: { id: 't2', ok: false } }, { at: 7, value: { id: 't1', ok: true } }]))).toEqual([]);
+    expect(expectMessages(check({ order: 'none' }))(view(inputs, [{ at: 6, value: { id: 't2', ok: false } }, { at: 7, value: { id: 't1', ok: true } }]))).toEqual([]);
   });
 
   it('stale: a decision on a price the outputs before it show was already replaced', () => {
@@ -112,11 +116,11 @@ describe('a reference model over two streams', () => {
       { at: 6, value: { id: 't2', ok: true } },
       { at: 8, value: { id: 't3', ok: ok3 } },
     ];
-    expect(expectModel(check())(view(ins, decided(true)))).toEqual([
+    expect(expectMessages(check())(view(ins, decided(true)))).toEqual([
       "stale: trade t3 accepted at desk @8 is the model's answer as of market #1 (in @1), but trade t2 accepted @6 before it needs market #2 (in @3) seen",
     ]);
     // Its fixed twin: t3 rejected against the newer price.
-    expect(expectModel(check())(view(ins, decided(false)))).toEqual([]);
+    expect(expectMessages(check())(view(ins, decided(false)))).toEqual([]);
   });
 
   it('an output made before the inputs the model needs for it is unseen', () => {

@@ -44,6 +44,7 @@ export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: n
     messages: self?.messages ?? c.messages,
     states: self?.states,
     violations: violationTexts(c),
+    findings: c.violations,
   };
   const steps = c.shrinkSteps ?? [];
   const stepRows = steps.map((s, k) => {

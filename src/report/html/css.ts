@@ -66,6 +66,20 @@ svg.st .out circle { fill: var(--good); } svg.st .out text { fill: var(--good); 
 svg.st .quiet { fill: var(--grey); font-style: italic; }
 td.nowrap, td.nowrap code { white-space: nowrap; }
 p.violated { color: var(--bad); margin: .2rem 0; }
+figure.streams { margin: .5rem 0; overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
+svg.streams .lane { stroke: #e0e0e0; }
+svg.streams .lane-name { font: bold 12px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; fill: #424242; }
+svg.streams .tick { font: 11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; fill: #757575; text-anchor: middle; }
+svg.streams circle.in { fill: #1565c0; }
+svg.streams circle.out { fill: #2e7d32; }
+svg.streams circle.marked { fill: var(--bad); stroke: #000; stroke-width: 1; }
+svg.streams circle.in.marked { fill: #ef6c00; }
+svg.streams .value { font: 10.5px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; fill: #424242; text-anchor: middle; }
+svg.streams .down rect { fill: #fdecea; stroke: #f5c2c0; }
+svg.streams .down text { font: 10px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; fill: #b71c1c; }
+svg.streams .kind { font: bold 11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; fill: var(--bad); text-anchor: middle; }
+ul.anomalies { font-size: 13px; }
+details.messages li:target { background: #fff3cd; }
 p.unchecked { color: var(--warn); margin: .2rem 0; }
 svg.st .head { fill: var(--msg); } svg.st .head-grey { fill: var(--grey); } svg.st .head-flight { fill: var(--flight); }
 svg.st .crash rect { fill: var(--bad); } svg.st .crash text { text-anchor: end; fill: var(--bad); font-weight: bold; paint-order: stroke; stroke: #fff; stroke-width: 3px; }

@@ -36,7 +36,7 @@ export function renderHtmlReport(j: JsonReport): string {
   const runDetails = j.runs.flatMap((run) => {
     const d = details.get(`run-${run.index}`);
     const violations = violationTexts(run);
-    return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, unchecked: run.unknown, messages: d.messages, states: d.states, violations }, j.bounds, j.replayCommand)] : [];
+    return d ? [runDetail({ key: d.key, title: run.index === 1 && run.faultList.length === 0 ? 'Run 1, the fault-free run' : `Run ${run.index}`, faults: d.faultList, faultText: d.faults, violated: d.violated, unchecked: run.unknown, messages: d.messages, states: d.states, violations, findings: run.violations }, j.bounds, j.replayCommand)] : [];
   });
   return [
     '<!DOCTYPE html>',

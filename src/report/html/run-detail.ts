@@ -1,6 +1,7 @@
 import type { Bounds } from '../../model/bounds.ts';
 import type { FaultSet } from '../../model/faults.ts';
-import type { MessageRecord, StateFact } from '../../model/target.ts';
+import type { MessageRecord, StateFact, Violation } from '../../model/target.ts';
+import { messageAnchor, streamView } from './stream-view.ts';
 import { shellQuote } from '../../model/shell.ts';
 import { esc } from './escape.ts';
 import { labelRule } from './labels.ts';
@@ -22,6 +23,8 @@ export interface DetailInput {
   readonly states?: readonly StateFact[];
   /** What the run violated (and what the protocol threw). */
   readonly violations?: readonly string[];
+  /** The violations with their evidence, for the stream view (black-box checks of sim and tcp runs). */
+  readonly findings?: readonly Violation[];
 }
 
 /** What a run or counterexample violated, as its page says it (and what the protocol threw). */
@@ -55,12 +58,14 @@ export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string,
   const st = spaceTime(d.messages, d.faults, bounds.nodes, bounds.eot, `s-${d.key}`, outputs);
   const { crashes, others } = faultColumns(d.faults);
   const hidden = st.wire.filter((w) => !w.shown).length;
+  const indexOf = new Map(d.messages.map((m, i) => [m, i]));
+  const streams = d.findings?.length ? streamView(d.key, d.findings, d.states ?? [], d.messages, d.faults) : '';
   const items = st.wire
     .slice()
     .sort((a, b) => a.message.sendTime - b.message.sendTime)
     .map(({ message: m, label, shown }) => {
       const arrival = m.status === 'delivered' || m.status === 'receiver-down' ? ` → @${m.deliverTime}` : m.status === 'in-flight' && m.deliverTime > m.sendTime ? ` (due @${m.deliverTime})` : '';
-      return `<li class="${m.status}">@${m.sendTime}${arrival} ${esc(m.from)}→${esc(m.to)} <b>${esc(label)}</b>${shown ? '' : ' <i>(no room for its label)</i>'} — ${esc(STATUS_TEXT[m.status])}: <code>${esc(m.content)}</code></li>`;
+      return `<li class="${m.status}" id="${messageAnchor(d.key, indexOf.get(m) ?? -1)}">@${m.sendTime}${arrival} ${esc(m.from)}→${esc(m.to)} <b>${esc(label)}</b>${shown ? '' : ' <i>(no room for its label)</i>'} — ${esc(STATUS_TEXT[m.status])}: <code>${esc(m.content)}</code></li>`;
     });
   return [
     `<section class="detail${opts.shown ? ' shown' : ''}" id="${detailId(d.key)}">`,
@@ -73,7 +78,9 @@ export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string,
     LEGEND,
     `<figure class="diagram">${st.lanesHeader}${st.svg}</figure>`,
     `<p class="rule">Labels: ${esc(labelRule(st.wire.map((w) => w.message)))}.</p>`,
-    `<details class="messages"><summary>${st.wire.length} message${st.wire.length === 1 ? '' : 's'} between nodes${hidden ? ` (${hidden} label${hidden === 1 ? '' : 's'} left out of the diagram for room)` : ''}</summary><ol>${items.join('')}</ol></details>`,
+    streams,
+    // Open when the stream view links into it.
+    `<details class="messages"${streams ? ' open' : ''}><summary>${st.wire.length} message${st.wire.length === 1 ? '' : 's'} between nodes${hidden ? ` (${hidden} label${hidden === 1 ? '' : 's'} left out of the diagram for room)` : ''}</summary><ol>${items.join('')}</ol></details>`,
     d.states?.length ? stateTable(d.states, d.messages, bounds) : '',
     '</section>',
   ]

@@ -1,4 +1,4 @@
-import type { Invariant, OutputRecord, Payload, RunView } from './outputs.ts';
+import type { Finding, Invariant, OutputRecord, Payload, RunView } from './outputs.ts';
 
 /** What `sameAsFaultFree` compares. */
 export interface FaultFreeCheck {
@@ -37,7 +37,7 @@ export function wantsFaultFree(invariants: readonly Invariant[]): boolean {
 }
 
 /** The differences, per node in node order, then per lane (key) in first-seen order. */
-export function faultFreeDifferences(run: RunView, baseline: readonly OutputRecord[], check: FaultFreeCheck): string[] {
+export function faultFreeDifferences(run: RunView, baseline: readonly OutputRecord[], check: FaultFreeCheck): Finding[] {
   const json = (v: Payload) => JSON.stringify(v) ?? 'undefined';
   const name = (v: Payload) => (check.name ? check.name(v) : json(v));
   const order = check.order ?? 'total';
@@ -50,7 +50,7 @@ export function faultFreeDifferences(run: RunView, baseline: readonly OutputReco
   };
   const before = group(baseline);
   const now = group(run.outputs);
-  const out: string[] = [];
+  const out: Finding[] = [];
   for (const k of [...new Set([...before.keys(), ...now.keys()])].sort()) {
     const [node, key] = k.split('\u0000');
     const scope = key ? ` (key ${key})` : '';
@@ -69,19 +69,20 @@ export function faultFreeDifferences(run: RunView, baseline: readonly OutputReco
       const got = nv.get(v) ?? [];
       if (got.length >= list.length) continue;
       differs = true;
-      out.push(`missing: ${name(list[0].value)} at ${node}${scope}: the fault-free run gave it ${count(list.length)} (${times(list)}), this run ${got.length ? `${count(got.length)} (${times(got)})` : 'never'}`);
+      out.push({ kind: 'missing', outputs: got, message: `missing: ${name(list[0].value)} at ${node}${scope}: the fault-free run gave it ${count(list.length)} (${times(list)}), this run ${got.length ? `${count(got.length)} (${times(got)})` : 'never'}` });
     }
     for (const [v, list] of nv) {
       const had = bv.get(v) ?? [];
       if (list.length <= had.length) continue;
       differs = true;
-      out.push(`extra: ${name(list[0].value)} at ${node}${scope} came out ${count(list.length)} (${times(list)}); the fault-free run gave it ${had.length ? `${count(had.length)} (${times(had)})` : 'never'}`);
+      out.push({ kind: 'extra', outputs: list, message: `extra: ${name(list[0].value)} at ${node}${scope} came out ${count(list.length)} (${times(list)}); the fault-free run gave it ${had.length ? `${count(had.length)} (${times(had)})` : 'never'}` });
     }
     if (differs || order === 'none') continue;
     const i = n.findIndex((o, j) => json(o.value) !== json(b[j].value));
     if (i >= 0) {
       const later = b.findIndex((o, j) => j > i && json(o.value) === json(n[i].value));
-      out.push(`reordered at ${node}${scope}: ${name(n[i].value)} came out @${n[i].at}, before ${name(b[i].value)}; the fault-free run gave ${name(b[i].value)} first (@${b[i].at}, then ${name(n[i].value)} @${b[later]?.at ?? '?'})`);
+      const other = n.find((o) => json(o.value) === json(b[i].value));
+      out.push({ kind: 'reordered', outputs: other ? [n[i], other] : [n[i]], message: `reordered at ${node}${scope}: ${name(n[i].value)} came out @${n[i].at}, before ${name(b[i].value)}; the fault-free run gave ${name(b[i].value)} first (@${b[i].at}, then ${name(n[i].value)} @${b[later]?.at ?? '?'})` });
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import type { Violation } from '../../model/target.ts';
-import type { Invariant, RunView } from './outputs.ts';
+import type { Finding, Invariant, RunView } from './outputs.ts';
 import { runWatched } from './watchdog.ts';
 
 /** What the invariants said of one run: their violations, and the checks that could not be made. */
@@ -40,10 +40,7 @@ export class InvariantCheck {
         if (found == null || typeof found === 'string' || typeof (found as Iterable<unknown>)[Symbol.iterator] !== 'function') {
           throw new Error(`returned ${found === null ? 'null' : typeof found}, not a list of violations`);
         }
-        for (const message of found as Iterable<unknown>) {
-          const text = typeof message === 'string' ? message : JSON.stringify(message) ?? String(message);
-          this.violations.push({ key: text, message: text });
-        }
+        for (const message of found as Iterable<unknown>) this.violations.push(toViolation(message));
       } catch (e) {
         // A check that cannot run proves nothing either way: unknown, ranked below a violation.
         this.unknown.push(`${invariantName(inv, i)} threw: ${(e as Error)?.message ?? String(e)}`);
@@ -71,4 +68,17 @@ export class InvariantCheck {
     const end = runWatched(() => void (outcome = this.check(view)), budgetMs, breakOnSigint);
     return end === 'done' && outcome ? outcome : this.stopped(end === 'done' ? 'timeout' : end, budgetMs);
   }
+}
+
+/** A string as itself; a `Finding` with its evidence (values as JSON text); anything else as JSON. */
+function toViolation(found: unknown): Violation {
+  if (typeof found === 'string') return { key: found, message: found };
+  const f = found as Finding | null;
+  if (f && typeof f === 'object' && typeof f.message === 'string') {
+    const items = (list: Finding['outputs']) => (Array.isArray(list) ? list.map((x) => ({ node: String(x.node), at: Number(x.at), value: JSON.stringify(x.value) ?? 'undefined' })) : []);
+    const hasItems = Array.isArray(f.outputs) || Array.isArray(f.inputs);
+    return { key: f.message, message: f.message, ...(hasItems || f.kind ? { evidence: { kind: String(f.kind ?? 'violation'), outputs: items(f.outputs), inputs: items(f.inputs) } } : {}) };
+  }
+  const text = JSON.stringify(found) ?? String(found);
+  return { key: text, message: text };
 }

@@ -1,4 +1,4 @@
-import type { InputRef, Invariant, OutputRecord, Payload, RunView } from './outputs.ts';
+import type { Finding, InputRef, Invariant, OutputRecord, Payload, RunView } from './outputs.ts';
 
 /** One input of one stream, as a reference model consumes it. */
 export interface StreamItem {
@@ -76,6 +76,8 @@ export interface ModelAnomaly {
   readonly outputs: readonly OutputRecord[];
   /** The model's output concerned (for `lost`, `reordered`, `unseen`). */
   readonly expected?: Payload;
+  /** The input that made the model give it (for `lost`, `unseen`, `stale`), where a node gave it. */
+  readonly inputs?: readonly { readonly node: string; readonly at: number; readonly value: Payload }[];
 }
 
 export interface ModelResult {
@@ -158,11 +160,11 @@ export function checkModel<S>(run: RunView, check: ModelCheck<S>): ModelResult {
   return { explained: false, interleaving: least.path, expected: least.expected, anomalies, states };
 }
 
-/** `checkModel` as an invariant: each anomaly is a violation; a search that gives up throws (unknown). */
+/** `checkModel` as an invariant: each anomaly is a violation with its evidence; a search that gives up throws (unknown). */
 export function expectModel<S>(check: ModelCheck<S>): Invariant {
   return (run) => {
     const r = checkModel(run, check);
-    return r.explained ? [] : r.anomalies.map((a) => a.message);
+    return r.explained ? [] : r.anomalies.map((a): Finding => ({ message: a.message, kind: a.kind, outputs: a.outputs, inputs: a.inputs ?? [] }));
   };
 }
 
@@ -379,6 +381,12 @@ class InterleavingSearch<S> {
   }
 }
 
+/** An item as evidence: the node that gave it (or its stream's name, for a stream chosen by a function). */
+function itemRef<S>(item: StreamItem, check: ModelCheck<S>): { node: string; at: number; value: Payload } {
+  const sel = check.streams[item.stream];
+  return { node: typeof sel === 'string' ? sel : item.stream, at: item.at, value: item.value };
+}
+
 /** The path, then the items it left, in input-time order. */
 function completeInTimeOrder(path: readonly StreamItem[], streams: readonly StreamItem[][]): StreamItem[] {
   const taken = streams.map((_, s) => path.filter((i) => i.stream === streams[s][0]?.stream).length);
@@ -436,7 +444,7 @@ function diff<S>(observed: readonly OutputRecord[], expected: readonly { value: 
   expected.forEach((e, i) => {
     if (paired.has(i)) return;
     const last = path[e.after - 1];
-    out.push({ kind: 'lost', outputs: [], expected: e.value, message: `lost: ${name(e.value)} never came out at ${check.to} (the model gives it once ${last.stream} #${last.index + 1} @${last.at} is in)` });
+    out.push({ kind: 'lost', outputs: [], expected: e.value, inputs: [itemRef(last, check)], message: `lost: ${name(e.value)} never came out at ${check.to} (the model gives it once ${last.stream} #${last.index + 1} @${last.at} is in)` });
   });
   const copies = new Map<string, OutputRecord[]>();
   for (const o of observed) {
@@ -476,7 +484,7 @@ function diff<S>(observed: readonly OutputRecord[], expected: readonly { value: 
   for (const [o, e] of partner) {
     const last = latest[expected[e].after - 1];
     if (last && o.at < last.at) {
-      out.push({ kind: 'unseen', outputs: [o], expected: expected[e].value, message: `unseen: ${name(o.value)} came out @${o.at}, before ${last.stream} #${last.index + 1} (in @${last.at}) that the model needs for it` });
+      out.push({ kind: 'unseen', outputs: [o], expected: expected[e].value, inputs: [itemRef(last, check)], message: `unseen: ${name(o.value)} came out @${o.at}, before ${last.stream} #${last.index + 1} (in @${last.at}) that the model needs for it` });
     }
   }
   if (order !== 'none') {
@@ -539,7 +547,7 @@ function staleAnswer<S>(
         const wrong = json(answer[0].value);
         let lostDropped = false;
         return {
-          anomaly: { kind: 'stale', outputs: witness ? [target, witness] : [target], expected: answer[0].value, message: `stale: ${name(target.value)} at ${check.to} @${target.at} is the model's answer ${asOf}${why}` },
+          anomaly: { kind: 'stale', outputs: witness ? [target, witness] : [target], expected: answer[0].value, inputs: [itemRef(needed, check)], message: `stale: ${name(target.value)} at ${check.to} @${target.at} is the model's answer ${asOf}${why}` },
           replaces: (a) => {
             if (a.kind === 'unexpected' && a.outputs[0] === target) return true;
             if (a.kind === 'lost' && !lostDropped && json(a.expected) === wrong) return (lostDropped = true);

@@ -59,8 +59,20 @@ export interface RunView {
   readonly faultFree?: { readonly outputs: readonly OutputRecord[] };
 }
 
-/** Returns the violations it finds, each one sentence; an empty list means the invariant holds. */
-export type Invariant = (run: RunView) => readonly string[];
+/**
+ * A violation with what it is about: the black-box checks return these, so that reports can mark the
+ * outputs and inputs concerned (the HTML stream view). `message` is the one line the terminal prints.
+ */
+export interface Finding {
+  readonly message: string;
+  /** The anomaly's name (lost, duplicated, unexpected, reordered, stale, late, unseen, missing, extra). */
+  readonly kind?: string;
+  readonly outputs?: readonly { readonly node: string; readonly at: number; readonly value: Payload }[];
+  readonly inputs?: readonly { readonly node: string; readonly at: number; readonly value: Payload }[];
+}
+
+/** Returns the violations it finds, each one sentence (or a `Finding`); an empty list means the invariant holds. */
+export type Invariant = (run: RunView) => readonly (string | Finding)[];
 
 /** The name sim protocols have used for the view. */
 export type SimRunView = RunView;

@@ -1,4 +1,4 @@
-import { maximumMatching, type InputRef, type Invariant, type OutputRecord, type Payload, type RunView } from './outputs.ts';
+import { maximumMatching, type Finding, type InputRef, type Invariant, type OutputRecord, type Payload, type RunView } from './outputs.ts';
 
 /**
  * A black-box stream check: the inputs given at `from` against the outputs of `to`, read from the
@@ -173,7 +173,13 @@ export function streamAnomalies(run: RunView, check: StreamCheck): StreamAnomaly
   return out;
 }
 
-/** `streamAnomalies` as an invariant: each anomaly is a violation, its one-line message. */
+/** `streamAnomalies` as an invariant: each anomaly is a violation, its one-line message with its evidence. */
 export function expectStream(check: StreamCheck): Invariant {
-  return (run) => streamAnomalies(run, check).map((a) => a.message);
+  return (run) =>
+    streamAnomalies(run, check).map((a): Finding => ({
+      message: a.message,
+      kind: a.kind,
+      outputs: a.outputs,
+      inputs: [a.input, a.overtaken].filter((i): i is InputRef => i !== undefined),
+    }));
 }
