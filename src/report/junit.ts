@@ -1,3 +1,4 @@
+import { violationText } from './text.ts';
 import { formatFaults } from '../injector/text.ts';
 import { runCount, type Counterexample, type SearchResult } from '../search/result.ts';
 import { outcomeLabel } from './explain.ts';
@@ -65,7 +66,7 @@ function counterexampleName(c: Counterexample, n: number, of: number): string {
 }
 
 function failure(c: Counterexample): string {
-  const body = [...c.violations.map((v) => `violated: ${v.message}`), ...(c.error ? [`error: ${c.error}`] : []), `faults: ${formatFaults(c.faults)}`, `replay: ${c.replay}`].join('\n');
+  const body = [...c.violations.map((v) => `violated: ${violationText(v, c.faults)}`), ...(c.error ? [`error: ${c.error}`] : []), `faults: ${formatFaults(c.faults)}`, `replay: ${c.replay}`].join('\n');
   return `<failure message="${esc(`broken by ${formatFaults(c.faults)}`)}" type="counterexample">${esc(body)}</failure>`;
 }
 

@@ -1,4 +1,6 @@
 import { formatFaults } from '../injector/text.ts';
+import { faultStart, type FaultSet } from '../model/faults.ts';
+import type { Violation } from '../model/target.ts';
 import { DEFAULT_COMMAND } from '../search/options.ts';
 import { shellQuote } from '../model/shell.ts';
 import { runCount, uncheckedText, type Counterexample, type SearchResult } from '../search/result.ts';
@@ -79,7 +81,7 @@ export function formatCounterexample(c: Counterexample, n: number, of: number): 
   const same = c.sameCause ? `; ${c.sameCause} more of the same cause (the same faults at other times or seeds)` : '';
   lines.push(`Counterexample${of > 1 ? ` ${n}/${of}` : ''} (found at run ${c.foundAtRun}${c.foundAs.length !== c.faults.length ? `, shrunk from ${c.foundAs.length} faults to ${c.faults.length}` : ''}${same}):`);
   lines.push(`  faults:   ${formatFaults(c.faults)}`);
-  for (const v of c.violations) lines.push(`  violated: ${v.message}`);
+  for (const v of c.violations) lines.push(`  violated: ${violationText(v, c.faults)}`);
   if (c.error) lines.push(`  error:    ${c.error}`);
   for (const note of c.notes ?? []) lines.push(`  note:     ${note}`);
   lines.push(`  replay:   ${c.replay}`);
@@ -92,4 +94,16 @@ export function formatBig(n: bigint): string {
   const s = n.toString();
   if (s.length <= 9) return Number(n).toLocaleString('en-US');
   return `${s[0]}.${s.slice(1, 3)}e${s.length - 1}`;
+}
+
+/**
+ * A violation as one line: its message and, when a black-box check named the outputs it is about,
+ * the faults that had begun by the last of them (`duplicated: … (@5, @16) — after restart desk @6..6`).
+ */
+export function violationText(v: Violation, faults: FaultSet): string {
+  const outs = v.evidence?.outputs ?? [];
+  if (outs.length === 0) return v.message;
+  const last = Math.max(...outs.map((o) => o.at));
+  const before = faults.filter((f) => faultStart(f) <= last);
+  return before.length ? `${v.message} — after ${formatFaults(before)}` : v.message;
 }

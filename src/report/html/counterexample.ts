@@ -1,3 +1,4 @@
+import { violationText } from '../text.ts';
 import type { JsonCounterexample, JsonReport } from '../json.ts';
 import { esc } from './escape.ts';
 import { cutBy } from './lineage.ts';
@@ -30,7 +31,7 @@ export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: n
   const same = c.sameCause ? `; ${c.sameCause} more of the same cause (the same faults at other times or seeds)` : '';
   const rows: [string, string][] = [
     ['faults', `<code>${esc(c.faults)}</code>`],
-    ...c.violations.map((v) => ['violated', esc(v.message)] as [string, string]),
+    ...c.violations.map((v) => ['violated', esc(violationText(v, c.faultList))] as [string, string]),
     ...(c.error ? [['error', esc(c.error)] as [string, string]] : []),
     ...(c.notes ?? []).map((note) => ['note', esc(note)] as [string, string]),
   ];
