@@ -19,7 +19,7 @@ import { formatHtmlReport, renderHtmlReport } from '../src/report/html.ts';
 import { RUNS_IN_PAGE } from '../src/report/html/runs.ts';
 import { readReportForPage } from '../src/report/read-report.ts';
 import { spaceTimeListing } from '../src/report/spacetime.ts';
-import { formatSearchResult } from '../src/report/text.ts';
+import { formatSearchResult, violationText } from '../src/report/text.ts';
 import { checkDistinctOutputs, checkOutputPath, writeFileAtomic } from '../src/report/write.ts';
 import type { RunResult, Target } from '../src/model/target.ts';
 import type { Fault } from '../src/model/faults.ts';
@@ -261,7 +261,7 @@ function replayHeadline(r: Replay): string {
 /** Violations, errors, unchecked checks and notes of a replay, one per line. */
 function replayFindings(r: Replay): string[] {
   return [
-    ...r.violations.map((v) => `  violated: ${v.message}`),
+    ...r.violations.map((v) => `  violated: ${violationText(v, r.faults)}`),
     ...(r.error ? [`  error:    ${r.error}`] : []),
     ...r.unknown.map((u) => `  unknown:  ${u}`),
     ...r.notes.map((n) => `  note:     ${n}`),

@@ -6,6 +6,7 @@
  * found a counterexample or a corpus entry still fails, else 2 if a case could not run (bad input: the
  * other cases still run), else 0.
  */
+import { violationText } from '../src/report/text.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type CampaignCase } from '../src/campaign/config.ts';
@@ -138,7 +139,7 @@ async function runCase(c: CampaignCase, reports: string, corpusDir: string, base
       seconds: Math.round((performance.now() - started) / 100) / 10,
       counterexamples: result.counterexamples.length,
       ...(result.counterexamples.length
-        ? { found: result.counterexamples.slice(0, 3).map((c) => ({ faults: formatFaults(c.faults), violation: c.violations[0]?.message ?? c.error ?? '', replay: c.replay })) }
+        ? { found: result.counterexamples.slice(0, 3).map((c) => ({ faults: formatFaults(c.faults), violation: c.violations[0] ? violationText(c.violations[0], c.faults) : (c.error ?? ''), replay: c.replay })) }
         : {}),
     },
     saved,

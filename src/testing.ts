@@ -11,6 +11,7 @@
  * A counterexample fails the test with its fault set, the violations and the replay line, as
  * fast-check prints a failing property's counterexample; so does any search that proved nothing.
  */
+import { violationText } from './report/text.ts';
 import { formatFaults } from './injector/text.ts';
 import type { Target } from './model/target.ts';
 import { verdictOf } from './report/verdict.ts';
@@ -48,7 +49,7 @@ function failureMessage(r: SearchResult): string {
   const lines = [head, `  ${verdict.mark} ${verdict.headline}`];
   r.counterexamples.slice(0, 3).forEach((c, i) => {
     lines.push('', `  Counterexample ${i + 1} (found at run ${c.foundAtRun}): ${formatFaults(c.faults)}`);
-    for (const v of c.violations) lines.push(`    violated: ${v.message}`);
+    for (const v of c.violations) lines.push(`    violated: ${violationText(v, c.faults)}`);
     if (c.error) lines.push(`    error:    ${c.error}`);
     lines.push(`    replay:   ${c.replay}`);
   });

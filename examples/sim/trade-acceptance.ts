@@ -1,7 +1,9 @@
 /**
  * Lesson: exactly-once decisions from an at-least-once pipeline need idempotent state, on disk.
  * Prices (feed) and trades (gateway) reach the desk over lossy links and are sent again until
- * acknowledged; the desk accepts a trade within 2 of the last price it has seen. It decides each
+ * acknowledged; the desk accepts a trade within 2 of the last price it has seen, if that price went
+ * in at most 15 ms before the trade (each is stamped with the clock as it goes in: the audit log has
+ * every read, and a replay reproduces them). It decides each
  * trade once, in order, and takes a price only if it is newer than the one it has; both facts are
  * durable, so a restart changes nothing. The check is black-box: a reference model of the two streams
  * (lib/trade-model.ts), explained by some interleaving the desk could have met.

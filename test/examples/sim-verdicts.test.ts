@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, splitCommand } from '../helpers/cli.ts';
 import { formatFaults as formatFaultsOf, parseFaults } from '../../src/injector/text.ts';
 import { parseRestriction } from '../../src/injector/restriction.ts';
 import type { FaultKind } from '../../src/model/faults.ts';
@@ -127,6 +131,31 @@ describe('sim examples: trade acceptance, judged by a reference model of two str
       expect(cex.violations.map((v) => v.message), file).toEqual([expect.stringMatching(kind)]);
       const replay = await t.run(cex.faults, { lineage: false });
       expect(replay.violations.map((v) => v.message)).toEqual(cex.violations.map((v) => v.message));
+    }
+  });
+});
+
+describe('sim examples: trade acceptance, the audit log', () => {
+  it('the clock reads the decisions depend on are audited, and the counterexample replays identically from its trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldfi-trades-'));
+    try {
+      const r = await cli(['run', 'examples/sim/trade-acceptance-stale-price.ts', '--seed', '1']);
+      expect(r.code).toBe(1);
+      const violated = r.stdout.match(/violated: (.*)/)![1];
+      expect(violated).toMatch(/^stale: trade t3 accepted/);
+      const trace = join(dir, 'trace.json');
+      const replay = await cli([...splitCommand(r.stdout.match(/replay: +(.*)/)![1]).slice(2), '--trace', trace]);
+      expect(replay.code).toBe(1);
+      // Each price and trade is stamped with the clock as it goes in: five reads, at the input times.
+      const audit = (JSON.parse(readFileSync(trace, 'utf8')) as { audit: { t: number; kind: string; by: string }[] }).audit;
+      const clock = audit.filter((e) => e.kind === 'clock').map((e) => `${e.by}@${e.t}`);
+      expect(clock).toEqual(['feed@1', 'gateway@3', 'feed@6', 'gateway@8', 'gateway@13', 'gateway@25']);
+      const again = await cli(['replay', '--from-trace', trace]);
+      expect(again.code).toBe(1);
+      expect(again.stdout).toMatch(/✓ replayed identically: trace [0-9a-f]{64}/);
+      expect(again.stdout).toContain(`violated: ${violated}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

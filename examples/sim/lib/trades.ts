@@ -7,7 +7,7 @@
  * change, so a restarted desk still knows.
  */
 import type { NodeHandlers, NodeState } from 'ldfi/sim';
-import { BAND, type Price, type Trade } from './trade-model.ts';
+import { accepts, type Price, type Trade } from './trade-model.ts';
 
 export const TRADE_NODES = ['feed', 'gateway', 'desk'];
 /** Virtual ms before an unacknowledged price or trade goes again: more than a round trip and a commit. */
@@ -15,7 +15,9 @@ const RESEND = 10;
 /** Virtual ms from a decision to the commit that acknowledges it (acknowledgements go in batches). */
 const COMMIT = 3;
 
-type Msg = { kind: 'price'; seq: number; px: number } | { kind: 'trade'; seq: number; id: string; px: number } | { kind: 'ack'; seq: number };
+// Each price and trade carries when it went in (`at`, read from the clock: the audit log has it).
+type Msg = { kind: 'price'; seq: number; px: number; at: number } | { kind: 'trade'; seq: number; id: string; px: number; at: number } | { kind: 'ack'; seq: number };
+type Stamped = Trade & { at: number };
 
 export interface DeskBugs {
   /**
@@ -40,7 +42,8 @@ export function tradeNode(id: string, state: NodeState, bugs: DeskBugs = {}): No
       onInput(ctx, value) {
         const seq = (lastSeq.get() ?? 0) + 1;
         lastSeq.set(seq);
-        const m: Msg = id === 'feed' ? { kind: 'price', seq, px: (value as Price).px } : { kind: 'trade', seq, ...(value as Trade) };
+        const at = ctx.now();
+        const m: Msg = id === 'feed' ? { kind: 'price', seq, px: (value as Price).px, at } : { kind: 'trade', seq, ...(value as Trade), at };
         unacked.set(seq, m);
         ctx.send('desk', m);
         ctx.setTimer(RESEND, `resend:${seq}`);
@@ -57,7 +60,7 @@ export function tradeNode(id: string, state: NodeState, bugs: DeskBugs = {}): No
       },
     };
   }
-  const last = state.register<{ seq: number; px: number }>('lastPrice', { durable: true });
+  const last = state.register<{ seq: number; px: number; at: number }>('lastPrice', { durable: true });
   const next = state.register<number>('nextTrade', { durable: true });
   // With `commitAfterOutput`: how far the desk has decided since its last commit (memory only).
   const decided = state.register<number>('decidedUpTo');
@@ -65,24 +68,21 @@ export function tradeNode(id: string, state: NodeState, bugs: DeskBugs = {}): No
   const toAck = state.set<number>('toAck');
   const commitArmed = state.register<boolean>('commitArmed');
   // Trades that came ahead of their turn (a lost one before them): unacknowledged, so they come again.
-  const waiting = state.map<number, Trade>('waiting');
+  const waiting = state.map<number, Stamped>('waiting');
   return {
     onMessage(ctx, from, payload) {
       const m = payload as Msg;
       if (m.kind === 'price') {
         const seen = last.get();
-        if (bugs.anyPriceIsLast || seen === undefined || m.seq > seen.seq) last.set({ seq: m.seq, px: m.px });
+        if (bugs.anyPriceIsLast || seen === undefined || m.seq > seen.seq) last.set({ seq: m.seq, px: m.px, at: m.at });
         ctx.send(from, { kind: 'ack', seq: m.seq });
         return;
       }
       if (m.kind !== 'trade') return;
-      const decide = (t: Trade) => {
-        const px = last.get()?.px;
-        ctx.output({ id: t.id, ok: px !== undefined && Math.abs(t.px - px) <= BAND });
-      };
+      const decide = (t: Stamped) => ctx.output({ id: t.id, ok: accepts(t.px, t.at, last.get()) });
       const expected = (bugs.commitAfterOutput ? decided.get() : undefined) ?? next.get() ?? 1;
       if (m.seq > expected) {
-        waiting.set(m.seq, { id: m.id, px: m.px });
+        waiting.set(m.seq, { id: m.id, px: m.px, at: m.at });
         return;
       }
       if (m.seq === expected) {
