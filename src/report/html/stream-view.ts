@@ -14,6 +14,11 @@ interface Item {
   readonly carrier?: number;
 }
 
+/** What an output after the first is to its anomaly (the first is the anomaly). */
+const OTHER_OUTPUT_ROLE: Record<string, string> = { stale: 'witness', reordered: 'overtaken' };
+/** What a marked input is to its anomaly: the price a stale decision needed is not itself stale. */
+const INPUT_ROLE: Record<string, string> = { stale: 'needed', unseen: 'needed', lost: 'unanswered', duplicated: 'answered twice', reordered: 'overtaken', late: 'answered late', unexpected: 'input of' };
+
 const LEFT = 110;
 const RIGHT = 40;
 const ROW = 46;
@@ -43,8 +48,16 @@ export function streamView(key: string, violations: readonly Violation[], states
   // Inputs first, then outputs, each lane a node's stream.
   for (const s of events) if (s.relation === 'input') laneOf(`in: ${s.node}`);
   for (const s of events) if (s.relation === 'output') laneOf(`out: ${s.node}`);
+  // What an item is to each anomaly that names it: the anomaly itself, or (an output after the first,
+  // an input) the context it is judged against.
   const named = (output: boolean, node: string, at: number, value: string) =>
-    found.filter((v) => (output ? v.evidence!.outputs : v.evidence!.inputs).some((x) => x.node === node && x.at === at && x.value === value)).map((v) => v.evidence!.kind);
+    found.flatMap((v) => {
+      const e = v.evidence!;
+      const i = (output ? e.outputs : e.inputs).findIndex((x) => x.node === node && x.at === at && x.value === value);
+      if (i < 0) return [];
+      if (!output) return [`${INPUT_ROLE[e.kind] ?? 'input of'} (${e.kind})`];
+      return [i > 0 && OTHER_OUTPUT_ROLE[e.kind] ? `${OTHER_OUTPUT_ROLE[e.kind]} (${e.kind})` : e.kind];
+    });
   const carrierOf = (output: boolean, node: string, at: number): number | undefined => {
     const i = messages.findIndex((m) => m.from !== m.to && (output ? m.to === node && m.deliverTime === at && m.status === 'delivered' : m.from === node && m.sendTime === at));
     return i >= 0 ? i : undefined;
@@ -86,9 +99,10 @@ export function streamView(key: string, violations: readonly Violation[], states
     const cx = x(it.at) + n * 9;
     const cy = TOP + it.lane * ROW + ROW / 2;
     const marked = it.kinds.length > 0;
-    const title = `${it.output ? 'output' : 'input'} @${it.at}: ${it.value}${marked ? ` — ${[...new Set(it.kinds)].join(', ')}` : ''}${it.carrier !== undefined ? ' (click: the message that carried it)' : ''}`;
+    const label = [...new Set(it.kinds)].join(', ');
+    const title = `${it.output ? 'output' : 'input'} @${it.at}: ${it.value}${marked ? ` — ${label}` : ''}${it.carrier !== undefined ? ' (click: the message that carried it)' : ''}`;
     const short = it.value.length > 26 ? `${it.value.slice(0, 25)}…` : it.value;
-    const dot = `<circle class="${it.output ? 'out' : 'in'}${marked ? ' marked' : ''}" cx="${cx}" cy="${cy}" r="${marked ? 6 : 4}"/>${marked ? `<text class="kind" x="${cx}" y="${cy - 10}">${esc([...new Set(it.kinds)].join(', '))}</text><text class="value" x="${cx}" y="${cy + 18}">${esc(short)}</text>` : ''}`;
+    const dot = `<circle class="${it.output ? 'out' : 'in'}${marked ? ' marked' : ''}" cx="${cx}" cy="${cy}" r="${marked ? 6 : 4}"/>${marked ? `<text class="kind" x="${cx}" y="${cy - 10}">${esc(label)}</text><text class="value" x="${cx}" y="${cy + 18}">${esc(short)}</text>` : ''}`;
     const body = `<title>${esc(title)}</title>${dot}`;
     parts.push(it.carrier !== undefined ? `<a href="#${messageAnchor(key, it.carrier)}"><g class="item">${body}</g></a>` : `<g class="item">${body}</g>`);
   }

@@ -7,7 +7,7 @@ export interface StreamItem {
   readonly value: Payload;
   /** When it went in (sim: virtual ms; tcp: rounds). */
   readonly at: number;
-  /** Its position in its own stream, from 0. */
+  /** Its position in its own stream, from 0 (reports count from 1: `market #1` is index 0). */
   readonly index: number;
 }
 
@@ -444,7 +444,7 @@ function diff<S>(observed: readonly OutputRecord[], expected: readonly { value: 
   expected.forEach((e, i) => {
     if (paired.has(i)) return;
     const last = path[e.after - 1];
-    out.push({ kind: 'lost', outputs: [], expected: e.value, inputs: [itemRef(last, check)], message: `lost: ${name(e.value)} never came out at ${check.to} (the model gives it once ${last.stream} #${last.index + 1} @${last.at} is in)` });
+    out.push({ kind: 'lost', outputs: [], expected: e.value, inputs: [itemRef(last, check)], message: `lost: ${name(e.value)} never came out at ${check.to} (the model gives it once ${last.stream} #${last.index + 1} @${last.at} is in, along the interleaving that explains the most)` });
   });
   const copies = new Map<string, OutputRecord[]>();
   for (const o of observed) {
@@ -542,7 +542,7 @@ function staleAnswer<S>(
         if (given.length === 0 || json(given[0].value) !== json(target.value)) continue;
         const needed = other[j];
         const witness = observed.slice(0, matched).find((o, i) => json(along[i]?.value) !== json(o.value));
-        const asOf = j === 0 ? `before any ${needed.stream} item` : `as of ${needed.stream} #${j} (in @${other[j - 1].at})`;
+        const asOf = j === 0 ? `with no ${needed.stream} item seen yet` : `as of ${needed.stream} #${j} (in @${other[j - 1].at})`;
         const why = witness ? `, but ${name(witness.value)} @${witness.at} before it needs ${needed.stream} #${j + 1} (in @${needed.at}) seen` : `, though ${needed.stream} #${j + 1} (in @${needed.at}) was seen before it`;
         const wrong = json(answer[0].value);
         let lostDropped = false;
