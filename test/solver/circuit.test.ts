@@ -123,7 +123,7 @@ function allSets(candidates: Fault[], maxSize: number): Fault[][] {
 describe('the encoding agrees with evaluating the lineage', () => {
   it('on random lineages with cycles and copies: the smallest sets that break the outcome, all of them', async () => {
     let broken = 0;
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 200; i++) {
       const g = randomLineage(`circuit-${i}`);
       // A run's outcome holds in that run: a lineage whose outcome fails with no fault is no run's.
       if (brokenOutcomes(g, ['outcome'], []).length > 0) continue;
@@ -139,12 +139,12 @@ describe('the encoding agrees with evaluating the lineage', () => {
       } else expect(got.every((s) => s.split(';').length > 3), `lineage circuit-${i}`).toBe(true);
     }
     // The generator must make outcomes that faults can break, or the property says nothing.
-    expect(broken).toBeGreaterThan(40);
+    expect(broken).toBeGreaterThan(25);
   });
 
   it('and while keeping a precondition (a cycle must not hold itself up)', async () => {
     let kept = 0;
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 200; i++) {
       const g = randomLineage(`circuit-${i}`);
       if (brokenOutcomes(g, ['outcome'], []).length > 0) continue;
       const candidates = faultCandidates(g, BOUNDS);
@@ -163,6 +163,6 @@ describe('the encoding agrees with evaluating the lineage', () => {
       expect(answer.hypotheses.map(formatFaults).sort(), `lineage circuit-${i}`).toEqual(keeping.filter((s) => s.length === smallest).map(formatFaults).sort());
       kept++;
     }
-    expect(kept).toBeGreaterThan(40);
+    expect(kept).toBeGreaterThan(25);
   });
 });
