@@ -103,7 +103,7 @@ export function formatBig(n: bigint): string {
 export function violationText(v: Violation, faults: FaultSet): string {
   const outs = v.evidence?.outputs ?? [];
   if (outs.length === 0) return v.message;
-  const last = Math.max(...outs.map((o) => o.at));
+  const last = outs.reduce((m, o) => Math.max(m, o.at), -Infinity);
   const before = faults.filter((f) => faultStart(f) <= last);
   return before.length ? `${v.message} — after ${formatFaults(before)}` : v.message;
 }

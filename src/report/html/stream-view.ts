@@ -67,8 +67,9 @@ export function streamView(key: string, violations: readonly Violation[], states
     return { lane: laneOf(`${output ? 'out' : 'in'}: ${s.node}`), at: s.time, value: s.fact, output, kinds: named(output, s.node, s.time, s.fact), carrier: carrierOf(output, s.node, s.time) };
   });
   const times = items.map((i) => i.at);
-  const t0 = Math.min(...times);
-  const t1 = Math.max(...times);
+  // Reduced, not spread: a stream can hold more items than a call takes arguments.
+  const t0 = times.reduce((a, b) => Math.min(a, b), Infinity);
+  const t1 = times.reduce((a, b) => Math.max(a, b), -Infinity);
   const scale = Math.max(14, Math.min(48, 760 / Math.max(1, t1 - t0)));
   const x = (t: number) => Math.round(LEFT + (t - t0) * scale);
   const width = x(t1) + RIGHT + 120;

@@ -323,7 +323,7 @@ class InterleavingSearch<S> {
       this.undo(frame);
       return undefined;
     }
-    frame.choices.push(...this.choices());
+    for (const c of this.choices()) frame.choices.push(c);
     return frame;
   }
 
