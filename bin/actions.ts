@@ -280,8 +280,10 @@ export async function whyAction(files: string[], flags: BoundsFlags & { tuple: s
   if (flags.gexf) (writeFileAtomic(flags.gexf, toGexf(w.lineage, w.root)), wrote('GEXF', flags.gexf));
   if (flags.svg) {
     const g = reachableFrom(w.lineage, w.root);
-    const vertices = g.mapNodes((id, attrs) => ({ ...attrs, id }));
-    writeFileAtomic(flags.svg, lineageSvgDocument({ outcome: w.root, vertices, edges: g.mapEdges((_e, _a, from, to) => [from, to] as const), truncated: 0 }));
+    const vertices = g.keys.map((id, i) => ({ ...g.vertices[i], id }));
+    const edges: (readonly [string, string])[] = [];
+    g.forEachEdge((from, to) => edges.push([from, to]));
+    writeFileAtomic(flags.svg, lineageSvgDocument({ outcome: w.root, vertices, edges, truncated: 0 }));
     wrote('SVG picture', flags.svg);
   }
 }

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import type { LineageGraph } from '../model/lineage.ts';
 import { newLineageGraph } from '../model/lineage.ts';
+import graphology from 'graphology';
+
+const { DirectedGraph } = graphology as unknown as { DirectedGraph: new () => { addNode(k: string, a: object): void; addEdge(s: string, t: string): void } };
 
 // graphology-gexf is CommonJS; its writer is graphology's own serializer for GEXF (Gephi's format).
 const gexf = createRequire(import.meta.url)('graphology-gexf') as { write(graph: unknown, options?: { formatNode?: (key: string, attrs: object) => object; pretty?: boolean }): string };
@@ -28,7 +31,11 @@ export function reachableFrom(g: LineageGraph, root: string): LineageGraph {
  * what it depends on.
  */
 export function toGexf(g: LineageGraph, root: string): string {
-  return gexf.write(reachableFrom(g, root), {
+  const part = reachableFrom(g, root);
+  const out = new DirectedGraph();
+  part.forEachNode((key, attrs) => out.addNode(key, attrs));
+  part.forEachEdge((source, target) => out.addEdge(source, target));
+  return gexf.write(out, {
     // Attributes without a value are left out (GEXF has no undefined).
     formatNode: (_key, attrs) => {
       const { label, ...rest } = attrs as { label: string } & Record<string, unknown>;

@@ -1,4 +1,3 @@
-import { noteGrowth } from '../model/compiled-lineage.ts';
 import type { LineageGraph } from '../model/lineage.ts';
 
 /**
@@ -7,21 +6,25 @@ import type { LineageGraph } from '../model/lineage.ts';
  * vertices and edges were new (zero: the run revealed nothing the graph did not already know).
  */
 export function mergeLineage(into: LineageGraph, from: LineageGraph): number {
-  const vertices: string[] = [];
-  const edges: [string, string][] = [];
-  from.forEachNode((key, attrs) => {
-    if (!into.hasNode(key)) {
-      into.addNode(key, attrs);
-      vertices.push(key);
+  // `from`'s vertex numbers in `into`, so that edges are merged by number, not by key.
+  const at = new Int32Array(from.order);
+  let added = 0;
+  for (let i = 0; i < from.order; i++) {
+    const known = into.index.get(from.keys[i]);
+    if (known === undefined) {
+      at[i] = into.addNode(from.keys[i], from.vertices[i]);
+      added++;
+    } else at[i] = known;
+  }
+  for (let i = 0; i < from.order; i++) {
+    const s = at[i];
+    for (const k of from.kids[i]) {
+      const t = at[k];
+      if (!into.hasEdgeAt(s, t)) {
+        into.addEdgeAt(s, t);
+        added++;
+      }
     }
-  });
-  from.forEachEdge((_e, _a, source, target) => {
-    if (!into.hasEdge(source, target)) {
-      into.addEdge(source, target);
-      edges.push([source, target]);
-    }
-  });
-  // The union's compiled form grows with it rather than being rebuilt for the next evaluation.
-  noteGrowth(into, vertices, edges);
-  return vertices.length + edges.length;
+  }
+  return added;
 }

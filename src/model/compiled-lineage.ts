@@ -3,9 +3,7 @@ import type { LineageGraph, LineageVertex } from './lineage.ts';
 /**
  * A lineage graph as numbered vertices with child lists, for the passes that walk a large union
  * lineage again and again (evaluating it under one fault set after another, encoding it for the
- * solver): on Paxos's union (80,000 vertices) graphology's neighbour lists and maps cost more than the
- * solver. The union only ever grows, so the compiled form grows with it (`noteGrowth`) instead of
- * being rebuilt; vertex and edge counts identify a version.
+ * solver).
  */
 export interface CompiledLineage {
   readonly keys: readonly string[];
@@ -23,69 +21,38 @@ export interface CompiledLineage {
 }
 
 interface Entry {
-  /** Vertex and edge counts of the graph version compiled. */
+  /** Vertex and edge counts of the graph version the order and cycles are of. */
   vertexCount: number;
   edgeCount: number;
-  keys: string[];
-  index: Map<string, number>;
-  vertices: LineageVertex[];
-  kids: number[][];
   order?: Int32Array;
   cycle?: Int32Array;
 }
 
 const cache = new WeakMap<LineageGraph, Entry>();
 
-/** The compiled form of `g`, built once and grown as `g` grows (through `noteGrowth`). */
+/**
+ * The numbered form of `g`: its own arrays (no copy), with a post-order and the recursions
+ * computed once per version of `g` (the union only grows; vertex and edge counts identify a version).
+ */
 export function compileLineage(g: LineageGraph): CompiledLineage {
   let e = cache.get(g);
   if (!e || e.vertexCount !== g.order || e.edgeCount !== g.size) {
-    e = { vertexCount: 0, edgeCount: 0, keys: [], index: new Map(), vertices: [], kids: [] };
-    g.forEachNode((key, attrs) => addVertex(e!, key, attrs));
-    g.forEachEdge((_edge, _attrs, source, target) => addEdge(e!, source, target));
-    e.vertexCount = g.order;
-    e.edgeCount = g.size;
+    e = { vertexCount: g.order, edgeCount: g.size };
     cache.set(g, e);
   }
   const entry = e;
-  entry.order ??= postOrderOf(entry.kids);
+  entry.order ??= postOrderOf(g.kids);
   return {
-    keys: entry.keys,
-    index: entry.index,
-    vertices: entry.vertices,
-    kids: entry.kids,
+    keys: g.keys,
+    index: g.index,
+    vertices: g.vertices,
+    kids: g.kids,
     order: entry.order,
     // Only the solver's encoding needs the components; evaluation after each run does not.
     get cycle() {
-      return (entry.cycle ??= cyclesOf(entry.kids));
+      return (entry.cycle ??= cyclesOf(g.kids));
     },
   };
-}
-
-/**
- * Tells the compiled form of `g` (if there is one) what was just added to `g`, so that it grows
- * instead of being rebuilt. Vertices and edges must already be in `g`; anything else that changed
- * `g` makes the counts disagree, and the next `compileLineage` rebuilds.
- */
-export function noteGrowth(g: LineageGraph, vertices: readonly string[], edges: readonly (readonly [string, string])[]): void {
-  const e = cache.get(g);
-  if (!e || e.vertexCount + vertices.length !== g.order || e.edgeCount + edges.length !== g.size) return;
-  for (const key of vertices) addVertex(e, key, g.getNodeAttributes(key));
-  for (const [source, target] of edges) addEdge(e, source, target);
-  e.vertexCount = g.order;
-  e.edgeCount = g.size;
-  if (vertices.length || edges.length) e.order = e.cycle = undefined;
-}
-
-function addVertex(e: Entry, key: string, attrs: LineageVertex): void {
-  e.index.set(key, e.keys.length);
-  e.keys.push(key);
-  e.vertices.push(attrs);
-  e.kids.push([]);
-}
-
-function addEdge(e: Entry, source: string, target: string): void {
-  e.kids[e.index.get(source)!].push(e.index.get(target)!);
 }
 
 /** Iterative depth-first post-order (vertices in number order as roots, children in list order). */

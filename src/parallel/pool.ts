@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
-import { newLineageGraph } from '../model/lineage.ts';
+import { LineageGraph } from '../model/lineage.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { RunOptions, RunResult, Target } from '../model/target.ts';
 import type { TargetOptions } from '../targets/index.ts';
@@ -112,8 +112,7 @@ export class ParallelTarget implements Target {
     const results = local;
     for (const part of parts) {
       for (const w of part) {
-        const lineage = newLineageGraph();
-        if (w.lineage) lineage.import(w.lineage as Parameters<typeof lineage.import>[0]);
+        const lineage = w.lineage ? LineageGraph.fromSerialized(w.lineage) : new LineageGraph();
         results.push({ ...w, lineage } as RunResult);
       }
     }

@@ -1,3 +1,4 @@
+import type { SerializedLineage } from '../model/lineage.ts';
 import type { RunOptions, RunResult, Target } from '../model/target.ts';
 import { openTarget, type TargetOptions } from '../targets/index.ts';
 
@@ -9,8 +10,8 @@ export interface RunTask {
   readonly options: RunOptions;
 }
 
-/** A run's result as it crosses threads: the lineage graph as graphology's plain export. */
-export type WireResult = Omit<RunResult, 'lineage'> & { readonly lineage: object | null };
+/** A run's result as it crosses threads: the lineage graph in its serialized form. */
+export type WireResult = Omit<RunResult, 'lineage'> & { readonly lineage: SerializedLineage | null };
 
 const opened = new Map<string, Promise<Target>>();
 
