@@ -192,7 +192,10 @@ export class LineageEncoding {
     const out: Formula[] = [];
     const s = this.s;
     const { keys, vertices, kids, cycle } = this.c;
-    const rank = (i: number) => s.int(`rank:${keys[i]}`);
+    const members = new Map<number, number>();
+    for (let i = 0; i < cycle.length; i++) if (cycle[i] >= 0) members.set(cycle[i], (members.get(cycle[i]) ?? 0) + 1);
+    // Within a cycle of m vertices, m ranks order any justification of the least fixpoint.
+    const rank = (i: number) => s.rank(`rank:${keys[i]}`, members.get(cycle[i])!);
     for (let p = 0; p < this.pendingCycles.length; p++) {
       const i = this.pendingCycles[p];
       const v = vertices[i];
