@@ -71,7 +71,8 @@ function evaluateCompiled(c: CompiledLineage, faults: FaultSet): { holds: Uint8A
     if (value !== undefined) leaf[i] = value ? 1 : 0;
   }
   const { kids, order, vertices } = c;
-  for (let round = 0, changed = true; changed; round++) {
+  // Without cycles, children come before parents in `order`: the first round is the fixpoint.
+  for (let round = 0, changed = true; changed && (round === 0 || !c.acyclic); round++) {
     changed = false;
     for (let o = 0; o < order.length; o++) {
       const i = order[o];

@@ -13,6 +13,8 @@ export interface CompiledLineage {
   readonly kids: readonly (readonly number[])[];
   /** Vertex numbers with children before parents (cycles cut where they close). */
   readonly order: Int32Array;
+  /** No cycle at all: one pass in `order` evaluates every vertex. */
+  readonly acyclic: boolean;
   /**
    * Per vertex, the number of its strongly connected component when that component has two vertices
    * or more (a recursion within a step), else -1.
@@ -25,6 +27,7 @@ interface Entry {
   vertexCount: number;
   edgeCount: number;
   order?: Int32Array;
+  acyclic?: boolean;
   cycle?: Int32Array;
 }
 
@@ -41,13 +44,14 @@ export function compileLineage(g: LineageGraph): CompiledLineage {
     cache.set(g, e);
   }
   const entry = e;
-  entry.order ??= postOrderOf(g.kids);
+  if (!entry.order) ({ order: entry.order, acyclic: entry.acyclic } = postOrderOf(g.kids));
   return {
     keys: g.keys,
     index: g.index,
     vertices: g.vertices,
     kids: g.kids,
     order: entry.order,
+    acyclic: entry.acyclic!,
     // Only the solver's encoding needs the components; evaluation after each run does not.
     get cycle() {
       return (entry.cycle ??= cyclesOf(g.kids));
@@ -55,8 +59,12 @@ export function compileLineage(g: LineageGraph): CompiledLineage {
   };
 }
 
-/** Iterative depth-first post-order (vertices in number order as roots, children in list order). */
-function postOrderOf(kids: readonly (readonly number[])[]): Int32Array {
+/**
+ * Iterative depth-first post-order (vertices in number order as roots, children in list order), and
+ * whether no back edge was met (the graph has no cycle).
+ */
+function postOrderOf(kids: readonly (readonly number[])[]): { order: Int32Array; acyclic: boolean } {
+  let acyclic = true;
   const n = kids.length;
   const out = new Int32Array(n);
   let at = 0;
@@ -78,7 +86,7 @@ function postOrderOf(kids: readonly (readonly number[])[]): Int32Array {
           depth++;
           stackV[depth] = c;
           stackE[depth] = 0;
-        }
+        } else if (state[c] === 1) acyclic = false;
       } else {
         state[v] = 2;
         out[at++] = v;
@@ -86,7 +94,7 @@ function postOrderOf(kids: readonly (readonly number[])[]): Int32Array {
       }
     }
   }
-  return out;
+  return { order: out, acyclic };
 }
 
 /** Tarjan's strongly connected components, iterative; -1 for a vertex alone in its component. */
