@@ -1,14 +1,17 @@
 /** The double-and-halve pipeline as real processes, with or without session recovery (shared by both system files). */
 import { defineSystem, expectOutputs } from 'ldfi/tcp';
 
+// The interpreter's path in $PYTHON (as node-gyp reads it) spares a version manager's shim on every start.
+const PYTHON = process.env.PYTHON ?? 'python3';
+
 export function doubleHalve(opts: { recovery: boolean }) {
   const env = { RECOVERY: opts.recovery ? '1' : '0' };
   return defineSystem({
     name: opts.recovery ? 'double-halve-recovery' : 'double-halve',
     nodes: {
       source: { command: 'node', args: ['source.mjs'], env, readyLine: 'READY' },
-      doubler: { command: 'python3', args: ['stage.py', 'double', 'halver'], env, readyLine: 'READY' },
-      halver: { command: 'python3', args: ['stage.py', 'halve', 'sink'], env, readyLine: 'READY' },
+      doubler: { command: PYTHON, args: ['stage.py', 'double', 'halver'], env, readyLine: 'READY' },
+      halver: { command: PYTHON, args: ['stage.py', 'halve', 'sink'], env, readyLine: 'READY' },
       sink: { command: 'node', args: ['sink.mjs'], env, readyLine: 'READY' },
     },
     links: [

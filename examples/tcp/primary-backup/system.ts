@@ -1,6 +1,9 @@
 /** The primary-backup store as real processes, replicating asynchronously or synchronously (shared by both system files). */
 import { defineSystem, type RunView } from 'ldfi/tcp';
 
+// The interpreter's path in $PYTHON (as node-gyp reads it) spares a version manager's shim on every start.
+const PYTHON = process.env.PYTHON ?? 'python3';
+
 /** Durability: a write acknowledged to the client is stored at a replica that did not crash. */
 export function acknowledgedWritesSurvive(run: RunView): string[] {
   const acked = run.outputs.filter((o) => o.node === 'client').map((o) => (o.value as { acked: string }).acked);
@@ -14,8 +17,8 @@ export function primaryBackup(opts: { sync: boolean }) {
     name: opts.sync ? 'primary-backup-sync' : 'primary-backup-async',
     nodes: {
       client: { command: 'node', args: ['client.mjs'], readyLine: 'READY' },
-      primary: { command: 'python3', args: ['replica.py', 'primary'], env, readyLine: 'READY' },
-      backup: { command: 'python3', args: ['replica.py', 'backup'], env, readyLine: 'READY' },
+      primary: { command: PYTHON, args: ['replica.py', 'primary'], env, readyLine: 'READY' },
+      backup: { command: PYTHON, args: ['replica.py', 'backup'], env, readyLine: 'READY' },
     },
     links: [
       ['client', 'primary'],

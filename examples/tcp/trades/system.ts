@@ -2,13 +2,16 @@
 import { defineSystem } from 'ldfi/tcp';
 import { tradesAccepted } from '../../sim/lib/trade-model.ts';
 
+// The interpreter's path in $PYTHON (as node-gyp reads it) spares a version manager's shim on every start.
+const PYTHON = process.env.PYTHON ?? 'python3';
+
 export function tradeSystem(opts: { name: string; bug?: 'commit-after-output' | 'any-price-is-last' }) {
   return defineSystem({
     name: opts.name,
     nodes: {
       feed: { command: 'node', args: ['sender.mjs'], env: { STREAM: 'price' }, readyLine: 'READY' },
       gateway: { command: 'node', args: ['sender.mjs'], env: { STREAM: 'trade' }, readyLine: 'READY' },
-      desk: { command: 'python3', args: ['-u', 'desk.py'], env: { DESK_BUG: opts.bug ?? '' }, readyLine: 'READY' },
+      desk: { command: PYTHON, args: ['-u', 'desk.py'], env: { DESK_BUG: opts.bug ?? '' }, readyLine: 'READY' },
     },
     links: [
       ['feed', 'desk'],

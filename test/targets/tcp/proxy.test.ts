@@ -141,8 +141,8 @@ console.log('READY');
         name: 'double-halve-json',
         nodes: {
           source: { command: 'node', args: ['source.mjs'], cwd: example, env, readyLine: 'READY' },
-          doubler: { command: 'python3', args: ['stage.py', 'double', 'halver'], cwd: example, env, readyLine: 'READY' },
-          halver: { command: 'python3', args: ['stage.py', 'halve', 'sink'], cwd: example, env, readyLine: 'READY' },
+          doubler: { command: process.env.PYTHON ?? 'python3', args: ['stage.py', 'double', 'halver'], cwd: example, env, readyLine: 'READY' },
+          halver: { command: process.env.PYTHON ?? 'python3', args: ['stage.py', 'halve', 'sink'], cwd: example, env, readyLine: 'READY' },
           sink: { command: 'node', args: ['sink.mjs'], cwd: example, env, readyLine: 'READY' },
         },
         links: [['source', 'doubler'], ['doubler', 'halver'], ['halver', 'sink']],
