@@ -23,9 +23,11 @@ import { fmtMs, median, table } from './stats.ts';
 import { scalingTable, solverMemory, startUp } from './scale.ts';
 import { mollyTable } from './molly.ts';
 import { checkersTable } from './checkers.ts';
+import { resolvePython } from '../scripts/python-path.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
+resolvePython();
 const SEEDS = QUICK ? 5 : 20;
 const RANDOM_CAP = 5000;
 
@@ -196,6 +198,8 @@ async function tcpTable(): Promise<void> {
     ['examples/tcp/trades/ldfi-double-count.tcp.ts', { eff: 5, crashes: 1 }],
     ['examples/tcp/trades/ldfi-stale-price.tcp.ts', {}],
   ] as const) {
+    // TCP_ONLY=trades: only the systems whose path contains it.
+    if (process.env.TCP_ONLY && !file.includes(process.env.TCP_ONLY)) continue;
     const open = () => TcpTarget.open(file, { ...bounds, faultKinds: 'faultKinds' in bounds ? [...bounds.faultKinds] : undefined });
     const t0 = performance.now();
     const ldfi = await search(await open(), { strategy: 'ldfi' });

@@ -5,7 +5,7 @@
  * the gateway sends the trade again (it was never acknowledged), and it counts twice.
  *
  * Expected (defaults as trade-acceptance.ts):
- *   broken  one restart of the desk at the commit (`restart desk @6..6`, seed 1, 15 runs):
+ *   broken  one restart of the desk at the commit (`restart desk @6..6`, seed 1, 9 runs):
  *           duplicated: trade t1 came out twice at desk (@5 trade t1 accepted, @16 trade t1
  *           rejected); the model gives one output for it
  */

@@ -228,6 +228,12 @@ export interface FootprintPoint {
    */
   readonly slack?: number;
   /**
+   * A restart in an exactly-once window: messages the node had already acted on with an output, whose
+   * answer to their sender (an acknowledgement) the restart prevents. A sender that retries then
+   * hands them to a node that forgot them: a duplicate output is the classic result.
+   */
+  readonly redoes?: number;
+  /**
    * A fault that changes the run only as the omissions it makes do once every handler call it causes
    * is known to do nothing in any state (`RunResult.inertCalls`): the keys of those calls (empty: it
    * causes none). The search skips it where it covers those omissions. Absent: the fault is always

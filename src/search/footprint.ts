@@ -364,7 +364,10 @@ function valueOf(outcome: string): string {
   return m ? m[1] : outcome;
 }
 
-/** Negative support first (a silent action woken), then positive (an outcome's support cut). */
+/**
+ * A restart in an exactly-once window first (a retried message meets a node that forgot acting on
+ * it), then negative support (a silent action woken), then positive (an outcome's support cut).
+ */
 function rankOf(p: FootprintPoint): number {
-  return (p.wakes > 0 ? 2 : 0) + (p.cuts > 0 ? 1 : 0);
+  return ((p.redoes ?? 0) > 0 ? 4 : 0) + (p.wakes > 0 ? 2 : 0) + (p.cuts > 0 ? 1 : 0);
 }

@@ -40,6 +40,7 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
   const keys = outputKeys(exec);
   const closures = outputClosures(exec).map((c, i) => ({ ...c, key: keys[i] }));
   const silent = silentActions(exec);
+  const redo = redoWindows(exec);
   const slackOf = (msgs: readonly MessageEntry[]): { slack?: number } => {
     let slack = Infinity;
     for (const m of msgs) if (m.status === 'delivered') slack = Math.min(slack, silent.nextAfter(m.ref.to, m.deliverAt) - m.deliverAt);
@@ -121,6 +122,7 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
             cuts: closures.filter((c) => c.node !== node && c.messages.some((m) => lostSet.has(m))).length,
             cutOutcomes: closures.filter((c) => c.messages.some((m) => lostSet.has(m))).map((c) => c.key),
             wakes: lost.reduce((s, m) => s + (m.ref.from === node ? silent.countAfter(m.ref.to, m.deliverAt) : 0), 0),
+            redoes: redo(node, time, lost),
           });
         }
         if (!model.searches('crash') || !model.canCrashAt(time)) continue;
@@ -162,6 +164,36 @@ function outputClosures(exec: CodeExecution): { node: string; at: number; messag
     return out;
   };
   return exec.outputs.map((o) => ({ node: o.node, at: o.at, messages: closureOf(expandDeps(o.deps)) }));
+}
+
+/**
+ * The exactly-once window of a restart: how many messages the node had acted on with an output
+ * before `time` and would have answered (a message back to their sender that depends on them, an
+ * acknowledgement) only from `time` on. The restart loses that answer and the node's memory of the
+ * message, so a sender that retries hands it again to a node that forgot it already produced the output.
+ */
+function redoWindows(exec: CodeExecution): (node: string, time: number, lost: readonly MessageEntry[]) => number {
+  // Per delivered message id: the earliest output of its receiver that depends on it.
+  const firstOutput = new Map<number, number>();
+  for (const o of exec.outputs) {
+    for (const id of expandDeps(o.deps)) {
+      const c = exec.causes.get(id);
+      if (c?.kind !== 'message' || c.record.ref.to !== o.node) continue;
+      if (o.at < (firstOutput.get(id) ?? Infinity)) firstOutput.set(id, o.at);
+    }
+  }
+  return (node, time, lost) => {
+    const answered = new Set<number>();
+    for (const m of lost) {
+      if (m.ref.from !== node) continue;
+      for (const id of expandDeps(m.deps)) {
+        const c = exec.causes.get(id);
+        if (c?.kind !== 'message' || c.record.ref.from !== m.ref.to || c.record.ref.to !== node) continue;
+        if ((firstOutput.get(id) ?? Infinity) < time) answered.add(id);
+      }
+    }
+    return answered.size;
+  };
 }
 
 /** The times of each node's silent handler calls: how many come after a time, and the next one. */
