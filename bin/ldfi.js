@@ -26,6 +26,8 @@ if (fresh) {
   await import('../dist/bin/ldfi.js');
 } else {
   const { register } = await import('tsx/esm/api');
+  const { registerSourceCondition } = await import('./source-condition.js');
+  registerSourceCondition();
   register();
   await import('./ldfi.ts');
 }

@@ -3,7 +3,9 @@
 import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { registerSourceCondition } from './source-condition.js';
 
+registerSourceCondition();
 register();
 const [entry, ...rest] = process.argv.slice(2);
 process.argv = [process.argv[0], entry, ...rest];
