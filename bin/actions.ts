@@ -308,17 +308,19 @@ export async function reportAction(file: string, flags: { html: string }): Promi
  */
 export async function checkAction(files: string[], flags: { include?: string[] }): Promise<void> {
   const problems: Problem[] = [];
-  if (files.length === 1 && /\.(ts|mts|js|mjs)$/.test(files[0])) {
-    for (const p of await checkCodeFile(files[0])) problems.push(p);
-  } else {
+  // Each protocol or system file is a program of its own; the Dedalus files given together are one.
+  const isCode = (f: string) => /\.(ts|mts|js|mjs)$/.test(f);
+  for (const f of files.filter(isCode)) for (const p of await checkCodeFile(f)) problems.push(p);
+  const dedalus = files.filter((f) => !isCode(f));
+  if (dedalus.length) {
     try {
-      const t = await openTarget(files, { negativeSupport: true, seed: '1', includeDirs: flags.include });
+      const t = await openTarget(dedalus, { negativeSupport: true, seed: '1', includeDirs: flags.include });
       // What would be printed as warnings before a search (a relation nothing defines, a fact after EOT).
-      for (const w of t.warnings ?? []) problems.push({ ...problemOf(w, /^(.*?):\d+:\d+: /s.exec(w)?.[1] ?? files.join(' ')), warning: true });
+      for (const w of t.warnings ?? []) problems.push({ ...problemOf(w, /^(.*?):\d+:\d+: /s.exec(w)?.[1] ?? dedalus.join(' ')), warning: true });
     } catch (e) {
       if (!isUserError(e)) throw e;
       // A Dedalus error names its own file (an included one, perhaps).
-      const file = /^(.*?):\d+:\d+: /s.exec(e.message)?.[1] ?? files.join(' ');
+      const file = /^(.*?):\d+:\d+: /s.exec(e.message)?.[1] ?? dedalus.join(' ');
       problems.push(problemOf(e.message, file));
     }
   }

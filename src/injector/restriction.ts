@@ -4,6 +4,7 @@ import type { Fault } from '../model/faults.ts';
 /**
  * A targeted fault space (`--only-faults`): the faults a search may use. Entries separated by `;`,
  * each a kind and where: `crash:C`, `crash:* @3..5`, `restart:C` (by when it starts), `omit:*→C @1..4`, `omit:a->b`,
+ * `delay:a→b @2` (by send time),
  * `omit:a↔b` (both directions), `disconnect:a↔b @2`; `*` is any node, a time window is inclusive, no window is any time. A fault is
  * allowed when an entry matches it.
  */
@@ -13,8 +14,11 @@ export interface FaultRestriction {
   allows(f: Fault): boolean;
 }
 
+/** The kinds an entry may name; a targeted space has no partitions. */
+const KINDS = ['crash', 'restart', 'omit', 'delay', 'disconnect'] as const;
+
 interface Entry {
-  kind: 'crash' | 'restart' | 'omit' | 'disconnect';
+  kind: (typeof KINDS)[number];
   from: string;
   to?: string;
   /** `↔`: the link in either direction. */
@@ -27,11 +31,11 @@ interface Entry {
 export function parseRestriction(text: string): FaultRestriction {
   const entries: Entry[] = [];
   for (const raw of text.split(';').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(crash|restart|omit|disconnect)\s*:\s*([A-Za-z0-9_*-]+)(?:\s*(->|→|↔|<->)\s*([A-Za-z0-9_*-]+))?(?:\s*@\s*(\d+)(?:\s*\.\.\s*(\d+))?)?$/.exec(raw);
+    const m = /^(crash|restart|omit|delay|disconnect)\s*:\s*([A-Za-z0-9_*-]+)(?:\s*(->|→|↔|<->)\s*([A-Za-z0-9_*-]+))?(?:\s*@\s*(\d+)(?:\s*\.\.\s*(\d+))?)?$/.exec(raw);
     const bad = (why: string): never => {
       throw new UserError('BAD_OPTION', `--only-faults: '${raw}' ${why} (e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2')`);
     };
-    if (!m) bad('does not read as kind:where');
+    if (!m) bad(`does not read as kind:where, a kind being ${KINDS.join(', ')}`);
     const [, kind, from, arrow, to, s, e] = m!;
     if ((kind === 'crash' || kind === 'restart') && arrow) bad(`names a link; a ${kind} names a node`);
     if (kind !== 'crash' && kind !== 'restart' && !arrow) bad(`needs a link, from${kind === 'disconnect' ? '↔' : '→'}to`);
@@ -50,7 +54,7 @@ export function parseRestriction(text: string): FaultRestriction {
         if (e.kind !== f.kind) return false;
         if (f.kind === 'crash') return node(e.from, f.node) && within(e, f.time);
         if (f.kind === 'restart') return node(e.from, f.node) && within(e, f.start);
-        if (f.kind === 'omit') return ((node(e.from, f.from) && node(e.to!, f.to)) || (e.both && node(e.from, f.to) && node(e.to!, f.from))) && within(e, f.time);
+        if (f.kind === 'omit' || f.kind === 'delay') return ((node(e.from, f.from) && node(e.to!, f.to)) || (e.both && node(e.from, f.to) && node(e.to!, f.from))) && within(e, f.time);
         if (f.kind === 'disconnect') {
           const pair = (a: string, b: string) => node(e.from, a) && node(e.to!, b);
           return (pair(f.from, f.to) || (f.both && pair(f.to, f.from))) && within(e, f.start);

@@ -82,9 +82,18 @@ export function statusText(s: State, budget: string): string {
   // An estimate only where the end is known: the run budget, at the pace so far (a few runs and a
   // second of history). How many hypotheses the next sizes bring is not known in advance.
   if (s.maxRuns !== undefined && s.runs >= 5 && elapsed >= 1) line += ` (at most ~${seconds(((s.maxRuns - s.runs) * elapsed) / s.runs)} more: the run budget at this pace)`;
+  // Without a budget, a search whose pending hypotheses alone take long says how to size it down.
+  else if (s.maxRuns === undefined && s.pending && s.runs >= 20 && elapsed >= 5) {
+    const left = (s.pending * elapsed) / s.runs;
+    if (left > LONG_S) line += ` (the pending alone ~${seconds(left)} at this pace; a smaller --eff, fewer --fault-kinds or a shorter --max-delay shrinks the space, --max-runs bounds the search)`;
+  }
   return line;
 }
 
+/** Pending work past this many seconds at the current pace is worth a hint on the bounds. */
+const LONG_S = 600;
+
 function seconds(s: number): string {
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
   return s < 60 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }

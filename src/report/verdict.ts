@@ -21,9 +21,24 @@ export interface Verdict {
  * new user could not tell from the header) and the longest delay if any.
  */
 export function boundsText(b: SearchResult['bounds']): string {
-  const kinds = b.kinds ? `, kinds ${b.kinds.join(',')}` : '';
+  const kinds = b.kinds ? `, kinds ${kindsSearched(b)}` : '';
   const delays = b.maxDelay ? `, delays up to ${b.maxDelay}` : '';
   return `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}${delays}`;
+}
+
+/**
+ * The kinds asked for, those the bounds leave no room for set apart with the bound that stops them
+ * (`omit; crash, restart off: crashes 0`): the header says what the verdict covers.
+ */
+function kindsSearched(b: SearchResult['bounds']): string {
+  const effective = faultModel(b).effectiveKinds;
+  const off = (b.kinds ?? []).filter((k) => !effective.includes(k));
+  if (off.length === 0) return effective.join(',');
+  const why = [
+    ...(b.crashes === 0 && off.some((k) => k === 'crash' || k === 'restart') ? ['crashes 0'] : []),
+    ...(off.includes('delay') && !b.maxDelay ? ['no longest delay'] : []),
+  ];
+  return `${effective.join(',') || 'none'}; ${off.join(', ')} off${why.length ? `: ${why.join(', ')}` : ' within these bounds'}`;
 }
 
 /**

@@ -65,7 +65,8 @@ function merge(results: readonly SearchResult[], seeds: readonly string[], stopp
     before += runCount(r);
   }
   const sum = (f: (r: SearchResult) => number) => results.reduce((s, r) => s + f(r), 0);
-  const seed = seeds.length > 1 ? `${seeds[0]}..${seeds[results.length - 1]}` : seeds[0];
+  // The seeds searched: a counterexample in the first ends the sweep there (`1`, not `1..1`).
+  const seed = results.length > 1 ? `${seeds[0]}..${seeds[results.length - 1]}` : seeds[0];
   const common = {
     ...first,
     seed,

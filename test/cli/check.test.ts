@@ -58,6 +58,9 @@ describe('ldfi check', () => {
     expect(r.stdout).toBe(`${file}: warning: fine has no invariant: no run can violate anything\n✓ ${file}: no errors (1 warning)\n`);
     const example = ldfi(['check', 'examples/sim/chain-replication.ts']);
     expect([example.code, example.stdout]).toEqual([0, '✓ examples/sim/chain-replication.ts: no errors\n']);
+    // Several protocols: each checked as its own program, the problems of each named.
+    const both = ldfi(['check', 'examples/sim/chain-replication.ts', file]);
+    expect([both.code, both.stdout]).toEqual([0, `${file}: warning: fine has no invariant: no run can violate anything\n✓ examples/sim/chain-replication.ts ${file}: no errors (1 warning)\n`]);
   });
 
   it('warns that a node keeping state in a closure has conservative lineage, at the declaration, naming how it changes', () => {

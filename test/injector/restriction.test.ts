@@ -30,6 +30,14 @@ describe('targeted fault spaces (--only-faults)', () => {
     expect(() => parseRestriction('omit:a')).toThrow(/'omit:a' needs a link, from→to/);
     expect(() => parseRestriction('omit:a→b @4..2')).toThrow(/window that ends before it starts/);
     expect(() => parseRestriction(' ; ')).toThrow(/no entry/);
+    expect(() => parseRestriction('lose:a→b')).toThrow(/'lose:a→b' does not read as kind:where, a kind being crash, restart, omit, delay, disconnect/);
+  });
+
+  it('targets delays by link and send time', () => {
+    const r = parseRestriction('delay:a→b @2..3');
+    expect(r.allows({ kind: 'delay', from: 'a', to: 'b', time: 2, by: 5 })).toBe(true);
+    expect(r.allows({ kind: 'delay', from: 'a', to: 'b', time: 4, by: 1 })).toBe(false);
+    expect(r.allows({ kind: 'omit', from: 'a', to: 'b', time: 2 })).toBe(false);
   });
 
   it('counts the space exactly, restricted or not (against the enumeration)', () => {
