@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the figures the issues ask for, measured, not asserted. Set BENCH_QUICK=1 for a
  * short run (fewer seeds and repetitions), BENCH_ONLY=scale|dedalus|molly|sim|tcp|shards|html|checkers for one part
- * (molly: Molly's own programs, read from a checkout named by MOLLY_EXAMPLES).
+ * (molly: Molly's own programs, read from a checkout named by MOLLY_EXAMPLES); MOLLY_ONLY, SIM_ONLY and
+ * TCP_ONLY keep the rows whose name contains their value.
  */
 import { readdirSync } from 'node:fs';
 import { faultSpaceSize } from '../src/injector/space.ts';
@@ -129,7 +130,10 @@ async function exhaustiveCells(open: () => Promise<Target>, cap: number, ldfiSta
 const CAMPAIGN = QUICK ? 2000 : 20_000;
 
 async function simTable(): Promise<void> {
-  const files = readdirSync('examples/sim').filter((f) => f.endsWith('.ts')).sort();
+  // SIM_ONLY=trade: only the examples whose name contains it.
+  const files = readdirSync('examples/sim')
+    .filter((f) => f.endsWith('.ts') && (!process.env.SIM_ONLY || f.includes(process.env.SIM_ONLY)))
+    .sort();
   const rows: string[][] = [];
   for (const f of files) {
     const file = `examples/sim/${f}`;
