@@ -275,7 +275,7 @@ async function exhaustiveAgreementTable(): Promise<void> {
         if (faultSpaceSize(t.bounds, restriction ? (f) => restriction.allows(f) : undefined) <= BigInt(cap)) chosen = t;
       }
     }
-    if (!chosen) return rows.push([name, '—', `no bounds with at most ${cap} schedules`, '', '', '', '', '']);
+    if (!chosen) return rows.push([name, '—', `no bounds with at most ${cap} schedules`, '', '', '', '', '', '']);
     const b = chosen.bounds;
     const again = () => open({ eff: b.eff, crashes: b.crashes });
     const t0 = performance.now();
