@@ -6,6 +6,7 @@ import type { Bounds } from '../../src/model/bounds.ts';
 import type { Fault } from '../../src/model/faults.ts';
 import { ensureEdge, ensureVertex, messageKey, newLineageGraph, type LineageGraph, type LineageVertex } from '../../src/model/lineage.ts';
 import { faultCandidates } from '../../src/solver/candidates.ts';
+import { compileLineage } from '../../src/model/compiled-lineage.ts';
 import { Circuit, FALSE, TRUE } from '../../src/solver/circuit.ts';
 import { FaultSetSolver } from '../../src/solver/solver.ts';
 
@@ -119,6 +120,23 @@ function allSets(candidates: Fault[], maxSize: number): Fault[][] {
     return !s.some((f) => f.kind === 'omit' && crashes.some((c) => c.kind === 'crash' && c.node === f.from && c.time <= f.time));
   });
 }
+
+describe('which outcomes a fault set breaks (a walk from the outcomes, the whole union where it meets a cycle)', () => {
+  it('agrees with evaluating the whole lineage, with and without cycles', () => {
+    const shapes = { acyclic: 0, cyclic: 0 };
+    for (let i = 0; i < 200; i++) {
+      const g = randomLineage(`circuit-${i}`);
+      shapes[compileLineage(g).acyclic ? 'acyclic' : 'cyclic']++;
+      for (const s of allSets(faultCandidates(g, BOUNDS), 2)) {
+        const { holds } = evaluateLineage(g, s);
+        expect(brokenOutcomes(g, ['outcome', 'pre'], s), `lineage circuit-${i} under ${formatFaults(s)}`).toEqual(['outcome', 'pre'].filter((o) => !holds.get(o)));
+      }
+    }
+    // Both ways of judging are exercised.
+    expect(shapes.acyclic).toBeGreaterThan(20);
+    expect(shapes.cyclic).toBeGreaterThan(20);
+  });
+});
 
 describe('the encoding agrees with evaluating the lineage', () => {
   it('on random lineages with cycles and copies: the smallest sets that break the outcome, all of them', async () => {
