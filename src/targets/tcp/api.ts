@@ -46,7 +46,10 @@ export interface SystemSpec<N extends string = string> {
   readonly nodes: Readonly<Record<N, ProcessSpec>>;
   /** Directed links [from, to]: `from` connects to `to` through Spike; both write on that connection. */
   readonly links: readonly (readonly [N, N])[];
-  /** How messages are delimited on every link (default `lines`), or per link as `from->to`. */
+  /**
+   * How messages are delimited on every link (default `lines`), or per link as `from->to`: `lines`,
+   * `length-prefixed` (4-byte big-endian length) or `http` (HTTP/1.1; the connecting node is the client).
+   */
   readonly framing?: Framing | Readonly<Record<string, Framing>>;
   /** Inputs written to a node's stdin at the start of a round (rounds from 1). */
   readonly workload: readonly { readonly at: number; readonly node: N; readonly value: Payload }[];

@@ -1,12 +1,16 @@
+import { HttpFrameParser } from './http-frames.ts';
+
 /**
  * Message framing on a TCP byte stream, so that Spike applies faults to whole messages and sees the
  * same sequence of messages however TCP splits or merges segments.
  * - `lines`: each message ends with `\n` (the newline is part of the frame).
  * - `length-prefixed`: a 4-byte big-endian length, then that many bytes.
+ * - `http`: HTTP/1.1 requests (from the connecting side) and responses (from the accepting side),
+ *   keep-alive and chunked bodies included (`http-frames.ts`).
  */
-export type Framing = 'lines' | 'length-prefixed';
+export type Framing = 'lines' | 'length-prefixed' | 'http';
 
-export const FRAMINGS: readonly Framing[] = ['lines', 'length-prefixed'];
+export const FRAMINGS: readonly Framing[] = ['lines', 'length-prefixed', 'http'];
 
 /** Largest length-prefixed frame accepted (bytes); a larger prefix means the stream is not framed so. */
 export const MAX_FRAME = 16 * 1024 * 1024;
@@ -14,11 +18,19 @@ export const MAX_FRAME = 16 * 1024 * 1024;
 /** Cuts a byte stream into whole frames; keeps the incomplete tail for the next chunk. */
 export class FrameDecoder {
   private buffer: Buffer = Buffer.alloc(0);
+  private readonly http?: HttpFrameParser;
 
-  constructor(readonly framing: Framing) {}
+  /** `http`: which side of the connection this decoder reads, and the methods both sides share. */
+  constructor(
+    readonly framing: Framing,
+    http?: { side: 'request' | 'response'; methods: string[] },
+  ) {
+    if (framing === 'http') this.http = new HttpFrameParser(http?.side ?? 'request', http?.methods ?? []);
+  }
 
-  /** The frames completed by this chunk, each with its delimiter or prefix (as it goes on the wire). Throws on a length beyond MAX_FRAME. */
+  /** The frames completed by this chunk, each with its delimiter or prefix (as it goes on the wire). Throws on a length beyond MAX_FRAME, or on what is not HTTP/1.1 as framed. */
   push(chunk: Buffer): Buffer[] {
+    if (this.http) return this.http.push(chunk);
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const frames: Buffer[] = [];
     let start = 0;
@@ -44,11 +56,12 @@ export class FrameDecoder {
 
   /** Bytes received that do not make a whole frame yet. */
   get pending(): number {
-    return this.buffer.length;
+    return this.http ? this.http.pending : this.buffer.length;
   }
 }
 
-/** The payload of a frame, without delimiter or prefix. */
+/** The payload of a frame, without delimiter or prefix (an HTTP message is its own payload). */
 export function framePayload(frame: Buffer, framing: Framing): Buffer {
+  if (framing === 'http') return frame;
   return framing === 'lines' ? frame.subarray(0, frame.length - 1) : frame.subarray(4);
 }

@@ -15,6 +15,8 @@ export interface Pair {
   /** The decoders of what each side writes (a side that is gone will not finish its frame). */
   fromDown?: FrameDecoder;
   fromUp?: FrameDecoder;
+  /** HTTP framing: the methods of the requests the connecting side sent, not yet answered (a HEAD's response has no body). */
+  readonly methods: string[];
 }
 
 /** What the proxy asks of, and tells, the run it serves. */
@@ -96,7 +98,7 @@ export class LinkProxy {
       down.destroy();
       return;
     }
-    const pair: Pair = { key, down, downGone: false, upGone: false };
+    const pair: Pair = { key, down, downGone: false, upGone: false, methods: [] };
     this.pairs.get(key)!.push(pair);
     this.onConnect?.(key);
     // What the connecting side writes is captured at once; the accepting side is connected to once it
@@ -115,7 +117,8 @@ export class LinkProxy {
     socket.setNoDelay(true);
     socket.on('error', () => this.sideClosed(pair, side));
     socket.on('close', () => this.sideClosed(pair, side));
-    const decoder = new FrameDecoder(framingOf(this.system, writer, reader));
+    // Over HTTP the connecting side is the client: it writes requests, the accepting side responses.
+    const decoder = new FrameDecoder(framingOf(this.system, writer, reader), { side: side === 'down' ? 'request' : 'response', methods: pair.methods });
     this.decoders.add(decoder);
     if (side === 'down') pair.fromDown = decoder;
     else pair.fromUp = decoder;

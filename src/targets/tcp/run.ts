@@ -14,6 +14,7 @@ import { NodeProcess, sleep } from './node-process.ts';
 import { anyRunnable, bytesWaiting, trackDir, untrackDir } from './processes.ts';
 import { freePort, LOOPBACK } from './ports.ts';
 import { framingOf, LinkProxy, type Pair } from './proxy.ts';
+import { recordedHttp } from './http-frames.ts';
 import { traceIdPattern } from './trace-id.ts';
 
 /** Defaults of a system's timing (real milliseconds). */
@@ -309,11 +310,14 @@ class SystemRun {
     const channel = `${from}→${to}`;
     const seq = (this.seqs.get(channel) ?? 0) + 1;
     this.seqs.set(channel, seq);
-    const text = framePayload(frame, framingOf(this.system, from, to)).toString('utf8');
+    const framing = framingOf(this.system, from, to);
+    // What is recorded and hashed names the service, not the port Spike happened to listen on, nor the wall clock.
+    const recorded = framing === 'http' ? recordedHttp(frame, to) : frame;
+    const text = framePayload(recorded, framing).toString('utf8');
     const record = this.rec.send(from, to, this.round, text, this.depsOf(sender, text));
     const id = record.ref.id;
     record.deliverAt = this.round + 1;
-    this.sent.push({ record, seq, frame });
+    this.sent.push({ record, seq, frame: recorded });
     this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round }, 3, `${from}|${to}`, seq);
     const fate = this.spike.messageFate(from, to, this.round, `#${id}`);
     if (fate.kind === 'drop') {
