@@ -20,7 +20,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 180_000 * slowness,
     hookTimeout: 180_000 * slowness,
-    // Each worker starts its own Z3; two match the two cores CI has.
+    // Each worker starts its own Z3; two match the two cores CI has (three were no faster, and the
+    // load made real processes' own timers fire: tcp traces changed).
     maxWorkers: 2,
   },
 });
