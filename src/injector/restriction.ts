@@ -12,6 +12,8 @@ export interface FaultRestriction {
   /** As the user wrote it, for reports. */
   readonly text: string;
   allows(f: Fault): boolean;
+  /** Each entry as written, with the node names it gives (not `*`), to check them against the target's nodes. */
+  readonly entries: readonly { readonly text: string; readonly nodes: readonly string[] }[];
 }
 
 /** The kinds an entry may name; a targeted space has no partitions. */
@@ -25,6 +27,8 @@ interface Entry {
   both: boolean;
   start: number;
   end: number;
+  /** As written. */
+  text: string;
 }
 
 /** Parses `--only-faults`; throws `UserError` naming the entry that does not read. */
@@ -42,13 +46,14 @@ export function parseRestriction(text: string): FaultRestriction {
     const start = s === undefined ? 0 : Number(s);
     const end = e === undefined ? (s === undefined ? Infinity : start) : Number(e);
     if (end < start) bad('has a window that ends before it starts');
-    entries.push({ kind: kind as Entry['kind'], from, to, both: arrow === '↔' || arrow === '<->', start, end });
+    entries.push({ kind: kind as Entry['kind'], from, to, both: arrow === '↔' || arrow === '<->', start, end, text: raw });
   }
   if (entries.length === 0) throw new UserError('BAD_OPTION', '--only-faults: no entry (e.g. \'crash:c; omit:*→c @1..4\')');
   const node = (pattern: string, name: string) => pattern === '*' || pattern === name;
   const within = (e: Entry, t: number) => t >= e.start && t <= e.end;
   return {
     text,
+    entries: entries.map((e) => ({ text: e.text, nodes: [e.from, ...(e.to === undefined ? [] : [e.to])].filter((n) => n !== '*') })),
     allows(f: Fault): boolean {
       return entries.some((e) => {
         if (e.kind !== f.kind) return false;

@@ -104,6 +104,13 @@ export function qualifySearchOptions(target: Target, raw: RawSearchOptions): Sea
       throw new OptionError('randomKinds', (n) => `${n('randomKinds')}: a ${target.kind} target cannot apply ${unsupported.join(', ')} (it supports ${target.supportedFaults.join(', ')})`);
     }
   }
+  // A node the target does not have would target nothing: the search would prove resilience of an empty space.
+  for (const e of raw.restriction?.entries ?? []) {
+    const unknown = e.nodes.filter((node) => !target.bounds.nodes.includes(node));
+    if (unknown.length) {
+      throw new OptionError('restriction', (n) => `${n('restriction')}: '${e.text}' names ${unknown.join(', ')}, not ${unknown.length === 1 ? 'a node' : 'nodes'} of this target (nodes: ${target.bounds.nodes.join(', ')})`);
+    }
+  }
   return {
     strategy,
     ...qualifySeed(target, raw),

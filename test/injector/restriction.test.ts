@@ -68,6 +68,18 @@ describe('a targeted search', () => {
     expect(verdictOf(fixed).headline).toMatch(/^resilient to [a-z, ()]+ within the bounds and the targeted space 'crash:tail; omit:tail→middle', in seed 1's delivery order/);
   });
 
+  it('refuses a node the target does not have: a space that targets nothing would look resilient', async () => {
+    const { search } = await import('../../src/search/index.ts');
+    const { SimTarget } = await import('../../src/targets/sim/target.ts');
+    const t = await SimTarget.open('examples/sim/chain-replication-buggy.ts', { seed: '1' });
+    await expect(search(t, { seed: '1', restriction: parseRestriction('crash:tail; omit:tail→midle @1..4') })).rejects.toThrow(
+      /restriction: 'omit:tail→midle @1\.\.4' names midle, not a node of this target \(nodes: [a-z, ]*middle/,
+    );
+    await expect(search(t, { seed: '1', restriction: parseRestriction('crash:bob') })).rejects.toThrow(/'crash:bob' names bob, not a node/);
+    // A wildcard is no node name.
+    expect((await search(t, { seed: '1', restriction: parseRestriction('crash:*'), maxRuns: 3 })).runs.length).toBeGreaterThan(0);
+  });
+
   it('LDFI and exhaustive search agree within a targeted space (Dedalus)', async () => {
     const { search } = await import('../../src/search/index.ts');
     const { DedalusTarget } = await import('../../src/targets/dedalus/target.ts');
