@@ -1,5 +1,5 @@
 import type { Fault, FaultSet } from '../model/faults.ts';
-import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
+import { isOrVertex, type LineageGraph, type LineageVertex } from '../model/lineage.ts';
 import { compileLineage, type CompiledLineage } from '../model/compiled-lineage.ts';
 
 /** How fault sets act on the leaves of a lineage graph (the same semantics the solver encodes). */
@@ -81,7 +81,7 @@ function evaluateCompiled(c: CompiledLineage, faults: FaultSet): { holds: Uint8A
       if (leaf[i] >= 0) value = leaf[i] === 1;
       else {
         const v = vertices[i];
-        const anyChild = v.kind === 'goal' || v.kind === 'blocked';
+        const anyChild = isOrVertex(v);
         if (v.kind === 'goal' && v.edb) value = true;
         else if (anyChild) {
           value = false;
@@ -148,7 +148,7 @@ function walkFrom(g: LineageGraph, roots: readonly number[], view: FaultView): U
       const top = stackV.length - 1;
       const v = stackV[top];
       const x = vertices[v];
-      const or = x.kind === 'goal' || x.kind === 'blocked';
+      const or = isOrVertex(x);
       const ks = kids[v];
       let decided = 0;
       while (stackE[top] < ks.length) {

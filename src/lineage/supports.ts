@@ -1,5 +1,5 @@
 import type { FaultSet } from '../model/faults.ts';
-import type { LineageGraph } from '../model/lineage.ts';
+import { isOrVertex, type LineageGraph } from '../model/lineage.ts';
 import { evaluateLineage } from './evaluate.ts';
 
 const FAULTABLE = new Set(['message', 'lost', 'crash', 'no-crash']);
@@ -26,7 +26,7 @@ export function witnessSupport(g: LineageGraph, root: string, faults: FaultSet):
       continue;
     }
     const children = g.outNeighbors(key);
-    if (v.kind === 'goal' || v.kind === 'blocked') {
+    if (isOrVertex(v)) {
       if (v.kind === 'goal' && v.edb) continue;
       const myRank = rank.get(key)!;
       const pick = children
@@ -76,7 +76,7 @@ export function enumerateSupports(g: LineageGraph, root: string, limit = 20, wor
     if (FAULTABLE.has(x.kind)) return remember(v, [[x.label]]);
     if (x.kind === 'goal' && x.edb) return remember(v, [[]]);
     onPath[v] = 1;
-    const or = x.kind === 'goal' || x.kind === 'blocked';
+    const or = isOrVertex(x);
     return { v, next: 0, or, acc: or ? [] : [[]] };
   };
   const remember = (v: number, out: string[][]) => (memo.set(v, out), out);

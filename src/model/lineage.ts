@@ -161,6 +161,11 @@ export function newLineageGraph(): LineageGraph {
   return new LineageGraph();
 }
 
+/** Whether a vertex holds by any of its children (goal, blocked way: OR) rather than by all (firing, absence: AND). */
+export function isOrVertex(v: LineageVertex): boolean {
+  return v.kind === 'goal' || v.kind === 'blocked';
+}
+
 export function messageKey(from: string, to: string, sendTime: number): string {
   return `msg:${from}→${to}@${sendTime}`;
 }

@@ -1,7 +1,7 @@
 import type { Bounds } from '../model/bounds.ts';
 import { compileLineage, type CompiledLineage } from '../model/compiled-lineage.ts';
 import { faultKey, type Fault } from '../model/faults.ts';
-import type { LineageGraph, LineageVertex } from '../model/lineage.ts';
+import { isOrVertex, type LineageGraph, type LineageVertex } from '../model/lineage.ts';
 import { Circuit, FALSE, Op, TRUE } from './circuit.ts';
 import type { Formula, SatSession } from './z3-backend.ts';
 
@@ -91,7 +91,7 @@ export class LineageEncoding {
       else if (cycle[i] >= 0) gate[i] = k.opaque(i);
       else {
         const inputs = kids[i].map((c) => gate[c]);
-        gate[i] = v.kind === 'goal' || v.kind === 'blocked' ? k.or(inputs) : k.and(inputs);
+        gate[i] = isOrVertex(v) ? k.or(inputs) : k.and(inputs);
       }
     }
     return gate;
@@ -202,7 +202,7 @@ export class LineageEncoding {
       const me = this.formula(this.gateOf[i]);
       const plain = kids[i].map((c) => this.formula(this.gateOf[c]));
       const ranked = kids[i].map((c, j) => (cycle[c] === cycle[i] ? s.and([plain[j], s.less(rank(c), rank(i))]) : plain[j]));
-      if (v.kind === 'goal' || v.kind === 'blocked') {
+      if (isOrVertex(v)) {
         out.push(s.implies(me, s.or(ranked)));
         for (const q of plain) out.push(s.implies(q, me));
       } else {
