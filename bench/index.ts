@@ -5,6 +5,7 @@
  * TCP_ONLY keep the rows whose name contains their value.
  */
 import { readdirSync } from 'node:fs';
+import type { FaultKind } from '../src/model/faults.ts';
 import { faultSpaceSize } from '../src/injector/space.ts';
 import { parseRestriction, type FaultRestriction } from '../src/injector/restriction.ts';
 import { formatBig } from '../src/report/text.ts';
@@ -32,11 +33,11 @@ resolvePython();
 const SEEDS = QUICK ? 5 : 20;
 const RANDOM_CAP = 5000;
 
-async function randomRunsToCounterexample(open: (seed: string) => Promise<Target>, seeds = SEEDS, cap = RANDOM_CAP): Promise<{ median: number; capped: number; seeds: number }> {
+async function randomRunsToCounterexample(open: (seed: string) => Promise<Target>, seeds = SEEDS, cap = RANDOM_CAP, kinds?: readonly FaultKind[]): Promise<{ median: number; capped: number; seeds: number }> {
   const runs: number[] = [];
   let capped = 0;
   for (let s = 1; s <= seeds; s++) {
-    const r = await search(await open(String(s)), { strategy: 'random', seed: String(s), maxRuns: cap });
+    const r = await search(await open(String(s)), { strategy: 'random', seed: String(s), maxRuns: cap, ...(kinds ? { randomKinds: kinds } : {}) });
     if (r.counterexamples.length === 0) capped++;
     runs.push(r.counterexamples.length ? r.counterexamples[0].foundAtRun : cap);
   }
@@ -201,6 +202,9 @@ async function tcpTable(): Promise<void> {
     ['examples/tcp/trades/ldfi.tcp.ts', {}],
     ['examples/tcp/trades/ldfi-double-count.tcp.ts', { eff: 5, crashes: 1 }],
     ['examples/tcp/trades/ldfi-stale-price.tcp.ts', {}],
+    // HTTP services (Node and Python) under request-level faults: random draws the same kinds.
+    ['examples/tcp/checkout/ldfi.tcp.ts', { faultKinds: ['omit', 'fail', 'reset'], drawn: true }],
+    ['examples/tcp/checkout/ldfi-idempotent.tcp.ts', { faultKinds: ['omit', 'fail', 'reset'], drawn: true }],
   ] as const) {
     // TCP_ONLY=trades: only the systems whose path contains it.
     if (process.env.TCP_ONLY && !file.includes(process.env.TCP_ONLY)) continue;
@@ -213,7 +217,7 @@ async function tcpTable(): Promise<void> {
     let random = '—';
     let ratio = '—';
     if (buggy) {
-      const r = await randomRunsToCounterexample(() => open(), seeds, TCP_RANDOM_CAP);
+      const r = await randomRunsToCounterexample(() => open(), seeds, TCP_RANDOM_CAP, 'drawn' in bounds ? [...bounds.faultKinds] : undefined);
       random = randomCell(r, TCP_RANDOM_CAP);
       ratio = `${(r.median / found).toFixed(1)}×`;
     }

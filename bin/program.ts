@@ -10,6 +10,7 @@ import { parseOutcomePattern } from '../src/search/outcome-pattern.ts';
 import { existsSync, statSync } from 'node:fs';
 import { errorText, isUserError, OptionError } from '../src/model/errors.ts';
 import type { FaultKind } from '../src/model/faults.ts';
+import { FAULT_KINDS } from '../src/model/fault-model.ts';
 import { MAX_RUNS } from '../src/model/limits.ts';
 import { EXIT, type BoundsFlags, type RunFlags } from './cli-common.ts';
 
@@ -39,7 +40,12 @@ function flagName(option: string, value?: string): string {
   return value === undefined ? flag : `${flag} ${value}`;
 }
 
-const FAULT_KINDS: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
+function statusList(value: string): number[] {
+  const codes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = codes.find((c) => !/^\d+$/.test(c) || Number(c) < 400 || Number(c) > 599);
+  if (bad !== undefined || codes.length === 0) throw new InvalidArgumentError(`'${bad ?? value}' is not an error status; give statuses from 400 to 599, e.g. 500,503`);
+  return [...new Set(codes.map(Number))];
+}
 
 function faultKinds(value: string): FaultKind[] {
   const kinds = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -89,6 +95,7 @@ function withBounds(cmd: Command): Command {
     .addOption(new Option('--eff <n>', 'end of finite failures: message loss only at send times < n, 0..EOT; 0 = crashes only, the fail-stop model (Dedalus default 2; sim default 50)').argParser(integer('--eff', 0)))
     .addOption(new Option('--crashes <n>', 'crash budget: at most n nodes crash, 0..number of nodes (default 0)').argParser(integer('--crashes', 0)))
     .addOption(new Option('--max-delay <n>', 'sim and tcp: the longest delay of a message LDFI searches, in virtual ms (sim) or rounds (tcp) (default from the protocol or system, else 0: no delays); a delay holds every message of a channel sent at one time before EFF').argParser(integer('--max-delay', 0)))
+    .addOption(new Option('--fail-status <codes>', 'tcp with HTTP links: the statuses a failed request is answered with, each its own fault (fail a→b @t with <code>; default from the system, else 503), e.g. 500,503').argParser(statusList))
     .addOption(new Option('--nodes <a,b,c>', 'the node set (default: the locations that send, receive or crash, printed with the reason for each)').argParser(nodeList))
     .addOption(new Option('-I, --include <dir>', 'Dedalus: also look for included files in dir (repeatable; after the including file\'s folder and the first file\'s)').argParser(includeDir));
 }
@@ -105,7 +112,7 @@ function searchCommand(cmd: Command): Command {
     .addOption(new Option('--workers <n>', 'worker threads for the runs of a sim protocol (default 1; the result is the same for any n)').argParser(integer('--workers', 1)))
     .addOption(new Option('--only-faults <spec>', "a targeted fault space, e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2' (the verdict says so)").argParser((v: string) => parseRestriction(v)))
     .addOption(new Option('--outcome <pattern>', "Dedalus: attack only the outcomes matching, e.g. 'post(_, commit)' (_ is any value; the verdict says so)").argParser((v: string) => parseOutcomePattern(v)))
-    .addOption(new Option('--fault-kinds <kinds>', 'the kinds of fault searched (ldfi, exhaustive; default every kind LDFI searches on the target: sim and tcp omit,crash,restart,delay,disconnect,partition — a restart counts against the crash budget, delays need --max-delay, and sim searches cuts only where a node has connection handlers; Dedalus omit,crash) or drawn (random: any of omit,crash,disconnect,delay,restart,partition the target applies)').argParser(faultKinds))
+    .addOption(new Option('--fault-kinds <kinds>', 'the kinds of fault searched (ldfi, exhaustive; default every kind LDFI searches on the target: sim and tcp omit,crash,restart,delay,disconnect,partition, and tcp with HTTP links also fail,reset (a request answered with an error status by Spike; a message cut short by a connection reset) — a restart counts against the crash budget, delays need --max-delay, and sim searches cuts only where a node has connection handlers; Dedalus omit,crash) or drawn (random: any of omit,crash,disconnect,delay,restart,partition,fail,reset the target applies)').argParser(faultKinds))
     .option('--json <file>', 'write the JSON report (docs/report-format.md) to file')
     .option('--junit <file>', 'write a JUnit XML report to file')
     .option('--html <file>', 'write a self-contained HTML report (space-time diagrams; opens from disk, no server)')

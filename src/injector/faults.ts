@@ -35,6 +35,23 @@ export function delay(from: string, to: string, time: number, by: number): Fault
   return { kind: 'delay', from, to, time, by };
 }
 
+/** An HTTP request answered by Spike with `status` (400–599) instead of reaching `to`. */
+export function fail(from: string, to: string, time: number, status: number): Fault {
+  const what = `fail ${from}→${to} @${time}`;
+  if (from === to) throw new UserError('BAD_FAULT', `${what}: a node's requests to itself are not on the network`);
+  requireTime(time, what);
+  if (!Number.isInteger(status) || status < 400 || status > 599) throw new UserError('BAD_FAULT', `${what} with ${status}: a failed request is answered with an error status, 400 to 599`);
+  return { kind: 'fail', from, to, time, status };
+}
+
+/** Messages cut short by a reset of their connection. */
+export function reset(from: string, to: string, time: number): Fault {
+  const what = `reset ${from}→${to} @${time}`;
+  if (from === to) throw new UserError('BAD_FAULT', `${what}: a node has no connection to itself`);
+  requireTime(time, what);
+  return { kind: 'reset', from, to, time };
+}
+
 export function restart(node: string, start: number, end: number): Fault {
   requireWindow(start, end, `restart ${node}`);
   return { kind: 'restart', node, start, end };
@@ -74,6 +91,10 @@ export function checkedFault(f: Fault): Fault {
       return restart(f.node, f.start, f.end);
     case 'partition':
       return partition(f.groups[0], f.groups[1], f.start, f.end);
+    case 'fail':
+      return fail(f.from, f.to, f.time, f.status);
+    case 'reset':
+      return reset(f.from, f.to, f.time);
   }
 }
 
@@ -84,6 +105,8 @@ const KIND_NAMES: Record<FaultKind, string> = {
   delay: 'delays',
   restart: 'crash-restarts',
   partition: 'partitions',
+  fail: 'failed requests',
+  reset: 'resets',
 };
 
 /**
@@ -114,6 +137,8 @@ export function validateSchedule(faults: FaultSet, bounds: Bounds, supported?: r
     switch (f.kind) {
       case 'omit':
       case 'delay':
+      case 'fail':
+      case 'reset':
         known(f.from, text);
         known(f.to, text);
         beforeEff(f.time, text);

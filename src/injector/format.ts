@@ -3,7 +3,7 @@ import { canonicalFaults, type Fault, type FaultSet } from '../model/faults.ts';
 /**
  * The compact text form of a schedule, which parses back to the same schedule:
  *   omit a→b @3; crash c @5; disconnect a↔b @2..4; delay a→b @3 by 5; restart c @5..9;
- *   partition {a,b}|{c} @2..6
+ *   partition {a,b}|{c} @2..6; fail a→b @3 with 503; reset b→a @4
  * `->` and `<->` are accepted for `→` and `↔`; the empty schedule is `none`.
  */
 export function formatFaults(faults: FaultSet): string {
@@ -31,5 +31,9 @@ export function formatFault(f: Fault): string {
       return `restart ${formatName(f.node)} @${f.start}..${f.end}`;
     case 'partition':
       return `partition {${f.groups[0].map(formatName).join(',')}}|{${f.groups[1].map(formatName).join(',')}} @${f.start}..${f.end}`;
+    case 'fail':
+      return `fail ${formatName(f.from)}→${formatName(f.to)} @${f.time} with ${f.status}`;
+    case 'reset':
+      return `reset ${formatName(f.from)}→${formatName(f.to)} @${f.time}`;
   }
 }

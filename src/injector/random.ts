@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import type { Bounds } from '../model/bounds.ts';
-import { canonicalFaults, cutsClash, isCut, type Cut, type Fault, type FaultKind } from '../model/faults.ts';
-import { omissionUniverse } from './space.ts';
+import { canonicalFaults, cutsClash, isCut, isSlotFault, sendSlot, type Cut, type Fault, type FaultKind } from '../model/faults.ts';
+import { omissionUniverse, requestFaultUniverse } from './space.ts';
 import { faultModel } from '../model/fault-model.ts';
 
 /** Run i's randomness comes from (seed, i) alone, so one run rebuilds without replaying the others. */
@@ -69,6 +69,20 @@ export function randomSchedule(b: Bounds, seed: string, run: number, kinds: read
     for (let i = 0, n = kinds.includes('delay') ? Math.floor(rng() * 3) : 0; i < n; i++) {
       const from = pick(b.nodes);
       faults.push({ kind: 'delay', from, to: pick(b.nodes.filter((x) => x !== from)), time: between(1, lastLoss), by: between(1, b.maxDelay || Math.max(1, Math.floor(b.eot / 4))) });
+    }
+    // Failed requests and resets, as Filibuster injects them: a few slots, drawn after the rest (so
+    // the draws of the other kinds stay as they were), each taken only if no fault holds it already.
+    const requestKinds = kinds.filter((k) => k === 'fail' || k === 'reset');
+    if (requestKinds.length) {
+      const drawn = { ...b, kinds: requestKinds };
+      const universe = requestFaultUniverse(drawn);
+      const taken = new Set(faults.flatMap((f) => (isSlotFault(f) ? [sendSlot(f.from, f.to, f.time)] : [])));
+      for (let i = 0, n = universe.length ? Math.floor(rng() * 3) : 0; i < n; i++) {
+        const f = pick(universe);
+        if (!isSlotFault(f) || taken.has(sendSlot(f.from, f.to, f.time)) || (down.get(f.from) ?? Infinity) <= f.time) continue;
+        taken.add(sendSlot(f.from, f.to, f.time));
+        faults.push(f);
+      }
     }
   }
   return canonicalFaults(faults);

@@ -4,7 +4,7 @@ import type { Fault } from '../model/faults.ts';
 /**
  * A targeted fault space (`--only-faults`): the faults a search may use. Entries separated by `;`,
  * each a kind and where: `crash:C`, `crash:* @3..5`, `restart:C` (by when it starts), `omit:*→C @1..4`, `omit:a->b`,
- * `delay:a→b @2` (by send time),
+ * `delay:a→b @2` (by send time), `fail:a→b` and `reset:b→a` (request level, by send time),
  * `omit:a↔b` (both directions), `disconnect:a↔b @2`; `*` is any node, a time window is inclusive, no window is any time. A fault is
  * allowed when an entry matches it.
  */
@@ -17,7 +17,7 @@ export interface FaultRestriction {
 }
 
 /** The kinds an entry may name; a targeted space has no partitions. */
-const KINDS = ['crash', 'restart', 'omit', 'delay', 'disconnect'] as const;
+const KINDS = ['crash', 'restart', 'omit', 'delay', 'disconnect', 'fail', 'reset'] as const;
 
 interface Entry {
   kind: (typeof KINDS)[number];
@@ -35,7 +35,7 @@ interface Entry {
 export function parseRestriction(text: string): FaultRestriction {
   const entries: Entry[] = [];
   for (const raw of text.split(';').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(crash|restart|omit|delay|disconnect)\s*:\s*([A-Za-z0-9_*-]+)(?:\s*(->|→|↔|<->)\s*([A-Za-z0-9_*-]+))?(?:\s*@\s*(\d+)(?:\s*\.\.\s*(\d+))?)?$/.exec(raw);
+    const m = /^(crash|restart|omit|delay|disconnect|fail|reset)\s*:\s*([A-Za-z0-9_*-]+)(?:\s*(->|→|↔|<->)\s*([A-Za-z0-9_*-]+))?(?:\s*@\s*(\d+)(?:\s*\.\.\s*(\d+))?)?$/.exec(raw);
     const bad = (why: string): never => {
       throw new UserError('BAD_OPTION', `--only-faults: '${raw}' ${why} (e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2')`);
     };
@@ -59,7 +59,7 @@ export function parseRestriction(text: string): FaultRestriction {
         if (e.kind !== f.kind) return false;
         if (f.kind === 'crash') return node(e.from, f.node) && within(e, f.time);
         if (f.kind === 'restart') return node(e.from, f.node) && within(e, f.start);
-        if (f.kind === 'omit' || f.kind === 'delay') return ((node(e.from, f.from) && node(e.to!, f.to)) || (e.both && node(e.from, f.to) && node(e.to!, f.from))) && within(e, f.time);
+        if (f.kind === 'omit' || f.kind === 'delay' || f.kind === 'fail' || f.kind === 'reset') return ((node(e.from, f.from) && node(e.to!, f.to)) || (e.both && node(e.from, f.to) && node(e.to!, f.from))) && within(e, f.time);
         if (f.kind === 'disconnect') {
           const pair = (a: string, b: string) => node(e.from, a) && node(e.to!, b);
           return (pair(f.from, f.to) || (f.both && pair(f.to, f.from))) && within(e, f.start);

@@ -1,5 +1,5 @@
 import type { Bounds } from '../model/bounds.ts';
-import { apart, bipartitions, isCut, isNodeFailure, sameLinks, sendSlot, type Cut, type Fault } from '../model/faults.ts';
+import { apart, bipartitions, isCut, isNodeFailure, isSlotFault, sameLinks, sendSlot, type Cut, type Fault } from '../model/faults.ts';
 import { faultModel } from '../model/fault-model.ts';
 
 /**
@@ -48,6 +48,24 @@ export function delayUniverse(b: Bounds): Fault[] {
 }
 
 /**
+ * Request-level faults, when searched: each HTTP request channel's requests failing with each status,
+ * and every channel's messages cut short by a reset, at send times before EFF (as omissions).
+ */
+export function requestFaultUniverse(b: Bounds): Fault[] {
+  const m = faultModel(b);
+  const out: Fault[] = [];
+  for (const t of m.lossTimes()) {
+    for (const from of b.nodes) {
+      for (const to of b.nodes) {
+        if (m.canFail(from, to, t)) for (const status of m.failStatuses) out.push({ kind: 'fail', from, to, time: t, status });
+        if (m.canReset(from, to, t)) out.push({ kind: 'reset', from, to, time: t });
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Cuts of the network, when searched: a dropped connection (both ways) between each pair of distinct
  * nodes, and each split of the nodes in two groups, in every window that ends before EFF.
  */
@@ -65,8 +83,8 @@ export function cutUniverse(b: Bounds): Cut[] {
 
 /**
  * A schedule is canonical when each node fails (crashes or restarts) at most once, within the
- * budget, no omission or delay names a message its sender could not send anyway (crashed, or down),
- * each channel and send time has at most one omission or delay, and the cuts of one link (or the
+ * budget, no slot fault (omission, delay, failed request, reset) names a message its sender could not
+ * send anyway (crashed, or down), each channel and send time has at most one, and the cuts of one link (or the
  * partitions) keep their windows apart.
  */
 export function isCanonical(faults: readonly Fault[], crashes: number): boolean {
@@ -79,7 +97,7 @@ export function isCanonical(faults: readonly Fault[], crashes: number): boolean 
   if (down.size > crashes) return false;
   const slots = new Set<string>();
   for (const f of faults) {
-    if (f.kind !== 'omit' && f.kind !== 'delay') continue;
+    if (!isSlotFault(f)) continue;
     const d = down.get(f.from);
     if (d && d.from <= f.time && f.time <= d.to) return false;
     const slot = sendSlot(f.from, f.to, f.time);
@@ -101,10 +119,11 @@ export function faultSpaceSize(b: Bounds, allow?: (f: Fault) => boolean): bigint
   const ok = allow ?? (() => true);
   const crashes = crashUniverse(b).filter(ok);
   const restarts = restartUniverse(b).filter(ok);
-  // Per send slot (channel, time) of a sender: how many ways it can go (nothing, lost, delayed by each).
+  // Per send slot (channel, time) of a sender: how many ways it can go (nothing, lost, delayed by
+  // each, failed with each status, reset).
   const slotWays = new Map<string, { from: string; time: number; ways: bigint }>();
-  for (const f of [...omissionUniverse(b), ...delayUniverse(b)].filter(ok)) {
-    if (f.kind !== 'omit' && f.kind !== 'delay') continue;
+  for (const f of [...omissionUniverse(b), ...delayUniverse(b), ...requestFaultUniverse(b)].filter(ok)) {
+    if (!isSlotFault(f)) continue;
     const key = sendSlot(f.from, f.to, f.time);
     const slot = slotWays.get(key) ?? { from: f.from, time: f.time, ways: 1n };
     slotWays.set(key, { ...slot, ways: slot.ways + 1n });
@@ -155,7 +174,7 @@ function apartWindows(windows: readonly Cut[]): bigint {
 
 /** Every canonical schedule, smallest first (by number of faults), in a stable order. */
 export function* enumerateSchedules(b: Bounds): Generator<Fault[]> {
-  const universe = [...crashUniverse(b), ...restartUniverse(b), ...cutUniverse(b), ...omissionUniverse(b), ...delayUniverse(b)];
+  const universe = [...crashUniverse(b), ...restartUniverse(b), ...cutUniverse(b), ...omissionUniverse(b), ...delayUniverse(b), ...requestFaultUniverse(b)];
   const chosen: Fault[] = [];
   function* choose(start: number, k: number): Generator<Fault[]> {
     if (k === 0) {

@@ -2,8 +2,15 @@ import { canonicalFaults, cutsLink, isCut, type Fault, type FaultSet } from '../
 import type { AuditLog } from './audit.ts';
 import { formatFault } from './text.ts';
 
-/** What happens to one message on the network. */
-export type MessageFate = { kind: 'deliver'; extraDelay: number } | { kind: 'drop'; reason: string };
+/**
+ * What happens to one message on the network: delivered (perhaps late), dropped, failed (an HTTP
+ * request Spike answers itself with `status`; others are delivered) or cut short by a reset.
+ */
+export type MessageFate =
+  | { kind: 'deliver'; extraDelay: number }
+  | { kind: 'drop'; reason: string }
+  | { kind: 'fail'; status: number; reason: string }
+  | { kind: 'reset'; reason: string };
 
 /** A node-level event the schedule imposes. */
 export interface NodeEvent {
@@ -37,8 +44,11 @@ export class Spike {
     this.faults = canonicalFaults(faults);
   }
 
-  /** The fate of a message from→to sent at `time` (`id` names it in the audit log). */
-  messageFate(from: string, to: string, time: number, id: string): MessageFate {
+  /**
+   * The fate of a message from→to sent at `time` (`id` names it in the audit log). Only an HTTP
+   * request (`request`) can fail; a `fail` fault lets the rest of its slot through.
+   */
+  messageFate(from: string, to: string, time: number, id: string, request = false): MessageFate {
     if (from === to) return { kind: 'deliver', extraDelay: 0 };
     let extra = 0;
     for (const f of this.faults) {
@@ -48,6 +58,11 @@ export class Spike {
         return { kind: 'drop', reason: formatFault(f) };
       }
       if (f.kind === 'delay' && f.from === from && f.to === to && f.time === time) extra += f.by;
+      if (((f.kind === 'fail' && request) || f.kind === 'reset') && f.from === from && f.to === to && f.time === time) {
+        const reason = formatFault(f);
+        this.audit.add(time, 'fault', 'spike', f.kind === 'fail' ? `fail ${id} ${from}→${to} with ${f.status}` : `reset ${id} ${from}→${to}`, reason);
+        return f.kind === 'fail' ? { kind: 'fail', status: f.status, reason } : { kind: 'reset', reason };
+      }
     }
     if (extra > 0) this.audit.add(time, 'fault', 'spike', `delay ${id} ${from}→${to} by ${extra}`);
     return { kind: 'deliver', extraDelay: extra };

@@ -1,6 +1,6 @@
 import { UserError } from '../model/errors.ts';
 import { canonicalFaults, type Fault } from '../model/faults.ts';
-import { checkedFault, crash, delay, disconnect, omit, partition, restart } from './faults.ts';
+import { checkedFault, crash, delay, disconnect, fail, omit, partition, reset, restart } from './faults.ts';
 
 export { formatFault, formatFaults } from './format.ts';
 
@@ -29,6 +29,8 @@ const FORMS: [RegExp, (m: string[]) => Fault][] = [
   [new RegExp(`^delay\\s+${N}${ARROW}${N}${AT}\\s+by\\s+(\\d+)$`), (m) => oneWay(m[2], 'delay', () => delay(unquote(m[1]), unquote(m[3]), Number(m[4]), Number(m[5])))],
   [new RegExp(`^restart\\s+${N}${WINDOW}$`), (m) => restart(unquote(m[1]), Number(m[2]), Number(m[3]))],
   [new RegExp(`^partition\\s+${LIST}\\s*\\|\\s*${LIST}${WINDOW}$`), (m) => partition(names(m[1]), names(m[2]), Number(m[3]), Number(m[4]))],
+  [new RegExp(`^fail\\s+${N}${ARROW}${N}${AT}\\s+with\\s+(\\d+)$`), (m) => oneWay(m[2], 'fail', () => fail(unquote(m[1]), unquote(m[3]), Number(m[4]), Number(m[5])))],
+  [new RegExp(`^reset\\s+${N}${ARROW}${N}${AT}$`), (m) => oneWay(m[2], 'reset', () => reset(unquote(m[1]), unquote(m[3]), Number(m[4])))],
 ];
 
 /** The JSON form: a list of faults as the JSON report's `faultList` holds them. */
@@ -44,7 +46,7 @@ export function parseFaultsJson(text: string, origin = '--faults'): Fault[] {
     data.map((f, i) => {
       const kind = (f as { kind?: unknown })?.kind;
       if (typeof kind !== 'string' || !KINDS.has(kind)) {
-        throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} has no known kind (omit, crash, disconnect, delay, restart, partition)`);
+        throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} has no known kind (${Object.keys(FIELDS).join(', ')})`);
       }
       const absent = FIELDS[kind].filter((field) => (f as Record<string, unknown>)[field] === undefined);
       if (absent.length) throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} (${kind}) lacks ${absent.join(', ')}`);
@@ -60,6 +62,8 @@ const FIELDS: Record<string, string[]> = {
   delay: ['from', 'to', 'time', 'by'],
   restart: ['node', 'start', 'end'],
   partition: ['groups', 'start', 'end'],
+  fail: ['from', 'to', 'time', 'status'],
+  reset: ['from', 'to', 'time'],
 };
 const KINDS = new Set(Object.keys(FIELDS));
 
@@ -84,6 +88,6 @@ function parseOne(item: string, origin: string): Fault {
   throw new UserError(
     'BAD_FAULT',
     `${origin}: cannot read fault '${item}'; expected e.g. 'omit a→b @1', 'crash c @3', 'disconnect a↔b @2..4', ` +
-      `'delay a→b @3 by 5', 'restart c @5..9' or 'partition {a,b}|{c} @2..6'`,
+      `'delay a→b @3 by 5', 'restart c @5..9', 'partition {a,b}|{c} @2..6', 'fail a→b @3 with 503' or 'reset b→a @4'`,
   );
 }

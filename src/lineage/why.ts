@@ -121,7 +121,8 @@ function describe(v: LineageVertex, childCount: number): string {
     case 'message':
       return `message ${v.from}→${v.to} sent @${v.sendTime}, ${v.deliverTime === undefined ? 'not lost' : `delivered @${v.deliverTime}`}`;
     case 'lost':
-      return `message ${v.from}→${v.to} sent @${v.sendTime} stays lost`;
+      // Code lineage names what was lost and by which fault; Dedalus's label is the bare message.
+      return v.label.startsWith('message ') ? v.label : `message ${v.from}→${v.to} sent @${v.sendTime} stays lost`;
     case 'absent':
       return childCount > 0 ? `${v.label}  — absent while all of these block it:` : `${v.label}  — nothing could derive it`;
     case 'blocked':

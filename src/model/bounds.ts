@@ -24,6 +24,11 @@ export interface BoundsOptions {
    * A delay holds every message of a channel sent at one time before EFF, like an omission.
    */
   readonly maxDelay?: number;
+  /**
+   * The statuses a failed HTTP request is answered with, each one fault (`--fail-status`; default
+   * 503). Systems of real processes with HTTP links only.
+   */
+  readonly failStatuses?: readonly number[];
 }
 
 /** A program's, protocol's or system's own default bounds (its node set is its own). */
@@ -43,4 +48,11 @@ export interface Bounds {
   readonly kinds?: readonly FaultKind[];
   /** The longest delay searched (steps, virtual ms or rounds); 0 or absent: none. */
   readonly maxDelay?: number;
+  /**
+   * The channels (`from|to`) that carry HTTP requests: tcp links with HTTP framing, from the
+   * connecting side. Only a request can fail (`fail`); absent: none.
+   */
+  readonly requestChannels?: readonly string[];
+  /** The statuses a failed request is answered with (default 503). */
+  readonly failStatuses?: readonly number[];
 }

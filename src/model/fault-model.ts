@@ -2,7 +2,7 @@ import type { Bounds } from './bounds.ts';
 import type { FaultKind } from './faults.ts';
 import { UserError } from './errors.ts';
 
-const KIND_WORDS: Record<FaultKind, string> = { omit: 'omissions', crash: 'crashes', restart: 'restarts', delay: 'delays', disconnect: 'disconnects', partition: 'partitions' };
+const KIND_WORDS: Record<FaultKind, string> = { omit: 'omissions', crash: 'crashes', restart: 'restarts', delay: 'delays', disconnect: 'disconnects', partition: 'partitions', fail: 'failed requests', reset: 'resets' };
 
 /** Every kind of fault, in canonical order. */
 export const FAULT_KINDS = Object.keys(KIND_WORDS) as FaultKind[];
@@ -29,16 +29,19 @@ export function searchedKinds(requested: readonly FaultKind[] | undefined, searc
 }
 
 /**
- * The kinds a search of code covers (sim protocols, tcp systems), which search every kind: those asked
- * for, else every kind `applies` admits, and delays only with a longest delay (`maxDelay` > 0; none is
+ * The kinds a search of code covers (sim protocols, tcp systems), which search every kind the target
+ * applies (`supported`): those asked for, else every kind `applies` admits, and delays only with a longest delay (`maxDelay` > 0; none is
  * no kind searched). Throws `UserError` (BAD_OPTION) for delays asked without a longest delay, naming
  * the option in the target's unit (`virtual ms`, `rounds`), and as `searchedKinds` does.
  */
-export function codeKinds(asked: readonly FaultKind[] | undefined, opts: { maxDelay: number; unit: string; name: string; what: string; applies?: (k: FaultKind) => boolean }): FaultKind[] {
+export function codeKinds(asked: readonly FaultKind[] | undefined, opts: { maxDelay: number; unit: string; name: string; what: string; supported: readonly FaultKind[]; applies?: (k: FaultKind) => boolean }): FaultKind[] {
   if (asked?.includes('delay') && opts.maxDelay === 0) throw new UserError('BAD_OPTION', `--fault-kinds delay: give the longest delay searched with --max-delay <${opts.unit}> (${opts.name} sets none)`);
-  const fallback = FAULT_KINDS.filter((k) => (k === 'delay' ? opts.maxDelay > 0 : (opts.applies?.(k) ?? true)));
-  return searchedKinds(asked, FAULT_KINDS, fallback, opts.what);
+  const fallback = opts.supported.filter((k) => (k === 'delay' ? opts.maxDelay > 0 : (opts.applies?.(k) ?? true)));
+  return searchedKinds(asked, opts.supported, fallback, opts.what);
 }
+
+/** What a failed request is answered with unless the bounds say otherwise: Service Unavailable. */
+export const DEFAULT_FAIL_STATUSES: readonly number[] = [503];
 
 /** Molly's model: the kinds searched when bounds name none. */
 export const MOLLY_KINDS: readonly FaultKind[] = ['omit', 'crash'];
@@ -59,10 +62,12 @@ export class FaultModel {
   /** The kinds of fault searched. */
   readonly kinds: readonly FaultKind[];
   private readonly nodeSet: ReadonlySet<string>;
+  private readonly requestChannels: ReadonlySet<string>;
 
   constructor(readonly bounds: Bounds) {
     this.lastLoss = Math.max(0, Math.min(bounds.eff - 1, bounds.eot - 1));
     this.nodeSet = new Set(bounds.nodes);
+    this.requestChannels = new Set(bounds.requestChannels ?? []);
     this.kinds = bounds.kinds ?? MOLLY_KINDS;
   }
 
@@ -71,7 +76,42 @@ export class FaultModel {
    * with a crash budget — what a proof covers, in words for its verdict.
    */
   get effectiveKinds(): FaultKind[] {
-    return this.kinds.filter((k) => (k === 'omit' ? this.lastLoss > 0 : k === 'crash' ? this.bounds.crashes > 0 : k === 'restart' ? this.canRestart(1, 1) : k === 'delay' ? this.canDelay(1, 1) : k === 'disconnect' || k === 'partition' ? this.canCut(k, 1, 1) : true));
+    return this.kinds.filter((k) => {
+      switch (k) {
+        case 'omit':
+        case 'reset':
+          return this.lastLoss > 0;
+        case 'crash':
+          return this.bounds.crashes > 0;
+        case 'restart':
+          return this.canRestart(1, 1);
+        case 'delay':
+          return this.canDelay(1, 1);
+        case 'disconnect':
+        case 'partition':
+          return this.canCut(k, 1, 1);
+        case 'fail':
+          return this.lastLoss > 0 && (this.bounds.requestChannels?.length ?? 0) > 0;
+      }
+    });
+  }
+
+  /**
+   * Whether the HTTP requests from→to sent at `time` may fail (`fail`): failed requests searched, the
+   * channel carries requests, and sent before EFF — a finite failure, as a loss is.
+   */
+  canFail(from: string, to: string, time: number): boolean {
+    return this.searches('fail') && this.canLoseOn(from, to, time) && this.requestChannels.has(`${from}|${to}`);
+  }
+
+  /** Whether the messages from→to sent at `time` may be cut short by a reset: resets searched, sent before EFF. */
+  canReset(from: string, to: string, time: number): boolean {
+    return this.searches('reset') && this.canLoseOn(from, to, time);
+  }
+
+  /** The statuses a failed request is answered with, each its own fault (default 503). */
+  get failStatuses(): readonly number[] {
+    return this.bounds.failStatuses?.length ? this.bounds.failStatuses : DEFAULT_FAIL_STATUSES;
   }
 
   /** Whether faults of `kind` are searched. */

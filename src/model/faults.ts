@@ -16,14 +16,42 @@ export type Fault =
   /** The node is down from `start` to `end`, then restarts with only what it persisted. */
   | { kind: 'restart'; node: string; start: number; end: number }
   /** Messages between the two groups sent in the window are lost; healed after `end`. */
-  | { kind: 'partition'; groups: [readonly string[], readonly string[]]; start: number; end: number };
+  | { kind: 'partition'; groups: [readonly string[], readonly string[]]; start: number; end: number }
+  /**
+   * Request level (tcp, HTTP framing): the requests from→to sent at `time` never reach `to`; Spike
+   * answers each with an empty response of `status` (a 503, a 500), as a failing dependency or the
+   * proxy in front of it would, delivered when the request would have been.
+   */
+  | { kind: 'fail'; from: string; to: string; time: number; status: number }
+  /**
+   * The messages from→to sent at `time` are cut short (tcp): their first part arrives (an HTTP
+   * message's head and half its body, else half its bytes), then the connection is reset and both
+   * ends see it. A reset of a response is a reset mid-response.
+   */
+  | { kind: 'reset'; from: string; to: string; time: number };
 
 export type FaultKind = Fault['kind'];
 
 /** A fault schedule: the faults of one run, in canonical order. */
 export type FaultSet = readonly Fault[];
 
-const kindOrder: Record<FaultKind, number> = { crash: 0, restart: 1, partition: 2, disconnect: 3, delay: 4, omit: 5 };
+const kindOrder: Record<FaultKind, number> = { crash: 0, restart: 1, partition: 2, disconnect: 3, delay: 4, omit: 5, fail: 6, reset: 7 };
+
+/**
+ * A fault of one send slot (a channel's messages sent at one time): an omission, a delay, a failed
+ * request or a reset. A slot takes one of them at most.
+ */
+export type SlotFault = Extract<Fault, { kind: 'omit' | 'delay' | 'fail' | 'reset' }>;
+
+/** Whether a fault acts on one send slot (`SlotFault`). */
+export function isSlotFault(f: Fault): f is SlotFault {
+  return f.kind === 'omit' || f.kind === 'delay' || f.kind === 'fail' || f.kind === 'reset';
+}
+
+/** Whether a fault keeps the messages of its slot from arriving whole (all slot faults but a delay). */
+export function losesSlot(f: Fault): f is Extract<Fault, { kind: 'omit' | 'fail' | 'reset' }> {
+  return f.kind === 'omit' || f.kind === 'fail' || f.kind === 'reset';
+}
 
 /** A node failure: a crash or a restart, which share the crash budget. */
 export function isNodeFailure(f: Fault): f is Extract<Fault, { kind: 'crash' | 'restart' }> {
@@ -134,6 +162,10 @@ export function faultKey(f: Fault): string {
       return `restart:${f.node}:${f.start}:${f.end}`;
     case 'partition':
       return `partition:${[...f.groups[0]].sort().join(',')}|${[...f.groups[1]].sort().join(',')}:${f.start}:${f.end}`;
+    case 'fail':
+      return `fail:${f.from}:${f.to}:${f.time}:${f.status}`;
+    case 'reset':
+      return `reset:${f.from}:${f.to}:${f.time}`;
   }
 }
 
@@ -181,6 +213,8 @@ export function renameFaults(faults: FaultSet, rename: ReadonlyMap<string, strin
           return { ...f, node: n(f.node) };
         case 'disconnect':
         case 'delay':
+        case 'fail':
+        case 'reset':
           return { ...f, from: n(f.from), to: n(f.to) };
         case 'partition':
           return { ...f, groups: [f.groups[0].map(n), f.groups[1].map(n)] };

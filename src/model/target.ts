@@ -15,7 +15,10 @@ export interface MessageRecord {
    * arrived within the run, whatever would have happened next.
    */
   readonly status: 'delivered' | 'omitted' | 'sender-crashed' | 'receiver-down' | 'in-flight';
-  /** The fault that decided a non-delivery, when there is one. */
+  /**
+   * The fault that decided a non-delivery, when there is one; on a delivered message, the failed
+   * request Spike answered with it (the message is Spike's, not its sender's).
+   */
   readonly reason?: string;
 }
 

@@ -11,6 +11,23 @@ export const STATUS_TEXT: Record<MessageRecord['status'], string> = {
 };
 
 /**
+ * A message's fate in words, with the fault that decided it: `LOST (omitted) by omit a→b @2`, a
+ * request Spike failed (`FAILED … (Spike answered 503)`), a message cut short by a reset, or Spike's
+ * own answer to a failed request (a delivered message whose `reason` is that fault). The terminal
+ * listing and the HTML report say it alike.
+ */
+export function fateText(m: MessageRecord): string {
+  const fault = m.reason;
+  if (!fault) return STATUS_TEXT[m.status];
+  if (m.status === 'delivered') return `delivered (Spike's answer to ${fault}; the receiver never saw the request)`;
+  if (m.status !== 'omitted') return `${STATUS_TEXT[m.status]} by ${fault}`;
+  const failed = /^fail .* with (\d+)$/.exec(fault);
+  if (failed) return `FAILED by ${fault} (never reached its receiver; Spike answered ${failed[1]})`;
+  if (fault.startsWith('reset ')) return `CUT SHORT by ${fault} (its first part arrived, then the connection reset)`;
+  return `${STATUS_TEXT[m.status]} by ${fault}`;
+}
+
+/**
  * A compact space-time listing: per send step, each message between distinct nodes with its fate,
  * and the crashes. Self-messages (local state carried forward) are left out: they cannot fail.
  */
@@ -29,7 +46,7 @@ export function spaceTimeListing(messages: readonly MessageRecord[], faults: Fau
   const width = widest(sorted.map((m) => `${m.from}→${m.to}`.length));
   const contentWidth = widest(sorted.map((m) => m.content.length));
   for (const m of sorted) {
-    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${STATUS_TEXT[m.status]}${m.reason && m.status === 'omitted' ? ` by ${m.reason}` : ''}${arrival(m)}`);
+    add(m.sendTime, `${`${m.from}→${m.to}`.padEnd(width)}  ${m.content.padEnd(contentWidth)}  ${fateText(m)}${arrival(m)}`);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   const stepWidth = widest(steps.map((t) => String(t).length));

@@ -16,6 +16,10 @@ export function rootCause(faults: FaultSet): string {
         return `restart ${f.node}`;
       case 'delay':
         return `delay ${f.from}→${f.to}`;
+      case 'fail':
+        return `fail ${f.from}→${f.to} with ${f.status}`;
+      case 'reset':
+        return `reset ${f.from}→${f.to}`;
       case 'disconnect':
         return `disconnect ${f.from}${f.both ? '↔' : '→'}${f.to}`;
       case 'partition':

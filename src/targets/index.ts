@@ -27,6 +27,9 @@ export async function openTarget(files: readonly string[], opts: TargetOptions):
   const noDelays = (what: string) => {
     if (opts.maxDelay) throw new UserError('BAD_OPTION', `--max-delay: LDFI searches delays on TypeScript protocols and systems of real processes; ${what} (--strategy random draws delays of any target)`);
   };
+  if (opts.failStatuses?.length && !(files.length === 1 && /\.tcp\.(ts|mts|js|mjs|json)$/.test(files[0]))) {
+    throw new UserError('BAD_OPTION', '--fail-status: only requests between real processes over HTTP fail (a system, *.tcp.ts, with HTTP framing)');
+  }
   if (files.every((f) => DEDALUS.has(extname(f)))) {
     noDelays("Molly's model of Dedalus programs has omissions and crashes only");
     return new DedalusTarget(files, {

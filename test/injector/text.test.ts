@@ -21,6 +21,8 @@ const faultArb: fc.Arbitrary<Fault> = fc.oneof(
       return { kind: 'partition', groups: [ns.slice(0, k).sort(), ns.slice(k).sort()], start, end } as Fault;
     },
   ),
+  fc.tuple(pair, time, fc.constantFrom(500, 502, 503, 429)).map(([[from, to], t, status]) => ({ kind: 'fail', from, to, time: t, status }) as Fault),
+  fc.tuple(pair, time).map(([[from, to], t]) => ({ kind: 'reset', from, to, time: t }) as Fault),
 );
 
 describe('fault schedule text form', () => {
@@ -59,6 +61,11 @@ describe('fault schedule text form', () => {
       ]),
     );
     expect(parseFaults('none')).toEqual([]);
+    expect(parseFaults('fail checkout->payment @3 with 503; reset payment→checkout @4')).toEqual([
+      { kind: 'fail', from: 'checkout', to: 'payment', time: 3, status: 503 },
+      { kind: 'reset', from: 'payment', to: 'checkout', time: 4 },
+    ]);
+    expect(parseFaults('[{"kind":"fail","from":"a","to":"b","time":2,"status":500}]')).toEqual([{ kind: 'fail', from: 'a', to: 'b', time: 2, status: 500 }]);
   });
 
   it('refuses impossible faults in a plain sentence', () => {
@@ -68,7 +75,11 @@ describe('fault schedule text form', () => {
     expect(() => parseFaults('partition {a,b}|{b,c} @1..2')).toThrow('b cannot be on both sides');
     expect(() => parseFaults('delay a→b @1 by 0')).toThrow('a delay is a whole number of steps, 1 or more');
     expect(() => parseFaults('omit a↔b @1')).toThrow('only disconnect takes a↔b');
-    expect(() => parseFaults('explode a')).toThrow(/cannot read fault 'explode a'; expected e\.g\./);
+    expect(() => parseFaults('explode a')).toThrow(/cannot read fault 'explode a'; expected e\.g\..*'fail a→b @3 with 503' or 'reset b→a @4'/);
+    expect(() => parseFaults('fail a→b @3 with 200')).toThrow('a failed request is answered with an error status, 400 to 599');
+    expect(() => parseFaults('fail a→b @3')).toThrow(/cannot read fault/);
+    expect(() => parseFaults('reset a↔b @3')).toThrow('reset takes one direction');
+    expect(() => parseFaults('[{"kind":"fail","from":"a","to":"b","time":2}]')).toThrow('fault 1 (fail) lacks status');
   });
 
   it('checks a schedule against the bounds and the target', () => {
@@ -79,6 +90,8 @@ describe('fault schedule text form', () => {
     expect(() => validateSchedule(parseFaults('crash a @2; crash a @3'), { ...bounds, crashes: 2 })).toThrow('a node crashes once');
     expect(() => validateSchedule(parseFaults('crash z @2'), bounds)).toThrow('z is not a node');
     expect(() => validateSchedule(parseFaults('delay a→b @2 by 3'), bounds, ['omit', 'crash'])).toThrow('this target does not support delays');
+    expect(() => validateSchedule(parseFaults('fail a→b @2 with 503'), bounds, ['omit', 'crash'])).toThrow('this target does not support failed requests');
+    expect(() => validateSchedule(parseFaults('reset a→b @5'), bounds)).toThrow(/EFF 5/);
     expect(validateSchedule(parseFaults('omit b→c @4; crash a @2'), bounds).map((f) => f.kind)).toEqual(['crash', 'omit']);
   });
 });

@@ -77,3 +77,15 @@ describe('delays searched by LDFI', () => {
     expect(toJsonReport(r).bounds).toMatchObject({ kinds: ['omit', 'crash', 'restart', 'delay'], maxDelay: 1 });
   });
 });
+
+describe('request-level faults in the fault space', () => {
+  it('counts each send slot as nothing, lost, failed with each status (request channels only) or reset', () => {
+    const b = { eot: 5, eff: 3, crashes: 0, nodes: ['a', 'b'], kinds: ['omit', 'fail', 'reset'] as FaultKind[], requestChannels: ['a|b'], failStatuses: [500, 503] };
+    // a→b carries requests: nothing, lost, 500, 503, reset; b→a: nothing, lost, reset. Two send times each.
+    expect(faultSpaceSize(b)).toBe(5n ** 2n * 3n ** 2n);
+    const all = [...enumerateSchedules(b)];
+    expect(all.length).toBe(5 ** 2 * 3 ** 2);
+    expect(new Set(all.map(faultSetKey)).size).toBe(all.length);
+    expect(all.some((s) => s.some((f) => f.kind === 'fail' && f.from === 'b'))).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@ import { shellQuote } from '../../model/shell.ts';
 import { esc } from './escape.ts';
 import { labelRule } from './labels.ts';
 import { spaceTime } from './spacetime.ts';
-import { STATUS_TEXT } from '../spacetime.ts';
+import { fateText } from '../spacetime.ts';
 import { stateTable } from './state.ts';
 import { faultColumns } from './faults-text.ts';
 
@@ -65,7 +65,7 @@ export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string,
     .sort((a, b) => a.message.sendTime - b.message.sendTime)
     .map(({ message: m, label, shown }) => {
       const arrival = m.status === 'delivered' || m.status === 'receiver-down' ? ` → @${m.deliverTime}` : m.status === 'in-flight' && m.deliverTime > m.sendTime ? ` (due @${m.deliverTime})` : '';
-      return `<li class="${m.status}" id="${messageAnchor(d.key, indexOf.get(m) ?? -1)}">@${m.sendTime}${arrival} ${esc(m.from)}→${esc(m.to)} <b>${esc(label)}</b>${shown ? '' : ' <i>(no room for its label)</i>'} — ${esc(STATUS_TEXT[m.status])}: <code>${esc(m.content)}</code></li>`;
+      return `<li class="${m.status}" id="${messageAnchor(d.key, indexOf.get(m) ?? -1)}">@${m.sendTime}${arrival} ${esc(m.from)}→${esc(m.to)} <b>${esc(label)}</b>${shown ? '' : ' <i>(no room for its label)</i>'} — ${esc(fateText(m))}: <code>${esc(m.content)}</code></li>`;
     });
   return [
     `<section class="detail${opts.shown ? ' shown' : ''}" id="${detailId(d.key)}">`,

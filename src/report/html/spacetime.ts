@@ -1,7 +1,7 @@
 import { formatFault } from '../../injector/text.ts';
 import { faultStart, type Fault, type FaultSet } from '../../model/faults.ts';
 import type { MessageRecord, StateFact } from '../../model/target.ts';
-import { STATUS_TEXT } from '../spacetime.ts';
+import { fateText } from '../spacetime.ts';
 import { esc } from './escape.ts';
 import { LABEL_HEIGHT, labelWidth, placeLabels, type Box } from './label-layout.ts';
 import { LABEL_MAX, messageLabels, payloadText } from './labels.ts';
@@ -207,7 +207,7 @@ function lane(node: string, l: Layout, crashedAt: number | undefined): string {
 
 function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: string, box: Box | undefined, id: string): string {
   const [x1, y1] = [l.x(m.from), l.y(m.sendTime)];
-  const fate = `${STATUS_TEXT[m.status]}${m.reason && m.status !== 'delivered' ? ` by ${m.reason}` : ''}`;
+  const fate = fateText(m);
   const when = m.status === 'delivered' || m.status === 'receiver-down' ? ` → @${m.deliverTime}` : m.status === 'in-flight' && m.deliverTime > m.sendTime ? `, due @${m.deliverTime}` : '';
   const title = `<title>${esc(`${m.from}→${m.to} @${m.sendTime}${when}: ${m.content} — ${fate}`)}</title>`;
   let body: string;

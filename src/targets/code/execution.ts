@@ -20,6 +20,15 @@ export interface MessageEntry {
   deliverAt: number;
   status: 'pending' | 'delivered' | 'dropped' | 'receiver-down';
   reason?: string;
+  /** Sent by Spike, not by `from`: its answer to a request it failed (the fault, as text). */
+  injected?: string;
+  /** An HTTP request (tcp, HTTP framing): one that can fail. */
+  request?: boolean;
+  /**
+   * Messages of its trace to its sender that were lost before it was sent (ids): what the sender
+   * waited for and never got, as a retry comes after a lost answer (`why` shows them; tcp with trace ids).
+   */
+  after?: number[];
 }
 
 /** An output a node wrote, at a time, and what it depends on. */
@@ -30,13 +39,15 @@ export interface OutputEntry {
   deps: Deps;
   /** The handler call that wrote it (sim), for ordering it among the run's other events. */
   call?: number;
+  /** As `MessageEntry.after`: messages of its trace to its node lost before it was written. */
+  after?: number[];
 }
 
 /** One event of a run's trace (times in virtual ms or rounds). */
 export type TraceEvent =
   | { t: number; e: 'init' | 'crash' | 'down' | 'up'; node: string }
   | { t: number; e: 'input'; node: string; id: number; value: Payload }
-  | { t: number; e: 'send'; id: number; from: string; to: string; payload: Payload; at: number }
+  | { t: number; e: 'send'; id: number; from: string; to: string; payload: Payload; at: number; by?: string }
   | { t: number; e: 'deliver' | 'lost'; id: number; to: string }
   | { t: number; e: 'drop'; id: number; by: string }
   | { t: number; e: 'timer'; node: string; name: string }

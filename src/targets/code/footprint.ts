@@ -1,5 +1,5 @@
 import type { Bounds } from '../../model/bounds.ts';
-import { faultKey, isNodeFailure, sendSlot, type FaultSet } from '../../model/faults.ts';
+import { faultKey, isNodeFailure, isSlotFault, sendSlot, type FaultSet } from '../../model/faults.ts';
 import type { FootprintPoint } from '../../model/target.ts';
 import { outputKeys } from './lineage.ts';
 import { expandDeps, type MessageEntry, type CodeExecution } from './execution.ts';
@@ -48,24 +48,28 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
   };
   const points: FootprintPoint[] = [];
 
-  // A slot (channel, send time) a delay of the set holds: omitting it too is the omission alone, and
-  // a second delay adds up to one the first already reaches.
-  const held = new Set(faults.flatMap((f) => (f.kind === 'delay' ? [sendSlot(f.from, f.to, f.time)] : [])));
-  const onChannel = new Map<string, MessageEntry[]>();
+  // A slot (channel, send time) a fault of the set holds takes no other: omitting a delayed slot too
+  // is the omission alone, a second delay adds up to one the first already reaches, and a failed
+  // request or a reset already decided the slot's fate (what is left of it, a response, is not lost).
+  const held = new Set(faults.flatMap((f) => (isSlotFault(f) && f.kind !== 'omit' ? [sendSlot(f.from, f.to, f.time)] : [])));
+  // Every slot with a message on the network that can still be lost (Spike's own answers are not
+  // the system's messages).
+  const slots = new Map<string, MessageEntry[]>();
   for (const m of exec.messages) {
     const { from, to, sentAt } = m.ref;
-    if (!model.searches('omit') || !model.canLoseOn(from, to, sentAt)) continue;
+    if (m.injected || !model.canLoseOn(from, to, sentAt)) continue;
     if (m.status === 'dropped' || m.status === 'receiver-down') continue;
     const key = sendSlot(from, to, sentAt);
     if (held.has(key)) continue;
-    (onChannel.get(key) ?? onChannel.set(key, []).get(key)!).push(m);
+    (slots.get(key) ?? slots.set(key, []).get(key)!).push(m);
   }
+  const onChannel = model.searches('omit') ? slots : new Map<string, MessageEntry[]>();
   if (model.maxDelay > 0 && model.searches('delay')) {
     const slots = new Map<string, MessageEntry[]>();
     for (const m of exec.messages) {
       const { from, to, sentAt } = m.ref;
       const key = sendSlot(from, to, sentAt);
-      if (from === to || held.has(key) || !model.canDelay(sentAt, 1) || !model.isNode(from) || !model.isNode(to)) continue;
+      if (m.injected || from === to || held.has(key) || !model.canDelay(sentAt, 1) || !model.isNode(from) || !model.isNode(to)) continue;
       (slots.get(key) ?? slots.set(key, []).get(key)!).push(m);
     }
     const windows = new RunWindows(exec, faults, bounds.eot, timesRead);
@@ -84,6 +88,25 @@ export function simFootprint(exec: CodeExecution, faults: FaultSet, bounds: Boun
       wakes: msgs.reduce((s, m) => s + (m.status === 'delivered' ? silent.countAfter(to, m.deliverAt) : 0), 0),
       ...slackOf(msgs),
     });
+  }
+
+  // Request-level faults (tcp): a slot's requests failing with each status the bounds search, and a
+  // slot's messages cut short by a reset. Each loses what the omission would (its outcomes' supports
+  // are cut alike) and, unlike it, tells the other end at once: the sender hears an error status or
+  // both ends a reset, so each is an action woken where the omission leaves a silence.
+  for (const msgs of slots.values()) {
+    const { from, to, sentAt: time } = msgs[0].ref;
+    const requests = msgs.filter((m) => m.request);
+    if (requests.length && model.canFail(from, to, time)) {
+      const lost = new Set(requests);
+      for (const status of model.failStatuses) {
+        points.push({ fault: { kind: 'fail', from, to, time, status }, ...cutsOf(closures.filter((c) => c.messages.some((m) => lost.has(m)))), wakes: 1, ...slackOf(requests) });
+      }
+    }
+    if (model.canReset(from, to, time)) {
+      const lost = new Set(msgs);
+      points.push({ fault: { kind: 'reset', from, to, time }, ...cutsOf(closures.filter((c) => c.messages.some((m) => lost.has(m)))), wakes: 2, ...slackOf(msgs) });
+    }
   }
 
   // Cuts of the network where a node hears them (else they are the omissions they make): one per

@@ -1,3 +1,5 @@
+import { payloadText } from './payload-text.ts';
+import type { Payload } from './outputs.ts';
 import { ensureEdge, ensureVertex, messageKey, newLineageGraph, noCrashKey, type LineageGraph } from '../../model/lineage.ts';
 import { expandDeps, type MessageEntry, type OutputEntry, type CodeExecution } from './execution.ts';
 
@@ -21,9 +23,26 @@ function messageGoalKey(m: MessageEntry): string {
  * message holds if it was not lost (sender up when sending, no omission), its receiver was up to take
  * it, and what the sender's action depended on holds. Inputs are given: they always hold.
  */
-export function buildSimLineage(exec: CodeExecution): LineageGraph {
+export function buildSimLineage(exec: CodeExecution, opts: { after?: boolean } = {}): LineageGraph {
   const g = newLineageGraph();
   const outKeys = outputKeys(exec);
+
+  // With `after` (for "how did I get here"), an action also needs the losses it came after to stay
+  // lost: a retry exists because the answer it waited for was lost.
+  const lostChildren = (ids: readonly number[] | undefined): string[] => {
+    if (!opts.after || !ids) return [];
+    const out: string[] = [];
+    for (const id of ids) {
+      const c = exec.causes.get(id);
+      if (c?.kind !== 'message') continue;
+      const m = c.record;
+      const key = `lost:${messageGoalKey(m)}`;
+      const label = `message ${m.ref.from}→${m.ref.to} sent @${m.ref.sentAt} stays lost: ${short(m.ref.payload)}${m.reason ? ` (${m.reason})` : ''}`;
+      ensureVertex(g, key, { kind: 'lost', label, from: m.ref.from, to: m.ref.to, sendTime: m.ref.sentAt });
+      out.push(key);
+    }
+    return out;
+  };
 
   const depsChildren = (ids: readonly number[]): string[] => {
     const out: string[] = [];
@@ -39,7 +58,7 @@ export function buildSimLineage(exec: CodeExecution): LineageGraph {
     if (g.hasNode(key)) return key;
     const label = `${m.ref.from}→${m.ref.to} @${m.ref.sentAt}: ${short(m.ref.payload)}`;
     g.addNode(key, { kind: 'goal', label: `deliver ${label}`, relation: 'message', time: m.deliverAt, edb: false });
-    const children = depsChildren(expandDeps(m.deps));
+    const children = [...depsChildren(expandDeps(m.deps)), ...lostChildren(m.after)];
     if (m.ref.from !== m.ref.to) {
       const leaf = messageKey(m.ref.from, m.ref.to, m.ref.sentAt);
       ensureVertex(g, leaf, { kind: 'message', label: `${m.ref.from}→${m.ref.to} @${m.ref.sentAt}`, from: m.ref.from, to: m.ref.to, sendTime: m.ref.sentAt });
@@ -58,7 +77,7 @@ export function buildSimLineage(exec: CodeExecution): LineageGraph {
   exec.outputs.forEach((o: OutputEntry, i) => {
     const key = outKeys[i];
     if (!g.hasNode(key)) g.addNode(key, { kind: 'goal', label: `output ${o.node}: ${short(o.value)}`, relation: 'output', time: o.at, edb: false });
-    const children = depsChildren(expandDeps(o.deps));
+    const children = [...depsChildren(expandDeps(o.deps)), ...lostChildren(o.after)];
     const fkey = `out:${key}<-${children.join('&')}`;
     ensureVertex(g, fkey, { kind: 'firing', label: `output by ${o.node} @${o.at}`, rule: `output by ${o.node}`, time: o.at });
     for (const c of children) ensureEdge(g, fkey, c);
@@ -68,6 +87,6 @@ export function buildSimLineage(exec: CodeExecution): LineageGraph {
 }
 
 function short(v: unknown): string {
-  const s = JSON.stringify(v);
+  const s = payloadText(v as Payload);
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }

@@ -1,3 +1,4 @@
+import { payloadText } from './payload-text.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import type { FaultSet } from '../../model/faults.ts';
 import { windowsNext } from './windows.ts';
@@ -81,8 +82,9 @@ function toMessageRecord(m: CodeExecution['messages'][number]): MessageRecord {
     to: m.ref.to,
     sendTime: m.ref.sentAt,
     deliverTime: m.deliverAt,
-    content: JSON.stringify(m.ref.payload),
+    content: payloadText(m.ref.payload),
     status,
-    ...(m.reason ? { reason: m.reason } : {}),
+    // Spike's answer to a failed request names that fault as its reason (it was delivered).
+    ...(m.reason ? { reason: m.reason } : m.injected ? { reason: m.injected } : {}),
   };
 }

@@ -33,10 +33,13 @@ export interface SimTargetOptions extends BoundsOptions {
 
 export const SIM_DEFAULTS = { eot: 100, eff: 50, crashes: 0 };
 
+/** What Spike applies to a simulated network (no HTTP: no failed requests, no resets mid-message). */
+const SIM_FAULTS: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
+
 /** A TypeScript protocol on the simulated network, under Spike's faults. */
 export class SimTarget implements Target {
   readonly kind = 'sim';
-  readonly supportedFaults: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
+  readonly supportedFaults = SIM_FAULTS;
   readonly replayOptions: readonly string[];
   /**
    * Handlers are opaque code: what a node did not do depends on everything it saw, so the negative
@@ -137,7 +140,7 @@ export class SimTarget implements Target {
     // (else they are omissions).
     const hears = audit.some((a) => a.hearsConnections && nodes.includes(a.node));
     const applies = (k: FaultKind) => (k === 'disconnect' || k === 'partition' ? hears : true);
-    const kinds = codeKinds(opts.faultKinds ?? d.faultKinds, { maxDelay, unit: 'virtual ms', name: protocol.name, what: 'TypeScript protocols', applies });
+    const kinds = codeKinds(opts.faultKinds ?? d.faultKinds, { maxDelay, unit: 'virtual ms', name: protocol.name, what: 'TypeScript protocols', supported: SIM_FAULTS, applies });
     const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds, ...(maxDelay > 0 ? { maxDelay } : {}) };
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
     return new SimTarget(protocol, [file], hash, bounds, opts.seed, audit);

@@ -416,7 +416,9 @@ export class World {
         const id = msg.ref.id;
         this.record({ t: this.now, e: 'send', id, from: n.id, to, payload: msg.ref.payload, at: this.now });
         const fate = this.spike.messageFate(n.id, to, this.now, `#${id}`);
-        if (fate.kind === 'drop') {
+        // No HTTP here (no request fails) and no stream (a message cut short is lost): the schedule's
+        // validation refuses those kinds for sim, and a reset would be a drop.
+        if (fate.kind !== 'deliver') {
           // When it would have arrived at the earliest.
           this.rec.dropped(msg, fate.reason, this.now + minLatency);
           this.record({ t: this.now, e: 'drop', id, by: fate.reason });

@@ -28,6 +28,8 @@ export interface WireMessage {
   readonly status: MessageEntry['status'];
   readonly deliverAt: number;
   readonly reason?: string;
+  /** Sent by Spike in answer to a request it failed (the fault). */
+  readonly injected?: string;
 }
 
 /** A message as it was captured, with its number on its link and its bytes on the wire. */
@@ -67,11 +69,15 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
   const depIds = (d: Deps) => ('explicit' in d ? d.explicit : d.past) as number[];
   const renumbered = messages.map((m) => {
     remapOnce(depIds(m.deps), remap, seen);
+    if (m.after) remapOnce(m.after, remap, seen);
     return { ...m, ref: { ...m.ref, id: remap(m.ref.id) } } as MessageEntry;
   });
   const causes: CodeExecution['causes'] = new Map([...rec.inputs].map((ref) => [ref.id, { kind: 'input' as const, ref }]));
   for (const m of renumbered) causes.set(m.ref.id, { kind: 'message', record: m });
-  for (const o of rec.outputs) remapOnce(depIds(o.deps), remap, seen);
+  for (const o of rec.outputs) {
+    remapOnce(depIds(o.deps), remap, seen);
+    if (o.after) remapOnce(o.after, remap, seen);
+  }
   for (const p of all) remapOnce(p.past, remap, seen);
   const order = new Map(rec.outputs.map((o, i) => [o, i]));
   const outputs = [...rec.outputs].sort((a, b) => a.at - b.at || cmp(a.node, b.node) || order.get(a)! - order.get(b)!);
@@ -108,6 +114,7 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
         status: m.status,
         deliverAt: m.deliverAt,
         ...(m.reason ? { reason: m.reason } : {}),
+        ...(m.injected ? { injected: m.injected } : {}),
       };
     }),
   };

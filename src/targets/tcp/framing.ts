@@ -1,4 +1,4 @@
-import { HttpFrameParser } from './http-frames.ts';
+import { HttpFrameParser, httpPrefix } from './http-frames.ts';
 
 /**
  * Message framing on a TCP byte stream, so that Spike applies faults to whole messages and sees the
@@ -28,9 +28,13 @@ export class FrameDecoder {
     if (framing === 'http') this.http = new HttpFrameParser(http?.side ?? 'request', http?.methods ?? []);
   }
 
-  /** The frames completed by this chunk, each with its delimiter or prefix (as it goes on the wire). Throws on a length beyond MAX_FRAME, or on what is not HTTP/1.1 as framed. */
-  push(chunk: Buffer): Buffer[] {
-    if (this.http) return this.http.push(chunk);
+  /**
+   * The frames completed by this chunk, each with its delimiter or prefix (as it goes on the wire);
+   * `each` hears of each in order (HTTP: as it is cut, see `HttpFrameParser.push`). Throws on a
+   * length beyond MAX_FRAME, or on what is not HTTP/1.1 as framed.
+   */
+  push(chunk: Buffer, each?: (frame: Buffer) => void): Buffer[] {
+    if (this.http) return this.http.push(chunk, each);
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const frames: Buffer[] = [];
     let start = 0;
@@ -51,13 +55,20 @@ export class FrameDecoder {
       }
     }
     this.buffer = Buffer.from(this.buffer.subarray(start));
-    return frames.map((f) => Buffer.from(f));
+    const copies = frames.map((f) => Buffer.from(f));
+    if (each) for (const f of copies) each(f);
+    return copies;
   }
 
   /** Bytes received that do not make a whole frame yet. */
   get pending(): number {
     return this.http ? this.http.pending : this.buffer.length;
   }
+}
+
+/** What arrives of a frame cut short by a reset: an HTTP message's head and half its body, else half its bytes. */
+export function resetPrefix(frame: Buffer, framing: Framing): Buffer {
+  return framing === 'http' ? httpPrefix(frame) : frame.subarray(0, Math.max(1, Math.floor(frame.length / 2)));
 }
 
 /** The payload of a frame, without delimiter or prefix (an HTTP message is its own payload). */

@@ -29,15 +29,21 @@ export class HttpFrameParser {
     private readonly methods: string[],
   ) {}
 
-  /** The messages completed by this chunk, each as its bytes on the wire. Throws on what is not HTTP/1.1 as framed here. */
-  push(chunk: Buffer): Buffer[] {
+  /**
+   * The messages completed by this chunk, each as its bytes on the wire. `each` hears of every one as
+   * it is cut, its method already accounted (so a request the caller answers itself can be taken off
+   * `methods` then). Throws on what is not HTTP/1.1 as framed here.
+   */
+  push(chunk: Buffer, each?: (frame: Buffer) => void): Buffer[] {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const frames: Buffer[] = [];
     for (;;) {
       const end = this.messageEnd();
       if (end === undefined) break;
-      frames.push(Buffer.from(this.buffer.subarray(0, end)));
+      const frame = Buffer.from(this.buffer.subarray(0, end));
+      frames.push(frame);
       this.buffer = Buffer.from(this.buffer.subarray(end));
+      each?.(frame);
     }
     return frames;
   }
@@ -133,6 +139,26 @@ function chunkedEnd(b: Buffer, start: number): number | undefined {
     if (b[at + size] !== 0x0d || b[at + size + 1] !== 0x0a) throw new Error(`a chunk of ${size} bytes is not followed by CRLF`);
     at += size + CRLF.length;
   }
+}
+
+/**
+ * What arrives of an HTTP message cut short by a reset: its head and half its body, or half its head
+ * when it has no body (a GET), so that the receiver has started reading the message when the reset comes.
+ */
+export function httpPrefix(frame: Buffer): Buffer {
+  const headerEnd = frame.indexOf(END_OF_HEADER);
+  const bodyStart = headerEnd + END_OF_HEADER.length;
+  if (headerEnd >= 0 && frame.length > bodyStart) return frame.subarray(0, bodyStart + Math.floor((frame.length - bodyStart) / 2));
+  return frame.subarray(0, Math.max(1, Math.floor(frame.length / 2)));
+}
+
+/**
+ * Spike's own answer to a request it fails: `status` with its reason phrase and a short text body
+ * naming the fault (`why`), framed with Content-Length so the connection stays usable.
+ */
+export function failedResponse(status: number, reason: string, why: string): Buffer {
+  const body = Buffer.from(`ldfi: ${why}\n`);
+  return Buffer.concat([Buffer.from(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\n\r\n`, 'latin1'), body]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { TraceContext } from './trace-id.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -34,6 +35,8 @@ export class NodeProcess {
   readonly past = new CausalPast();
   /** Delivered message and input ids by the trace id they carried (with `traceId`). */
   readonly byTrace = new Map<string, number[]>();
+  /** The same by trace and span (`trace/span`: W3C trace context). */
+  readonly bySpan = new Map<string, number[]>();
   /** Its stdout lines that are not outputs, and its stderr. */
   readonly log: string[] = [];
   /** How many outputs it wrote (their order within a round). */
@@ -136,11 +139,13 @@ export class NodeProcess {
     await exited;
   }
 
-  /** Remembers the id of what it was given under the trace id the text carries (with `traceId`). */
-  remember(traceId: RegExp | undefined, text: string, id: number): void {
-    const trace = traceId?.exec(text)?.[1];
-    if (trace === undefined) return;
-    (this.byTrace.get(trace) ?? this.byTrace.set(trace, []).get(trace)!).push(id);
+  /** Remembers the id of what it was given under the trace (and span) it belongs to. */
+  remember(ctx: TraceContext | undefined, id: number): void {
+    if (ctx === undefined) return;
+    (this.byTrace.get(ctx.trace) ?? this.byTrace.set(ctx.trace, []).get(ctx.trace)!).push(id);
+    if (ctx.span === undefined) return;
+    const key = `${ctx.trace}/${ctx.span}`;
+    (this.bySpan.get(key) ?? this.bySpan.set(key, []).get(key)!).push(id);
   }
 }
 

@@ -128,14 +128,12 @@ export class LinkProxy {
 
   private capture(from: string, to: string, decoder: FrameDecoder, chunk: Buffer, pair: Pair, towardConnector: boolean): void {
     this.listener.activity();
-    let frames: Buffer[];
     try {
-      frames = decoder.push(chunk);
+      // Each frame as it is cut: a request the run answers itself leaves `methods` at once.
+      decoder.push(chunk, (frame) => this.listener.frame(from, to, frame, pair, towardConnector));
     } catch (e) {
       this.listener.broken(from, to, (e as Error).message);
-      return;
     }
-    for (const frame of frames) this.listener.frame(from, to, frame, pair, towardConnector);
   }
 
   /** Whether the side a held message goes to is still open (a message toward a closed side is lost with it). */
@@ -150,9 +148,9 @@ export class LinkProxy {
    * half closed is ended only once nothing is pending on it: what a process sent before it went is
    * delivered, as TCP would).
    */
-  write(pair: Pair, towardConnector: boolean, frame: Buffer): void {
+  write(pair: Pair, towardConnector: boolean, frame: Buffer, settle = true): void {
     (towardConnector ? pair.down : pair.up)!.write(frame);
-    this.settle(pair);
+    if (settle) this.settle(pair);
   }
 
   /** A dropped connection (a fault): both ends see a reset, and the link refuses connections until `restore`. */
@@ -168,6 +166,15 @@ export class LinkProxy {
         this.close(pair);
       }
     }
+  }
+
+  /** One connection reset (a fault): both ends see it; the link accepts new connections. */
+  reset(pair: Pair): void {
+    pair.down.resetAndDestroy();
+    pair.up?.resetAndDestroy();
+    pair.downGone = true;
+    pair.upGone = true;
+    this.close(pair);
   }
 
   /** The link accepts connections again. */

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,14 +9,17 @@ import type { FaultSet } from '../../model/faults.ts';
 import type { Deps, MessageEntry, TraceEvent } from '../code/execution.ts';
 import { ExecutionRecorder } from '../code/recorder.ts';
 import type { SystemSpec } from './api.ts';
-import { framePayload } from './framing.ts';
+import { framePayload, resetPrefix } from './framing.ts';
 import { canonicalExecution, type SentMessage, type TcpExecution } from './canonical.ts';
 import { NodeProcess, sleep } from './node-process.ts';
 import { anyRunnable, bytesWaiting, trackDir, untrackDir } from './processes.ts';
 import { freePort, LOOPBACK } from './ports.ts';
 import { framingOf, LinkProxy, type Pair } from './proxy.ts';
-import { recordedHttp } from './http-frames.ts';
-import { traceIdPattern } from './trace-id.ts';
+import { failedResponse, recordedHttp } from './http-frames.ts';
+import { traceReader, type TraceContext, type TraceReader } from './trace-id.ts';
+
+/** OpenTelemetry's log correlation fields on an output line (W3C trace context systems). */
+const CORRELATION_FIELDS = new Set(['trace_id', 'span_id', 'trace_flags', 'traceId', 'spanId', 'traceFlags']);
 
 /** Defaults of a system's timing (real milliseconds). */
 export const TCP_TIMING = { settleMs: 25, roundTimeoutMs: 5_000, readyTimeoutMs: 10_000 };
@@ -27,6 +31,10 @@ interface Held {
   readonly towardConnector: boolean;
   readonly frame: Buffer;
   readonly seq: number;
+  /** The fault that cuts it short at delivery (`reset`): its first part arrives, then the connection resets. */
+  readonly reset?: string;
+  /** The trace it belongs to: the one it carries, or (an HTTP response) its request's. */
+  readonly ctx?: TraceContext;
 }
 
 /**
@@ -72,7 +80,11 @@ class SystemRun {
   private readonly roundTimeoutMs: number;
   private readonly readyTimeoutMs: number;
   private readonly prefix: string;
-  private readonly traceId?: RegExp;
+  private readonly traces?: TraceReader;
+  /** HTTP: per connection, the traces of the requests delivered to the server and not answered yet (a response is in its request's trace). */
+  private readonly answering = new WeakMap<Pair, (TraceContext | undefined)[]>();
+  /** The trace of each message sent (by id), for what an action comes after (`lostTo`). */
+  private readonly traceOf = new Map<number, TraceContext | undefined>();
   /** Loopback only (checked when the system is loaded, and here again). */
   private readonly host: string;
   private round = 0;
@@ -100,7 +112,7 @@ class SystemRun {
     this.roundTimeoutMs = system.roundTimeoutMs ?? TCP_TIMING.roundTimeoutMs;
     this.readyTimeoutMs = system.readyTimeoutMs ?? TCP_TIMING.readyTimeoutMs;
     this.prefix = system.outputPrefix ?? 'OUT ';
-    this.traceId = traceIdPattern(system.traceId);
+    this.traces = traceReader(system.traceId);
     this.host = system.bind ?? '127.0.0.1';
     if (!LOOPBACK.includes(this.host)) throw new UserError('BAD_PROGRAM', `bind: ${this.host} is refused; Spike binds to loopback only (${LOOPBACK.join(' or ')})`);
     const listener = {
@@ -188,7 +200,7 @@ class SystemRun {
         for (const id of ids) {
           p.past.ids.push(id);
           const input = this.rec.inputs.find((i) => i.id === id)!;
-          p.remember(this.traceId, typeof input.value === 'string' ? input.value : JSON.stringify(input.value), id);
+          p.remember(this.traces?.(typeof input.value === 'string' ? input.value : JSON.stringify(input.value)), id);
         }
         p.write(lines);
       }
@@ -205,14 +217,26 @@ class SystemRun {
     for (let k = 0; k < phases; k++) {
       busy = true;
       this.beginPhase();
-      const receivers: string[] = [];
+      const receivers = new Set<string>();
+      const resets: Held[] = [];
       for (const [to, list] of [...byReceiver].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const h = list[k];
         if (!h) continue;
-        if (this.deliver(h)) receivers.push(to);
+        if (!this.deliver(h)) continue;
+        receivers.add(to);
+        if (h.reset) resets.push(h);
       }
       await this.quiet();
-      this.endPhase(t, receivers);
+      if (resets.length) {
+        // The first part has been read (quiet: no byte waits in a socket); now the reset, which
+        // both ends hear in this phase.
+        for (const h of resets) {
+          this.proxy.reset(h.pair);
+          receivers.add(h.record.ref.from);
+        }
+        await this.quiet();
+      }
+      this.endPhase(t, [...receivers].sort());
     }
     return busy;
   }
@@ -231,18 +255,76 @@ class SystemRun {
       this.proxy.settle(h.pair);
       return false;
     }
+    if (h.reset) {
+      // Cut short: the receiver reads the first part, then the connection resets (after quiet,
+      // in playRound). The message never arrives whole.
+      this.rec.dropped(m, h.reset, this.round);
+      this.record({ t: this.round, e: 'drop', id: m.ref.id, by: h.reset }, 2);
+      this.proxy.write(h.pair, h.towardConnector, resetPrefix(h.frame, framingOf(this.system, m.ref.from, m.ref.to)), false);
+      return true;
+    }
     this.rec.delivered(m, receiver.past);
-    receiver.remember(this.traceId, String(m.ref.payload), m.ref.id);
+    receiver.remember(h.ctx, m.ref.id);
+    if (m.request) (this.answering.get(h.pair) ?? this.answering.set(h.pair, []).get(h.pair)!).push(h.ctx);
     this.proxy.write(h.pair, h.towardConnector, h.frame);
     this.record({ t: this.round, e: 'deliver', id: m.ref.id, to: m.ref.to }, 2);
     return true;
   }
 
-  /** What an action with this text depends on: what carried its trace id, or the causal past. */
-  private depsOf(p: NodeProcess, text: string): Deps {
-    const id = this.traceId?.exec(text)?.[1];
-    const same = id === undefined ? undefined : p.byTrace.get(id);
-    return same?.length ? { explicit: [...same] } : p.past.deps();
+  /**
+   * Spike's answer to a request it failed: a response of `status` from the server's side, sent in the
+   * request's round and delivered when the request would have been, depending on the request alone.
+   * The server never sees the request, so no response of its answers it: its method leaves the
+   * connection's queue (it is the last one: frames are handed over as they are cut).
+   */
+  private answerFailed(request: MessageEntry, pair: Pair, status: number, reason: string, ctx: TraceContext | undefined): void {
+    pair.methods.pop();
+    const { from, to } = request.ref;
+    const frame = failedResponse(status, STATUS_CODES[status] ?? 'Error', reason);
+    const seq = (this.seqs.get(`${to}→${from}`) ?? 0) + 1;
+    this.seqs.set(`${to}→${from}`, seq);
+    const text = frame.toString('utf8');
+    const answer = this.rec.send(to, from, this.round, text, { explicit: [request.ref.id] });
+    this.traceOf.set(answer.ref.id, ctx);
+    answer.injected = reason;
+    answer.deliverAt = this.round + 1;
+    this.sent.push({ record: answer, seq, frame });
+    this.record({ t: this.round, e: 'send', id: answer.ref.id, from: to, to: from, payload: text, at: this.round, by: reason }, 3, `${to}|${from}`, seq);
+    this.held.push({ record: answer, pair, towardConnector: true, frame, seq, ...(ctx ? { ctx } : {}) });
+  }
+
+  /**
+   * What an action in a trace depends on: what its process received in the same span (a context
+   * passed on as it came), else in the same trace, else (no trace, or none of it received) its causal past.
+   */
+  private depsOf(p: NodeProcess, ctx: TraceContext | undefined): Deps {
+    if (ctx === undefined) return p.past.deps();
+    const span = ctx.span === undefined ? undefined : p.bySpan.get(`${ctx.trace}/${ctx.span}`);
+    if (span?.length) return { explicit: [...span] };
+    const trace = p.byTrace.get(ctx.trace);
+    return trace?.length ? { explicit: [...trace] } : p.past.deps();
+  }
+
+  /**
+   * The messages of a trace to `node` lost by now (dropped, cut short, or at a closed connection;
+   * not Spike's own answers), ids in send order: what an action of the trace comes after.
+   */
+  private lostTo(node: string, ctx: TraceContext | undefined): number[] {
+    if (ctx === undefined) return [];
+    return this.rec.messages.filter((m) => m.ref.to === node && m.status === 'dropped' && m.deliverAt <= this.round && this.traceOf.get(m.ref.id)?.trace === ctx.trace).map((m) => m.ref.id);
+  }
+
+  /**
+   * The trace of a message: the one it carries; else, for an HTTP response, that of the request it
+   * answers (the oldest unanswered on its connection; an interim 1xx answers none).
+   */
+  private contextOf(text: string, pair: Pair, response: boolean): TraceContext | undefined {
+    if (!this.traces) return undefined;
+    const own = this.traces(text);
+    if (!response) return own;
+    const queue = this.answering.get(pair);
+    const answered = /^HTTP\/1\.[01] 1\d\d/.test(text) ? queue?.[0] : queue?.shift();
+    return own ?? answered;
   }
 
   private beginPhase(): void {
@@ -314,19 +396,27 @@ class SystemRun {
     // What is recorded and hashed names the service, not the port Spike happened to listen on, nor the wall clock.
     const recorded = framing === 'http' ? recordedHttp(frame, to) : frame;
     const text = framePayload(recorded, framing).toString('utf8');
-    const record = this.rec.send(from, to, this.round, text, this.depsOf(sender, text));
+    // Over HTTP the connecting side writes requests: only those can fail.
+    const request = framing === 'http' && !towardConnector;
+    const ctx = this.contextOf(text, pair, framing === 'http' && towardConnector);
+    const record = this.rec.send(from, to, this.round, text, this.depsOf(sender, ctx));
+    this.traceOf.set(record.ref.id, ctx);
+    const after = this.lostTo(from, ctx);
+    if (after.length) record.after = after;
+    if (request) record.request = true;
     const id = record.ref.id;
     record.deliverAt = this.round + 1;
     this.sent.push({ record, seq, frame: recorded });
     this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round }, 3, `${from}|${to}`, seq);
-    const fate = this.spike.messageFate(from, to, this.round, `#${id}`);
-    if (fate.kind === 'drop') {
+    const fate = this.spike.messageFate(from, to, this.round, `#${id}`, request);
+    if (fate.kind === 'drop' || fate.kind === 'fail') {
       this.rec.dropped(record, fate.reason, this.round + 1);
       this.record({ t: this.round, e: 'drop', id, by: fate.reason }, 3, `${from}|${to}`, seq + 0.5);
+      if (fate.kind === 'fail') this.answerFailed(record, pair, fate.status, fate.reason, ctx);
       return;
     }
-    record.deliverAt = this.round + 1 + fate.extraDelay;
-    this.held.push({ record, pair, towardConnector, frame, seq });
+    record.deliverAt = this.round + 1 + (fate.kind === 'deliver' ? fate.extraDelay : 0);
+    this.held.push({ record, pair, towardConnector, frame, seq, ...(fate.kind === 'reset' ? { reset: fate.reason } : {}), ...(ctx ? { ctx } : {}) });
   }
 
   private async start(p: NodeProcess): Promise<void> {
@@ -346,7 +436,15 @@ class SystemRun {
     } catch {
       // Not JSON: the text itself.
     }
-    this.rec.output(p.name, this.round, value, this.depsOf(p, text));
+    // OpenTelemetry's log correlation fields say what an output depends on; they are not its value
+    // (a retry's output is the same output, in another span).
+    if (this.system.traceId === 'traceparent' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      value = Object.fromEntries(Object.entries(value).filter(([k]) => !CORRELATION_FIELDS.has(k)));
+    }
+    const ctx = this.traces?.(text);
+    const out = this.rec.output(p.name, this.round, value, this.depsOf(p, ctx));
+    const after = this.lostTo(p.name, ctx);
+    if (after.length) out.after = after;
     this.record({ t: this.round, e: 'output', node: p.name, value }, 4, p.name, ++p.outputCount);
   }
 

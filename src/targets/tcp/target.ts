@@ -18,10 +18,11 @@ import type { RunView } from '../code/outputs.ts';
 import { outputRoot, whyOutput } from '../code/why.ts';
 import type { SystemSpec } from './api.ts';
 import { FRAMINGS } from './framing.ts';
+import { framingOf } from './proxy.ts';
 import { LOOPBACK } from './ports.ts';
 import type { TcpExecution } from './canonical.ts';
 import { runSystem } from './run.ts';
-import { traceIdPattern } from './trace-id.ts';
+import { traceReader } from './trace-id.ts';
 import { tcpTraceFile, type TcpTraceFile } from './trace-file.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
 
@@ -30,10 +31,13 @@ export type TcpTargetOptions = BoundsOptions;
 /** Bounds in rounds when neither the system nor the command line gives them. */
 export const TCP_DEFAULTS = { eot: 12, eff: 4, crashes: 0 };
 
+/** What Spike applies to real processes: every kind, failed requests where links speak HTTP. */
+const TCP_FAULTS: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition', 'fail', 'reset'];
+
 /** Real processes talking over TCP, behind Spike's proxy, in rounds. */
 export class TcpTarget implements Target {
   readonly kind = 'tcp';
-  readonly supportedFaults: readonly FaultKind[] = ['omit', 'crash', 'disconnect', 'delay', 'restart', 'partition'];
+  readonly supportedFaults = TCP_FAULTS;
   /** Processes are opaque: the negative support of a run is its footprint, as for sim protocols. */
   readonly tracksAbsence = true;
   readonly footprints = true;
@@ -100,9 +104,25 @@ export class TcpTarget implements Target {
     for (const n of nodes) if (!names.includes(n)) throw new UserError('BAD_OPTION', `--nodes: ${n} is not a node of ${system.name} (${names.join(', ')})`);
     const maxDelay = opts.maxDelay ?? d.maxDelay ?? 0;
     // By default every kind a real process can meet (a restart keeps its data folder, a cut resets
-    // the connections across it, which the processes see).
-    const kinds = codeKinds(opts.faultKinds ?? d.faultKinds, { maxDelay, unit: 'rounds', name: system.name, what: 'systems of real processes' });
-    const bounds: Bounds = { eot: opts.eot ?? d.eot, eff: opts.eff ?? d.eff, crashes: opts.crashes ?? d.crashes, nodes, kinds, ...(maxDelay > 0 ? { maxDelay } : {}) };
+    // the connections across it, which the processes see); request-level faults (a failed request, a
+    // reset mid-message) where links speak HTTP, and asked for elsewhere.
+    const requestChannels = system.links.filter(([a, b]) => framingOf(system, a, b) === 'http').map(([a, b]) => `${a}|${b}`);
+    const applies = (k: FaultKind) => (k === 'fail' || k === 'reset' ? requestChannels.length > 0 : true);
+    const asked = opts.faultKinds ?? d.faultKinds;
+    if (asked?.includes('fail') && requestChannels.length === 0) throw new UserError('BAD_OPTION', `--fault-kinds fail: ${system.name} has no link with HTTP framing; only an HTTP request can fail`);
+    const kinds = codeKinds(asked, { maxDelay, unit: 'rounds', name: system.name, what: 'systems of real processes', supported: TCP_FAULTS, applies });
+    const failStatuses = opts.failStatuses ?? d.failStatuses;
+    if (opts.failStatuses?.length && requestChannels.length === 0) throw new UserError('BAD_OPTION', `--fail-status: ${system.name} has no link with HTTP framing; only an HTTP request can fail`);
+    const bounds: Bounds = {
+      eot: opts.eot ?? d.eot,
+      eff: opts.eff ?? d.eff,
+      crashes: opts.crashes ?? d.crashes,
+      nodes,
+      kinds,
+      ...(maxDelay > 0 ? { maxDelay } : {}),
+      ...(requestChannels.length ? { requestChannels } : {}),
+      ...(failStatuses?.length ? { failStatuses } : {}),
+    };
     const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
     return new TcpTarget(system, [file], hash, bounds);
   }
@@ -221,7 +241,7 @@ function checkSystem(s: unknown, file: string): SystemSpec {
   if (q.traceId !== undefined) {
     if (typeof q.traceId !== 'string') bad('traceId must be a regular expression (as a string) or "traceparent"');
     try {
-      traceIdPattern(q.traceId);
+      traceReader(q.traceId);
     } catch (e) {
       bad((e as Error).message);
     }
@@ -229,9 +249,11 @@ function checkSystem(s: unknown, file: string): SystemSpec {
   if (q.ticks !== undefined && typeof q.ticks !== 'boolean') bad('ticks must be true or false');
   if (q.outputPrefix !== undefined && typeof q.outputPrefix !== 'string') bad('outputPrefix must be a string');
   if (q.defaults !== undefined) {
-    if (!q.defaults || typeof q.defaults !== 'object' || Array.isArray(q.defaults)) bad('defaults must be { eot?, eff?, crashes?, maxDelay?, faultKinds? }');
-    const extra = Object.keys(q.defaults).filter((k) => !['eot', 'eff', 'crashes', 'maxDelay', 'faultKinds'].includes(k));
-    if (extra.length) bad(`defaults: unknown field "${extra[0]}" (fields: eot, eff, crashes, maxDelay, faultKinds)`);
+    if (!q.defaults || typeof q.defaults !== 'object' || Array.isArray(q.defaults)) bad('defaults must be { eot?, eff?, crashes?, maxDelay?, faultKinds?, failStatuses? }');
+    const extra = Object.keys(q.defaults).filter((k) => !['eot', 'eff', 'crashes', 'maxDelay', 'faultKinds', 'failStatuses'].includes(k));
+    if (extra.length) bad(`defaults: unknown field "${extra[0]}" (fields: eot, eff, crashes, maxDelay, faultKinds, failStatuses)`);
+    const statuses = q.defaults.failStatuses;
+    if (statuses !== undefined && (!Array.isArray(statuses) || !statuses.every((c) => Number.isInteger(c) && c >= 400 && c <= 599))) bad(`defaults.failStatuses must be a list of error statuses (400 to 599), got ${JSON.stringify(statuses)}`);
     const kinds = q.defaults.faultKinds;
     if (kinds !== undefined && (!Array.isArray(kinds) || !kinds.every((k) => typeof k === 'string'))) bad(`defaults.faultKinds must be a list of kinds (${FAULT_KINDS.join(', ')})`);
     for (const [k, least] of [['eot', 1], ['eff', 0], ['crashes', 0], ['maxDelay', 0]] as const) {

@@ -258,13 +258,17 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => out.writ
 });
 
 describe('trace ids', () => {
-  it("reads W3C trace context ('traceparent') and patterns with a group, and refuses one without", async () => {
-    const { traceIdPattern } = await import('../../../src/targets/tcp/trace-id.ts');
-    const w3c = traceIdPattern('traceparent')!;
-    expect(w3c.exec('{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","v":1}')?.[1]).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
-    expect(w3c.exec('traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')?.[1]).toBe('0af7651916cd43dd8448eb211c80319c');
-    expect(traceIdPattern('^(\\d+) ')!.exec('12 hello')?.[1]).toBe('12');
-    expect(() => traceIdPattern('seq=\\d+')).toThrow(/needs a group/);
-    expect(() => traceIdPattern('(')).toThrow(/not a regular expression/);
+  it("reads W3C trace context ('traceparent'), OpenTelemetry's log correlation and patterns with a group, and refuses one without", async () => {
+    const { traceReader } = await import('../../../src/targets/tcp/trace-id.ts');
+    const w3c = traceReader('traceparent')!;
+    expect(w3c('{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","v":1}')).toEqual({ trace: '4bf92f3577b34da6a3ce929d0e0e4736', span: '00f067aa0ba902b7' });
+    expect(w3c('POST / HTTP/1.1\r\ntraceparent: 00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01\r\n\r\n')).toEqual({ trace: '0af7651916cd43dd8448eb211c80319c', span: 'b7ad6b7169203331' });
+    // An output line with OpenTelemetry's log correlation fields, with or without the span.
+    expect(w3c('{"op":"charged","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7"}')).toEqual({ trace: '4bf92f3577b34da6a3ce929d0e0e4736', span: '00f067aa0ba902b7' });
+    expect(w3c('charged traceId=4bf92f3577b34da6a3ce929d0e0e4736')).toEqual({ trace: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    expect(w3c('{"v":1}')).toBeUndefined();
+    expect(traceReader('^(\\d+) ')!('12 hello')).toEqual({ trace: '12' });
+    expect(() => traceReader('seq=\\d+')).toThrow(/needs a group/);
+    expect(() => traceReader('(')).toThrow(/not a regular expression/);
   });
 });

@@ -1,0 +1,29 @@
+// The inventory service (Node's http server): POST /reserve {order, item, qty} takes qty of the item
+// from stock once per order (a repeated reservation of an order is answered as the first was).
+import http from 'node:http';
+
+const stock = new Map([
+  ['book', 5],
+  ['lamp', 1],
+]);
+const reservations = new Map(); // order -> answer
+
+http
+  .createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => (text += c));
+    req.on('end', () => {
+      const { order, item, qty } = JSON.parse(text);
+      let answer = reservations.get(order);
+      if (!answer) {
+        const left = stock.get(item) ?? 0;
+        answer = left >= qty ? { reserved: true, left: left - qty } : { reserved: false, left };
+        if (answer.reserved) stock.set(item, left - qty);
+        reservations.set(order, answer);
+      }
+      const body = JSON.stringify(answer);
+      res.writeHead(answer.reserved ? 200 : 409, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  })
+  .listen(Number(process.env.LDFI_PORT), process.env.LDFI_HOST, () => console.log('READY')).keepAliveTimeout = 0;

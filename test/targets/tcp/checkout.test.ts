@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { formatFaults } from '../../../src/injector/format.ts';
+import { formatWhyTree } from '../../../src/lineage/why.ts';
+import { search } from '../../../src/search/index.ts';
+import { liveProcesses } from '../../../src/targets/tcp/processes.ts';
+import { TcpTarget } from '../../../src/targets/tcp/target.ts';
+
+/**
+ * The checkout example (issue 22): three HTTP services, Node and Python, a charge retried after its
+ * answer was lost. LDFI finds the double charge, it replays from the printed line, `why` shows the
+ * retry and the lost answer that made it, and the idempotent fix is proved within small bounds.
+ */
+const DIR = 'examples/tcp/checkout';
+
+describe('tcp: a checkout over HTTP (Node and Python services), retries without an idempotency key', () => {
+  it('LDFI finds the double charge in a few runs: the charge answered, its answer lost, the retry charged again', async () => {
+    const t = await TcpTarget.open(`${DIR}/ldfi.tcp.ts`, {});
+    const r = await search(t, { strategy: 'ldfi' });
+    expect(r.status).toBe('counterexample');
+    const cex = r.counterexamples[0];
+    expect(formatFaults(cex.faults)).toMatch(/^(omit|reset) payment→checkout @4$/);
+    expect(cex.foundAtRun).toBeLessThanOrEqual(10);
+    expect(cex.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^duplicated: order o1 came out 2 times at payment \(@4, @\d+\)/)]);
+    expect(liveProcesses()).toBe(0);
+
+    // The printed replay line reproduces it, exit 1, with the same violation.
+    const [cmd, ...args] = cex.replay.replace(/^npx ldfi /, 'node bin/ldfi.js ').match(/'[^']*'|\S+/g)!.map((a) => a.replace(/^'(.*)'$/, '$1'));
+    const replay = spawnSync(cmd, args, { encoding: 'utf8' });
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain(cex.violations[0].message.split(' — ')[0]);
+
+    // How did the second charge come about? The retry, sent after the charge's answer was lost.
+    const why = await t.why('payment:charged#2', cex.faults);
+    expect(why.holds).toBe(true);
+    const tree = formatWhyTree(why.lineage, why.root);
+    expect(tree).toMatch(/^output payment: \{"op":"charged","order":"o1","amount":30\}/);
+    expect(tree).toMatch(/deliver checkout→payment @\d+: POST \/charge \{"order":"o1","amount":30\}/);
+    expect(tree).toContain(`message payment→checkout sent @4 stays lost: HTTP 200 {"charged": 30} (${formatFaults(cex.faults)})`);
+    // Its trace is the order's: o2's messages are not part of it.
+    expect(tree).not.toContain('"o2"');
+    expect(liveProcesses()).toBe(0);
+  });
+
+  it('the idempotent checkout: resilient to every lost, failed and cut-short request and answer of rounds 1–2', async () => {
+    const r = await search(await TcpTarget.open(`${DIR}/ldfi-idempotent.tcp.ts`, { eff: 3, faultKinds: ['omit', 'fail', 'reset'] }), { strategy: 'ldfi' });
+    expect(r.status).toBe('resilient');
+    expect(liveProcesses()).toBe(0);
+  });
+});
