@@ -49,7 +49,7 @@ function kindsSearched(b: SearchResult['bounds']): string {
 export function lineageText(t: SearchResult['target']): string | undefined {
   const nodes = t.conservativeLineage;
   if (!nodes?.length) return undefined;
-  const why = t.kind === 'tcp' ? 'no trace id passed along' : 'state kept outside ctx.state';
+  const why = t.kind === 'tcp' ? 'actions that carry no trace id' : 'state kept outside ctx.state';
   return `conservative at ${nodes.join(', ')} (${why}): their outputs are explained by all they saw before; the verdict covers every fault all the same`;
 }
 

@@ -5,7 +5,9 @@
 // backing off 1, 2, then 4 rounds (a retry at once would meet the same broken connection).
 // With IDEMPOTENT=1 every attempt of a charge carries the order's Idempotency-Key, so the payment
 // service can tell a retry from a new charge; without it, a charge whose answer was lost is charged again.
-import { createHash } from 'node:crypto';
+// Traced with OpenTelemetry's API only (a span per order, a client span per attempt, the context
+// injected into each request); the SDK is registered by `--import ./tracing.mjs`, as in production.
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import http from 'node:http';
 import readline from 'node:readline';
 
@@ -22,20 +24,22 @@ function peer(name) {
   return { host: p.slice(0, p.lastIndexOf(':')).replace(/^\[|\]$/g, ''), port: Number(p.slice(p.lastIndexOf(':') + 1)) };
 }
 
-// W3C trace context from the order id: ids that are the same in every run of a schedule.
-const hex = (text, n) => createHash('sha256').update(text).digest('hex').slice(0, n);
-const traceparent = (order, span) => `00-${hex(order, 32)}-${hex(`${order}/${span}`, 16)}-01`;
+const tracer = trace.getTracer('checkout');
 
-/** One attempt: resolves to { status, body } or to { error } (broken connection, no answer in time). */
+/** One attempt, in a client span: resolves to { status, body } or to { error } (broken connection, no answer in time). */
 function attempt(service, path, payload, headers) {
-  return new Promise((resolve) => {
+  return tracer.startActiveSpan(`POST ${service}${path}`, { kind: SpanKind.CLIENT }, (span) => new Promise((resolve) => {
     const body = JSON.stringify(payload);
     const entry = { sentAt: round };
     const done = (result) => {
       if (!waiting.delete(entry)) return;
+      if (result.error || result.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: result.error ?? String(result.status) });
+      span.end();
       resolve(result);
     };
-    const req = http.request({ ...peer(service), agent, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+    const carrier = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers };
+    propagation.inject(context.active(), carrier);
+    const req = http.request({ ...peer(service), agent, method: 'POST', path, headers: carrier }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => done({ status: res.statusCode, body: text }));
@@ -49,14 +53,14 @@ function attempt(service, path, payload, headers) {
     };
     waiting.add(entry);
     req.end(body);
-  });
+  }));
 }
 
 /** A call with retries: the parsed answer of the first attempt that succeeds, or null after ATTEMPTS. */
-async function call(service, path, payload, order, headers = {}) {
+async function call(service, path, payload, headers = {}) {
   for (let n = 1; n <= ATTEMPTS; n++) {
     if (n > 1) await new Promise((wake) => sleeping.push({ until: round + 2 ** (n - 2), wake }));
-    const r = await attempt(service, path, payload, { ...headers, traceparent: traceparent(order, `${service}${path}#${n}`) });
+    const r = await attempt(service, path, payload, headers);
     if (r.status !== undefined && r.status < 500) {
       try {
         return { status: r.status, ...JSON.parse(r.body) };
@@ -68,12 +72,19 @@ async function call(service, path, payload, order, headers = {}) {
   return null;
 }
 
-async function checkout(order) {
-  const reserved = await call('inventory', '/reserve', { order: order.order, item: order.item, qty: order.qty }, order.order);
-  if (!reserved || reserved.status !== 200) return console.log(`OUT ${JSON.stringify({ order: order.order, status: reserved ? 'out of stock' : 'inventory unavailable' })}`);
-  const charged = await call('payment', '/charge', { order: order.order, amount: order.amount }, order.order, idempotent ? { 'idempotency-key': order.order } : {});
-  const status = charged && charged.status === 200 ? 'confirmed' : 'payment failed';
-  console.log(`OUT ${JSON.stringify({ order: order.order, status })}`);
+/** An order, in a span of its own (a trace per order), its outcome an output. */
+function checkout(order) {
+  return tracer.startActiveSpan('checkout', async (span) => {
+    const reserved = await call('inventory', '/reserve', { order: order.order, item: order.item, qty: order.qty });
+    let status = !reserved ? 'inventory unavailable' : reserved.status !== 200 ? 'out of stock' : undefined;
+    if (!status) {
+      const charged = await call('payment', '/charge', { order: order.order, amount: order.amount }, idempotent ? { 'idempotency-key': order.order } : {});
+      status = charged && charged.status === 200 ? 'confirmed' : 'payment failed';
+    }
+    // The outcome logged with the trace it belongs to (OpenTelemetry's log correlation).
+    console.log(`OUT ${JSON.stringify({ order: order.order, status, trace_id: span.spanContext().traceId })}`);
+    span.end();
+  });
 }
 
 readline.createInterface({ input: process.stdin }).on('line', (line) => {

@@ -25,7 +25,7 @@ export function checkoutSystem(opts: { name: string; idempotent: boolean }) {
   return defineSystem({
     name: opts.name,
     nodes: {
-      checkout: { command: 'node', args: ['checkout.mjs'], env: { IDEMPOTENT: opts.idempotent ? '1' : '0' }, readyLine: 'READY' },
+      checkout: { command: 'node', args: ['--import', './tracing.mjs', 'checkout.mjs'], env: { IDEMPOTENT: opts.idempotent ? '1' : '0' }, readyLine: 'READY' },
       inventory: { command: 'node', args: ['inventory.mjs'], readyLine: 'READY' },
       payment: { command: PYTHON, args: ['-u', 'payment.py'], readyLine: 'READY' },
     },

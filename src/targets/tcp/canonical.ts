@@ -9,6 +9,8 @@ export type TcpExecution = CodeExecution & {
   readonly wire: readonly WireMessage[];
   /** Links (`from|to`) with a connection open as a round began, or accepted during it, by round: where dropping the connection changes the run. */
   readonly connected: ReadonlyMap<number, readonly string[]>;
+  /** With a trace id configured: the processes that took an action without one (their lineage is the causal past), by name. */
+  readonly untraced: readonly string[];
 };
 
 /** A message as the trace records it. */
@@ -49,6 +51,7 @@ export interface RawRun {
   readonly connected: ReadonlyMap<number, ReadonlySet<string>>;
   /** The system's links, [from, to]. */
   readonly links: readonly (readonly [string, string])[];
+  readonly untraced: ReadonlySet<string>;
 }
 
 /**
@@ -59,7 +62,9 @@ export interface RawRun {
 export function canonicalExecution(raw: RawRun): TcpExecution {
   const all = raw.procs;
   const rec = raw.recorded;
-  const sent = [...raw.sent].sort((a, b) => a.record.ref.sentAt - b.record.ref.sentAt || cmp(a.record.ref.from, b.record.ref.from) || cmp(a.record.ref.to, b.record.ref.to) || a.seq - b.seq);
+  const ordered = [...raw.sent].sort((a, b) => a.record.ref.sentAt - b.record.ref.sentAt || cmp(a.record.ref.from, b.record.ref.from) || cmp(a.record.ref.to, b.record.ref.to) || a.seq - b.seq);
+  const rename = traceIdRenaming(ordered);
+  const sent = ordered.map((x) => (rename ? { ...x, record: { ...x.record, ref: { ...x.record.ref, payload: rename(String(x.record.ref.payload)) } }, frame: Buffer.from(rename(x.frame.toString('latin1')), 'latin1') } : x));
   const messages = sent.map((x) => x.record);
   const ids = new Map<number, number>(rec.inputs.map((i) => [i.id, i.id]));
   let next = rec.inputs.length + 1;
@@ -83,7 +88,7 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
   const outputs = [...rec.outputs].sort((a, b) => a.at - b.at || cmp(a.node, b.node) || order.get(a)! - order.get(b)!);
   const events = [...raw.events]
     .sort((a, b) => a.sort[0] - b.sort[0] || a.sort[1] - b.sort[1] || cmp(a.sort[2], b.sort[2]) || a.sort[3] - b.sort[3] || a.sort[4] - b.sort[4])
-    .map(({ e }) => ('id' in e ? ({ ...e, id: remap(e.id) } as TraceEvent) : e));
+    .map(({ e }) => ('id' in e ? ({ ...e, id: remap(e.id), ...(rename && e.e === 'send' && typeof e.payload === 'string' ? { payload: rename(e.payload) } : {}) } as TraceEvent) : e));
   return {
     ...rec,
     events,
@@ -101,6 +106,7 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
     eventCount: events.length,
     logs: new Map(all.map((p) => [p.name, [...p.log]])),
     connected: new Map([...raw.connected].map(([t, keys]) => [t, [...keys].sort()])),
+    untraced: [...raw.untraced].sort(),
     wire: sent.map(({ record: m, seq, frame }, i) => {
       const r = renumbered[i];
       return {
@@ -118,6 +124,31 @@ export function canonicalExecution(raw: RawRun): TcpExecution {
       };
     }),
   };
+}
+
+// W3C trace context: version, trace id, parent (span) id.
+const TRACEPARENT = /traceparent"?\s*[:=]\s*"?[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-/gi;
+
+/**
+ * W3C trace context ids renamed in order of first appearance in the canonical order (trace
+ * 000…1, span 000…1, …), wherever they occur in a message: an instrumented service (OpenTelemetry's
+ * SDK) draws random ids in every run, and one schedule must give one trace byte for byte. The bytes
+ * delivered were the originals; lineage was followed on them. Undefined when no message carries any.
+ */
+function traceIdRenaming(sent: readonly SentMessage[]): ((text: string) => string) | undefined {
+  const traces = new Map<string, string>();
+  const spans = new Map<string, string>();
+  for (const { frame } of sent) {
+    for (const m of frame.toString('latin1').matchAll(TRACEPARENT)) {
+      const [t, sp] = [m[1].toLowerCase(), m[2].toLowerCase()];
+      if (!traces.has(t)) traces.set(t, String(traces.size + 1).padStart(32, '0'));
+      if (!spans.has(sp)) spans.set(sp, String(spans.size + 1).padStart(16, '0'));
+    }
+  }
+  if (traces.size === 0) return undefined;
+  const all = new Map([...traces, ...spans]);
+  const any = new RegExp([...all.keys()].join('|'), 'gi');
+  return (text) => text.replace(any, (id) => all.get(id.toLowerCase()) ?? id);
 }
 
 function cmp(a: string, b: string): number {

@@ -31,6 +31,8 @@ export class NodeProcess {
   restarted = false;
   /** Wrote a message or an output since the current phase began. */
   acted = false;
+  /** What it was given in the current phase (input ids, or the message delivered): what starts a new trace. */
+  given: number[] = [];
   /** Delivered message and input ids, in order: the causal past that its actions depend on. */
   readonly past = new CausalPast();
   /** Delivered message and input ids by the trace id they carried (with `traceId`). */

@@ -83,6 +83,8 @@ class SystemRun {
   private readonly traces?: TraceReader;
   /** HTTP: per connection, the traces of the requests delivered to the server and not answered yet (a response is in its request's trace). */
   private readonly answering = new WeakMap<Pair, (TraceContext | undefined)[]>();
+  /** Processes with an action that carried no trace id, or started a trace on a tick: their lineage is the causal past. */
+  private readonly untraced = new Set<string>();
   /** The trace of each message sent (by id), for what an action comes after (`lostTo`). */
   private readonly traceOf = new Map<number, TraceContext | undefined>();
   /** Loopback only (checked when the system is loaded, and here again). */
@@ -199,6 +201,7 @@ class SystemRun {
         const p = this.procs.get(name)!;
         for (const id of ids) {
           p.past.ids.push(id);
+          p.given.push(id);
           const input = this.rec.inputs.find((i) => i.id === id)!;
           p.remember(this.traces?.(typeof input.value === 'string' ? input.value : JSON.stringify(input.value)), id);
         }
@@ -264,6 +267,7 @@ class SystemRun {
       return true;
     }
     this.rec.delivered(m, receiver.past);
+    receiver.given.push(m.ref.id);
     receiver.remember(h.ctx, m.ref.id);
     if (m.request) (this.answering.get(h.pair) ?? this.answering.set(h.pair, []).get(h.pair)!).push(h.ctx);
     this.proxy.write(h.pair, h.towardConnector, h.frame);
@@ -295,14 +299,25 @@ class SystemRun {
 
   /**
    * What an action in a trace depends on: what its process received in the same span (a context
-   * passed on as it came), else in the same trace, else (no trace, or none of it received) its causal past.
+   * passed on as it came), else in the same trace; the first action of a trace its process has not
+   * seen (a new trace) on what started it, what the process was given in this phase (the inputs, or
+   * the message delivered), which its later actions in that trace depend on too. Else — no trace id, or a new trace started by a tick — its causal past,
+   * and the process is noted as one whose lineage is conservative (`untraced`).
    */
   private depsOf(p: NodeProcess, ctx: TraceContext | undefined): Deps {
-    if (ctx === undefined) return p.past.deps();
-    const span = ctx.span === undefined ? undefined : p.bySpan.get(`${ctx.trace}/${ctx.span}`);
-    if (span?.length) return { explicit: [...span] };
-    const trace = p.byTrace.get(ctx.trace);
-    return trace?.length ? { explicit: [...trace] } : p.past.deps();
+    if (ctx !== undefined) {
+      const span = ctx.span === undefined ? undefined : p.bySpan.get(`${ctx.trace}/${ctx.span}`);
+      if (span?.length) return { explicit: [...span] };
+      const trace = p.byTrace.get(ctx.trace);
+      if (trace?.length) return { explicit: [...trace] };
+      if (p.given.length) {
+        // The trace's later actions (a retry on a tick) go back to what started it, too.
+        for (const id of p.given) p.remember({ trace: ctx.trace }, id);
+        return { explicit: [...p.given] };
+      }
+    }
+    if (this.traces) this.untraced.add(p.name);
+    return p.past.deps();
   }
 
   /**
@@ -328,7 +343,7 @@ class SystemRun {
   }
 
   private beginPhase(): void {
-    for (const p of this.procs.values()) p.acted = false;
+    for (const p of this.procs.values()) (p.acted = false), (p.given = []);
     this.lastActivity = Date.now();
   }
 
@@ -480,6 +495,7 @@ class SystemRun {
       procs: [...this.procs.values()].map((p) => ({ name: p.name, crashed: p.crashed, restarted: p.restarted, up: p.up, past: p.past.ids, log: p.log })),
       connected: this.connected,
       links: this.system.links,
+      untraced: this.untraced,
     });
   }
 

@@ -43,7 +43,15 @@ export class TcpTarget implements Target {
   readonly footprints = true;
   readonly invariantless?: string;
   readonly warnings?: readonly string[];
-  readonly conservativeLineage?: readonly string[];
+  /**
+   * Processes whose lineage is conservative: every one without a trace id configured; with one,
+   * those seen so far taking an action that carried none (the runs tell).
+   */
+  get conservativeLineage(): readonly string[] | undefined {
+    if (this.system.traceId === undefined) return Object.keys(this.system.nodes);
+    return this.untraced.size ? [...this.untraced].sort() : undefined;
+  }
+  private readonly untraced = new Set<string>();
   /** Real processes: each run costs seconds, so reports draw only what the search recorded. */
   readonly capabilities: TargetCapabilities = { seeded: false, reseedable: false, cheapRuns: false, symmetry: false, outcomePatterns: false, causalBaseline: false, traces: true, tuples: false, stateTraces: false };
 
@@ -60,7 +68,6 @@ export class TcpTarget implements Target {
     }
     // Real processes are opaque: without a cause id passed along, lineage is the causal past.
     if (system.traceId === undefined) {
-      this.conservativeLineage = Object.keys(system.nodes);
       warnings.push(`${files[0]}: lineage of ${system.name} is conservative (a message or output depends on everything its process received before): pass a trace id along in messages and name it with traceId (e.g. 'traceparent') for precise lineage (docs/lineage-for-code.md)`);
     }
     if (warnings.length) this.warnings = warnings;
@@ -129,8 +136,10 @@ export class TcpTarget implements Target {
 
   /** One run, everything it started stopped before it returns. */
   /** `signal` (Ctrl-C): the run ends at its next round, everything it started stopped. */
-  execute(faults: FaultSet, signal?: AbortSignal): Promise<TcpExecution> {
-    return runSystem(this.system, dirname(resolve(this.files[0])), this.bounds.eot, faults, signal);
+  async execute(faults: FaultSet, signal?: AbortSignal): Promise<TcpExecution> {
+    const exec = await runSystem(this.system, dirname(resolve(this.files[0])), this.bounds.eot, faults, signal);
+    for (const node of exec.untraced) this.untraced.add(node);
+    return exec;
   }
 
   /** One run written down (`ldfi replay --trace`): its trace and its result, of the same processes' run. */

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatFaults } from '../../../src/injector/format.ts';
+import { parseFaults } from '../../../src/injector/text.ts';
+import { messageTraceHash } from '../../../src/targets/tcp/canonical.ts';
 import { formatWhyTree } from '../../../src/lineage/why.ts';
 import { search } from '../../../src/search/index.ts';
 import { liveProcesses } from '../../../src/targets/tcp/processes.ts';
@@ -22,6 +24,9 @@ describe('tcp: a checkout over HTTP (Node and Python services), retries without 
     expect(formatFaults(cex.faults)).toMatch(/^(omit|reset) payment→checkout @4$/);
     expect(cex.foundAtRun).toBeLessThanOrEqual(10);
     expect(cex.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^duplicated: order o1 came out 2 times at payment \(@4, @\d+\)/)]);
+    // Every action of every run carried its trace (W3C trace context from OpenTelemetry's SDK, an
+    // output its log correlation fields, a new trace what started it): lineage is precise everywhere.
+    expect(r.target.conservativeLineage).toBeUndefined();
     expect(liveProcesses()).toBe(0);
 
     // The printed replay line reproduces it, exit 1, with the same violation.
@@ -39,6 +44,16 @@ describe('tcp: a checkout over HTTP (Node and Python services), retries without 
     expect(tree).toContain(`message payment→checkout sent @4 stays lost: HTTP 200 {"charged": 30} (${formatFaults(cex.faults)})`);
     // Its trace is the order's: o2's messages are not part of it.
     expect(tree).not.toContain('"o2"');
+    expect(liveProcesses()).toBe(0);
+  });
+
+  it("one schedule gives one trace, though OpenTelemetry's SDK draws new trace and span ids every run", async () => {
+    const t = await TcpTarget.open(`${DIR}/ldfi.tcp.ts`, {});
+    const faults = parseFaults('reset payment→checkout @4');
+    const runs = [await t.execute(faults), await t.execute(faults)];
+    expect(messageTraceHash(runs[0])).toBe(messageTraceHash(runs[1]));
+    // The ids are renamed in order of first appearance: order o1's trace is the first.
+    expect(String(runs[0].messages[0].ref.payload)).toContain('traceparent: 00-00000000000000000000000000000001-0000000000000001-01');
     expect(liveProcesses()).toBe(0);
   });
 
