@@ -38,7 +38,7 @@ import { catchCtrlC, COMMAND, EXIT, setExit, signalExit, type BoundsFlags, type 
 function targetOptions(f: BoundsFlags) {
   // The kinds a search covers are the target's bounds; those the random strategy draws are its own.
   const searched = 'strategy' in f && f.strategy === 'random' ? {} : { faultKinds: f.faultKinds };
-  return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, ...(f.maxDelay !== undefined ? { maxDelay: f.maxDelay } : {}), ...(f.failStatuses ? { failStatuses: f.failStatuses } : {}), ...searched, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
+  return { eot: f.eot, eff: f.eff, crashes: f.crashes, nodes: f.nodes, ...(f.maxDelay !== undefined ? { maxDelay: f.maxDelay } : {}), ...(f.failStatus ? { failStatuses: f.failStatus } : {}), ...searched, negativeSupport: f.negativeSupport ?? true, includeDirs: f.include };
 }
 
 export async function target(files: string[], f: BoundsFlags, seed: string, opts: { quiet?: boolean } = {}) {

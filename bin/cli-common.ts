@@ -11,6 +11,8 @@ export const EXIT = { ok: 0, counterexample: 1, usage: 2, internal: 3, unchecked
 export const COMMAND = process.env.LDFI_COMMAND ?? DEFAULT_COMMAND;
 
 export interface BoundsFlags extends BoundsOptions {
+  /** `--fail-status` (commander names it after the flag): `failStatuses` of the bounds. */
+  failStatus?: number[];
   seed?: string;
   negativeSupport?: boolean;
   include?: string[];

@@ -33,6 +33,13 @@ const FLAGS: Readonly<Record<string, string>> = {
   randomKinds: '--fault-kinds',
   restriction: '--only-faults',
   findAll: '--find-all',
+  eot: '--eot',
+  eff: '--eff',
+  crashes: '--crashes',
+  nodes: '--nodes',
+  maxDelay: '--max-delay',
+  failStatuses: '--fail-status',
+  faultKinds: '--fault-kinds',
 };
 
 function flagName(option: string, value?: string): string {

@@ -22,7 +22,7 @@ import { search as runSearch, type SearchObserver, type SearchResult } from './s
 import type { RawSearchOptions } from './search/options.ts';
 import { checkBounds, openTarget as open, type TargetOptions } from './targets/index.ts';
 
-import { UserError } from './model/errors.ts';
+import { OptionError, UserError } from './model/errors.ts';
 
 export { UserError, isUserError } from './model/errors.ts';
 export type { Bounds, BoundsOptions } from './model/bounds.ts';
@@ -55,6 +55,14 @@ export interface OpenOptions extends BoundsOptions {
  * Throws `UserError` for a file that cannot be read, parsed or checked, or bad bounds.
  */
 export async function openTarget(files: string | readonly string[], options: OpenOptions = {}): Promise<Target> {
+  // Bounds from JavaScript are checked before anything is opened, each named by its field.
+  for (const [field, least] of [['eot', 1], ['eff', 0], ['crashes', 0], ['maxDelay', 0]] as const) {
+    const v = options[field];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < least)) throw new OptionError(field, (n) => `${n(field, String(v))} is not a whole number ≥ ${least}`);
+  }
+  if (options.failStatuses !== undefined && (!Array.isArray(options.failStatuses) || !options.failStatuses.every((c) => Number.isInteger(c) && c >= 400 && c <= 599))) {
+    throw new OptionError('failStatuses', (n) => `${n('failStatuses', JSON.stringify(options.failStatuses))} must list error statuses, 400 to 599`);
+  }
   // A seed is text (a number given from JavaScript is taken as its digits, as the CLI would).
   const opts: TargetOptions = { ...options, negativeSupport: options.negativeSupport ?? true, seed: options.seed === undefined ? '1' : String(options.seed) };
   const t = await open(typeof files === 'string' ? [files] : files, opts);

@@ -64,9 +64,14 @@ describe("the test helper: import { expectResilient } from 'ldfi/vitest'", () =>
 });
 
 describe('bounds through the library', () => {
-  it('are checked as on the command line', async () => {
-    await expect(openTarget(NAIVE, { eot: 3, eff: 4 })).rejects.toThrow(/--eff 4 is beyond --eot 3; EFF is at most EOT/);
-    await expect(openTarget(NAIVE, { eot: 4, eff: 2, crashes: 4 })).rejects.toThrow(/--crashes 4 is more than the 3 nodes/);
-    await expect(openTarget(NAIVE, { eot: 1001, eff: 2 })).rejects.toThrow(/--eot 1001 is beyond the maximum of 1,000 steps/);
+  it('are checked as on the command line, each named by its field', async () => {
+    await expect(openTarget(NAIVE, { eot: 3, eff: 4 })).rejects.toThrow("eff: '4' is beyond eot: '3'; EFF is at most EOT (give eff: '3' or less)");
+    await expect(openTarget(NAIVE, { eot: 4, eff: 2, crashes: 4 })).rejects.toThrow("crashes: '4' is more than the 3 nodes");
+    await expect(openTarget(NAIVE, { eot: 1001, eff: 2 })).rejects.toThrow("eot: '1001' is beyond the maximum of 1,000 steps");
+    // A bad value is named first, before a default of the program is compared with it.
+    await expect(openTarget(NAIVE, { eot: -1 })).rejects.toThrow("eot: '-1' is not a whole number ≥ 1");
+    await expect(openTarget(NAIVE, { eff: 1.5 })).rejects.toThrow("eff: '1.5' is not a whole number ≥ 0");
+    await expect(openTarget(NAIVE, { failStatuses: [200] })).rejects.toThrow("failStatuses: '[200]' must list error statuses, 400 to 599");
+    await expect(openTarget(NAIVE, { failStatuses: [503] })).rejects.toThrow('only requests between real processes over HTTP fail');
   });
 });

@@ -29,6 +29,8 @@ export interface JsonCounterexample {
   readonly faults: string;
   readonly faultList: FaultSet;
   readonly foundAs: string;
+  /** How many omissions of `foundAs` dropped no message in its run. */
+  readonly foundIdle?: number;
   readonly foundAtRun: number;
   readonly sameCause?: number;
   readonly violations: readonly Violation[];
@@ -120,6 +122,7 @@ export function toJsonReport(r: SearchResult, opts: JsonReportOptions = { timing
       faults: formatFaults(c.faults),
       faultList: c.faults,
       foundAs: formatFaults(c.foundAs),
+      ...(c.foundIdle ? { foundIdle: c.foundIdle } : {}),
       foundAtRun: c.foundAtRun,
       ...(c.sameCause ? { sameCause: c.sameCause } : {}),
       violations: c.violations,

@@ -1,3 +1,4 @@
+import { faultModel } from '../model/fault-model.ts';
 import { formatFaults } from '../injector/text.ts';
 import { faultStart, type FaultSet } from '../model/faults.ts';
 import type { Violation } from '../model/target.ts';
@@ -39,7 +40,8 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
   // The replay command is the user's command, files and bounds: another subcommand of the same.
   // A search command searches the kinds this search did (the replay command has no kinds: a replay
   // runs the faults it is given); random search's drawn kinds are not what LDFI would search.
-  const kindsFor = (sub: string) => ((sub === 'run' || sub === 'explain') && r.strategy !== 'random' && r.bounds.kinds ? ` --fault-kinds ${r.bounds.kinds.join(',')}` : '');
+  // The kinds the bounds leave room for: asking for crashes with a crash budget of 0 searches the same.
+  const kindsFor = (sub: string) => ((sub === 'run' || sub === 'explain') && r.strategy !== 'random' && r.bounds.kinds ? ` --fault-kinds ${(faultModel(r.bounds).effectiveKinds.length ? faultModel(r.bounds).effectiveKinds : r.bounds.kinds).join(',')}` : '');
   const command = (sub: string, extra = '') => `${r.replayCommand.replace(' replay ', ` ${sub} `)}${kindsFor(sub)}${extra}`;
   const first = r.counterexamples[0];
   if (r.status === 'counterexample' && first) {
@@ -79,7 +81,7 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
 export function formatCounterexample(c: Counterexample, n: number, of: number): string[] {
   const lines: string[] = [];
   const same = c.sameCause ? `; ${c.sameCause} more of the same cause (the same faults at other times or seeds)` : '';
-  lines.push(`Counterexample${of > 1 ? ` ${n}/${of}` : ''} (found at run ${c.foundAtRun}${c.foundAs.length !== c.faults.length ? `, shrunk from ${c.foundAs.length} faults to ${c.faults.length}` : ''}${same}):`);
+  lines.push(`Counterexample${of > 1 ? ` ${n}/${of}` : ''} (found at run ${c.foundAtRun}${c.foundAs.length !== c.faults.length ? `, shrunk from ${c.foundAs.length} faults to ${c.faults.length}${c.foundIdle ? ` (${c.foundIdle} of the ${c.foundAs.length} dropped no message)` : ''}` : ''}${same}):`);
   lines.push(`  faults:   ${formatFaults(c.faults)}`);
   for (const v of c.violations) lines.push(`  violated: ${violationText(v, c.faults)}`);
   if (c.error) lines.push(`  error:    ${c.error}`);

@@ -1,3 +1,4 @@
+import { idleOmissions } from '../injector/effect.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { RunOptions, RunResult, StateFact, Target } from '../model/target.ts';
 import { formatFaults } from '../injector/text.ts';
@@ -171,10 +172,12 @@ export class SearchRecorder {
     });
     const states = statesOf(shrunk);
     this.shrinkMs += performance.now() - t0;
+    const idle = idleOmissions(this.runs.get(foundAtRun)?.faults ?? found.faults, found.messages);
     const cex: Counterexample = {
       faults: shrunk.faults,
       // As the run that found it was recorded (a probe's run may name faults that dropped nothing).
       foundAs: this.runs.get(foundAtRun)?.faults ?? found.faults,
+      ...(idle.length ? { foundIdle: idle.length } : {}),
       violations: shrunk.violations,
       messages: shrunk.messages,
       ...(states ? { states } : {}),

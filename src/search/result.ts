@@ -50,6 +50,8 @@ export interface Counterexample {
   readonly faults: FaultSet;
   /** The fault set as first found, before shrinking. */
   readonly foundAs: FaultSet;
+  /** How many omissions of `foundAs` dropped no message in its run (a probe's window over idle times). */
+  readonly foundIdle?: number;
   readonly violations: readonly Violation[];
   readonly messages: readonly MessageRecord[];
   /** The shrunk run's state over time, from the very run that found or confirmed it. */

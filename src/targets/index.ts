@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { UserError } from '../model/errors.ts';
+import { OptionError, UserError, type OptionNamer } from '../model/errors.ts';
 import { MAX_NODES } from '../model/limits.ts';
 import type { Target } from '../model/target.ts';
 import { DedalusTarget } from './dedalus/target.ts';
@@ -28,7 +28,7 @@ export async function openTarget(files: readonly string[], opts: TargetOptions):
     if (opts.maxDelay) throw new UserError('BAD_OPTION', `--max-delay: LDFI searches delays on TypeScript protocols and systems of real processes; ${what} (--strategy random draws delays of any target)`);
   };
   if (opts.failStatuses?.length && !(files.length === 1 && /\.tcp\.(ts|mts|js|mjs|json)$/.test(files[0]))) {
-    throw new UserError('BAD_OPTION', '--fail-status: only requests between real processes over HTTP fail (a system, *.tcp.ts, with HTTP framing)');
+    throw new OptionError('failStatuses', (n) => `${n('failStatuses')}: only requests between real processes over HTTP fail (a system, *.tcp.ts, with HTTP framing)`);
   }
   if (files.every((f) => DEDALUS.has(extname(f)))) {
     noDelays("Molly's model of Dedalus programs has omissions and crashes only");
@@ -66,11 +66,13 @@ const EOT_UNIT: Readonly<Record<string, string>> = { dedalus: 'steps', sim: 'vir
  */
 export function checkBounds(t: Target, opts: { given?: { eot?: boolean; eff?: boolean; crashes?: boolean; nodes?: boolean } } = {}): void {
   const b = t.bounds;
-  // A bound the command line did not give came from the target's defaults: say so, and whose.
-  const name = (key: 'eot' | 'eff' | 'crashes', value: number) => (opts.given?.[key] === false ? `the default ${key === 'crashes' ? 'crash budget' : key.toUpperCase()} ${value}${t.kind === 'dedalus' ? '' : ` (of ${t.files[0]})`}` : `--${key} ${value}`);
+  // A bound the caller did not give came from the target's defaults: say so, and whose. One given is
+  // named as its caller gave it (`--eot 5` on the command line, `eot: '5'` in the library: OptionError).
+  const name = (n: OptionNamer, key: 'eot' | 'eff' | 'crashes', value: number) =>
+    opts.given?.[key] === false ? `the default ${key === 'crashes' ? 'crash budget' : key.toUpperCase()} ${value}${t.kind === 'dedalus' ? '' : ` (of ${t.files[0]})`}` : n(key, String(value));
   const max = MAX_EOT[t.kind] ?? Infinity;
-  if (b.eot > max) throw new UserError('BAD_OPTION', `${name('eot', b.eot)} is beyond the maximum of ${max.toLocaleString('en-US')} ${EOT_UNIT[t.kind] ?? ''}`.trimEnd());
-  if (b.eff > b.eot) throw new UserError('BAD_OPTION', `${name('eff', b.eff)} is beyond ${opts.given?.eot === false ? `its EOT ${b.eot}` : `--eot ${b.eot}`}; EFF is at most EOT (give --eff ${b.eot} or less)`);
-  if (b.nodes.length > MAX_NODES) throw new UserError('BAD_OPTION', `${opts.given?.nodes === false ? `${t.files[0]} has ${b.nodes.length} nodes, which` : `--nodes names ${b.nodes.length} nodes, which`} is beyond the maximum of ${MAX_NODES}`);
-  if (b.crashes > b.nodes.length) throw new UserError('BAD_OPTION', `${name('crashes', b.crashes)} is more than the ${b.nodes.length} nodes (${b.nodes.join(', ')})`);
+  if (b.eot > max) throw new OptionError('eot', (n) => `${name(n, 'eot', b.eot)} is beyond the maximum of ${max.toLocaleString('en-US')} ${EOT_UNIT[t.kind] ?? ''}`.trimEnd());
+  if (b.eff > b.eot) throw new OptionError('eff', (n) => `${name(n, 'eff', b.eff)} is beyond ${opts.given?.eot === false ? `its EOT ${b.eot}` : n('eot', String(b.eot))}; EFF is at most EOT (give ${n('eff', String(b.eot))} or less)`);
+  if (b.nodes.length > MAX_NODES) throw new OptionError('nodes', (n) => `${opts.given?.nodes === false ? `${t.files[0]} has ${b.nodes.length} nodes, which` : `${n('nodes')} names ${b.nodes.length} nodes, which`} is beyond the maximum of ${MAX_NODES}`);
+  if (b.crashes > b.nodes.length) throw new OptionError('crashes', (n) => `${name(n, 'crashes', b.crashes)} is more than the ${b.nodes.length} nodes (${b.nodes.join(', ')})`);
 }

@@ -150,6 +150,10 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
     ['default EFF beyond EOT', ['run', NAIVE, '--eot', '1'], /the default EFF 2 is beyond --eot 1/],
     ['more crashes than nodes', ['run', NAIVE, '--crashes', '4'], /--crashes 4 is more than the 3 nodes \(a, b, c\)/],
     ['negative crashes', ['run', NAIVE, '--crashes', '-1'], /--crashes must be a whole number ≥ 0, got '-1'/],
+    ['a status that is not an error', ['run', NAIVE, '--fail-status', '200'], /--fail-status.*'200' is not an error status; give statuses from 400 to 599/],
+    ['failed requests on a Dedalus program', ['run', NAIVE, '--fail-status', '503'], /--fail-status: only requests between real processes over HTTP fail/],
+    ['failed requests where no link speaks HTTP', ['run', 'examples/tcp/double-halve/ldfi.tcp.ts', '--fault-kinds', 'fail'], /--fault-kinds fail: double-halve has no link with HTTP framing/],
+    ['a failed request in a replay of a sim protocol', ['replay', 'examples/sim/retry-broadcast.ts', '--faults', 'fail a→b @1 with 503'], /this target does not support failed requests/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {

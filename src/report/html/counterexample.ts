@@ -27,7 +27,8 @@ function shrinkStart(c: JsonCounterexample): string {
  */
 export function counterexampleSection(j: JsonReport, c: JsonCounterexample, n: number, drawn: ReadonlyMap<string, Drawn>): string {
   const of = j.counterexamples.length;
-  const shrunk = c.foundAs !== c.faults ? `, shrunk from ${c.foundAs} to ${c.faultList.length} fault${c.faultList.length === 1 ? '' : 's'}` : '';
+  const idle = c.foundIdle ? ` (${c.foundIdle} of them dropped no message)` : '';
+  const shrunk = c.foundAs !== c.faults ? `, shrunk from ${c.foundAs}${idle} to ${c.faultList.length} fault${c.faultList.length === 1 ? '' : 's'}` : '';
   const same = c.sameCause ? `; ${c.sameCause} more of the same cause (the same faults at other times or seeds)` : '';
   const rows: [string, string][] = [
     ['faults', `<code>${esc(c.faults)}</code>`],

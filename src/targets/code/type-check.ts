@@ -70,21 +70,30 @@ export function typeCheck(file: string): Problem[] {
   }
 }
 
-/** `path(line,col): error TS2345: message` lines, with their indented continuation lines. */
+/**
+ * `path(line,col): error TS2345: message` lines, with their indented continuation lines, in source
+ * order. An implicit `any` on a line with another error is left out: it follows from that one (a
+ * misspelled handler loses its parameters' types).
+ */
 export function parseTscOutput(output: string, file: string): Problem[] {
-  const problems: Problem[] = [];
+  const problems: (Problem & { code: string })[] = [];
   const whole = resolve(file);
   for (const line of output.split('\n')) {
     const m = /^(.*?)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line);
     if (m) {
       const at = resolve(m[1]) === whole ? file : m[1];
-      problems.push({ file: at, line: Number(m[2]), column: Number(m[3]), message: `${m[5]} (${m[4]})` });
+      problems.push({ file: at, line: Number(m[2]), column: Number(m[3]), message: `${m[5]} (${m[4]})`, code: m[4] });
     } else if (line.startsWith('  ') && problems.length) {
       const last = problems[problems.length - 1];
       problems[problems.length - 1] = { ...last, message: `${last.message}\n  ${line.trim()}` };
     }
   }
-  return problems;
+  const implicitAny = (code: string) => code === 'TS7006' || code === 'TS7031';
+  const causes = new Set(problems.filter((p) => !implicitAny(p.code)).map((p) => `${p.file}:${p.line}`));
+  return problems
+    .filter((p) => !implicitAny(p.code) || !causes.has(`${p.file}:${p.line}`))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column))
+    .map(({ code: _code, ...p }) => p);
 }
 
 /**

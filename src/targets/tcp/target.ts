@@ -7,7 +7,7 @@ import { tsImport } from 'tsx/esm/api';
 import { probeModuleLoad } from '../load-probe.ts';
 import type { Bounds } from '../../model/bounds.ts';
 import { codeKinds, FAULT_KINDS } from '../../model/fault-model.ts';
-import { UserError } from '../../model/errors.ts';
+import { OptionError, UserError } from '../../model/errors.ts';
 import type { FaultKind, FaultSet } from '../../model/faults.ts';
 import type { RunOptions, RunResult, Target, TargetCapabilities, WhyAnswer } from '../../model/target.ts';
 import { expectOutputs, type Invariant } from '../code/outputs.ts';
@@ -116,10 +116,10 @@ export class TcpTarget implements Target {
     const requestChannels = system.links.filter(([a, b]) => framingOf(system, a, b) === 'http').map(([a, b]) => `${a}|${b}`);
     const applies = (k: FaultKind) => (k === 'fail' || k === 'reset' ? requestChannels.length > 0 : true);
     const asked = opts.faultKinds ?? d.faultKinds;
-    if (asked?.includes('fail') && requestChannels.length === 0) throw new UserError('BAD_OPTION', `--fault-kinds fail: ${system.name} has no link with HTTP framing; only an HTTP request can fail`);
+    if (asked?.includes('fail') && requestChannels.length === 0) throw new OptionError('faultKinds', (n) => `${n('faultKinds', 'fail')}: ${system.name} has no link with HTTP framing; only an HTTP request can fail`);
     const kinds = codeKinds(asked, { maxDelay, unit: 'rounds', name: system.name, what: 'systems of real processes', supported: TCP_FAULTS, applies });
     const failStatuses = opts.failStatuses ?? d.failStatuses;
-    if (opts.failStatuses?.length && requestChannels.length === 0) throw new UserError('BAD_OPTION', `--fail-status: ${system.name} has no link with HTTP framing; only an HTTP request can fail`);
+    if (opts.failStatuses?.length && requestChannels.length === 0) throw new OptionError('failStatuses', (n) => `${n('failStatuses')}: ${system.name} has no link with HTTP framing; only an HTTP request can fail`);
     const bounds: Bounds = {
       eot: opts.eot ?? d.eot,
       eff: opts.eff ?? d.eff,
