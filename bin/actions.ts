@@ -250,9 +250,13 @@ function replayHeadline(r: Replay): string {
   if (r.idle.length === 0) return head;
   const all = r.idle.length === r.faults.length;
   const omissions = r.idle.filter((f) => f.kind === 'omit');
-  const others = r.idle.filter((f) => f.kind !== 'omit');
+  const failed = r.idle.filter((f) => f.kind === 'fail');
+  const resets = r.idle.filter((f) => f.kind === 'reset');
+  const others = r.idle.filter((f) => f.kind !== 'omit' && f.kind !== 'fail' && f.kind !== 'reset');
   const said = [
     ...(omissions.length ? [`${formatFaults(omissions)} dropped nothing (no message was sent on that channel at that time)`] : []),
+    ...(failed.length ? [`${formatFaults(failed)} failed nothing (no HTTP request was sent on that channel at that time: only answers, or nothing)`] : []),
+    ...(resets.length ? [`${formatFaults(resets)} cut nothing short (no message was sent on that channel at that time)`] : []),
     ...(others.length ? [`${formatFaults(others)} changed nothing (the run is the same without ${others.length === 1 ? 'it' : 'them'})`] : []),
   ];
   return `${head}\n  ${all ? 'no fault acted' : 'not every fault acted'}: ${said.join('; ')}`;

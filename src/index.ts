@@ -16,7 +16,7 @@ import { formatWhyTree } from './lineage/why.ts';
 import type { FaultSet } from './model/faults.ts';
 import type { MessageRecord, RunResult, Target, Violation, WhyAnswer } from './model/target.ts';
 import { runVerdict, type RunVerdict } from './model/run-verdict.ts';
-import { idleOmissions } from './injector/effect.ts';
+import { idleSlotFaults } from './injector/effect.ts';
 import { formatExplanation } from './report/explain.ts';
 import { search as runSearch, type SearchObserver, type SearchResult } from './search/index.ts';
 import type { RawSearchOptions } from './search/options.ts';
@@ -117,7 +117,7 @@ export async function replay(target: Target, faults: string | FaultSet = []): Pr
 }
 
 /** What a replay shows of one run of `schedule` (`idle`: its faults that acted on nothing, `idleFaults`). */
-export function replayOf(schedule: FaultSet, r: RunResult, idle: FaultSet = idleOmissions(schedule, r.messages)): Replay {
+export function replayOf(schedule: FaultSet, r: RunResult, idle: FaultSet = idleSlotFaults(schedule, r.messages)): Replay {
   const verdict = runVerdict(r);
   return { faults: schedule, holds: verdict === 'holds', verdict, idle, violations: r.violations, unknown: r.unknown ?? [], error: r.error, messages: r.messages, notes: r.notes ?? [] };
 }
@@ -129,7 +129,7 @@ export function replayOf(schedule: FaultSet, r: RunResult, idle: FaultSet = idle
  * without it once.
  */
 export async function idleFaults(target: Target, schedule: FaultSet, r: RunResult): Promise<FaultSet> {
-  const idle = idleOmissions(schedule, r.messages);
+  const idle = idleSlotFaults(schedule, r.messages);
   if (!target.capabilities.cheapRuns) return idle;
   const seen = (x: RunResult) => JSON.stringify([x.messages, x.outcomes, runVerdict(x), x.violations, x.unknown ?? []]);
   const same = seen(r);

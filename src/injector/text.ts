@@ -50,7 +50,7 @@ export function parseFaultsJson(text: string, origin = '--faults'): Fault[] {
       }
       const absent = FIELDS[kind].filter((field) => (f as Record<string, unknown>)[field] === undefined);
       if (absent.length) throw new UserError('BAD_FAULT', `${origin}: fault ${i + 1} (${kind}) lacks ${absent.join(', ')}`);
-      return checkedFault(f as Fault);
+      return named(`${origin}: fault ${i + 1}`, () => checkedFault(f as Fault));
     }),
   );
 }
@@ -66,6 +66,16 @@ const FIELDS: Record<string, string[]> = {
   reset: ['from', 'to', 'time'],
 };
 const KINDS = new Set(Object.keys(FIELDS));
+
+/** A fault that does not make sense, named with where it was given (`--faults`). */
+function named(origin: string, make: () => Fault): Fault {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.code, `${origin}: ${e.message}`);
+    throw e;
+  }
+}
 
 function oneWay(arrow: string, what: string, make: () => Fault): Fault {
   if (arrow === '↔' || arrow === '<->') throw new UserError('BAD_FAULT', `${what} takes one direction (a→b); only disconnect takes a↔b`);
@@ -83,7 +93,7 @@ function unquote(s: string): string {
 function parseOne(item: string, origin: string): Fault {
   for (const [re, make] of FORMS) {
     const m = re.exec(item);
-    if (m) return make(m);
+    if (m) return named(origin, () => make(m));
   }
   throw new UserError(
     'BAD_FAULT',

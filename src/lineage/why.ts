@@ -101,7 +101,7 @@ function rootCause(g: LineageGraph, root: string): string | undefined {
     const v = g.getNodeAttributes(queue[i]);
     const found =
       v.kind === 'lost'
-        ? { time: v.sendTime, text: `message ${v.from}→${v.to} sent @${v.sendTime} was lost` }
+        ? { time: v.sendTime, text: v.label.startsWith('message ') ? v.label.replace(' stays lost', ' was lost') : `message ${v.from}→${v.to} sent @${v.sendTime} was lost` }
         : v.kind === 'crash'
           ? { time: v.time ?? 0, text: `${v.node} crashed${v.time !== undefined ? ` @${v.time}` : ''}` }
           : undefined;

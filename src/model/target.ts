@@ -335,6 +335,13 @@ export interface Target {
    * prefix of `schedules` (at least one), and the caller asks again for the rest.
    */
   runMany?(schedules: readonly FaultSet[], options?: RunOptions): RunResult[] | Promise<RunResult[]>;
+  /**
+   * A search is about to make runs one after another: the target may prepare the next run while one
+   * goes (tcp: start its processes, since most of a run is waiting). Results do not depend on it.
+   */
+  beginRuns?(): void;
+  /** The search is over (also when it failed or was interrupted): whatever was prepared ahead is stopped. */
+  endRuns?(): Promise<void>;
   /** How many schedules `runMany` is best handed at once (default 64); a search's result does not depend on it. */
   readonly batchSize?: number;
 

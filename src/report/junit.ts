@@ -47,7 +47,7 @@ export function formatJUnit(r: SearchResult): string {
     `      <property name="verdict" value="${esc(`${verdict.mark} ${verdict.headline}`)}"/>`,
     `      <property name="strategy" value="${r.strategy}"/>`,
     `      <property name="seed" value="${esc(r.seed)}"/>`,
-    `      <property name="bounds" value="${esc(boundsText(r.bounds))}"/>`,
+    `      <property name="bounds" value="${esc(boundsText(r.bounds, r.restriction))}"/>`,
     ...(lineageText(r.target) ? [`      <property name="lineage" value="${esc(lineageText(r.target)!)}"/>`] : []),
     `      <property name="runs" value="${runCount(r)}"/>`,
     '    </properties>',

@@ -11,6 +11,17 @@ export const STATUS_TEXT: Record<MessageRecord['status'], string> = {
 };
 
 /**
+ * What a request-level fault did to a message, for drawing it: `failed` (a request Spike failed),
+ * `cut` (cut short by a reset), `spike` (Spike's own answer to a failed request); undefined otherwise.
+ */
+export function requestFate(m: MessageRecord): 'failed' | 'cut' | 'spike' | undefined {
+  if (!m.reason) return undefined;
+  if (m.status === 'delivered') return 'spike';
+  if (m.status !== 'omitted') return undefined;
+  return /^fail .* with \d+$/.test(m.reason) ? 'failed' : m.reason.startsWith('reset ') ? 'cut' : undefined;
+}
+
+/**
  * A message's fate in words, with the fault that decided it: `LOST (omitted) by omit a→b @2`, a
  * request Spike failed (`FAILED … (Spike answered 503)`), a message cut short by a reset, or Spike's
  * own answer to a failed request (a delivered message whose `reason` is that fault). The terminal

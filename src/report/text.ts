@@ -13,7 +13,7 @@ export function formatSearchResult(r: SearchResult, opts: { command: string; exp
   const lines: string[] = [];
   const b = r.bounds;
   const included = r.target.includes?.length ? ` (including ${r.target.includes.join(', ')})` : '';
-  const where = `${r.target.files.join(' ')}${included} — ${boundsText(b)}`;
+  const where = `${r.target.files.join(' ')}${included} — ${boundsText(b, r.restriction)}`;
   const v = verdictOf(r);
   lines.push(`${v.mark} ${v.headline}`);
   if (r.status === 'internal-error') lines.push(`  internal error: ${r.error}`);
@@ -42,7 +42,10 @@ function hints(r: SearchResult, opts: { explaining?: boolean }): string[] {
   // runs the faults it is given); random search's drawn kinds are not what LDFI would search.
   // The kinds the bounds leave room for: asking for crashes with a crash budget of 0 searches the same.
   const kindsFor = (sub: string) => ((sub === 'run' || sub === 'explain') && r.strategy !== 'random' && r.bounds.kinds ? ` --fault-kinds ${(faultModel(r.bounds).effectiveKinds.length ? faultModel(r.bounds).effectiveKinds : r.bounds.kinds).join(',')}` : '');
-  const command = (sub: string, extra = '') => `${r.replayCommand.replace(' replay ', ` ${sub} `)}${kindsFor(sub)}${extra}`;
+  // The same search again: its kinds, its targeted space and the statuses its requests failed with.
+  const space = (sub: string) =>
+    sub === 'run' || sub === 'explain' ? `${r.restriction ? ` --only-faults ${shellQuote(r.restriction)}` : ''}${r.bounds.failStatuses?.length ? ` --fail-status ${r.bounds.failStatuses.join(',')}` : ''}` : '';
+  const command = (sub: string, extra = '') => `${r.replayCommand.replace(' replay ', ` ${sub} `)}${kindsFor(sub)}${space(sub)}${extra}`;
   const first = r.counterexamples[0];
   if (r.status === 'counterexample' && first) {
     const faultFree = r.counterexamples.find((c) => c.faults.length === 0);

@@ -1,5 +1,6 @@
 import { runCount, uncheckedText, type SearchResult } from '../search/result.ts';
 import { faultModel, kindsInWords } from '../model/fault-model.ts';
+import type { FaultKind } from '../model/faults.ts';
 
 /**
  * The one wording of a search's verdict, used by the terminal, HTML, JUnit and JSON alike, so that no
@@ -20,8 +21,8 @@ export interface Verdict {
  * kinds searched (always: on sim and tcp omissions and crashes alone are a narrowed search, which a
  * new user could not tell from the header) and the longest delay if any.
  */
-export function boundsText(b: SearchResult['bounds']): string {
-  const kinds = b.kinds ? `, kinds ${kindsSearched(b)}` : '';
+export function boundsText(b: SearchResult['bounds'], restriction?: string): string {
+  const kinds = b.kinds ? `, kinds ${kindsSearched(b, restriction)}` : '';
   const delays = b.maxDelay ? `, delays up to ${b.maxDelay}` : '';
   return `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}${delays}`;
 }
@@ -30,9 +31,10 @@ export function boundsText(b: SearchResult['bounds']): string {
  * The kinds asked for, those the bounds leave no room for set apart with the bound that stops them
  * (`omit; crash, restart off: crashes 0`): the header says what the verdict covers.
  */
-function kindsSearched(b: SearchResult['bounds']): string {
-  const effective = faultModel(b).effectiveKinds;
-  const off = (b.kinds ?? []).filter((k) => !effective.includes(k));
+function kindsSearched(b: SearchResult['bounds'], restriction?: string): string {
+  const effective = coveredKinds(b, restriction);
+  // A targeted space names its kinds: the others are not searched, and not said to be.
+  const off = (b.kinds ?? []).filter((k) => !effective.includes(k) && allowedBy(restriction, k));
   if (off.length === 0) return effective.join(',');
   const why = [
     ...(b.crashes === 0 && off.some((k) => k === 'crash' || k === 'restart') ? ['crashes 0'] : []),
@@ -46,6 +48,16 @@ function kindsSearched(b: SearchResult['bounds']): string {
  * id along), in words for every report; undefined where it is precise everywhere. It narrows no
  * verdict: the footprint covers every fault either way; only explanations name more.
  */
+/** The kinds a search covers: those the bounds leave room for, and within a targeted space (`--only-faults`) those its entries name. */
+function coveredKinds(b: SearchResult['bounds'], restriction?: string): FaultKind[] {
+  return faultModel(b).effectiveKinds.filter((k) => allowedBy(restriction, k));
+}
+
+/** Whether a targeted space (its text: entries `kind:where` separated by `;`) has an entry of this kind; any kind without one. */
+function allowedBy(restriction: string | undefined, kind: FaultKind): boolean {
+  return restriction === undefined || restriction.split(';').some((e) => e.trim().split(':')[0].trim() === kind);
+}
+
 export function lineageText(t: SearchResult['target']): string | undefined {
   const nodes = t.conservativeLineage;
   if (!nodes?.length) return undefined;
@@ -63,7 +75,7 @@ export function verdictOf(r: SearchResult): Verdict {
   const within =
     (r.restriction ? `within the bounds and the targeted space '${r.restriction}'` : 'within the bounds') + (r.outcomePattern ? `, for the outcomes matching '${r.outcomePattern}'` : '');
   // What a proof covers: the kinds of fault searched that the bounds leave room for.
-  const kinds = faultModel(r.bounds).effectiveKinds;
+  const kinds = coveredKinds(r.bounds, r.restriction);
   const resilient = `resilient to ${kinds.length ? kindsInWords(kinds) : 'no fault (the bounds allow none)'}`;
   switch (r.status) {
     case 'counterexample':

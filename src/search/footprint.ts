@@ -1,4 +1,4 @@
-import { idleOmissions } from '../injector/effect.ts';
+import { idleSlotFaults } from '../injector/effect.ts';
 import { apart, compareInTime, faultKey, faultSetKey, faultStart, isCut, isNodeFailure, isSubsetOf, sameLinks, type Cut, type Fault, type FaultSet } from '../model/faults.ts';
 import type { FootprintPoint, RunOptions, RunResult } from '../model/target.ts';
 import type { SearchRecorder } from './recorder.ts';
@@ -293,7 +293,7 @@ class StateRegistry {
 
 /** The run with only the faults that acted on it: an omission that dropped no message changes nothing. */
 function effectiveOnly(result: RunResult): RunResult {
-  const idle = new Set(idleOmissions(result.faults, result.messages));
+  const idle = new Set(idleSlotFaults(result.faults, result.messages));
   return { ...result, faults: result.faults.filter((f) => !idle.has(f)) };
 }
 

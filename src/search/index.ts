@@ -15,7 +15,12 @@ export type { SearchObserver } from './recorder.ts';
  */
 export async function search(target: Target, raw: RawSearchOptions = {}, observer?: SearchObserver): Promise<SearchResult> {
   const options = qualifySearchOptions(target, raw);
-  if (options.seeds) return searchSeeds(target, options.seeds, raw, observer);
-  return searchOnce(target, options, observer);
+  target.beginRuns?.();
+  try {
+    if (options.seeds) return await searchSeeds(target, options.seeds, raw, observer);
+    return await searchOnce(target, options, observer);
+  } finally {
+    await target.endRuns?.();
+  }
 }
 

@@ -1,4 +1,4 @@
-import { idleOmissions } from '../injector/effect.ts';
+import { idleSlotFaults } from '../injector/effect.ts';
 import type { FaultSet } from '../model/faults.ts';
 import type { RunOptions, RunResult, StateFact, Target } from '../model/target.ts';
 import { formatFaults } from '../injector/text.ts';
@@ -172,7 +172,7 @@ export class SearchRecorder {
     });
     const states = statesOf(shrunk);
     this.shrinkMs += performance.now() - t0;
-    const idle = idleOmissions(this.runs.get(foundAtRun)?.faults ?? found.faults, found.messages);
+    const idle = idleSlotFaults(this.runs.get(foundAtRun)?.faults ?? found.faults, found.messages);
     const cex: Counterexample = {
       faults: shrunk.faults,
       // As the run that found it was recorded (a probe's run may name faults that dropped nothing).

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,18 @@ export default defineProtocol({
     expect(r.stdout).toMatch(/^✗ 1 counterexample/m);
     expect(r.stdout).toMatch(/faults: +restart receiver @\d+\.\.\d+/);
     expect(r.status).toBe(1);
+  });
+
+  it('`ldfi check` checks a system and a protocol in a project without Node\'s types, against the shipped declarations', () => {
+    if (!existsSync(join(app, 'exactly-once'))) cpSync(join(REPO, 'examples/tcp/exactly-once'), join(app, 'exactly-once'), { recursive: true });
+    const system = run('npx', ['ldfi', 'check', 'exactly-once/ldfi.tcp.ts'], app);
+    expect(system.stdout + system.stderr).toMatch(/no errors/);
+    expect(system.status).toBe(0);
+    writeFileSync(join(app, 'typo.ts'), `import { defineProtocol } from 'ldfi/sim';\nexport default defineProtocol({ name: 't', nodes: ['a'], node: () => ({ onInput(ctx) { ctx.sned('a', 1); } }), workload: [], invariants: [] });\n`);
+    const typo = run('npx', ['ldfi', 'check', 'typo.ts'], app);
+    expect(typo.stdout + typo.stderr).toMatch(/typo\.ts:2:\d+: .*'sned'/);
+    expect(typo.stdout + typo.stderr).not.toMatch(/node_modules/);
+    expect(typo.status).toBe(2);
   });
 
   it('is a library: `import { search } from "ldfi"` from a .mjs file, and `require` from a .cjs one', () => {

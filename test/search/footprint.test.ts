@@ -157,7 +157,8 @@ describe('footprint search covers the fault space', () => {
           closures += b.runs.length;
         }
       }),
-      { numRuns: 24, seed: 9 },
+      // npm run soundness runs thousands of random protocols; the suite keeps a sample.
+      { numRuns: 16, seed: 9 },
     );
     expect(tracked).toBeLessThan(closures);
   });

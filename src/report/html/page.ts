@@ -69,7 +69,7 @@ function header(j: JsonReport): string {
   const b = j.bounds;
   const facts: [string, string][] = [
     ['target', `${j.target.files.join(' ')}${j.target.includes?.length ? `, including ${j.target.includes.join(', ')}` : ''} (${j.target.kind}, content ${j.target.contentHash})`],
-    ['bounds', boundsText(b)],
+    ['bounds', boundsText(b, j.restriction)],
     ...(lineageText(j.target) ? [['lineage', lineageText(j.target)!] as [string, string]] : []),
     ['strategy', j.strategy],
     // A seed matters to the random strategy and to simulated networks only.

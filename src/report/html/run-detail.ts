@@ -6,7 +6,7 @@ import { shellQuote } from '../../model/shell.ts';
 import { esc } from './escape.ts';
 import { labelRule } from './labels.ts';
 import { spaceTime } from './spacetime.ts';
-import { fateText } from '../spacetime.ts';
+import { fateText, requestFate } from '../spacetime.ts';
 import { stateTable } from './state.ts';
 import { faultColumns } from './faults-text.ts';
 
@@ -49,6 +49,17 @@ export const LEGEND = [
   '</p>',
 ].join('');
 
+/** The legend, with the request-level fates (HTTP) a run's diagram shows, where it shows any. */
+export function legendFor(messages: readonly MessageRecord[]): string {
+  const fates = new Set(messages.map(requestFate));
+  const extra = [
+    ...(fates.has('failed') ? ['<span><i class="failed"></i>✕ request failed by Spike (never reached the server)</span>'] : []),
+    ...(fates.has('spike') ? ["<span><i class=\"spike\"></i>Spike's answer to it, in the server's place (the server sent nothing)</span>"] : []),
+    ...(fates.has('cut') ? ['<span><i class="cut"></i>// cut short by a reset (its first part arrived, then the connection reset)</span>'] : []),
+  ];
+  return extra.length ? LEGEND.replace('<span>hover an arrow', `${extra.join('')}<span>hover an arrow`) : LEGEND;
+}
+
 /**
  * One run: its space-time diagram, every message in full under it, and its state over time when
  * known. Hidden until its link is followed (CSS :target), unless `shown`: the page needs no script.
@@ -75,7 +86,7 @@ export function runDetail(d: DetailInput, bounds: Bounds, replayCommand: string,
     // A counterexample's own run sits under its replay line; other runs carry theirs.
     opts.shown ? '' : '<p><a href="#runs">↑ back to the runs</a></p>',
     opts.shown ? '' : `<pre class="replay"><code>${esc(`${replayCommand} --faults ${shellQuote(d.faultText)}`)}</code></pre>`,
-    LEGEND,
+    legendFor(d.messages),
     `<figure class="diagram">${st.lanesHeader}${st.svg}</figure>`,
     `<p class="rule">Labels: ${esc(labelRule(st.wire.map((w) => w.message)))}.</p>`,
     streams,

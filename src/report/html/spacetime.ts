@@ -1,7 +1,7 @@
 import { formatFault } from '../../injector/text.ts';
 import { faultStart, type Fault, type FaultSet } from '../../model/faults.ts';
 import type { MessageRecord, StateFact } from '../../model/target.ts';
-import { fateText } from '../spacetime.ts';
+import { fateText, requestFate } from '../spacetime.ts';
 import { esc } from './escape.ts';
 import { LABEL_HEIGHT, labelWidth, placeLabels, type Box } from './label-layout.ts';
 import { LABEL_MAX, messageLabels, payloadText } from './labels.ts';
@@ -68,7 +68,7 @@ export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, 
     ...faults.flatMap((f) => windowShape(f, layout, lanes)?.label ?? []),
   ];
   const boxes = placeLabels(
-    order.map((i) => ({ x1: layout.x(wire[i].from), y1: layout.y(wire[i].sendTime), x2: ends[i][0], y2: ends[i][1], width: labelWidth(labels[i]) })),
+    order.map((i) => ({ x1: startX(wire[i], layout), y1: layout.y(wire[i].sendTime), x2: ends[i][0], y2: ends[i][1], width: labelWidth(labels[i]) })),
     reserved,
   );
   const parts: string[] = [
@@ -206,7 +206,8 @@ function lane(node: string, l: Layout, crashedAt: number | undefined): string {
 }
 
 function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: string, box: Box | undefined, id: string): string {
-  const [x1, y1] = [l.x(m.from), l.y(m.sendTime)];
+  const request = requestFate(m);
+  const [x1, y1] = [startX(m, l), l.y(m.sendTime)];
   const fate = fateText(m);
   const when = m.status === 'delivered' || m.status === 'receiver-down' ? ` → @${m.deliverTime}` : m.status === 'in-flight' && m.deliverTime > m.sendTime ? `, due @${m.deliverTime}` : '';
   const title = `<title>${esc(`${m.from}→${m.to} @${m.sendTime}${when}: ${m.content} — ${fate}`)}</title>`;
@@ -214,7 +215,8 @@ function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: s
   switch (m.status) {
     case 'omitted':
     case 'receiver-down':
-      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}"/>${cross(ex, ey)}`;
+      // Cut short by a reset: two bars where it broke off, rather than the cross of a loss.
+      body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}"/>${request === 'cut' ? bars(ex, ey) : cross(ex, ey)}`;
       break;
     case 'in-flight':
       body = `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" marker-end="url(#${id}-f)"/>`;
@@ -228,7 +230,17 @@ function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: s
   }
   // An opaque box: the arrow passes under its label instead of through the text.
   const text = box ? `<rect class="lbg" x="${round(box.x + 2)}" y="${round(box.y)}" width="${round(box.w - 4)}" height="${LABEL_HEIGHT}" rx="3"/><text class="label" x="${round(box.x + box.w / 2)}" y="${round(box.y + LABEL_HEIGHT - 3.5)}">${esc(label)}</text>` : '';
-  return `<g class="msg ${m.status}">${title}${body}${text}</g>`;
+  return `<g class="msg ${m.status}${request ? ` ${request}` : ''}">${title}${body}${text}</g>`;
+}
+
+/** Where a message's arrow starts: its sender's lane; Spike's answer to a request it failed, where it stopped the request. */
+function startX(m: MessageRecord, l: Layout): number {
+  return requestFate(m) === 'spike' ? round(l.x(m.from) + (l.x(m.to) - l.x(m.from)) * (1 - LOST_AT)) : l.x(m.from);
+}
+
+/** Two short bars across the end of a message cut short by a reset. */
+function bars(x: number, y: number, r = 5): string {
+  return `<path class="x" d="M${x - r - 2},${y - r}L${x - r + 4},${y + r}M${x + 1},${y - r}L${x + 7},${y + r}"/>`;
 }
 
 function cross(x: number, y: number, r = 5): string {

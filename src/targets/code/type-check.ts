@@ -33,6 +33,9 @@ function packageRoot(): string {
 const ROOT = packageRoot();
 const API = join(ROOT, 'src/targets/sim/api.ts');
 const TCP_API = join(ROOT, 'src/targets/tcp/api.ts');
+// The declarations the package ships: what a project without Node's types checks against.
+const API_DTS = join(ROOT, 'dist/src/targets/sim/api.d.ts');
+const TCP_API_DTS = join(ROOT, 'dist/src/targets/tcp/api.d.ts');
 
 /**
  * Type errors of a TypeScript protocol or system against the `ldfi/sim` and `ldfi/tcp` types (strict;
@@ -43,6 +46,9 @@ export function typeCheck(file: string): Problem[] {
   const dir = mkdtempSync(join(tmpdir(), 'ldfi-check-'));
   try {
     const nodeTypes = findUp(dirname(resolve(file)), 'node_modules/@types/node') ?? findUp(dirname(API), 'node_modules/@types/node');
+    // Without Node's types (a project that installed ldfi and not @types/node), ldfi's own sources
+    // would not check (Buffer, streams): the shipped declarations stand for them, as a library's do.
+    const dts = !nodeTypes && existsSync(API_DTS) && existsSync(TCP_API_DTS);
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
@@ -56,7 +62,7 @@ export function typeCheck(file: string): Problem[] {
           allowImportingTsExtensions: true,
           skipLibCheck: true,
           types: nodeTypes ? [nodeTypes] : [],
-          paths: { 'ldfi/sim': [API], 'ldfi/tcp': [TCP_API] },
+          paths: { 'ldfi/sim': [dts ? API_DTS : API], 'ldfi/tcp': [dts ? TCP_API_DTS : TCP_API] },
         },
         files: [resolve(file)],
       }),

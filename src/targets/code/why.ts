@@ -1,5 +1,6 @@
 import { UserError } from '../../model/errors.ts';
-import { newLineageGraph } from '../../model/lineage.ts';
+import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
+import { payloadText } from './payload-text.ts';
 import type { WhyAnswer } from '../../model/target.ts';
 import type { CodeExecution } from './execution.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
@@ -51,10 +52,8 @@ export function whyOutput(root: string, exec: CodeExecution, occurrenceGiven = t
     const { key, count } = resolveKind(root, exec);
     if (key) return whyOutput(key, exec, true);
     const [, node, word, k] = /^kind:([^:]+):(.*)#(\d+)$/.exec(root)!;
-    const g = newLineageGraph();
-    const made = count === 0 ? `${node} made no ${word} output in this run` : `${node} made ${count} ${word} output${count === 1 ? '' : 's'} in this run, none of them ${k === '1' ? 'at all' : `${k} times over`}`;
-    g.addNode(root, { kind: 'goal', label: `output ${node}: ${word} #${k} (not produced: ${made})`, relation: 'output', time: 0, edb: false });
-    return { root, holds: false, lineage: g };
+    const made = count === 0 ? `${node} made no ${word} output in this run (a kind is the output itself, or its kind, type, op, cmd or msg field)${othersOf(exec, node)}` : `${node} made ${count} ${word} output${count === 1 ? '' : 's'} in this run, none of them ${k === '1' ? 'at all' : `${k} times over`}`;
+    return { root, holds: false, lineage: absence(root, `output ${node}: ${word} #${k} (not produced: ${made})`, exec, node) };
   }
   const lineage = buildSimLineage(exec, { after: true });
   if (lineage.hasNode(root)) {
@@ -66,8 +65,39 @@ export function whyOutput(root: string, exec: CodeExecution, occurrenceGiven = t
   const [, node, value, k] = /^out:([^:]+):(.*)#(\d+)$/.exec(root)!;
   let produced = 0;
   while (lineage.hasNode(root.replace(/#\d+$/, `#${produced + 1}`))) produced++;
+  const label = produced > 0 ? `output ${node}: ${value} #${k} (not produced: it was output ${produced === 1 ? 'once' : `${produced} times`} in this run, #1${produced > 1 ? `..#${produced}` : ''})` : `output ${node}: ${value} (not produced${othersOf(exec, node)})`;
+  return { root, holds: false, lineage: absence(root, label, exec, node) };
+}
+
+/**
+ * An output not produced, as an absence: it stays absent while what its node did not get, or did
+ * not get across, stays lost (every message to or from the node that a fault dropped, cut short or
+ * failed, or that arrived while its receiver was down) and while the node stays down (a crash, a
+ * process that exited), so that "how did I get here" names a root cause, the earliest of them.
+ */
+function absence(root: string, label: string, exec: CodeExecution, node: string): LineageGraph {
   const g = newLineageGraph();
-  const label = produced > 0 ? `output ${node}: ${value} #${k} (not produced: it was output ${produced === 1 ? 'once' : `${produced} times`} in this run, #1${produced > 1 ? `..#${produced}` : ''})` : `output ${node}: ${value} (not produced)`;
-  g.addNode(root, { kind: 'goal', label, relation: 'output', time: 0, edb: false });
-  return { root, holds: false, lineage: g };
+  g.addNode(root, { kind: 'absent', label, time: 0 });
+  const downAt = exec.events.find((e) => (e.e === 'crash' || e.e === 'down') && 'node' in e && e.node === node)?.t;
+  const exited = (exec.notes ?? []).find((n) => n.startsWith(`${node} exited`));
+  if (downAt !== undefined || exited || exec.crashed.includes(node)) {
+    const time = downAt ?? Number(/in round (\d+)/.exec(exited ?? '')?.[1] ?? 0);
+    g.addNode(`down:${node}`, { kind: 'crash', label: exited ?? `${node} went down${downAt !== undefined ? ` @${downAt}` : ''}`, node, ...(time ? { time } : {}) });
+    g.addEdge(root, `down:${node}`);
+  }
+  for (const m of exec.messages) {
+    if ((m.ref.to !== node && m.ref.from !== node) || m.ref.from === m.ref.to || (m.status !== 'dropped' && m.status !== 'receiver-down')) continue;
+    const key = `lost:${m.ref.id}`;
+    const why = m.status === 'receiver-down' ? `${m.ref.to} was down` : (m.reason ?? 'lost');
+    g.addNode(key, { kind: 'lost', label: `message ${m.ref.from}→${m.ref.to} sent @${m.ref.sentAt} stays lost: ${payloadText(m.ref.payload)} (${why})`, from: m.ref.from, to: m.ref.to, sendTime: m.ref.sentAt });
+    g.addEdge(root, key);
+  }
+  return g;
+}
+
+/** What else a node output in the run, for a name that matched none: `; server output {"stored":"b"}, …`. */
+function othersOf(exec: CodeExecution, node: string): string {
+  const values = [...new Set(exec.outputs.filter((o) => o.node === node).map((o) => JSON.stringify(o.value)))];
+  if (values.length === 0) return `; ${node} output nothing in this run`;
+  return `; ${node} output ${values.slice(0, 5).join(', ')}${values.length > 5 ? `, … (${values.length} values)` : ''}`;
 }

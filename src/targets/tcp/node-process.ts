@@ -108,7 +108,7 @@ export class NodeProcess {
     this.up = true;
     const deadline = Date.now() + readyTimeoutMs;
     for (;;) {
-      if (!this.up) throw new UserError('BAD_PROGRAM', `node ${this.name}: '${spec.command}' exited before it was ready; its output: ${this.log.slice(-3).join(' | ') || '(none)'}`);
+      if (!this.up) throw new UserError('BAD_PROGRAM', `node ${this.name}: '${spec.command}' exited before it was ready; its output: ${lastWords(this.log)}`);
       if (spec.readyLine ? readyLine : await accepts(port, host)) {
         this.markReady();
         return;
@@ -149,6 +149,17 @@ export class NodeProcess {
     const key = `${ctx.trace}/${ctx.span}`;
     (this.bySpan.get(key) ?? this.bySpan.set(key, []).get(key)!).push(id);
   }
+}
+
+/**
+ * What a process that died at start said, in one line: the line that names the error (a Node
+ * `Error: Cannot find module …`, a Python `…Error: …`) first, then its last lines.
+ */
+export function lastWords(log: readonly string[]): string {
+  if (log.length === 0) return '(none)';
+  const last = log.slice(-3);
+  const error = log.find((l) => /\b\w*(Error|Exception)\b|\bcannot\b/.test(l.replace(/^std(out|err): /, '')));
+  return [...(error && !last.includes(error) ? [error, '…'] : []), ...last].join(' | ');
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -17,6 +17,8 @@ export interface Pair {
   fromUp?: FrameDecoder;
   /** HTTP framing: the methods of the requests the connecting side sent, not yet answered (a HEAD's response has no body). */
   readonly methods: string[];
+  /** The fault that closed it (a dropped connection, a reset), for what was still to be delivered on it. */
+  closedBy?: string;
 }
 
 /** What the proxy asks of, and tells, the run it serves. */
@@ -153,12 +155,13 @@ export class LinkProxy {
     if (settle) this.settle(pair);
   }
 
-  /** A dropped connection (a fault): both ends see a reset, and the link refuses connections until `restore`. */
-  drop(from: string, to: string): void {
+  /** A dropped connection (the fault `why`): both ends see a reset, and the link refuses connections until `restore`. */
+  drop(from: string, to: string, why: string): void {
     for (const key of [`${from}|${to}`, `${to}|${from}`]) {
       if (!this.pairs.has(key)) continue;
       this.blocked.add(key);
       for (const pair of [...this.pairs.get(key)!]) {
+        pair.closedBy = why;
         pair.down.resetAndDestroy();
         pair.up?.resetAndDestroy();
         pair.downGone = true;
@@ -168,8 +171,9 @@ export class LinkProxy {
     }
   }
 
-  /** One connection reset (a fault): both ends see it; the link accepts new connections. */
-  reset(pair: Pair): void {
+  /** One connection reset (the fault `why`): both ends see it; the link accepts new connections. */
+  reset(pair: Pair, why: string): void {
+    pair.closedBy = why;
     pair.down.resetAndDestroy();
     pair.up?.resetAndDestroy();
     pair.downGone = true;

@@ -47,9 +47,37 @@ interface Held {
  * Throws `UserError` when a process cannot be started or is never ready (a bad system, not a finding).
  */
 export async function runSystem(system: SystemSpec, baseDir: string, eot: number, faults: FaultSet, signal?: AbortSignal): Promise<TcpExecution> {
-  const run = new SystemRun(system, baseDir, eot, faults, signal);
+  return playRun(await startRun(system, baseDir), eot, faults, signal);
+}
+
+/**
+ * A run's start, before round 1 (no fault acts before it): ports, Spike's listeners, data folders,
+ * every process started, ready and quiet. Everything stopped again when it throws (`UserError` for a
+ * process that cannot start or is never ready). A target may start the next run's this way while a
+ * run goes on, since most of a run is waiting (`TcpTarget`'s warm start).
+ */
+export async function startRun(system: SystemSpec, baseDir: string): Promise<StartedRun> {
+  const run = new SystemRun(system, baseDir);
   try {
-    await run.execute();
+    await run.start();
+    return run;
+  } catch (e) {
+    await run.stop();
+    throw e;
+  }
+}
+
+/** A run started (`startRun`), waiting for its faults and its rounds. */
+export interface StartedRun {
+  /** Everything it started stopped and removed (a run started and never played, too). */
+  stop(): Promise<void>;
+}
+
+/** Plays a started run's rounds under `faults`; everything it started is stopped before it returns, also when it throws. */
+export async function playRun(started: StartedRun, eot: number, faults: FaultSet, signal?: AbortSignal): Promise<TcpExecution> {
+  const run = started as SystemRun;
+  try {
+    await run.play(eot, faults, signal);
     // As the run ended, before ldfi stops the processes.
     return run.execution();
   } finally {
@@ -62,9 +90,12 @@ export async function runSystem(system: SystemSpec, baseDir: string, eot: number
  * record (code/recorder.ts, shared with simulated runs). The processes are `NodeProcess`es
  * (node-process.ts), the connections go through `LinkProxy` (proxy.ts).
  */
-class SystemRun {
+class SystemRun implements StartedRun {
   private readonly rec = new ExecutionRecorder();
-  private readonly spike: Spike;
+  /** No fault before round 1: the schedule's Spike comes with `play`. */
+  private spike: Spike;
+  private eot = 0;
+  private signal?: AbortSignal;
   /** Trace events with their place in the canonical order (`record`). */
   private readonly events: { e: TraceEvent; sort: [number, number, string, number, number] }[] = [];
   private readonly sent: SentMessage[] = [];
@@ -105,11 +136,8 @@ class SystemRun {
   constructor(
     private readonly system: SystemSpec,
     private readonly baseDir: string,
-    private readonly eot: number,
-    faults: FaultSet,
-    private readonly signal?: AbortSignal,
   ) {
-    this.spike = new Spike(faults, this.rec.audit);
+    this.spike = new Spike([], this.rec.audit);
     this.settleMs = system.settleMs ?? TCP_TIMING.settleMs;
     this.roundTimeoutMs = system.roundTimeoutMs ?? TCP_TIMING.roundTimeoutMs;
     this.readyTimeoutMs = system.readyTimeoutMs ?? TCP_TIMING.readyTimeoutMs;
@@ -139,7 +167,8 @@ class SystemRun {
     this.proxy.onConnect = (key) => this.connected.get(this.round)?.add(key);
   }
 
-  async execute(): Promise<void> {
+  /** Round 0: everything set up and every process started, ready and quiet. */
+  async start(): Promise<void> {
     for (const name of this.procs.keys()) {
       this.ports.set(name, await freePort(this.host));
       const dir = mkdtempSync(join(tmpdir(), `ldfi-tcp-${name}-`));
@@ -150,9 +179,16 @@ class SystemRun {
     for (const p of this.procs.values()) await this.listenForOutputs(p);
     for (const w of this.system.workload) this.rec.input(w.node, w.at, w.value);
     this.roundStarted = Date.now();
-    await Promise.all([...this.procs.values()].map((p) => this.start(p)));
+    await Promise.all([...this.procs.values()].map((p) => this.startProcess(p)));
     this.roundStarted = Date.now();
     await this.quiet();
+  }
+
+  /** Rounds 1..EOT under the schedule. */
+  async play(eot: number, faults: FaultSet, signal?: AbortSignal): Promise<void> {
+    this.eot = eot;
+    this.signal = signal;
+    this.spike = new Spike(faults, this.rec.audit);
     const nodeEvents = this.spike.nodeEvents();
     const linkEvents = this.spike.linkEvents();
     // Iterated, not spread: the workload is the user's and may be long.
@@ -234,7 +270,7 @@ class SystemRun {
         // The first part has been read (quiet: no byte waits in a socket); now the reset, which
         // both ends hear in this phase.
         for (const h of resets) {
-          this.proxy.reset(h.pair);
+          this.proxy.reset(h.pair, h.reset!);
           receivers.add(h.record.ref.from);
         }
         await this.quiet();
@@ -253,8 +289,9 @@ class SystemRun {
       return false;
     }
     if (!this.proxy.canWrite(h.pair, h.towardConnector)) {
-      this.rec.dropped(m, 'a closed connection', m.deliverAt);
-      this.record({ t: this.round, e: 'drop', id: m.ref.id, by: 'a closed connection' }, 2);
+      const by = h.pair.closedBy ? `a connection closed by ${h.pair.closedBy}` : 'a closed connection';
+      this.rec.dropped(m, by, m.deliverAt);
+      this.record({ t: this.round, e: 'drop', id: m.ref.id, by }, 2);
       this.proxy.settle(h.pair);
       return false;
     }
@@ -321,12 +358,12 @@ class SystemRun {
   }
 
   /**
-   * The messages of a trace to `node` lost by now (dropped, cut short, or at a closed connection;
-   * not Spike's own answers), ids in send order: what an action of the trace comes after.
+   * The messages to `node` lost by now (dropped, cut short, or at a closed connection), ids in send
+   * order, of the action's trace — or, for an action without one, all of them (its causal past is
+   * everything, and so is what it did not get): what the action comes after.
    */
   private lostTo(node: string, ctx: TraceContext | undefined): number[] {
-    if (ctx === undefined) return [];
-    return this.rec.messages.filter((m) => m.ref.to === node && m.status === 'dropped' && m.deliverAt <= this.round && this.traceOf.get(m.ref.id)?.trace === ctx.trace).map((m) => m.ref.id);
+    return this.rec.messages.filter((m) => m.ref.to === node && m.status === 'dropped' && m.deliverAt <= this.round && (ctx === undefined || this.traceOf.get(m.ref.id)?.trace === ctx.trace)).map((m) => m.ref.id);
   }
 
   /**
@@ -369,7 +406,15 @@ class SystemRun {
       // A process the kernel shows running or waiting for a core is not quiet either, however long
       // it has been silent: on a loaded machine, silence can be a process that has not run yet.
       // Nor is a run with bytes still in a socket's queue: sent, and not yet read by its process (or by Spike).
-      if (idle >= this.settleMs && !midFrame && !anyRunnable([...this.procs.values()].filter((p) => p.up).map((p) => p.child?.pid)) && !bytesWaiting(this.ownPorts())) return;
+      if (idle >= this.settleMs && !midFrame && !anyRunnable([...this.procs.values()].filter((p) => p.up).map((p) => p.child?.pid)) && !bytesWaiting(this.ownPorts())) {
+        // What a process wrote to its stdout before it went to sleep waits in a pipe, which ldfi
+        // reads in its event loop's I/O phase — after the timer that woke this check. Let that
+        // phase run once: a line read then is activity, and the round goes on.
+        const before = this.lastActivity;
+        await new Promise<void>((go) => setImmediate(go));
+        if (this.lastActivity === before) return;
+        continue;
+      }
       if (Date.now() - this.roundStarted > this.roundTimeoutMs) {
         if (this.timedOut !== this.round) {
           this.timedOut = this.round;
@@ -434,7 +479,7 @@ class SystemRun {
     this.held.push({ record, pair, towardConnector, frame, seq, ...(fate.kind === 'reset' ? { reset: fate.reason } : {}), ...(ctx ? { ctx } : {}) });
   }
 
-  private async start(p: NodeProcess): Promise<void> {
+  private async startProcess(p: NodeProcess): Promise<void> {
     const spec = this.system.nodes[p.name];
     const env: Record<string, string> = { ...(process.env as Record<string, string>), ...spec.env, LDFI_NODE: p.name, LDFI_HOST: this.host, LDFI_PORT: String(this.ports.get(p.name)), LDFI_DATA: this.dataDirs.get(p.name)! };
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
@@ -473,7 +518,7 @@ class SystemRun {
       p.up = false;
       await p.kill();
     } else if (!p.crashed) {
-      await this.start(p);
+      await this.startProcess(p);
       await this.quiet();
     }
   }
@@ -482,7 +527,7 @@ class SystemRun {
     this.rec.audit.add(this.round, 'fault', 'spike', `${ev.kind} ${ev.from}→${ev.to}`, ev.fault);
     this.record({ t: this.round, e: ev.kind, from: ev.from, to: ev.to }, 0);
     // A real reset: both processes see their connection drop and may reconnect after the window.
-    if (ev.kind === 'disconnect') this.proxy.drop(ev.from, ev.to);
+    if (ev.kind === 'disconnect') this.proxy.drop(ev.from, ev.to, ev.fault);
     else this.proxy.restore(ev.from, ev.to);
   }
 

@@ -21,7 +21,7 @@ import { FRAMINGS } from './framing.ts';
 import { framingOf } from './proxy.ts';
 import { LOOPBACK } from './ports.ts';
 import type { TcpExecution } from './canonical.ts';
-import { runSystem } from './run.ts';
+import { playRun, startRun, type StartedRun } from './run.ts';
 import { traceReader } from './trace-id.ts';
 import { tcpTraceFile, type TcpTraceFile } from './trace-file.ts';
 import type { BoundsOptions } from '../../model/bounds.ts';
@@ -137,9 +137,37 @@ export class TcpTarget implements Target {
   /** One run, everything it started stopped before it returns. */
   /** `signal` (Ctrl-C): the run ends at its next round, everything it started stopped. */
   async execute(faults: FaultSet, signal?: AbortSignal): Promise<TcpExecution> {
-    const exec = await runSystem(this.system, dirname(resolve(this.files[0])), this.bounds.eot, faults, signal);
+    const started = this.warm ?? startRun(this.system, this.baseDir);
+    this.warm = undefined;
+    const run = await started;
+    // During a search, the next run's processes start while this one plays its rounds.
+    if (this.warming) {
+      this.warm = startRun(this.system, this.baseDir);
+      // A start that fails is reported by the run that takes it.
+      this.warm.catch(() => undefined);
+    }
+    const exec = await playRun(run, this.bounds.eot, faults, signal);
     for (const node of exec.untraced) this.untraced.add(node);
     return exec;
+  }
+
+  /** The next run, started ahead during a search (`beginRuns`): a run is mostly waiting, its start too. */
+  private warm: Promise<StartedRun> | undefined;
+  private warming = false;
+
+  beginRuns(): void {
+    this.warming = true;
+  }
+
+  async endRuns(): Promise<void> {
+    this.warming = false;
+    const warm = this.warm;
+    this.warm = undefined;
+    if (warm) await warm.then((r) => r.stop(), () => undefined);
+  }
+
+  private get baseDir(): string {
+    return dirname(resolve(this.files[0]));
   }
 
   /** One run written down (`ldfi replay --trace`): its trace and its result, of the same processes' run. */

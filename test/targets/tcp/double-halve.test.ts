@@ -16,11 +16,17 @@ describe('tcp: the double-and-halve pipeline (Node and Python processes)', () =>
     const t = await TcpTarget.open(PLAIN, { eot: 8 });
     const faults = parseFaults('omit doubler→halver @3');
     const seen = new Set<string>();
-    for (let i = 0; i < 20; i++) {
-      // One run of the processes each time: its trace and the verdict ldfi draws from it.
-      const exec = await t.execute(faults);
-      const r = executionResult(exec, faults, t.system.invariants, t.bounds, { lineage: false });
-      seen.add(`${messageTraceHash(exec)} ${JSON.stringify(r.violations)}`);
+    // As a search runs them: the next run's processes start while one plays its rounds.
+    t.beginRuns();
+    try {
+      for (let i = 0; i < 20; i++) {
+        // One run of the processes each time: its trace and the verdict ldfi draws from it.
+        const exec = await t.execute(faults);
+        const r = executionResult(exec, faults, t.system.invariants, t.bounds, { lineage: false });
+        seen.add(`${messageTraceHash(exec)} ${JSON.stringify(r.violations)}`);
+      }
+    } finally {
+      await t.endRuns();
     }
     expect(seen.size, [...seen].join('\n')).toBe(1);
     expect([...seen][0]).toMatch(/input 2 \(at source @2\) never came out at sink/);
