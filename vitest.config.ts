@@ -1,6 +1,7 @@
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { resolvePython } from './scripts/python-path.ts';
+import { LongestFirst } from './test/sequencer.ts';
 
 resolvePython();
 // Protocols and systems the tests load through tsx import `ldfi/sim` and `ldfi/tcp` with Node's own
@@ -23,5 +24,7 @@ export default defineConfig({
     // Each worker starts its own Z3; two match the two cores CI has (three were no faster, and the
     // load made real processes' own timers fire: tcp traces changed).
     maxWorkers: 2,
+    // The heaviest files first, so that none starts last (test/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
   },
 });
