@@ -39,6 +39,8 @@ export function parseRestriction(text: string): FaultRestriction {
     const bad = (why: string): never => {
       throw new UserError('BAD_OPTION', `--only-faults: '${raw}' ${why} (e.g. 'crash:c; omit:*→c @1..4; disconnect:a↔b @2')`);
     };
+    const named = /^\s*([A-Za-z]+)\s*:/.exec(raw)?.[1];
+    if (!m && named && !(KINDS as readonly string[]).includes(named)) bad(`names no kind of fault ldfi targets ('${named}'; kinds: ${KINDS.join(', ')})`);
     if (!m) bad(`does not read as kind:where, a kind being ${KINDS.join(', ')}`);
     const [, kind, from, arrow, to, s, e] = m!;
     if ((kind === 'crash' || kind === 'restart') && arrow) bad(`names a link; a ${kind} names a node`);

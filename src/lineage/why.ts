@@ -101,7 +101,7 @@ function rootCause(g: LineageGraph, root: string): string | undefined {
     const v = g.getNodeAttributes(queue[i]);
     const found =
       v.kind === 'lost'
-        ? { time: v.sendTime, text: v.label.startsWith('message ') ? v.label.replace(' stays lost', ' was lost') : `message ${v.from}→${v.to} sent @${v.sendTime} was lost` }
+        ? { time: v.sendTime, text: v.label.startsWith('message ') ? v.label : `message ${v.from}→${v.to} sent @${v.sendTime} was lost` }
         : v.kind === 'crash'
           ? { time: v.time ?? 0, text: `${v.node} crashed${v.time !== undefined ? ` @${v.time}` : ''}` }
           : undefined;
@@ -130,6 +130,7 @@ function describe(v: LineageVertex, childCount: number): string {
     case 'no-crash':
       return `${v.label}`;
     case 'crash':
-      return `${v.label} (crash fact)`;
+      // A Dedalus crash tuple is a fact of the run; code names what happened in words.
+      return v.label.startsWith('crash') ? `${v.label} (crash fact)` : v.label;
   }
 }

@@ -1,5 +1,5 @@
 import { runCount, uncheckedText, type SearchResult } from '../search/result.ts';
-import { faultModel, kindsInWords } from '../model/fault-model.ts';
+import { DEFAULT_FAIL_STATUSES, faultModel, kindsInWords } from '../model/fault-model.ts';
 import type { FaultKind } from '../model/faults.ts';
 
 /**
@@ -24,7 +24,8 @@ export interface Verdict {
 export function boundsText(b: SearchResult['bounds'], restriction?: string): string {
   const kinds = b.kinds ? `, kinds ${kindsSearched(b, restriction)}` : '';
   const delays = b.maxDelay ? `, delays up to ${b.maxDelay}` : '';
-  return `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}${delays}`;
+  const statuses = coveredKinds(b, restriction).includes('fail') ? `, failed with ${(b.failStatuses?.length ? b.failStatuses : DEFAULT_FAIL_STATUSES).join(',')}` : '';
+  return `EOT ${b.eot}, EFF ${b.eff}, crashes ${b.crashes}, nodes ${b.nodes.join(',')}${kinds}${delays}${statuses}`;
 }
 
 /**

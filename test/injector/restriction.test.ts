@@ -30,7 +30,7 @@ describe('targeted fault spaces (--only-faults)', () => {
     expect(() => parseRestriction('omit:a')).toThrow(/'omit:a' needs a link, from→to/);
     expect(() => parseRestriction('omit:a→b @4..2')).toThrow(/window that ends before it starts/);
     expect(() => parseRestriction(' ; ')).toThrow(/no entry/);
-    expect(() => parseRestriction('lose:a→b')).toThrow(/'lose:a→b' does not read as kind:where, a kind being crash, restart, omit, delay, disconnect/);
+    expect(() => parseRestriction('lose:a→b')).toThrow(/'lose:a→b' names no kind of fault ldfi targets \('lose'; kinds: crash, restart, omit, delay, disconnect, fail, reset\)/);
   });
 
   it('targets delays by link and send time', () => {

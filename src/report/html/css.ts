@@ -37,7 +37,7 @@ figure.diagram .lanes span { position: absolute; top: 18px; transform: translate
 .legend i { display: inline-block; width: 28px; height: 0; vertical-align: middle; margin-right: .4rem; }
 .legend .solid { border-top: 2px solid var(--msg); } .legend .dashed { border-top: 2px dashed var(--bad); }
 .legend .grey { border-top: 2px solid var(--grey); } .legend .flight { border-top: 2px dotted var(--flight); }
-.legend .failed { border-top: 2px dashed var(--warn); } .legend .spike { border-top: 2px dotted var(--warn); } .legend .cut { border-top: 2px solid var(--bad); }
+.legend .failed { border-top: 2px dashed var(--warn); } .legend .spike { border-top: 2px dotted #00897b; } .legend .cut { border-top: 2px solid var(--bad); }
 .legend .band { height: 10px; width: 20px; background: #c6282814; border: 1px solid #c628285a; border-radius: 3px; } .legend .crashbar { height: 8px; width: 20px; background: var(--bad); border-radius: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: .25rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -59,7 +59,7 @@ svg.st .msg line { stroke-width: 2; }
 svg.st .delivered line { stroke: var(--msg); } svg.st .delivered .label { fill: var(--msg); }
 svg.st .omitted line, svg.st .receiver-down line { stroke: var(--bad); stroke-dasharray: 6 4; } svg.st .omitted .label, svg.st .receiver-down .label { fill: var(--bad); }
 svg.st .failed line { stroke: var(--warn); stroke-dasharray: 3 3; } svg.st .failed .label, svg.st .failed .x { fill: var(--warn); stroke: var(--warn); }
-svg.st .cut line { stroke-dasharray: none; } svg.st .spike line { stroke: var(--warn); stroke-dasharray: 1 3; stroke-linecap: round; } svg.st .spike .label { fill: var(--warn); }
+svg.st .cut line { stroke-dasharray: none; } svg.st .spike line { stroke: #00897b; stroke-dasharray: 1 3; stroke-linecap: round; } svg.st .spike .label { fill: #00897b; }
 svg.st .sender-crashed line { stroke: var(--grey); stroke-width: 1.5; } svg.st .sender-crashed .label { fill: var(--grey); }
 svg.st .in-flight line { stroke: var(--flight); stroke-dasharray: 2 3; } svg.st .in-flight .label { fill: var(--flight); }
 svg.st .x { stroke: var(--bad); stroke-width: 2.5; fill: none; }

@@ -68,7 +68,7 @@ export function spaceTime(messages: readonly MessageRecord[], faults: FaultSet, 
     ...faults.flatMap((f) => windowShape(f, layout, lanes)?.label ?? []),
   ];
   const boxes = placeLabels(
-    order.map((i) => ({ x1: startX(wire[i], layout), y1: layout.y(wire[i].sendTime), x2: ends[i][0], y2: ends[i][1], width: labelWidth(labels[i]) })),
+    order.map((i) => ({ x1: startOf(wire[i], layout)[0], y1: startOf(wire[i], layout)[1], x2: ends[i][0], y2: ends[i][1], width: labelWidth(labels[i]) })),
     reserved,
   );
   const parts: string[] = [
@@ -207,7 +207,7 @@ function lane(node: string, l: Layout, crashedAt: number | undefined): string {
 
 function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: string, box: Box | undefined, id: string): string {
   const request = requestFate(m);
-  const [x1, y1] = [startX(m, l), l.y(m.sendTime)];
+  const [x1, y1] = startOf(m, l);
   const fate = fateText(m);
   const when = m.status === 'delivered' || m.status === 'receiver-down' ? ` → @${m.deliverTime}` : m.status === 'in-flight' && m.deliverTime > m.sendTime ? `, due @${m.deliverTime}` : '';
   const title = `<title>${esc(`${m.from}→${m.to} @${m.sendTime}${when}: ${m.content} — ${fate}`)}</title>`;
@@ -233,9 +233,14 @@ function arrow(m: MessageRecord, l: Layout, [ex, ey]: [number, number], label: s
   return `<g class="msg ${m.status}${request ? ` ${request}` : ''}">${title}${body}${text}</g>`;
 }
 
-/** Where a message's arrow starts: its sender's lane; Spike's answer to a request it failed, where it stopped the request. */
-function startX(m: MessageRecord, l: Layout): number {
-  return requestFate(m) === 'spike' ? round(l.x(m.from) + (l.x(m.to) - l.x(m.from)) * (1 - LOST_AT)) : l.x(m.from);
+/**
+ * Where a message's arrow starts: its sender's lane at its send time; Spike's answer to a request it
+ * failed, where the failed request's arrow stops (the answer goes back from there).
+ */
+function startOf(m: MessageRecord, l: Layout): [number, number] {
+  if (requestFate(m) !== 'spike') return [l.x(m.from), l.y(m.sendTime)];
+  const [y1, y2] = [l.y(m.sendTime), l.y(m.deliverTime)];
+  return [round(l.x(m.from) + (l.x(m.to) - l.x(m.from)) * (1 - LOST_AT)), round(y1 + (y2 - y1) * LOST_AT)];
 }
 
 /** Two short bars across the end of a message cut short by a reset. */

@@ -1,4 +1,4 @@
-import { payloadText } from './payload-text.ts';
+import { lossText, payloadText } from './payload-text.ts';
 import type { Payload } from './outputs.ts';
 import { ensureEdge, ensureVertex, messageKey, newLineageGraph, noCrashKey, type LineageGraph } from '../../model/lineage.ts';
 import { expandDeps, type MessageEntry, type OutputEntry, type CodeExecution } from './execution.ts';
@@ -37,7 +37,7 @@ export function buildSimLineage(exec: CodeExecution, opts: { after?: boolean } =
       if (c?.kind !== 'message') continue;
       const m = c.record;
       const key = `lost:${messageGoalKey(m)}`;
-      const label = `message ${m.ref.from}→${m.ref.to} sent @${m.ref.sentAt} stays lost: ${short(m.ref.payload)}${m.reason ? ` (${m.reason})` : ''}`;
+      const label = `message ${m.ref.from}→${m.ref.to} sent @${m.ref.sentAt} ${lossText(m)}: ${short(m.ref.payload)}${m.reason ? ` (${m.reason})` : ''}`;
       ensureVertex(g, key, { kind: 'lost', label, from: m.ref.from, to: m.ref.to, sendTime: m.ref.sentAt });
       out.push(key);
     }

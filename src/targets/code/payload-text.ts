@@ -48,3 +48,15 @@ function dechunk(raw: string): string {
     at = lineEnd + 2 + size + 2;
   }
 }
+
+/**
+ * How a message that did not arrive whole is said in "how did I get here": `was lost`, `was failed
+ * (Spike answered 503 in b's place)`, `was cut short by a reset`, `arrived while b was down`.
+ */
+export function lossText(m: { readonly ref: { readonly to: string }; readonly status: string; readonly reason?: string }): string {
+  if (m.status === 'receiver-down') return `arrived while ${m.ref.to} was down`;
+  const failed = /^fail .* with (\d+)$/.exec(m.reason ?? '');
+  if (failed) return `was failed (Spike answered ${failed[1]} in ${m.ref.to}'s place)`;
+  if (m.reason?.startsWith('reset ')) return 'was cut short by a reset';
+  return 'was lost';
+}

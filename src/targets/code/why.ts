@@ -1,6 +1,6 @@
 import { UserError } from '../../model/errors.ts';
-import { newLineageGraph, type LineageGraph } from '../../model/lineage.ts';
-import { payloadText } from './payload-text.ts';
+import { newLineageGraph, type LineageGraph, type LineageVertex } from '../../model/lineage.ts';
+import { lossText, payloadText } from './payload-text.ts';
 import type { WhyAnswer } from '../../model/target.ts';
 import type { CodeExecution } from './execution.ts';
 import { buildSimLineage, outputKeys } from './lineage.ts';
@@ -78,19 +78,30 @@ export function whyOutput(root: string, exec: CodeExecution, occurrenceGiven = t
 function absence(root: string, label: string, exec: CodeExecution, node: string): LineageGraph {
   const g = newLineageGraph();
   g.addNode(root, { kind: 'absent', label, time: 0 });
+  // In time order, so that the tree reads as the run went: a loss, Spike's answer, the exit it caused.
+  const causes: { time: number; key: string; vertex: LineageVertex }[] = [];
   const downAt = exec.events.find((e) => (e.e === 'crash' || e.e === 'down') && 'node' in e && e.node === node)?.t;
   const exited = (exec.notes ?? []).find((n) => n.startsWith(`${node} exited`));
   if (downAt !== undefined || exited || exec.crashed.includes(node)) {
     const time = downAt ?? Number(/in round (\d+)/.exec(exited ?? '')?.[1] ?? 0);
-    g.addNode(`down:${node}`, { kind: 'crash', label: exited ?? `${node} went down${downAt !== undefined ? ` @${downAt}` : ''}`, node, ...(time ? { time } : {}) });
-    g.addEdge(root, `down:${node}`);
+    causes.push({ time, key: `down:${node}`, vertex: { kind: 'crash', label: exited ?? `${node} went down${downAt !== undefined ? ` @${downAt}` : ''}`, node, ...(time ? { time } : {}) } });
   }
   for (const m of exec.messages) {
-    if ((m.ref.to !== node && m.ref.from !== node) || m.ref.from === m.ref.to || (m.status !== 'dropped' && m.status !== 'receiver-down')) continue;
-    const key = `lost:${m.ref.id}`;
-    const why = m.status === 'receiver-down' ? `${m.ref.to} was down` : (m.reason ?? 'lost');
-    g.addNode(key, { kind: 'lost', label: `message ${m.ref.from}→${m.ref.to} sent @${m.ref.sentAt} stays lost: ${payloadText(m.ref.payload)} (${why})`, from: m.ref.from, to: m.ref.to, sendTime: m.ref.sentAt });
-    g.addEdge(root, key);
+    if ((m.ref.to !== node && m.ref.from !== node) || m.ref.from === m.ref.to) continue;
+    if (m.injected && m.status === 'delivered') {
+      // Not a loss: what the node got instead of its answer.
+      causes.push({ time: m.deliverAt, key: `spike:${m.ref.id}`, vertex: { kind: 'goal', label: `${m.ref.to} got Spike's answer @${m.deliverAt}: ${payloadText(m.ref.payload)}`, relation: 'message', time: m.deliverAt, edb: true } });
+      continue;
+    }
+    if (m.status !== 'dropped' && m.status !== 'receiver-down') continue;
+    const label = `message ${m.ref.from}→${m.ref.to} sent @${m.ref.sentAt} ${lossText(m)}: ${payloadText(m.ref.payload)}${m.status === 'dropped' && m.reason ? ` (${m.reason})` : ''}`;
+    causes.push({ time: m.ref.sentAt, key: `lost:${m.ref.id}`, vertex: { kind: 'lost', label, from: m.ref.from, to: m.ref.to, sendTime: m.ref.sentAt } });
+  }
+  // At one time: what was lost, then what came instead, then the node's going down.
+  const rank = (key: string) => (key.startsWith('lost:') ? 0 : key.startsWith('spike:') ? 1 : 2);
+  for (const c of causes.sort((a, b) => a.time - b.time || rank(a.key) - rank(b.key))) {
+    g.addNode(c.key, c.vertex);
+    g.addEdge(root, c.key);
   }
   return g;
 }
