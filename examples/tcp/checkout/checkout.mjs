@@ -5,6 +5,9 @@
 // backing off 1, 2, then 4 rounds (a retry at once would meet the same broken connection).
 // With IDEMPOTENT=1 every attempt of a charge carries the order's Idempotency-Key, so the payment
 // service can tell a retry from a new charge; without it, a charge whose answer was lost is charged again.
+// With FALLBACK=1 a reservation is tried once, and when it fails the checkout falls back to the
+// stock levels inventory's earlier answers carried, and confirms the order as if inventory had said
+// yes: stale data served as fresh (the order is never reserved).
 // Traced with OpenTelemetry's API only (a span per order, a client span per attempt, the context
 // injected into each request); the SDK is registered by `--import ./tracing.mjs`, as in production.
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -17,6 +20,8 @@ const idempotent = process.env.IDEMPOTENT === '1';
 const agent = new http.Agent({ keepAlive: true });
 const waiting = new Set(); // attempts in flight: { sentAt, abandon }
 const sleeping = []; // retries backing off: { until, wake }
+const fallback = process.env.FALLBACK === '1';
+const stockSeen = new Map(); // item -> units left, as inventory's last answer about it said
 let round = 0;
 
 function peer(name) {
@@ -57,8 +62,8 @@ function attempt(service, path, payload, headers) {
 }
 
 /** A call with retries: the parsed answer of the first attempt that succeeds, or null after ATTEMPTS. */
-async function call(service, path, payload, headers = {}) {
-  for (let n = 1; n <= ATTEMPTS; n++) {
+async function call(service, path, payload, headers = {}, attempts = ATTEMPTS) {
+  for (let n = 1; n <= attempts; n++) {
     if (n > 1) await new Promise((wake) => sleeping.push({ until: round + 2 ** (n - 2), wake }));
     const r = await attempt(service, path, payload, headers);
     if (r.status !== undefined && r.status < 500) {
@@ -75,7 +80,10 @@ async function call(service, path, payload, headers = {}) {
 /** An order, in a span of its own (a trace per order), its outcome an output. */
 function checkout(order) {
   return tracer.startActiveSpan('checkout', async (span) => {
-    const reserved = await call('inventory', '/reserve', { order: order.order, item: order.item, qty: order.qty });
+    let reserved = await call('inventory', '/reserve', { order: order.order, item: order.item, qty: order.qty }, {}, fallback ? 1 : ATTEMPTS);
+    if (reserved) stockSeen.set(order.item, reserved.left);
+    // The fallback: the last stock level seen, taken as inventory's answer.
+    else if (fallback && (stockSeen.get(order.item) ?? 0) >= order.qty) reserved = { status: 200, reserved: true, left: stockSeen.get(order.item) - order.qty };
     let status = !reserved ? 'inventory unavailable' : reserved.status !== 200 ? 'out of stock' : undefined;
     if (!status) {
       const charged = await call('payment', '/charge', { order: order.order, amount: order.amount }, idempotent ? { 'idempotency-key': order.order } : {});

@@ -67,4 +67,17 @@ describe('tcp: a checkout over HTTP (Node and Python services), retries without 
     expect(fixed.runs.some((run) => formatFaults(run.faults) === 'reset payment→checkout @4')).toBe(true);
     expect(liveProcesses()).toBe(0);
   });
+
+  it('a fallback that serves stale stock as fresh confirms an order inventory never reserved; retrying instead is resilient to the same failed requests', async () => {
+    // The inventory link's failed requests: the fallback's trigger.
+    const restriction = parseRestriction('fail:checkout→inventory');
+    const broken = await search(await TcpTarget.open(`${DIR}/ldfi-fallback.tcp.ts`, {}), { strategy: 'ldfi', restriction });
+    expect(broken.status).toBe('counterexample');
+    const cex = broken.counterexamples[0];
+    expect(formatFaults(cex.faults)).toMatch(/^fail checkout→inventory @\d with 503$/);
+    expect(cex.violations.map((v) => v.message)).toContainEqual(expect.stringMatching(/^lost: order o\d \(in at checkout @\d\) never came out at inventory/));
+    const fixed = await search(await TcpTarget.open(`${DIR}/ldfi-no-fallback.tcp.ts`, {}), { strategy: 'ldfi', restriction });
+    expect(fixed.status).toBe('resilient');
+    expect(liveProcesses()).toBe(0);
+  });
 });
