@@ -160,14 +160,7 @@ export class LinkProxy {
     for (const key of [`${from}|${to}`, `${to}|${from}`]) {
       if (!this.pairs.has(key)) continue;
       this.blocked.add(key);
-      for (const pair of [...this.pairs.get(key)!]) {
-        pair.closedBy = why;
-        pair.down.resetAndDestroy();
-        pair.up?.resetAndDestroy();
-        pair.downGone = true;
-        pair.upGone = true;
-        this.close(pair);
-      }
+      for (const pair of [...this.pairs.get(key)!]) this.reset(pair, why);
     }
   }
 

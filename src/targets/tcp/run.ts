@@ -116,6 +116,8 @@ class SystemRun implements StartedRun {
   private readonly answering = new WeakMap<Pair, (TraceContext | undefined)[]>();
   /** Processes with an action that carried no trace id, or started a trace on a tick: their lineage is the causal past. */
   private readonly untraced = new Set<string>();
+  /** Messages dropped, by receiver, in the order dropped (`lostTo` reads them for every action). */
+  private readonly lostByReceiver = new Map<string, MessageEntry[]>();
   /** The trace of each message sent (by id), for what an action comes after (`lostTo`). */
   private readonly traceOf = new Map<number, TraceContext | undefined>();
   /** Loopback only (checked when the system is loaded, and here again). */
@@ -290,7 +292,7 @@ class SystemRun implements StartedRun {
     }
     if (!this.proxy.canWrite(h.pair, h.towardConnector)) {
       const by = h.pair.closedBy ? `a connection closed by ${h.pair.closedBy}` : 'a closed connection';
-      this.rec.dropped(m, by, m.deliverAt);
+      this.dropped(m, by, m.deliverAt);
       this.record({ t: this.round, e: 'drop', id: m.ref.id, by }, 2);
       this.proxy.settle(h.pair);
       return false;
@@ -298,7 +300,7 @@ class SystemRun implements StartedRun {
     if (h.reset) {
       // Cut short: the receiver reads the first part, then the connection resets (after quiet,
       // in playRound). The message never arrives whole.
-      this.rec.dropped(m, h.reset, this.round);
+      this.dropped(m, h.reset, this.round);
       this.record({ t: this.round, e: 'drop', id: m.ref.id, by: h.reset }, 2);
       this.proxy.write(h.pair, h.towardConnector, resetPrefix(h.frame, framingOf(this.system, m.ref.from, m.ref.to)), false);
       return true;
@@ -363,7 +365,14 @@ class SystemRun implements StartedRun {
    * everything, and so is what it did not get): what the action comes after.
    */
   private lostTo(node: string, ctx: TraceContext | undefined): number[] {
-    return this.rec.messages.filter((m) => m.ref.to === node && m.status === 'dropped' && m.deliverAt <= this.round && (ctx === undefined || this.traceOf.get(m.ref.id)?.trace === ctx.trace)).map((m) => m.ref.id);
+    const lost = this.lostByReceiver.get(node) ?? [];
+    return lost.filter((m) => m.deliverAt <= this.round && (ctx === undefined || this.traceOf.get(m.ref.id)?.trace === ctx.trace)).map((m) => m.ref.id).sort((a, b) => a - b);
+  }
+
+  /** A message that will not arrive whole (`reason`: the fault), recorded and kept by receiver for `lostTo`. */
+  private dropped(m: MessageEntry, reason: string, at: number): void {
+    this.rec.dropped(m, reason, at);
+    (this.lostByReceiver.get(m.ref.to) ?? this.lostByReceiver.set(m.ref.to, []).get(m.ref.to)!).push(m);
   }
 
   /**
@@ -470,7 +479,7 @@ class SystemRun implements StartedRun {
     this.record({ t: this.round, e: 'send', id, from, to, payload: text, at: this.round }, 3, `${from}|${to}`, seq);
     const fate = this.spike.messageFate(from, to, this.round, `#${id}`, request);
     if (fate.kind === 'drop' || fate.kind === 'fail') {
-      this.rec.dropped(record, fate.reason, this.round + 1);
+      this.dropped(record, fate.reason, this.round + 1);
       this.record({ t: this.round, e: 'drop', id, by: fate.reason }, 3, `${from}|${to}`, seq + 0.5);
       if (fate.kind === 'fail') this.answerFailed(record, pair, fate.status, fate.reason, ctx);
       return;
